@@ -1,0 +1,25 @@
+import { estimateCost, formatCredits } from "@/lib/pricing";
+import type { Quality } from "@/lib/generation-schema";
+
+export function CostEstimate({ quality, duration }: { quality: Quality; duration: number }) {
+  const valid = Number.isInteger(duration) && duration >= 3 && duration <= 10;
+  const cost = estimateCost(quality, valid ? duration : 0);
+  return (
+    <div
+      data-testid="cost-estimate"
+      className="flex items-center justify-between gap-3 rounded-lg bg-zinc-100 px-3 py-2.5 text-sm dark:bg-zinc-800/60"
+    >
+      <span className="text-zinc-600 dark:text-zinc-300">Estimated cost</span>
+      {valid ? (
+        <span className="text-right">
+          <span className="font-semibold text-zinc-900 dark:text-white">{formatCredits(cost.credits)} credits</span>
+          <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">
+            ≈ ${cost.usd.toFixed(2)} · {cost.creditsPerSecond} credits/s × {cost.seconds} s
+          </span>
+        </span>
+      ) : (
+        <span className="text-zinc-500">Choose a duration of 3–10 s</span>
+      )}
+    </div>
+  );
+}

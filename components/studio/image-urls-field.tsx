@@ -1,0 +1,48 @@
+"use client";
+import { useState } from "react";
+import { controlClass, describedBy, Field } from "@/components/ui/field";
+import { LIMITS } from "@/lib/generation-schema";
+
+function toLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean);
+}
+
+/** One URL per line; the form value is the list, in order (line 1 is <<<image_1>>>). */
+export function ImageUrlsField({
+  value,
+  onChange,
+  onBlur,
+  error,
+}: {
+  value: string[];
+  onChange: (urls: string[]) => void;
+  onBlur: () => void;
+  error?: string;
+}) {
+  const [text, setText] = useState(value.join("\n"));
+  // Follow values set from outside (an example, a reset) without fighting the user's own blank lines.
+  if (toLines(text).join("\n") !== value.join("\n")) setText(value.join("\n"));
+  const hint = `Optional. One https URL per line, at most ${LIMITS.maxReferenceImages}; line N is <<<image_N>>>.`;
+  return (
+    <Field id="imageUrls" label="Reference image URLs" hint={hint} error={error}>
+      <textarea
+        id="imageUrls"
+        rows={2}
+        spellCheck={false}
+        placeholder="https://example.com/style-frame.png"
+        aria-invalid={Boolean(error)}
+        aria-describedby={describedBy("imageUrls", error, hint)}
+        className={`${controlClass} resize-y font-mono text-xs leading-6`}
+        value={text}
+        onBlur={onBlur}
+        onChange={(event) => {
+          setText(event.target.value);
+          onChange(toLines(event.target.value));
+        }}
+      />
+    </Field>
+  );
+}

@@ -1,0 +1,17 @@
+import { PHASE_LABEL, type TaskPhase } from "@/lib/task-view";
+
+const STYLES: Record<TaskPhase, string> = {
+  queued: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",
+  generating: "bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-200",
+  completed: "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200",
+  failed: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
+};
+
+export function StatusBadge({ phase }: { phase: TaskPhase }) {
+  return (
+    <span data-testid="task-status" className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ${STYLES[phase]}`}>
+      {phase === "generating" && <span className="size-1.5 animate-pulse rounded-full bg-current" aria-hidden />}
+      {PHASE_LABEL[phase]}
+    </span>
+  );
+}

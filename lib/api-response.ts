@@ -1,0 +1,57 @@
+import "server-only";
+import { ERROR_CATALOG, studioError, type ErrorCode } from "./errors";
+import { UpstreamError } from "./evolink/client";
+
+export function errorResponse(
+  code: ErrorCode,
+  options: { detail?: string; fields?: Record<string, string>; headers?: HeadersInit } = {},
+): Response {
+  return Response.json(
+    { error: studioError(code, options.detail, options.fields) },
+    { status: ERROR_CATALOG[code].status, headers: { "Cache-Control": "no-store", ...options.headers } },
+  );
+}
+
+/** Upstream failures become catalog errors; anything else is a bug, answered without internals. */
+export function failureResponse(error: unknown): Response {
+  if (error instanceof UpstreamError) {
+    const retryAfter = error.retryAfterMs ? { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) } : undefined;
+    return errorResponse(error.code, { detail: error.upstreamMessage, headers: retryAfter });
+  }
+  console.error("Unexpected error in API route:", error instanceof Error ? error.message : "unknown");
+  return Response.json(
+    { error: { code: "internal", message: "Something went wrong in the studio.", action: "Try again.", retryable: true } },
+    { status: 500 },
+  );
+}
+
+export type JsonBody = { ok: true; value: unknown } | { ok: false; response: Response };
+
+/** Reads a JSON body of at most `maxBytes`, counting bytes as they stream so a lying Content-Length cannot help. */
+export async function readJsonBody(request: Request, maxBytes: number): Promise<JsonBody> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) return { ok: false, response: errorResponse("unsupported_media_type") };
+  const declared = Number(request.headers.get("content-length"));
+  const tooLarge = { ok: false as const, response: errorResponse("payload_too_large", { detail: `Limit: ${maxBytes} bytes.` }) };
+  if (declared > maxBytes) return tooLarge;
+  if (!request.body) return { ok: false, response: errorResponse("invalid_json", { detail: "The body is empty." }) };
+
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return tooLarge;
+    }
+    chunks.push(value);
+  }
+  try {
+    return { ok: true, value: JSON.parse(Buffer.concat(chunks).toString("utf8")) };
+  } catch {
+    return { ok: false, response: errorResponse("invalid_json") };
+  }
+}

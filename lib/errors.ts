@@ -1,0 +1,157 @@
+/**
+ * The error catalog: every error a person can see, keyed by code. Upstream codes (upstream-api.md §1.7,
+ * §2.2, §2.3, §4) and the studio's own codes live here once; routes and the UI only look them up.
+ * `status` is the HTTP status the studio's own API answers with when this error is the response.
+ */
+export interface CatalogEntry {
+  title: string;
+  action: string;
+  retryable: boolean;
+  status: number;
+}
+
+const entry = (title: string, action: string, retryable: boolean, status: number): CatalogEntry => ({
+  title,
+  action,
+  retryable,
+  status,
+});
+
+const CHECK_INPUT = "Check the prompt and references, change what the message points at, then generate again.";
+const RETRY_LATER = "This is on Evolink's side. Wait a minute and try again.";
+
+export const ERROR_CATALOG = {
+  // Studio-side request problems.
+  validation_failed: entry("Some fields need attention.", "Fix the highlighted fields and try again.", false, 400),
+  invalid_json: entry("The request body is not valid JSON.", "Send a JSON object.", false, 400),
+  unsupported_media_type: entry("The request must be JSON.", "Send Content-Type: application/json.", false, 415),
+  payload_too_large: entry("The request is too large.", "Shorten the prompt or send fewer references.", false, 413),
+  invalid_task_id: entry("That is not a valid task id.", "Task ids look like task-unified-<digits>-<8 letters>.", false, 400),
+  not_found: entry("Nothing here.", "Check the address.", false, 404),
+  task_not_found: entry("This task is unknown.", "It may have expired upstream; start a new generation.", false, 404),
+  result_not_ready: entry("The video is not ready yet.", "Wait until the task completes.", true, 409),
+  result_expired: entry(
+    "The result link has expired upstream (Evolink keeps videos for 24 hours).",
+    "Generate the video again to get a new copy.",
+    false,
+    410,
+  ),
+
+  // Upstream account and access problems: the operator has to act, retrying does not help.
+  unauthorized: entry(
+    "The server's Evolink API key was rejected.",
+    "The operator must set a valid EVOLINK_API_KEY (from the Evolink dashboard) and restart the studio.",
+    false,
+    502,
+  ),
+  insufficient_quota: entry("The Evolink account has run out of credits.", "Top up the Evolink account, then generate again.", false, 402),
+  quota_exceeded: entry("The Evolink account's quota is used up.", "Top up or wait for the quota to reset, then try again.", true, 402),
+  model_access_denied: entry(
+    "The API key has no access to kling-o3-reference-to-video.",
+    "Enable the model for this key in the Evolink dashboard.",
+    false,
+    403,
+  ),
+  permission_denied: entry("This task belongs to another Evolink account.", "Only tasks made with this key can be read.", false, 403),
+
+  // Upstream capacity: retry later.
+  rate_limit_exceeded: entry("Evolink is rate-limiting requests.", "Slow down: wait 30–60 seconds, then try again.", true, 429),
+  rate_limited: entry("Evolink is rate-limiting requests.", "Slow down: wait 30–60 seconds, then try again.", true, 429),
+  internal_error: entry("Evolink had an internal error.", RETRY_LATER, true, 503),
+  upstream_error: entry("Evolink's AI service is unavailable right now.", RETRY_LATER, true, 503),
+  service_unavailable: entry("Evolink has no capacity for this model right now.", "Retry in 1–2 minutes.", true, 503),
+  model_unavailable: entry("The model is unavailable right now.", "Retry in a few minutes.", true, 503),
+  upstream_unreachable: entry("Evolink could not be reached.", "Check the server's network, then try again.", true, 503),
+  upstream_timeout: entry("Evolink did not answer in time.", RETRY_LATER, true, 504),
+  upstream_malformed: entry("Evolink sent a response the studio could not read.", RETRY_LATER, true, 502),
+  create_outcome_unknown: entry(
+    "Evolink did not confirm whether the task was created, so the studio did not resubmit it (that could charge twice).",
+    "Wait a minute and check your Evolink dashboard before generating again.",
+    false,
+    504,
+  ),
+
+  // Upstream rejected the request body.
+  invalid_request: entry("Evolink rejected the request.", CHECK_INPUT, false, 400),
+  invalid_parameter: entry("Evolink rejected a parameter.", CHECK_INPUT, false, 400),
+  missing_required_params: entry("Evolink says a required field is missing.", CHECK_INPUT, false, 400),
+  missing_text: entry("Evolink says the prompt is missing.", "Write a prompt and try again.", false, 400),
+  request_too_large: entry("Evolink says the request is too large.", "Shorten the prompt or send fewer references.", false, 413),
+
+  // Task-level failures (status = failed); failed tasks are not charged.
+  content_policy_violation: entry(
+    "The request was blocked by Evolink's safety filters.",
+    "Rephrase the prompt and avoid real people, celebrities or explicit content in the prompt and references.",
+    false,
+    422,
+  ),
+  invalid_parameters: entry("Evolink rejected the task's parameters.", CHECK_INPUT, false, 422),
+  image_processing_error: entry(
+    "Evolink could not process a reference image.",
+    "Make sure each image URL downloads directly and is a JPG, PNG, WebP or GIF.",
+    false,
+    422,
+  ),
+  image_dimension_mismatch: entry("A reference image has unsupported dimensions.", "Use images at least 300 px per side, aspect 1:2.5 to 2.5:1.", false, 422),
+  video_probe_failed: entry(
+    "Evolink could not read the reference video.",
+    "Make sure the video URL downloads directly and is an MP4 or MOV of at least 3 seconds.",
+    false,
+    422,
+  ),
+  request_cancelled: entry("The task was cancelled.", "Generate again if you still want this video.", false, 422),
+  task_cancelled: entry("The task was cancelled or expired upstream.", "Generate again if you still want this video.", false, 422),
+  generation_failed_no_content: entry("The model produced no video.", "Try again, perhaps with a clearer prompt.", true, 422),
+  service_error: entry("Evolink's generation service failed.", "Retry in 30–60 seconds.", true, 422),
+  generation_timeout: entry("The generation timed out upstream.", "Try again in a few minutes.", true, 422),
+  resource_exhausted: entry("Evolink is out of capacity.", "Retry in 1–5 minutes.", true, 422),
+  resource_not_found: entry("Evolink no longer knows this task (invalid or expired).", "Start a new generation.", false, 404),
+  unknown_status: entry("Evolink reported a status the studio does not know.", "Treat the task as failed; generate again if needed.", false, 422),
+  unknown_error: entry("Evolink reported an unknown error.", "Try again; if it keeps failing, change the prompt or references.", true, 422),
+} satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+// Legacy envelopes carry the HTTP status as an integer code (upstream-api.md §1.7).
+const LEGACY_BY_STATUS: Record<number, ErrorCode> = {
+  400: "invalid_request",
+  401: "unauthorized",
+  402: "insufficient_quota",
+  403: "model_access_denied",
+  404: "task_not_found",
+  413: "request_too_large",
+  429: "rate_limit_exceeded",
+  500: "internal_error",
+  502: "upstream_error",
+  503: "service_unavailable",
+  504: "upstream_timeout",
+};
+
+export function isKnownCode(code: string): code is ErrorCode {
+  return Object.hasOwn(ERROR_CATALOG, code);
+}
+
+/** Maps an upstream `error.code` (string or legacy integer) and HTTP status to a catalog code. */
+export function resolveErrorCode(code: unknown, httpStatus?: number): ErrorCode {
+  if (typeof code === "string" && isKnownCode(code)) return code;
+  const numeric = typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : NaN;
+  const byStatus = LEGACY_BY_STATUS[Number.isFinite(numeric) ? numeric : (httpStatus ?? 0)];
+  if (byStatus) return byStatus;
+  if (httpStatus && httpStatus >= 500) return "internal_error";
+  return "unknown_error";
+}
+
+/** What the studio's API sends to the browser for any failure. */
+export interface StudioErrorBody {
+  code: ErrorCode;
+  message: string;
+  action: string;
+  retryable: boolean;
+  detail?: string;
+  fields?: Record<string, string>;
+}
+
+export function studioError(code: ErrorCode, detail?: string, fields?: Record<string, string>): StudioErrorBody {
+  const { title, action, retryable } = ERROR_CATALOG[code];
+  return { code, message: title, action, retryable, ...(detail ? { detail } : {}), ...(fields ? { fields } : {}) };
+}

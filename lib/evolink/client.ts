@@ -1,0 +1,159 @@
+import "server-only";
+import pRetry from "p-retry";
+import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
+import type { GenerationRequest } from "../generation-schema";
+import { upstreamConfig } from "./config";
+import { toUpstreamTask, upstreamErrorEnvelope, upstreamTaskBody, type UpstreamTask } from "./upstream-schemas";
+
+export const MODEL = "kling-o3-reference-to-video";
+
+const CREATE_TIMEOUT_MS = 30_000;
+const GET_TIMEOUT_MS = 15_000;
+// Retry-After longer than this is handed to the browser instead of holding its request open.
+const MAX_INLINE_RETRY_AFTER_MS = 5_000;
+
+export class UpstreamError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly upstreamMessage: string | undefined,
+    readonly httpStatus: number | undefined,
+    readonly retryAfterMs: number | undefined = undefined,
+  ) {
+    super(`${code}${upstreamMessage ? `: ${upstreamMessage}` : ""}`);
+    this.name = "UpstreamError";
+  }
+
+  get retryable(): boolean {
+    return ERROR_CATALOG[this.code].retryable;
+  }
+}
+
+/** Creates a task. Never retried automatically: a failure after sending may already be a billed task. */
+export async function createGeneration(request: GenerationRequest): Promise<UpstreamTask> {
+  const { apiBase, apiKey } = await upstreamConfig();
+  const body = {
+    model: MODEL,
+    prompt: request.prompt,
+    video_url: request.videoUrl,
+    ...(request.imageUrls.length ? { image_urls: request.imageUrls } : {}),
+    duration: request.duration,
+    aspect_ratio: request.aspectRatio,
+    quality: request.quality,
+    keep_original_sound: request.keepOriginalSound,
+  };
+  const response = await send(`${apiBase}/v1/videos/generations`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+    timeoutMs: CREATE_TIMEOUT_MS,
+    ambiguousCode: "create_outcome_unknown",
+  });
+  try {
+    return parseTask(response);
+  } catch {
+    // A 200 we cannot read may still be a created (billable) task: never treat it as "nothing happened".
+    throw new UpstreamError("create_outcome_unknown", "Unreadable create response", response.status);
+  }
+}
+
+/** Reads a task; idempotent, so transient failures are retried with jittered backoff. */
+export async function getTask(taskId: string): Promise<UpstreamTask> {
+  const { apiBase, apiKey } = await upstreamConfig();
+  return pRetry(
+    async () => {
+      const response = await send(`${apiBase}/v1/tasks/${encodeURIComponent(taskId)}`, {
+        method: "GET",
+        headers: { Authorization: `Bearer ${apiKey}` },
+        timeoutMs: GET_TIMEOUT_MS,
+        ambiguousCode: "upstream_timeout",
+      });
+      return parseTask(response);
+    },
+    {
+      retries: 2,
+      minTimeout: 300,
+      maxTimeout: 2_000,
+      randomize: true,
+      shouldRetry: ({ error }) =>
+        error instanceof UpstreamError &&
+        error.retryable &&
+        (error.retryAfterMs ?? 0) <= MAX_INLINE_RETRY_AFTER_MS &&
+        error.code !== "insufficient_quota",
+      onFailedAttempt: async ({ error }) => {
+        const wait = error instanceof UpstreamError ? (error.retryAfterMs ?? 0) : 0;
+        if (wait > 0 && wait <= MAX_INLINE_RETRY_AFTER_MS) await new Promise((r) => setTimeout(r, wait));
+      },
+    },
+  );
+}
+
+/**
+ * Fetches a result video from a URL the upstream returned for one of our tasks. No Authorization
+ * header: result links are public CDN URLs and the key must only ever go to the API host.
+ */
+export async function fetchResult(url: string, range: string | null, signal: AbortSignal): Promise<Response> {
+  return fetch(url, { headers: range ? { Range: range } : {}, signal, redirect: "follow" });
+}
+
+interface SendOptions {
+  method: "GET" | "POST";
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+  /** What a timeout or dropped connection means for this call. */
+  ambiguousCode: ErrorCode;
+}
+
+async function send(url: string, options: SendOptions): Promise<{ status: number; text: string }> {
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(url, {
+      method: options.method,
+      headers: options.headers,
+      body: options.body,
+      signal: AbortSignal.timeout(options.timeoutMs),
+      redirect: "error",
+    });
+    text = await response.text();
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    const code = options.method === "POST" ? options.ambiguousCode : timedOut ? "upstream_timeout" : "upstream_unreachable";
+    throw new UpstreamError(code, timedOut ? "No answer in time" : "Connection failed", undefined);
+  }
+  if (!response.ok) throw errorFromResponse(response, text);
+  return { status: response.status, text };
+}
+
+function errorFromResponse(response: Response, text: string): UpstreamError {
+  const envelope = upstreamErrorEnvelope.safeParse(safeJson(text));
+  const upstream = envelope.success ? envelope.data.error : undefined;
+  return new UpstreamError(
+    resolveErrorCode(upstream?.code, response.status),
+    upstream?.message,
+    response.status,
+    retryAfterMs(response.headers.get("retry-after")),
+  );
+}
+
+function parseTask(response: { text: string }): UpstreamTask {
+  const parsed = upstreamTaskBody.safeParse(safeJson(response.text));
+  if (!parsed.success) throw new UpstreamError("upstream_malformed", "Unreadable task body", undefined);
+  return toUpstreamTask(parsed.data);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}

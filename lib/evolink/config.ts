@@ -1,0 +1,49 @@
+import "server-only";
+import { startSimulator, type RunningSimulator } from "../simulator/server";
+
+/** The only place that reads the Evolink key. It never leaves the server and is never logged. */
+export interface UpstreamConfig {
+  apiKey: string;
+  apiBase: string;
+  filesBase: string;
+  demo: boolean;
+}
+
+const DEMO_KEY = "sk-demo-simulator";
+
+export function isDemoMode(): boolean {
+  return !process.env.EVOLINK_API_KEY?.trim();
+}
+
+/** How often browsers poll: the docs poll every 5 s; the simulator moves faster, so demo polls more often. */
+export function pollIntervalMs(): number {
+  const configured = Number(process.env.POLL_INTERVAL_MS);
+  if (Number.isFinite(configured) && configured >= 250) return configured;
+  return isDemoMode() ? 1000 : 5000;
+}
+
+const globalForSimulator = globalThis as typeof globalThis & { __embeddedSimulator?: Promise<RunningSimulator> };
+
+/** Demo mode runs the simulator inside this process on a private loopback port, started on first use. */
+function embeddedSimulator(): Promise<RunningSimulator> {
+  globalForSimulator.__embeddedSimulator ??= startSimulator({ apiKey: DEMO_KEY, host: "127.0.0.1", port: 0 });
+  return globalForSimulator.__embeddedSimulator;
+}
+
+export async function upstreamConfig(): Promise<UpstreamConfig> {
+  const apiKey = process.env.EVOLINK_API_KEY?.trim();
+  if (apiKey) {
+    return {
+      apiKey,
+      apiBase: trimSlash(process.env.EVOLINK_API_BASE || "https://api.evolink.ai"),
+      filesBase: trimSlash(process.env.EVOLINK_FILES_BASE || "https://files-api.evolink.ai"),
+      demo: false,
+    };
+  }
+  const simulator = await embeddedSimulator();
+  return { apiKey: DEMO_KEY, apiBase: simulator.url, filesBase: simulator.url, demo: true };
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}

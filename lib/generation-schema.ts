@@ -1,0 +1,133 @@
+import { z } from "zod";
+
+/** Limits from upstream-api.md §1.1 (kling-o3-reference-to-video). */
+export const LIMITS = {
+  promptMaxChars: 2500,
+  durationMin: 3,
+  durationMax: 10,
+  maxReferenceImages: 4,
+  urlMaxChars: 2048,
+} as const;
+
+export const ASPECT_RATIOS = ["16:9", "9:16", "1:1"] as const;
+export const QUALITIES = ["720p", "1080p"] as const;
+export type AspectRatio = (typeof ASPECT_RATIOS)[number];
+export type Quality = (typeof QUALITIES)[number];
+
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.local|.*\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|169\.254\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[.*\])$/i;
+
+/** Why a URL cannot be given to Evolink, or null when it can. Evolink downloads it itself, so it must be public. */
+export function referenceUrlProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "This is not a valid URL. Paste a full link starting with https://";
+  }
+  if (url.protocol !== "https:") return "Use an https:// link; Evolink only downloads references over HTTPS.";
+  if (url.username || url.password) return "Remove the user name and password from the link.";
+  if (PRIVATE_HOST.test(url.hostname)) {
+    return "This host is private or local; Evolink's servers cannot reach it. Use a public link.";
+  }
+  return null;
+}
+
+const referenceUrl = z
+  .string({ error: "Enter a URL." })
+  .trim()
+  .min(1, { error: "Enter a URL." })
+  .max(LIMITS.urlMaxChars, { error: `URLs can be at most ${LIMITS.urlMaxChars} characters.` })
+  .superRefine((value, ctx) => {
+    const problem = referenceUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+const TOKEN = /<<<([^<>]*)>>>/g;
+
+/** Problems with `<<<video_1>>>` / `<<<image_N>>>` reference tokens, checked against what is attached. */
+export function referenceTokenProblems(prompt: string, imageCount: number, hasVideo: boolean): string[] {
+  const problems = new Set<string>();
+  for (const [, name = ""] of prompt.matchAll(TOKEN)) {
+    const image = /^image_(\d+)$/.exec(name);
+    if (name === "video_1") {
+      if (!hasVideo) problems.add("<<<video_1>>> needs a reference video.");
+    } else if (image) {
+      const index = Number(image[1]);
+      if (index < 1 || index > imageCount) {
+        problems.add(
+          imageCount === 0
+            ? `<<<${name}>>> points at an image, but no reference images are attached.`
+            : `<<<${name}>>> points at no image: ${imageCount} attached, so use image_1 to image_${imageCount}.`,
+        );
+      }
+    } else {
+      problems.add(`<<<${name}>>> is not a reference token. Use <<<video_1>>> or <<<image_N>>>.`);
+    }
+  }
+  return [...problems];
+}
+
+/**
+ * The one schema for a generation request: the form validates with it (zodResolver) and the
+ * /api/generations route validates the JSON body with it again.
+ */
+export const generationRequestSchema = z
+  .strictObject(
+    {
+      prompt: z
+        .string({ error: "Write a prompt." })
+        .trim()
+        .min(1, { error: "Write a prompt describing the video you want." })
+        .max(LIMITS.promptMaxChars, {
+          error: (issue) =>
+            `The prompt is ${String(issue.input).length} characters; the limit is ${LIMITS.promptMaxChars}. Shorten it.`,
+        }),
+      videoUrl: referenceUrl,
+      imageUrls: z
+        .array(referenceUrl, { error: "Image URLs must be a list." })
+        .max(LIMITS.maxReferenceImages, {
+          error: (issue) =>
+            `${(issue.input as unknown[]).length} reference images given; at most ${LIMITS.maxReferenceImages} are allowed. Remove some.`,
+        }),
+      duration: z
+        .number({ error: "Duration must be a whole number of seconds." })
+        .int({ error: "Duration must be a whole number of seconds (no fractions)." })
+        .min(LIMITS.durationMin, { error: `Duration must be at least ${LIMITS.durationMin} seconds.` })
+        .max(LIMITS.durationMax, { error: `Duration can be at most ${LIMITS.durationMax} seconds for this model.` }),
+      aspectRatio: z.enum(ASPECT_RATIOS, { error: "Choose 16:9, 9:16 or 1:1." }),
+      quality: z.enum(QUALITIES, { error: "Choose 720p or 1080p (this model has no 4K)." }),
+      keepOriginalSound: z.boolean({ error: "Keep original sound must be on or off." }),
+    },
+    { error: (issue) => (issue.code === "unrecognized_keys" ? `Unknown field: ${issue.keys.join(", ")}.` : undefined) },
+  )
+  .superRefine((request, ctx) => {
+    for (const message of referenceTokenProblems(request.prompt, request.imageUrls.length, true)) {
+      ctx.addIssue({ code: "custom", path: ["prompt"], message });
+    }
+  });
+
+export type GenerationRequest = z.infer<typeof generationRequestSchema>;
+
+export const GENERATION_DEFAULTS: GenerationRequest = {
+  prompt: "",
+  videoUrl: "",
+  imageUrls: [],
+  duration: 5,
+  aspectRatio: "16:9",
+  quality: "720p",
+  keepOriginalSound: true,
+};
+
+/** Field path → first message, e.g. { prompt: "…", "imageUrls.1": "…" }; top-level issues go under "_". */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+/** Task ids as Evolink issues them (upstream-api.md §1.5); anything else never reaches the upstream. */
+export const TASK_ID_PATTERN = /^task-unified-\d{1,12}-[a-z0-9]{8}$/;

@@ -1,0 +1,44 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { fetchTask, StudioApiError } from "../studio-api";
+import { isTerminal, type TaskView } from "../task-view";
+
+const MAX_BACKOFF_MS = 30_000;
+
+export function taskQueryKey(id: string) {
+  return ["task", id] as const;
+}
+
+/**
+ * Polls one task until it finishes. The server says how often to poll; after a failed poll the
+ * interval backs off with jitter, and the last known state stays on screen.
+ */
+export function useTask(initial: TaskView) {
+  const query = useQuery({
+    queryKey: taskQueryKey(initial.id),
+    queryFn: ({ signal }) => fetchTask(initial.id, signal),
+    initialData: initial,
+    initialDataUpdatedAt: 0,
+    retry: false,
+    refetchIntervalInBackground: true,
+    refetchOnWindowFocus: false,
+    refetchInterval: (q) => {
+      const task = q.state.data;
+      if (task && isTerminal(task.phase)) return false;
+      const error = q.state.error;
+      if (error instanceof StudioApiError && !error.body.retryable) return false;
+      const failures = q.state.fetchFailureCount;
+      const base = task?.pollAfterMs ?? 2000;
+      if (failures === 0) return base;
+      return Math.min(MAX_BACKOFF_MS, base * 2 ** failures) * (0.75 + Math.random() * 0.5);
+    },
+  });
+  const error = query.error instanceof StudioApiError ? query.error.body : null;
+  return {
+    task: query.data,
+    /** A poll failed but another will follow. */
+    reconnecting: Boolean(error?.retryable) || (query.isError && !error),
+    /** Polling stopped for good without the task finishing. */
+    lostError: error && !error.retryable ? error : null,
+  };
+}

@@ -1,0 +1,178 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import {
+  INTERNAL_ERROR,
+  INVALID_TASK_ID,
+  REQUEST_TOO_LARGE,
+  ROUTE_NOT_FOUND,
+  TASK_NOT_FOUND,
+  badRequest,
+  unauthorized,
+} from "./errors";
+import { delay, readBody, sendError, sendJson, sendRaw, sendText, serveFile } from "./http";
+import { SimulatorLog } from "./log";
+import { resolveSimulatorOptions, type SimulatorOptions } from "./options";
+import { createScenarioError, parseScenario, pollScenarioError } from "./scenarios";
+import { createBody, taskBody } from "./task-body";
+import { TaskStore, resultExpiresAtMs, taskPhase, type Task } from "./tasks";
+import { validateCreateBody } from "./validate";
+
+export { resolveSimulatorOptions, type SimulatorOptions } from "./options";
+export { SIMULATOR_SCENARIOS, type ScenarioName } from "./scenarios";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+const TASK_PREFIX = "task-unified-";
+
+interface Context {
+  options: SimulatorOptions;
+  now: () => number;
+  store: TaskStore;
+  log: SimulatorLog;
+}
+
+function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
+  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
+  return match?.[1]?.trim() === apiKey;
+}
+
+/** Result links point back at whichever host the client used, so one origin serves API and CDN paths. */
+function resultUrl(req: IncomingMessage, ctx: Context, task: Task): string {
+  const { taskSeconds, resultTtlSeconds } = ctx.options;
+  const expires = Math.floor(resultExpiresAtMs(task, taskSeconds, resultTtlSeconds) / 1000);
+  const host = req.headers.host ?? "127.0.0.1";
+  return `http://${host}/cdn/results/${encodeURIComponent(task.id)}.mp4?expires=${expires}`;
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
+  const record = (body: unknown, taskId: string | null, status: number): void =>
+    ctx.log.recordCreate({ at: ctx.now(), body, taskId, status });
+  if (!isAuthorized(req, ctx.options.apiKey)) {
+    record(null, null, 401);
+    return sendError(res, unauthorized("Invalid or expired token"));
+  }
+  const raw = await readBody(req, MAX_BODY_BYTES);
+  if (raw === null) {
+    record(null, null, 413);
+    return sendError(res, REQUEST_TOO_LARGE);
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString("utf8"));
+  } catch {
+    record(null, null, 400);
+    return sendError(res, badRequest("invalid_request", "Request body must be valid JSON"));
+  }
+  const result = validateCreateBody(body);
+  if (!result.ok) {
+    record(body, null, result.error.status);
+    return sendError(res, result.error);
+  }
+  const scenario = parseScenario(result.value.prompt);
+  const refusal = createScenarioError(scenario);
+  if (refusal) {
+    record(body, null, refusal.status);
+    return sendError(res, refusal);
+  }
+  const task = ctx.store.create(result.value, scenario, ctx.now());
+  record(body, task.id, 200);
+  if (scenario === "slow") await delay(ctx.options.slowMs);
+  sendJson(res, 200, createBody(task, ctx.options.taskSeconds));
+}
+
+async function handleGetTask(req: IncomingMessage, res: ServerResponse, ctx: Context, id: string): Promise<void> {
+  if (!isAuthorized(req, ctx.options.apiKey)) return sendError(res, unauthorized("Authentication required"));
+  ctx.log.countTaskGet(id);
+  if (!id.startsWith(TASK_PREFIX)) return sendError(res, INVALID_TASK_ID);
+  const task = ctx.store.get(id);
+  if (!task) return sendError(res, TASK_NOT_FOUND);
+  const getNumber = ++task.gets;
+  if (task.scenario === "slow") await delay(ctx.options.slowMs);
+  const pollError = pollScenarioError(task.scenario, getNumber);
+  if (pollError) return sendError(res, pollError);
+  const phase = taskPhase(task, ctx.now(), ctx.options.taskSeconds);
+  const body = JSON.stringify(taskBody(task, phase, resultUrl(req, ctx, task)));
+  // "malformed": a proxy cut the first response short.
+  const text = task.scenario === "malformed" && getNumber === 1 ? body.slice(0, 40) : body;
+  sendRaw(res, 200, "application/json; charset=utf-8", text);
+}
+
+async function handleResult(req: IncomingMessage, res: ServerResponse, ctx: Context, id: string): Promise<void> {
+  ctx.log.countResultGet(id);
+  const task = ctx.store.get(id);
+  const { taskSeconds, resultTtlSeconds, clipsDir } = ctx.options;
+  const now = ctx.now();
+  if (!task || taskPhase(task, now, taskSeconds).status !== "completed") return sendText(res, 404, "Not Found");
+  if (now >= resultExpiresAtMs(task, taskSeconds, resultTtlSeconds)) {
+    return sendText(res, 403, "Request has expired");
+  }
+  const clip = path.join(clipsDir, `sample-${task.aspectRatio.replace(":", "x")}.mp4`);
+  await serveFile(req, res, clip, "video/mp4");
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
+  const { pathname } = new URL(req.url ?? "/", "http://simulator.local");
+  const method = req.method ?? "GET";
+  if (pathname === "/v1/videos/generations" && method === "POST") return handleCreate(req, res, ctx);
+  const taskMatch = /^\/v1\/tasks\/([^/]*)$/.exec(pathname);
+  if (taskMatch && method === "GET") return handleGetTask(req, res, ctx, decodeSegment(taskMatch[1] ?? ""));
+  const resultMatch = /^\/cdn\/results\/([^/]+)\.mp4$/.exec(pathname);
+  if (resultMatch && (method === "GET" || method === "HEAD")) {
+    return handleResult(req, res, ctx, decodeSegment(resultMatch[1] ?? ""));
+  }
+  if (pathname === "/__sim/log" && method === "GET") return sendJson(res, 200, ctx.log);
+  if (pathname === "/__sim/reset" && method === "POST") {
+    ctx.store.clear();
+    ctx.log.reset();
+    return sendJson(res, 200, { ok: true });
+  }
+  sendError(res, ROUTE_NOT_FOUND);
+}
+
+export function createSimulatorHandler(options: SimulatorOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const ctx: Context = { options, now: options.now ?? Date.now, store: new TaskStore(), log: new SimulatorLog() };
+  return (req, res) => {
+    route(req, res, ctx).catch(() => {
+      if (!res.headersSent && !res.destroyed) sendError(res, INTERNAL_ERROR);
+      else res.destroy();
+    });
+  };
+}
+
+export interface RunningSimulator {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(
+  opts: Partial<SimulatorOptions> & { port?: number; host?: string } = {},
+): Promise<RunningSimulator> {
+  const { port = 0, host = "127.0.0.1", ...overrides } = opts;
+  const server = createServer(createSimulatorHandler(resolveSimulatorOptions(overrides)));
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive sockets (fetch pools them) would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,66 @@
+import { randomBytes } from "node:crypto";
+import type { Task, TaskPhase } from "./tasks";
+import { MODEL } from "./validate";
+
+/** Credits and USD per output second (docs §6). */
+const PRICES = {
+  "720p": { credits: 8.1, usd: 0.112 },
+  "1080p": { credits: 10.8054, usd: 0.15 },
+} as const;
+
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+function usage(task: Task): Record<string, unknown> {
+  const price = PRICES[task.quality];
+  const base: Record<string, unknown> = {
+    billing_rule: "per_second",
+    credits_reserved: round4(price.credits * task.duration),
+    user_group: "default",
+  };
+  // "extra-keys": older quickstarts showed usage.estimated_cost (USD); clients must tolerate it.
+  if (task.scenario === "extra-keys") base.estimated_cost = round4(price.usd * task.duration);
+  return base;
+}
+
+function withExtraKeys(task: Task, body: Record<string, unknown>): Record<string, unknown> {
+  if (task.scenario !== "extra-keys") return body;
+  return { ...body, result_data: body.result_data ?? [], trace_id: randomBytes(8).toString("hex") };
+}
+
+export function createBody(task: Task, taskSeconds: number): Record<string, unknown> {
+  return withExtraKeys(task, {
+    created: task.created,
+    id: task.id,
+    model: MODEL,
+    object: "video.generation.task",
+    progress: 0,
+    status: "pending",
+    task_info: { can_cancel: true, estimated_time: Math.ceil(taskSeconds), video_duration: task.duration },
+    type: "video",
+    usage: usage(task),
+  });
+}
+
+/** GET /v1/tasks/{id} body; `resultUrl` is only used once the phase is completed. */
+export function taskBody(task: Task, phase: TaskPhase, resultUrl: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    created: task.created,
+    id: task.id,
+    model: MODEL,
+    object: "video.generation.task",
+    progress: phase.progress,
+    status: phase.status,
+  };
+  if (phase.status === "completed") {
+    if (task.scenario !== "result-data-only") body.results = [resultUrl];
+    if (task.scenario === "result-data-only" || task.scenario === "extra-keys") {
+      body.result_data = [{ video_url: resultUrl, duration: task.duration }];
+    }
+  }
+  if ("error" in phase && phase.error) body.error = phase.error;
+  const finished = phase.status !== "pending" && phase.status !== "processing";
+  body.task_info = { can_cancel: !finished };
+  body.type = "video";
+  body.usage = usage(task);
+  return withExtraKeys(task, body);
+}

@@ -1,0 +1,56 @@
+import type { StudioErrorBody } from "./errors";
+import type { AspectRatio, Quality } from "./generation-schema";
+
+/** What a person sees of a task; the upstream's raw status stays alongside for honesty. */
+export type TaskPhase = "queued" | "generating" | "completed" | "failed";
+
+export const PHASE_LABEL: Record<TaskPhase, string> = {
+  queued: "Queued",
+  generating: "Generating",
+  completed: "Completed",
+  failed: "Failed",
+};
+
+/**
+ * Upstream statuses → phase. Only pending/processing/completed/failed are documented; anything else
+ * (cancelled, canceled, expired, or a value nobody has seen yet) is a terminal failure (upstream-api.md §3, Unknown 7).
+ */
+export function phaseOf(upstreamStatus: string): TaskPhase {
+  switch (upstreamStatus) {
+    case "pending":
+    case "queued":
+      return "queued";
+    case "processing":
+    case "running":
+      return "generating";
+    case "completed":
+      return "completed";
+    default:
+      return "failed";
+  }
+}
+
+export function isTerminal(phase: TaskPhase): boolean {
+  return phase === "completed" || phase === "failed";
+}
+
+export interface TaskView {
+  id: string;
+  phase: TaskPhase;
+  upstreamStatus: string;
+  progress: number;
+  createdAt: number;
+  updatedAt: number;
+  estimatedSeconds: number | null;
+  reservedCredits: number | null;
+  prompt: string;
+  duration: number;
+  aspectRatio: AspectRatio;
+  quality: Quality;
+  error: StudioErrorBody | null;
+  /** Same-origin URLs of the studio's own streaming route; present once completed. */
+  previewUrl: string | null;
+  downloadUrl: string | null;
+  /** How long the browser should wait before asking again. */
+  pollAfterMs: number;
+}
