@@ -7,13 +7,13 @@ export function CostEstimate({ quality, duration }: { quality: Quality; duration
   return (
     <div
       data-testid="cost-estimate"
-      className="flex items-center justify-between gap-3 rounded-lg bg-zinc-100 px-3 py-2.5 text-sm dark:bg-zinc-800/60"
+      className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1 rounded-lg bg-zinc-100 px-3 py-2.5 text-sm dark:bg-zinc-800/60"
     >
       <span className="text-zinc-600 dark:text-zinc-300">Estimated cost</span>
       {valid ? (
-        <span className="text-right">
+        <span className="flex flex-wrap items-baseline justify-end gap-x-2">
           <span className="font-semibold text-zinc-900 dark:text-white">{formatCredits(cost.credits)} credits</span>
-          <span className="ml-2 text-xs text-zinc-500 dark:text-zinc-400">
+          <span className="text-xs text-zinc-500 dark:text-zinc-400">
             ≈ ${cost.usd.toFixed(2)} · {cost.creditsPerSecond} credits/s × {cost.seconds} s
           </span>
         </span>

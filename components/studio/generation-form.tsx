@@ -81,8 +81,8 @@ export function GenerationForm({ demo, onCreated }: { demo: boolean; onCreated: 
         )}
       />
 
-      <div className="grid grid-cols-1 gap-4 sm:grid-cols-3">
-        <Field id="duration" label="Duration" hint="3–10 seconds" error={errors.duration?.message}>
+      <div className="grid grid-cols-3 gap-3 sm:gap-4">
+        <Field id="duration" label="Duration" hint="3–10 s" error={errors.duration?.message}>
           <input
             id="duration"
             type="number"

@@ -1,21 +1,27 @@
 "use client";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { TaskView } from "@/lib/task-view";
 import { GenerationForm } from "./generation-form";
 import { TaskCard } from "./task-card";
 
 export function Studio({ demo }: { demo: boolean }) {
   const [tasks, setTasks] = useState<TaskView[]>([]);
+  const listRef = useRef<HTMLElement>(null);
+  const addTask = (task: TaskView) => {
+    setTasks((current) => [task, ...current]);
+    // On a phone the list sits below the form: bring the new card into view.
+    requestAnimationFrame(() => listRef.current?.scrollIntoView({ behavior: "smooth", block: "nearest" }));
+  };
   return (
     <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start">
       <section aria-labelledby="new-generation" className="rounded-2xl border border-zinc-200 bg-white p-5 shadow-sm sm:p-6 dark:border-zinc-800 dark:bg-zinc-900">
         <h2 id="new-generation" className="mb-4 text-base font-semibold text-zinc-900 dark:text-white">
           New generation
         </h2>
-        <GenerationForm demo={demo} onCreated={(task) => setTasks((current) => [task, ...current])} />
+        <GenerationForm demo={demo} onCreated={addTask} />
       </section>
 
-      <section aria-labelledby="generations" className="flex flex-col gap-4">
+      <section ref={listRef} aria-labelledby="generations" className="flex scroll-mt-4 flex-col gap-4">
         <h2 id="generations" className="text-base font-semibold text-zinc-900 dark:text-white">
           Generations
         </h2>

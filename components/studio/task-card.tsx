@@ -9,8 +9,8 @@ import { TaskProgress } from "./task-progress";
 
 const FRAME: Record<TaskView["aspectRatio"], string> = {
   "16:9": "aspect-video w-full",
-  "9:16": "aspect-[9/16] h-[26rem] max-h-[70vh] max-w-full",
-  "1:1": "aspect-square h-[22rem] max-h-[70vh] max-w-full",
+  "9:16": "aspect-[9/16] h-[26rem] max-h-[60vh] max-w-full",
+  "1:1": "aspect-square h-[22rem] max-h-[60vh] max-w-full",
 };
 
 export function TaskCard({ initial }: { initial: TaskView }) {
@@ -54,6 +54,15 @@ export function TaskCard({ initial }: { initial: TaskView }) {
         <p data-testid="task-reconnecting" className="text-xs text-amber-700 dark:text-amber-300">
           Lost contact with the server for a moment — reconnecting… the task keeps running upstream.
         </p>
+      )}
+
+      {(task.phase === "queued" || task.phase === "generating") && (
+        <div className="flex justify-center">
+          <div
+            aria-hidden
+            className={`${FRAME[task.aspectRatio]} animate-pulse rounded-lg bg-gradient-to-br from-zinc-100 via-violet-50 to-zinc-100 dark:from-zinc-800 dark:via-violet-950/60 dark:to-zinc-800`}
+          />
+        </div>
       )}
 
       {task.phase === "completed" && task.previewUrl && task.downloadUrl && (

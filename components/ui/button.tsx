@@ -4,7 +4,7 @@ type Variant = "primary" | "secondary" | "ghost";
 
 const VARIANTS: Record<Variant, string> = {
   primary:
-    "bg-violet-600 text-white shadow-sm hover:bg-violet-500 disabled:bg-violet-600/50 dark:bg-violet-500 dark:hover:bg-violet-400",
+    "bg-violet-600 text-white shadow-sm hover:bg-violet-500 disabled:bg-violet-600/50",
   secondary:
     "border border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800",
   ghost: "text-violet-700 hover:bg-violet-50 dark:text-violet-300 dark:hover:bg-violet-950",

@@ -1,4 +1,4 @@
-import { errorBody, type HttpError } from "./errors";
+import { INTERNAL_ERROR, errorBody, type HttpError } from "./errors";
 
 /** Scenarios are chosen by a `[sim:NAME]` tag anywhere in the prompt; the first known tag wins. */
 export const SIMULATOR_SCENARIOS = [
@@ -47,7 +47,7 @@ const CREATE_ERRORS: Partial<Record<ScenarioName, HttpError>> = {
     status: 503,
     body: errorBody("service_unavailable", "No available channel for the requested model", "api_error"),
   },
-  "server-error": { status: 500, body: errorBody("internal_error", "Internal server error", "api_error") },
+  "server-error": INTERNAL_ERROR,
   "insufficient-quota": {
     status: 402,
     body: errorBody("insufficient_quota", "Insufficient quota. Please top up your account.", "insufficient_quota"),

@@ -24,7 +24,7 @@ export type ValidationResult = { ok: true; value: CreateRequest } | { ok: false;
 /** Thrown inside the validator to short-circuit on the first problem. */
 class Invalid extends Error {
   constructor(readonly error: HttpError) {
-    super(error.status.toString());
+    super("invalid create body");
   }
 }
 
@@ -46,10 +46,11 @@ function optional(body: Record<string, unknown>, key: string): unknown {
   return value === null ? undefined : value;
 }
 
-function isHttpUrl(value: unknown, protocols: readonly string[] = ["http:", "https:"]): value is string {
+function isHttpUrl(value: unknown): value is string {
   if (typeof value !== "string") return false;
   try {
-    return protocols.includes(new URL(value).protocol);
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
   } catch {
     return false;
   }

@@ -1,0 +1,63 @@
+import { defineConfig, devices } from "@playwright/test";
+import { CANARY_KEY, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL } from "./tests/e2e/servers";
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+const testEnv = { NEXT_TELEMETRY_DISABLED: "1", SIMULATOR_TASK_SECONDS: "4" };
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 2,
+  forbidOnly: Boolean(process.env.CI),
+  retries: 0,
+  reporter: [["list"]],
+  use: {
+    baseURL: DEMO_URL,
+    launchOptions: chromium,
+    trace: "retain-on-failure",
+    acceptDownloads: true,
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], launchOptions: chromium, channel: undefined } }],
+  webServer: [
+    {
+      command: `npx next start -p ${DEMO_PORT} -H 127.0.0.1`,
+      url: `${DEMO_URL}/`,
+      env: { ...testEnv, EVOLINK_API_KEY: "" },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: `npx tsx lib/simulator/cli.ts --port ${SIMULATOR_PORT} --key ${CANARY_KEY} --task-seconds 4`,
+      url: `${SIMULATOR_URL}/__sim/log`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `npx next start -p ${KEYED_PORT} -H 127.0.0.1`,
+      url: `http://127.0.0.1:${KEYED_PORT}/`,
+      env: {
+        ...testEnv,
+        EVOLINK_API_KEY: CANARY_KEY,
+        EVOLINK_API_BASE: SIMULATOR_URL,
+        EVOLINK_FILES_BASE: SIMULATOR_URL,
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+  ],
+});

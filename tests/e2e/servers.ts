@@ -1,0 +1,9 @@
+/** Where the e2e servers listen; shared by playwright.config.ts and the specs. */
+export const DEMO_PORT = 3210;
+export const KEYED_PORT = 3211;
+export const SIMULATOR_PORT = 4310;
+export const DEMO_URL = `http://127.0.0.1:${DEMO_PORT}`;
+export const KEYED_URL = `http://127.0.0.1:${KEYED_PORT}`;
+export const SIMULATOR_URL = `http://127.0.0.1:${SIMULATOR_PORT}`;
+/** A fake key the keyed app uses against the standalone simulator; the leak test hunts for it. */
+export const CANARY_KEY = "sk-canary-7f3e9b2c41d8a6e5f0c3b7d9";
