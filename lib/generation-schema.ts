@@ -14,6 +14,11 @@ export const QUALITIES = ["720p", "1080p"] as const;
 export type AspectRatio = (typeof ASPECT_RATIOS)[number];
 export type Quality = (typeof QUALITIES)[number];
 
+/** Prompt length as the limit counts it: in characters (code points), so an emoji is one, not two. */
+export function promptLength(prompt: string): number {
+  return [...prompt].length;
+}
+
 const PRIVATE_HOST =
   /^(localhost|.*\.localhost|.*\.local|.*\.internal|0\.0\.0\.0|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|169\.254\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|\[.*\])$/i;
 
@@ -27,7 +32,8 @@ export function referenceUrlProblem(value: string): string | null {
   }
   if (url.protocol !== "https:") return "Use an https:// link; Evolink only downloads references over HTTPS.";
   if (url.username || url.password) return "Remove the user name and password from the link.";
-  if (PRIVATE_HOST.test(url.hostname)) {
+  // "localhost." is the same host as "localhost": compare without the root dot.
+  if (PRIVATE_HOST.test(url.hostname.replace(/\.$/, ""))) {
     return "This host is private or local; Evolink's servers cannot reach it. Use a public link.";
   }
   return null;
@@ -81,7 +87,7 @@ export const generationRequestSchema = z
         .min(1, { error: "Write a prompt describing the video you want." })
         .max(LIMITS.promptMaxChars, {
           error: (issue) =>
-            `The prompt is ${String(issue.input).length} characters; the limit is ${LIMITS.promptMaxChars}. Shorten it.`,
+            `The prompt is ${promptLength(String(issue.input))} characters; the limit is ${LIMITS.promptMaxChars}. Shorten it.`,
         }),
       videoUrl: referenceUrl,
       imageUrls: z

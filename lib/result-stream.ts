@@ -48,7 +48,7 @@ export async function streamResult(
 /** `kling-<first words of the prompt>-<task id>.mp4`, ASCII-only so every OS keeps it. */
 export function resultFileName(record: Pick<TaskRecord, "id" | "request">): string {
   const words = record.request.prompt
-    .replace(/<<<[^<>]*>>>|\[sim:[^\]]*\]/g, " ")
+    .replace(/<<<[^<>]*>>>|\[sim:[^\]]*\]/gi, " ")
     .normalize("NFKD")
     .replace(/[^\x00-\x7f]/g, "")
     .toLowerCase()

@@ -5,7 +5,14 @@ import { Controller, useForm, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { controlClass, describedBy, Field } from "@/components/ui/field";
-import { ASPECT_RATIOS, GENERATION_DEFAULTS, generationRequestSchema, QUALITIES, type GenerationRequest } from "@/lib/generation-schema";
+import {
+  ASPECT_RATIOS,
+  GENERATION_DEFAULTS,
+  generationRequestSchema,
+  promptLength,
+  QUALITIES,
+  type GenerationRequest,
+} from "@/lib/generation-schema";
 import { createGeneration, StudioApiError } from "@/lib/studio-api";
 import type { TaskView } from "@/lib/task-view";
 import { CostEstimate } from "./cost-estimate";
@@ -37,7 +44,7 @@ export function GenerationForm({ demo, onCreated }: { demo: boolean; onCreated: 
     },
   });
 
-  const promptLength = watch("prompt")?.length ?? 0;
+  const promptChars = promptLength(watch("prompt") ?? "");
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const imageUrlsError =
     errors.imageUrls?.message ??
@@ -52,7 +59,7 @@ export function GenerationForm({ demo, onCreated }: { demo: boolean; onCreated: 
       onSubmit={handleSubmit((values) => submit.mutate(values))}
       className="flex flex-col gap-5"
     >
-      <PromptField registration={register("prompt")} length={promptLength} error={errors.prompt?.message} />
+      <PromptField registration={register("prompt")} length={promptChars} error={errors.prompt?.message} />
 
       <Field
         id="videoUrl"

@@ -305,19 +305,16 @@ describe("TASK_ID_PATTERN", () => {
   });
 });
 
-/*
- * Known bugs, written as tests of the correct behaviour and marked `it.fails` so the suite stays green.
- * When a bug is fixed, its test starts "unexpectedly passing": change `it.fails` to `it`.
- */
-describe("known bugs", () => {
+// Regression tests for edge cases the first version got wrong.
+describe("edge cases once wrong", () => {
   // zod 4 counts string length in code points, but the message counts UTF-16 units (String(...).length).
-  it.fails("BUG: the too-long message counts characters the way the limit does (astral characters)", () => {
+  it("the too-long message counts characters the way the limit does (astral characters)", () => {
     const message = errorsOf(valid({ prompt: "🎬".repeat(2501) })).prompt;
     expect(message).toBe("The prompt is 2501 characters; the limit is 2500. Shorten it.");
   });
 
   // PRIVATE_HOST is anchored on "localhost", so the fully-qualified "localhost." slips through.
-  it.fails("BUG: rejects the fully-qualified loopback name localhost.", () => {
+  it("rejects the fully-qualified loopback name localhost.", () => {
     expect(errorsOf(valid({ videoUrl: "https://localhost./a.mp4" })).videoUrl).toMatch(/private or local/);
   });
 });

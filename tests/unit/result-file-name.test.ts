@@ -77,11 +77,10 @@ describe("resultFileName", () => {
   });
 });
 
-describe("known bugs", () => {
+describe("edge cases once wrong", () => {
   // parseScenario (lib/simulator/scenarios.ts) matches [sim:NAME] case-insensitively, but
   // resultFileName strips only the lowercase form, so "[SIM:slow]" leaks into the file name.
-  // Marked `it.fails` so the suite stays green; change to `it` once fixed.
-  it.fails("BUG: strips scenario tags in any letter case", () => {
+  it("strips scenario tags in any letter case", () => {
     expect(nameFor("[SIM:slow] A cat")).toBe(`kling-a-cat-${ID}.mp4`);
   });
 });

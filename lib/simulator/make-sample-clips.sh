@@ -2,7 +2,7 @@
 # Makes the simulator's sample result clips (one per aspect ratio): 5 s, H.264 + AAC, faststart MP4.
 # Run once and commit the output; needs ffmpeg.
 set -euo pipefail
-out="$(dirname "$0")/../lib/simulator/clips"
+out="$(dirname "$0")/clips"
 mkdir -p "$out"
 make_clip() {
   local name=$1 size=$2

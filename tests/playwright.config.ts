@@ -1,5 +1,6 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig, devices } from "@playwright/test";
-import { CANARY_KEY, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL } from "./tests/e2e/servers";
+import { CANARY_KEY, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL } from "./e2e/servers";
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -14,11 +15,12 @@ const chromium = {
   ],
 };
 
+const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const testEnv = { NEXT_TELEMETRY_DISABLED: "1", SIMULATOR_TASK_SECONDS: "4" };
 
 export default defineConfig({
-  testDir: "tests/e2e",
-  outputDir: "test-results",
+  testDir: "e2e",
+  outputDir: "../test-results",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
@@ -38,12 +40,14 @@ export default defineConfig({
       command: `npx next start -p ${DEMO_PORT} -H 127.0.0.1`,
       url: `${DEMO_URL}/`,
       env: { ...testEnv, EVOLINK_API_KEY: "" },
+      cwd: repoRoot,
       reuseExistingServer: false,
       timeout: 60_000,
     },
     {
       command: `npx tsx lib/simulator/cli.ts --port ${SIMULATOR_PORT} --key ${CANARY_KEY} --task-seconds 4`,
       url: `${SIMULATOR_URL}/__sim/log`,
+      cwd: repoRoot,
       reuseExistingServer: false,
       timeout: 30_000,
     },
@@ -56,6 +60,7 @@ export default defineConfig({
         EVOLINK_API_BASE: SIMULATOR_URL,
         EVOLINK_FILES_BASE: SIMULATOR_URL,
       },
+      cwd: repoRoot,
       reuseExistingServer: false,
       timeout: 60_000,
     },

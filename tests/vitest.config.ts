@@ -4,12 +4,13 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     alias: {
-      "@": fileURLToPath(new URL("./", import.meta.url)),
+      "@": fileURLToPath(new URL("../", import.meta.url)),
       // "server-only" throws outside React Server Components; unit tests exercise server modules directly.
-      "server-only": fileURLToPath(new URL("./tests/unit/server-only-stub.ts", import.meta.url)),
+      "server-only": fileURLToPath(new URL("./unit/server-only-stub.ts", import.meta.url)),
     },
   },
   test: {
+    root: fileURLToPath(new URL("../", import.meta.url)),
     include: ["tests/unit/**/*.test.ts"],
     environment: "node",
     testTimeout: 20_000,
