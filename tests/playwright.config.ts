@@ -1,4 +1,4 @@
-import { fileURLToPath } from "node:url";
+import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { CANARY_KEY, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL } from "./e2e/servers";
 
@@ -15,7 +15,8 @@ const chromium = {
   ],
 };
 
-const repoRoot = fileURLToPath(new URL("..", import.meta.url));
+// Playwright compiles this file as CommonJS, so __dirname (not import.meta) locates the repo.
+const repoRoot = path.join(__dirname, "..");
 const testEnv = { NEXT_TELEMETRY_DISABLED: "1", SIMULATOR_TASK_SECONDS: "4" };
 
 export default defineConfig({

@@ -307,13 +307,13 @@ describe("TASK_ID_PATTERN", () => {
 
 // Regression tests for edge cases the first version got wrong.
 describe("edge cases once wrong", () => {
-  // zod 4 counts string length in code points, but the message counts UTF-16 units (String(...).length).
+  // zod 4 counts string length in code points; the message once counted UTF-16 units and said 5002.
   it("the too-long message counts characters the way the limit does (astral characters)", () => {
     const message = errorsOf(valid({ prompt: "🎬".repeat(2501) })).prompt;
     expect(message).toBe("The prompt is 2501 characters; the limit is 2500. Shorten it.");
   });
 
-  // PRIVATE_HOST is anchored on "localhost", so the fully-qualified "localhost." slips through.
+  // The fully-qualified "localhost." once slipped past the anchored PRIVATE_HOST pattern.
   it("rejects the fully-qualified loopback name localhost.", () => {
     expect(errorsOf(valid({ videoUrl: "https://localhost./a.mp4" })).videoUrl).toMatch(/private or local/);
   });

@@ -78,8 +78,8 @@ describe("resultFileName", () => {
 });
 
 describe("edge cases once wrong", () => {
-  // parseScenario (lib/simulator/scenarios.ts) matches [sim:NAME] case-insensitively, but
-  // resultFileName strips only the lowercase form, so "[SIM:slow]" leaks into the file name.
+  // parseScenario (lib/simulator/scenarios.ts) matches [sim:NAME] case-insensitively; resultFileName
+  // once stripped only the lowercase form, so "[SIM:slow]" leaked into the file name.
   it("strips scenario tags in any letter case", () => {
     expect(nameFor("[SIM:slow] A cat")).toBe(`kling-a-cat-${ID}.mp4`);
   });

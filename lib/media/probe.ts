@@ -1,0 +1,85 @@
+import { imageSize } from "image-size";
+import { BlobSource, FilePathSource, Input, MP4, QTFF } from "mediabunny";
+import { IMAGE_RULES, type ImageFacts, type ImageType, type VideoFacts } from "./rules";
+
+/** Why a file could not be read as a reference, phrased for the person who chose it. */
+export class MediaProbeError extends Error {
+  constructor(
+    message: string,
+    readonly kind: "type" | "unreadable",
+  ) {
+    super(message);
+    this.name = "MediaProbeError";
+  }
+}
+
+/**
+ * Reads container facts with a real demuxer (mediabunny): MP4/MOV by content, duration, display size
+ * and the average frame rate from the packets. Takes a Blob in the browser and a file path on the server.
+ */
+export async function probeVideo(file: Blob | string, sizeBytes: number): Promise<VideoFacts> {
+  const source = typeof file === "string" ? new FilePathSource(file) : new BlobSource(file);
+  const input = new Input({ source, formats: [MP4, QTFF] });
+  try {
+    if (!(await input.canRead().catch(() => false))) {
+      throw new MediaProbeError("This is not an MP4 or MOV video (checked by content, not by name).", "type");
+    }
+    const format = await input.getFormat();
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) {
+      throw new MediaProbeError(
+        "No readable video track: the file may be truncated (an MP4 needs its moov index) or audio-only. Export it again.",
+        "unreadable",
+      );
+    }
+    const [durationSeconds, stats, codec] = await Promise.all([
+      input.computeDuration(),
+      track.computePacketStats(240),
+      track.getCodecParameterString().catch(() => null),
+    ]);
+    return {
+      container: format === QTFF ? "mov" : "mp4",
+      durationSeconds,
+      width: track.displayWidth,
+      height: track.displayHeight,
+      fps: stats.averagePacketRate,
+      sizeBytes,
+      codec,
+    };
+  } catch (error) {
+    if (error instanceof MediaProbeError) throw error;
+    throw new MediaProbeError(
+      "The video could not be read: it may be truncated or damaged (an MP4 needs its moov index). Export it again.",
+      "unreadable",
+    );
+  } finally {
+    input.dispose();
+  }
+}
+
+const IMAGE_TYPES: Record<string, ImageType> = { jpg: "jpg", png: "png", webp: "webp", gif: "gif" };
+
+/** Image type and size from the file's own bytes. */
+export function probeImage(bytes: Uint8Array, sizeBytes: number): ImageFacts {
+  let result: ReturnType<typeof imageSize>;
+  try {
+    result = imageSize(bytes);
+  } catch {
+    throw new MediaProbeError("This is not an image the studio can read. Use JPG, PNG, WebP or GIF.", "type");
+  }
+  const type = IMAGE_TYPES[result.type ?? ""];
+  if (!type) {
+    throw new MediaProbeError(
+      `This is a ${String(result.type).toUpperCase()} image; use ${IMAGE_RULES.types.map((t) => t.toUpperCase()).join(", ")}.`,
+      "type",
+    );
+  }
+  // EXIF orientations 5–8 rotate by 90°, swapping the displayed sides.
+  const rotated = (result.orientation ?? 1) >= 5;
+  return {
+    type,
+    width: rotated ? result.height : result.width,
+    height: rotated ? result.width : result.height,
+    sizeBytes,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The reference-media rule set (upstream-api.md §1.1, §1.4), shared by the browser's pre-flight checks,
+ * the upload route and the simulator. Each rule names itself and the file's value when it fails.
+ */
+export const VIDEO_RULES = {
+  containers: ["mp4", "mov"] as const,
+  apiMaxBytes: 200 * 1024 * 1024,
+  minDurationSeconds: 3,
+  minSidePx: 720,
+  maxSidePx: 2160,
+  minFps: 24,
+  maxFps: 60,
+} as const;
+
+export const IMAGE_RULES = {
+  types: ["jpg", "png", "webp", "gif"] as const,
+  maxBytes: 10 * 1024 * 1024,
+  minSidePx: 300,
+  minAspect: 1 / 2.5,
+  maxAspect: 2.5,
+} as const;
+
+/** Default cap for video uploads through the file service; larger videos can still be given as a URL. */
+export const DEFAULT_VIDEO_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+export type VideoContainer = (typeof VIDEO_RULES.containers)[number];
+export type ImageType = (typeof IMAGE_RULES.types)[number];
+
+export interface VideoFacts {
+  container: VideoContainer;
+  durationSeconds: number;
+  width: number;
+  height: number;
+  fps: number;
+  sizeBytes: number;
+  codec: string | null;
+}
+
+export interface ImageFacts {
+  type: ImageType;
+  width: number;
+  height: number;
+  sizeBytes: number;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} kB`;
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+export function videoProblems(facts: VideoFacts, maxBytes: number): string[] {
+  const problems: string[] = [];
+  if (facts.sizeBytes > maxBytes) {
+    problems.push(`The video is ${formatBytes(facts.sizeBytes)}; uploads are limited to ${formatBytes(maxBytes)}.`);
+  }
+  if (facts.durationSeconds < VIDEO_RULES.minDurationSeconds) {
+    problems.push(`The video is ${round1(facts.durationSeconds)} s long; it must be at least ${VIDEO_RULES.minDurationSeconds} s.`);
+  }
+  for (const [side, value] of [["width", facts.width], ["height", facts.height]] as const) {
+    if (value < VIDEO_RULES.minSidePx || value > VIDEO_RULES.maxSidePx) {
+      problems.push(
+        `The video is ${facts.width}×${facts.height}; its ${side} must be within ${VIDEO_RULES.minSidePx}–${VIDEO_RULES.maxSidePx} px.`,
+      );
+    }
+  }
+  if (facts.fps < VIDEO_RULES.minFps - 0.5 || facts.fps > VIDEO_RULES.maxFps + 0.5) {
+    problems.push(`The video runs at ${round1(facts.fps)} fps; the frame rate must be ${VIDEO_RULES.minFps}–${VIDEO_RULES.maxFps} fps.`);
+  }
+  return problems;
+}
+
+export function imageProblems(facts: ImageFacts): string[] {
+  const problems: string[] = [];
+  if (facts.sizeBytes > IMAGE_RULES.maxBytes) {
+    problems.push(`The image is ${formatBytes(facts.sizeBytes)}; images are limited to ${formatBytes(IMAGE_RULES.maxBytes)}.`);
+  }
+  if (Math.min(facts.width, facts.height) < IMAGE_RULES.minSidePx) {
+    problems.push(`The image is ${facts.width}×${facts.height}; each side must be at least ${IMAGE_RULES.minSidePx} px.`);
+  }
+  const aspect = facts.width / facts.height;
+  if (aspect < IMAGE_RULES.minAspect || aspect > IMAGE_RULES.maxAspect) {
+    problems.push(
+      `The image's aspect ratio is ${facts.width}:${facts.height}; it must be between 1:2.5 and 2.5:1.`,
+    );
+  }
+  return problems;
+}
