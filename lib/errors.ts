@@ -78,6 +78,18 @@ export const ERROR_CATALOG = {
   missing_text: entry("Evolink says the prompt is missing.", "Write a prompt and try again.", false, 400),
   request_too_large: entry("Evolink says the request is too large.", "Shorten the prompt or send fewer references.", false, 413),
 
+  // Reference uploads: the studio's own checks, then the file service's codes (upstream-api.md §4).
+  upload_too_large: entry("The file is larger than the upload limit.", "Use a smaller file, or give a larger video as a public https URL.", false, 413),
+  unsupported_file_type: entry("This file type is not accepted.", "Use an MP4 or MOV video, or a JPG, PNG, WebP or GIF image.", false, 415),
+  media_rule_violation: entry("The file does not meet the model's requirements.", "Fix what the message says (re-export or pick another file) and upload again.", false, 422),
+  upload_invalid: entry("The upload was not a single file.", "Choose one file and upload again.", false, 400),
+  upload_interrupted: entry("The upload was interrupted.", "Upload the file again.", true, 400),
+  file_too_large: entry("Evolink's file service refused the file as too large (its cap is 100 MB).", "Use a smaller file, or give the video as a public https URL.", false, 413),
+  file_type_not_allowed: entry("Evolink's file service does not accept this file type.", "Give the video as a public https URL instead.", false, 415),
+  file_quota_exceeded: entry("The Evolink account's file storage quota is used up.", "Delete old uploads in the Evolink dashboard or wait for them to expire (72 h).", false, 507),
+  file_download_failed: entry("Evolink could not download the file.", "Check that the URL is public and downloads directly.", false, 422),
+  storage_error: entry("Evolink's file storage failed.", RETRY_LATER, true, 503),
+
   // Task-level failures (status = failed); failed tasks are not charged.
   content_policy_violation: entry(
     "The request was blocked by Evolink's safety filters.",
@@ -112,8 +124,14 @@ export const ERROR_CATALOG = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
-// Legacy envelopes carry the HTTP status as an integer code (upstream-api.md §1.7).
-const LEGACY_BY_STATUS: Record<number, ErrorCode> = {
+// Legacy envelopes carry the HTTP status as an integer code (upstream-api.md §1.7); the file service
+// adds five-digit codes (§4).
+const NUMERIC_CODES: Record<number, ErrorCode> = {
+  40001: "file_too_large",
+  40002: "file_type_not_allowed",
+  40003: "file_quota_exceeded",
+  40004: "file_download_failed",
+  50001: "storage_error",
   400: "invalid_request",
   401: "unauthorized",
   402: "insufficient_quota",
@@ -135,7 +153,7 @@ export function isKnownCode(code: string): code is ErrorCode {
 export function resolveErrorCode(code: unknown, httpStatus?: number): ErrorCode {
   if (typeof code === "string" && isKnownCode(code)) return code;
   const numeric = typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : NaN;
-  const byStatus = LEGACY_BY_STATUS[Number.isFinite(numeric) ? numeric : (httpStatus ?? 0)];
+  const byStatus = NUMERIC_CODES[Number.isFinite(numeric) ? numeric : (httpStatus ?? 0)];
   if (byStatus) return byStatus;
   if (httpStatus && httpStatus >= 500) return "internal_error";
   return "unknown_error";

@@ -1,14 +1,22 @@
 import "server-only";
+import { openAsBlob } from "node:fs";
 import pRetry from "p-retry";
 import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
 import { upstreamConfig } from "./config";
-import { toUpstreamTask, upstreamErrorEnvelope, upstreamTaskBody, type UpstreamTask } from "./upstream-schemas";
+import {
+  fileServiceBody,
+  toUpstreamTask,
+  upstreamErrorEnvelope,
+  upstreamTaskBody,
+  type UpstreamTask,
+} from "./upstream-schemas";
 
 export const MODEL = "kling-o3-reference-to-video";
 
 const CREATE_TIMEOUT_MS = 30_000;
 const GET_TIMEOUT_MS = 15_000;
+const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 // Retry-After longer than this is handed to the browser instead of holding its request open.
 const MAX_INLINE_RETRY_AFTER_MS = 5_000;
 
@@ -85,6 +93,47 @@ export async function getTask(taskId: string): Promise<UpstreamTask> {
       },
     },
   );
+}
+
+export interface UploadedFile {
+  fileUrl: string;
+  expiresAt: string | null;
+}
+
+/**
+ * Sends a file already on disk to the file service's stream upload. The file is read as a file-backed
+ * Blob, so it streams from disk and is never held in memory whole.
+ */
+export async function uploadFile(filePath: string, fileName: string, mimeType: string): Promise<UploadedFile> {
+  const { filesBase, apiKey } = await upstreamConfig();
+  const form = new FormData();
+  form.append("file", await openAsBlob(filePath, { type: mimeType }), fileName);
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(`${filesBase}/api/v1/files/upload/stream`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${apiKey}` },
+      body: form,
+      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+      redirect: "error",
+    });
+    text = await response.text();
+  } catch (error) {
+    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    throw new UpstreamError(timedOut ? "upstream_timeout" : "upstream_unreachable", undefined, undefined);
+  }
+  // Failures come as a non-2xx status or as 200 with success:false, with a numeric code and `msg`.
+  const parsed = fileServiceBody.safeParse(safeJson(text));
+  if (!parsed.success) {
+    if (!response.ok) throw errorFromResponse(response, text);
+    throw new UpstreamError("upstream_malformed", "Unreadable file service response", response.status);
+  }
+  const body = parsed.data;
+  if (!response.ok || body.success === false || !body.data?.file_url) {
+    throw new UpstreamError(resolveErrorCode(body.code, response.status), body.msg, response.status);
+  }
+  return { fileUrl: body.data.file_url, expiresAt: body.data.expires_at ?? null };
 }
 
 /**

@@ -21,6 +21,13 @@ export const upstreamTaskBody = z.looseObject({
   error: upstreamErrorEnvelope.shape.error.nullable().optional().catch(undefined),
 });
 
+export const fileServiceBody = z.looseObject({
+  success: z.boolean().optional(),
+  code: z.union([z.number(), z.string()]).optional(),
+  msg: z.string().optional(),
+  data: z.looseObject({ file_url: z.string().optional(), expires_at: z.string().optional() }).nullish(),
+});
+
 /** The part of an upstream task the studio uses. */
 export interface UpstreamTask {
   id: string;

@@ -46,3 +46,21 @@ export const INTERNAL_ERROR: HttpError = {
   status: 500,
   body: errorBody("internal_error", "Internal server error", "api_error"),
 };
+
+/** The file service's own envelope (codes from EvoLink's MCP client; the docs document none, §4). */
+export function fileError(status: number, code: number, msg: string): HttpError {
+  return { status, body: { success: false, code, msg } };
+}
+
+export const FILE_UNAUTHORIZED: HttpError = fileError(401, 401, "Invalid or expired token");
+export const FILE_TYPE_NOT_ALLOWED: HttpError = fileError(400, 40002, "File type not allowed");
+/** Sent with HTTP 200, so clients must check `success` as well as the status (§4). */
+export const FILE_QUOTA_EXCEEDED: HttpError = fileError(200, 40003, "File quota exceeded");
+export const FILE_STORAGE_ERROR: HttpError = fileError(500, 50001, "Storage service error");
+export const FILE_NOT_FOUND: HttpError = fileError(404, 404, "File not found");
+
+export function fileTooLarge(maxBytes: number): HttpError {
+  const mb = maxBytes / (1024 * 1024);
+  const limit = Number.isInteger(mb) ? `${mb}MB` : `${Math.round(maxBytes / 1024)}KB`;
+  return fileError(413, 40001, `File size exceeds the limit of ${limit}`);
+}

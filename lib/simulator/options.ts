@@ -1,3 +1,5 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
 export interface SimulatorOptions {
@@ -11,11 +13,18 @@ export interface SimulatorOptions {
   slowMs: number;
   /** Folder holding sample-16x9.mp4, sample-9x16.mp4 and sample-1x1.mp4. */
   clipsDir: string;
+  /** Where the file service stores uploads; defaults to a fresh temp folder that close() removes. */
+  filesDir: string;
+  /** Upload size cap in bytes (env SIMULATOR_FILE_MAX_MB; the MCP's 100 MB by default). */
+  fileMaxBytes: number;
+  /** Files a key may hold at once (env SIMULATOR_FILE_QUOTA; the docs' 2000 by default). */
+  fileQuota: number;
   /** Clock in epoch ms; injectable so tests can step time instead of sleeping. */
   now?: () => number;
 }
 
 export const DEFAULT_API_KEY = "sk-demo-simulator";
+const MB = 1024 * 1024;
 
 /** Reads a non-negative number from the environment, falling back on absent or garbage values. */
 function envNumber(name: string, fallback: number): number {
@@ -34,6 +43,7 @@ function requireNumber(name: string, value: number, min: number, exclusive: bool
 /** Fills defaults (env first, then built-ins); undefined overrides count as absent. */
 export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {}): SimulatorOptions {
   const envTaskSeconds = envNumber("SIMULATOR_TASK_SECONDS", 30);
+  const envMaxMb = envNumber("SIMULATOR_FILE_MAX_MB", 100);
   return {
     apiKey: overrides.apiKey ?? DEFAULT_API_KEY,
     taskSeconds: requireNumber(
@@ -50,6 +60,15 @@ export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {
     ),
     slowMs: requireNumber("slowMs", overrides.slowMs ?? envNumber("SIMULATOR_SLOW_MS", 3000), 0, false),
     clipsDir: overrides.clipsDir ?? path.join(process.cwd(), "lib/simulator/clips"),
+    fileMaxBytes: requireNumber(
+      "fileMaxBytes",
+      overrides.fileMaxBytes ?? Math.round((envMaxMb > 0 ? envMaxMb : 100) * MB),
+      0,
+      true,
+    ),
+    fileQuota: Math.floor(requireNumber("fileQuota", overrides.fileQuota ?? envNumber("SIMULATOR_FILE_QUOTA", 2000), 0, false)),
+    // Last, so an invalid option above throws before a temp folder is made.
+    filesDir: overrides.filesDir ?? mkdtempSync(path.join(os.tmpdir(), "evolink-sim-files-")),
     now: overrides.now ?? Date.now,
   };
 }

@@ -1,0 +1,16 @@
+import { errorResponse, failureResponse } from "@/lib/api-response";
+import { receiveUpload } from "@/lib/uploads";
+
+export async function POST(request: Request): Promise<Response> {
+  const kind = new URL(request.url).searchParams.get("kind");
+  if (kind !== "video" && kind !== "image") {
+    return errorResponse("upload_invalid", { detail: "Add ?kind=video or ?kind=image to the upload URL." });
+  }
+  try {
+    const outcome = await receiveUpload(request, kind);
+    if (!outcome.ok) return errorResponse(outcome.code, { detail: outcome.detail });
+    return Response.json({ fileUrl: outcome.fileUrl, expiresAt: outcome.expiresAt, facts: outcome.facts }, { status: 201 });
+  } catch (error) {
+    return failureResponse(error);
+  }
+}

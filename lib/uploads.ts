@@ -1,0 +1,183 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, open, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
+import busboy from "busboy";
+import { type ErrorCode } from "./errors";
+import { uploadFile } from "./evolink/client";
+import { MediaProbeError, probeImage, probeVideo } from "./media/probe";
+import {
+  DEFAULT_VIDEO_UPLOAD_MAX_BYTES,
+  formatBytes,
+  IMAGE_RULES,
+  imageProblems,
+  videoProblems,
+  type ImageFacts,
+  type VideoFacts,
+} from "./media/rules";
+
+export type UploadKind = "video" | "image";
+
+export type UploadOutcome =
+  | { ok: true; fileUrl: string; expiresAt: string | null; facts: VideoFacts | ImageFacts }
+  | { ok: false; code: ErrorCode; detail: string };
+
+// Multipart framing around the file part; a Content-Length beyond cap + this cannot be a valid upload.
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+export function videoUploadMaxBytes(): number {
+  const megabytes = Number(process.env.UPLOAD_MAX_VIDEO_MB);
+  return Number.isFinite(megabytes) && megabytes > 0 ? Math.round(megabytes * 1024 * 1024) : DEFAULT_VIDEO_UPLOAD_MAX_BYTES;
+}
+
+function uploadDir(): string {
+  return process.env.UPLOAD_TMP_DIR || path.join(os.tmpdir(), "kling-studio-uploads");
+}
+
+function capFor(kind: UploadKind): number {
+  return kind === "video" ? videoUploadMaxBytes() : IMAGE_RULES.maxBytes;
+}
+
+/** Refuses an upload from its headers alone, before reading a byte of the body. */
+export function rejectByHeaders(headers: Headers, kind: UploadKind): UploadOutcome | null {
+  if (!/^multipart\/form-data\b/i.test(headers.get("content-type") ?? "")) {
+    return { ok: false, code: "upload_invalid", detail: "Send the file as multipart/form-data in a field named file." };
+  }
+  const declared = Number(headers.get("content-length"));
+  if (declared > capFor(kind) + MULTIPART_OVERHEAD_BYTES) {
+    return { ok: false, code: "upload_too_large", detail: tooLarge(kind, declared) };
+  }
+  return null;
+}
+
+/**
+ * Streams one file to a temp file (counting bytes, so a lying Content-Length cannot get past the cap),
+ * checks it by content against the model's rules, forwards it to the file service, and always removes
+ * the temp file, whatever happens.
+ */
+export async function receiveUpload(request: Request, kind: UploadKind): Promise<UploadOutcome> {
+  const early = rejectByHeaders(request.headers, kind);
+  if (early) return early;
+  if (!request.body) return { ok: false, code: "upload_invalid", detail: "The request has no body." };
+
+  await mkdir(uploadDir(), { recursive: true });
+  const tempPath = path.join(uploadDir(), `${randomUUID()}.part`);
+  try {
+    const received = await streamToFile(request.body, request.headers, kind, tempPath);
+    if (!received.ok) return received;
+    const checked = await checkFile(kind, tempPath, received.size);
+    if (!checked.ok) return checked;
+    const uploaded = await uploadFile(tempPath, safeName(received.fileName, checked.facts), mimeFor(checked.facts));
+    return { ok: true, fileUrl: uploaded.fileUrl, expiresAt: uploaded.expiresAt, facts: checked.facts };
+  } finally {
+    await rm(tempPath, { force: true });
+  }
+}
+
+type Received = { ok: true; size: number; fileName: string } | Extract<UploadOutcome, { ok: false }>;
+
+async function streamToFile(stream: ReadableStream<Uint8Array>, headers: Headers, kind: UploadKind, tempPath: string): Promise<Received> {
+  const cap = capFor(kind);
+  const body = Readable.fromWeb(stream as unknown as NodeWebStream<Uint8Array>);
+  return new Promise<Received>((resolve) => {
+    let fileSeen = false;
+    let settled = false;
+    const finish = (result: Received) => {
+      if (settled) return;
+      settled = true;
+      resolve(result);
+    };
+    const parser = busboy({
+      headers: { "content-type": headers.get("content-type") ?? "" },
+      limits: { files: 1, fileSize: cap, fields: 4, parts: 6 },
+    });
+    parser.on("file", (field, file, info) => {
+      if (field !== "file" || fileSeen) {
+        file.resume();
+        return;
+      }
+      fileSeen = true;
+      let size = 0;
+      let truncated = false;
+      file.on("data", (chunk: Buffer) => (size += chunk.length));
+      file.on("limit", () => {
+        truncated = true;
+        // Stop reading the rest of an oversized body; the answer goes out now.
+        body.unpipe(parser);
+        body.destroy();
+        finish({ ok: false, code: "upload_too_large", detail: tooLarge(kind, cap + 1) });
+      });
+      pipeline(file, createWriteStream(tempPath)).then(
+        () => {
+          if (!truncated) finish({ ok: true, size, fileName: info.filename ?? "" });
+        },
+        () => finish({ ok: false, code: "upload_interrupted", detail: "The file stream broke off." }),
+      );
+    });
+    parser.on("filesLimit", () => finish({ ok: false, code: "upload_invalid", detail: "Send one file per upload." }));
+    parser.on("error", () => finish({ ok: false, code: "upload_interrupted", detail: "The upload ended before the file was complete." }));
+    parser.on("close", () => {
+      if (!fileSeen) finish({ ok: false, code: "upload_invalid", detail: "No file was sent in the field named file." });
+    });
+    body.on("error", () => finish({ ok: false, code: "upload_interrupted", detail: "The connection closed during the upload." }));
+    body.pipe(parser);
+  });
+}
+
+type Checked = { ok: true; facts: VideoFacts | ImageFacts } | Extract<UploadOutcome, { ok: false }>;
+
+async function checkFile(kind: UploadKind, filePath: string, size: number): Promise<Checked> {
+  try {
+    if (kind === "video") {
+      const facts = await probeVideo(filePath, size);
+      const problems = videoProblems(facts, capFor(kind));
+      return problems.length ? { ok: false, code: "media_rule_violation", detail: problems.join(" ") } : { ok: true, facts };
+    }
+    const facts = probeImage(await readHead(filePath), size);
+    const problems = imageProblems(facts);
+    return problems.length ? { ok: false, code: "media_rule_violation", detail: problems.join(" ") } : { ok: true, facts };
+  } catch (error) {
+    if (error instanceof MediaProbeError) {
+      return { ok: false, code: error.kind === "type" ? "unsupported_file_type" : "media_rule_violation", detail: error.message };
+    }
+    throw error;
+  }
+}
+
+// Image headers sit near the start; JPEGs with big EXIF blocks need more than a few kB.
+async function readHead(filePath: string): Promise<Uint8Array> {
+  const handle = await open(filePath, "r");
+  try {
+    const buffer = Buffer.alloc(512 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+const IMAGE_MIME: Record<ImageFacts["type"], string> = { jpg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif" };
+
+function mimeFor(facts: VideoFacts | ImageFacts): string {
+  if ("container" in facts) return facts.container === "mov" ? "video/quicktime" : "video/mp4";
+  return IMAGE_MIME[facts.type];
+}
+
+/** A name the file service will accept, with the extension of what the file really is. */
+function safeName(original: string, facts: VideoFacts | ImageFacts): string {
+  const extension = "container" in facts ? facts.container : facts.type;
+  const base = path.basename(original).replace(/\.[^.]*$/, "").replace(/[^a-zA-Z0-9_-]+/g, "-").slice(0, 60) || "reference";
+  return `${base}-${randomUUID().slice(0, 8)}.${extension}`;
+}
+
+function tooLarge(kind: UploadKind, size: number): string {
+  const cap = capFor(kind);
+  const what = size > cap + MULTIPART_OVERHEAD_BYTES ? `The request is ${formatBytes(size)}` : "The file is larger than the limit";
+  const hint = kind === "video" ? " Larger videos (up to the API's 200 MB) can be given as a public https URL instead." : "";
+  return `${what}; ${kind} uploads are limited to ${formatBytes(cap)}.${hint}`;
+}
