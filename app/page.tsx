@@ -1,6 +1,7 @@
 import { Studio } from "@/components/studio/studio";
 import { DemoBanner } from "@/components/studio/demo-banner";
 import { isDemoMode } from "@/lib/evolink/config";
+import { videoUploadMaxBytes } from "@/lib/uploads";
 
 // Demo mode depends on the server's environment at request time, not at build time.
 export const dynamic = "force-dynamic";
@@ -18,7 +19,7 @@ export default function HomePage() {
             Guide a new clip with the motion and style of a reference video, plus up to four reference images.
           </p>
         </header>
-        <Studio demo={demo} />
+        <Studio demo={demo} videoUploadMaxBytes={videoUploadMaxBytes()} />
       </main>
     </>
   );

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { referenceTokenProblems } from "./reference-tokens";
 
 /** Limits from upstream-api.md §1.1 (kling-o3-reference-to-video). */
 export const LIMITS = {
@@ -48,31 +49,6 @@ const referenceUrl = z
     const problem = referenceUrlProblem(value);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
-
-const TOKEN = /<<<([^<>]*)>>>/g;
-
-/** Problems with `<<<video_1>>>` / `<<<image_N>>>` reference tokens, checked against what is attached. */
-export function referenceTokenProblems(prompt: string, imageCount: number, hasVideo: boolean): string[] {
-  const problems = new Set<string>();
-  for (const [, name = ""] of prompt.matchAll(TOKEN)) {
-    const image = /^image_(\d+)$/.exec(name);
-    if (name === "video_1") {
-      if (!hasVideo) problems.add("<<<video_1>>> needs a reference video.");
-    } else if (image) {
-      const index = Number(image[1]);
-      if (index < 1 || index > imageCount) {
-        problems.add(
-          imageCount === 0
-            ? `<<<${name}>>> points at an image, but no reference images are attached.`
-            : `<<<${name}>>> points at no image: ${imageCount} attached, so use image_1 to image_${imageCount}.`,
-        );
-      }
-    } else {
-      problems.add(`<<<${name}>>> is not a reference token. Use <<<video_1>>> or <<<image_N>>>.`);
-    }
-  }
-  return [...problems];
-}
 
 /**
  * The one schema for a generation request: the form validates with it (zodResolver) and the

@@ -1,37 +1,60 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
-import { Controller, useForm, type Path } from "react-hook-form";
+import { useEffect, useState } from "react";
+import { useForm, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { controlClass, describedBy, Field } from "@/components/ui/field";
 import {
-  ASPECT_RATIOS,
   GENERATION_DEFAULTS,
   generationRequestSchema,
+  LIMITS,
   promptLength,
-  QUALITIES,
   type GenerationRequest,
 } from "@/lib/generation-schema";
+import { uploadedUrl, useReferenceMedia } from "@/lib/hooks/use-reference-media";
+import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/reference-tokens";
 import { createGeneration, StudioApiError } from "@/lib/studio-api";
 import type { TaskView } from "@/lib/task-view";
 import { CostEstimate } from "./cost-estimate";
+import { GenerationSettings } from "./generation-settings";
 import { ImageUrlsField } from "./image-urls-field";
 import { PromptField } from "./prompt-field";
+import { ReferenceImagesInput } from "./reference-images-input";
+import { ReferenceVideoInput } from "./reference-video-input";
 
-const EXAMPLE: Partial<GenerationRequest> = {
-  prompt: "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field",
-  videoUrl: "https://files.evolink.ai/examples/reference-street.mp4",
-};
+const EXAMPLE_PROMPT = "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
+const EXAMPLE_VIDEO_URL = "https://files.evolink.ai/examples/reference-street.mp4";
 
-export function GenerationForm({ demo, onCreated }: { demo: boolean; onCreated: (task: TaskView) => void }) {
+export function GenerationForm({
+  demo,
+  videoUploadMaxBytes,
+  onCreated,
+}: {
+  demo: boolean;
+  videoUploadMaxBytes: number;
+  onCreated: (task: TaskView) => void;
+}) {
   const form = useForm<GenerationRequest>({
     resolver: zodResolver(generationRequestSchema),
     defaultValues: GENERATION_DEFAULTS,
     mode: "onTouched",
   });
-  const { register, handleSubmit, control, setError, watch, setValue, formState } = form;
+  const { register, handleSubmit, setError, watch, setValue, getValues, formState } = form;
   const { errors } = formState;
+  const media = useReferenceMedia(videoUploadMaxBytes);
+  const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
+
+  // The request's image list is the uploaded files (in their order) followed by the pasted URLs.
+  const uploadedImageUrls = media.images.map(uploadedUrl).filter((url): url is string => url !== null);
+  const imageListKey = [...uploadedImageUrls, ...pastedImageUrls].join("\n");
+  useEffect(() => {
+    setValue("imageUrls", imageListKey ? imageListKey.split("\n") : [], { shouldValidate: formState.isSubmitted });
+  }, [imageListKey, setValue, formState.isSubmitted]);
+  const videoFileUrl = media.video ? (uploadedUrl(media.video) ?? "") : null;
+  useEffect(() => {
+    if (videoFileUrl !== null) setValue("videoUrl", videoFileUrl, { shouldValidate: formState.isSubmitted });
+  }, [videoFileUrl, setValue, formState.isSubmitted]);
 
   const submit = useMutation({
     mutationFn: createGeneration,
@@ -44,94 +67,85 @@ export function GenerationForm({ demo, onCreated }: { demo: boolean; onCreated: 
     },
   });
 
-  const promptChars = promptLength(watch("prompt") ?? "");
+  const prompt = watch("prompt") ?? "";
+  const videoUrl = watch("videoUrl") ?? "";
+  const imageCount = media.images.length + pastedImageUrls.length;
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const imageUrlsError =
     errors.imageUrls?.message ??
     (Array.isArray(errors.imageUrls)
-      ? errors.imageUrls.map((e, line) => (e?.message ? `Line ${line + 1}: ${e.message}` : undefined)).find(Boolean)
+      ? errors.imageUrls
+          .map((e, index) => (e?.message ? `Image ${index + 1}: ${e.message}` : undefined))
+          .find(Boolean)
       : undefined);
+  const waitingFor = media.busy
+    ? "Wait for the upload to finish before generating."
+    : media.blocked
+      ? "A reference file needs attention: retry or remove the one marked in red."
+      : null;
+
+  const renumber = (mapping: (n: number) => number | null) =>
+    setValue("prompt", renumberImageTokens(getValues("prompt"), mapping), { shouldValidate: formState.isSubmitted });
 
   return (
     <form
       noValidate
       aria-label="New generation"
-      onSubmit={handleSubmit((values) => submit.mutate(values))}
+      onSubmit={handleSubmit((values) => {
+        if (!waitingFor) submit.mutate(values);
+      })}
       className="flex flex-col gap-5"
     >
-      <PromptField registration={register("prompt")} length={promptChars} error={errors.prompt?.message} />
-
-      <Field
-        id="videoUrl"
-        label="Reference video URL"
-        hint="A public https link to an MP4 or MOV: at least 3 s, 720–2160 px per side, 24–60 fps, up to 200 MB."
-        error={errors.videoUrl?.message}
-      >
-        <input
-          id="videoUrl"
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          placeholder="https://example.com/reference.mp4"
-          aria-invalid={Boolean(errors.videoUrl)}
-          aria-describedby={describedBy("videoUrl", errors.videoUrl?.message, true)}
-          className={`${controlClass} font-mono text-xs`}
-          {...register("videoUrl")}
-        />
-      </Field>
-
-      <Controller
-        control={control}
-        name="imageUrls"
-        render={({ field }) => (
-          <ImageUrlsField value={field.value} onChange={field.onChange} onBlur={field.onBlur} error={imageUrlsError} />
-        )}
+      <PromptField
+        registration={register("prompt")}
+        value={prompt}
+        length={promptLength(prompt)}
+        error={errors.prompt?.message}
+        imageCount={imageCount}
+        hasVideo={Boolean(media.video || videoUrl)}
+        onChange={(next) => setValue("prompt", next, { shouldValidate: formState.isSubmitted, shouldDirty: true })}
       />
 
-      <div className="grid grid-cols-3 gap-3 sm:gap-4">
-        <Field id="duration" label="Duration" hint="3–10 s" error={errors.duration?.message}>
-          <input
-            id="duration"
-            type="number"
-            min={3}
-            max={10}
-            step={1}
-            aria-invalid={Boolean(errors.duration)}
-            aria-describedby={describedBy("duration", errors.duration?.message, true)}
-            className={controlClass}
-            {...register("duration", { valueAsNumber: true })}
-          />
-        </Field>
-        <Field id="aspectRatio" label="Aspect ratio" error={errors.aspectRatio?.message}>
-          <select id="aspectRatio" className={controlClass} {...register("aspectRatio")}>
-            {ASPECT_RATIOS.map((ratio) => (
-              <option key={ratio}>{ratio}</option>
-            ))}
-          </select>
-        </Field>
-        <Field id="quality" label="Quality" error={errors.quality?.message}>
-          <select id="quality" className={controlClass} {...register("quality")}>
-            {QUALITIES.map((quality) => (
-              <option key={quality}>{quality}</option>
-            ))}
-          </select>
-        </Field>
-      </div>
+      <ReferenceVideoInput
+        video={media.video}
+        uploadMaxBytes={videoUploadMaxBytes}
+        urlRegistration={register("videoUrl")}
+        url={videoUrl}
+        urlError={errors.videoUrl?.message}
+        onChoose={media.chooseVideo}
+        onRemove={() => {
+          media.removeVideo();
+          setValue("videoUrl", "");
+        }}
+        onCancel={() => media.video && media.cancel(media.video.id)}
+        onRetry={() => media.video && media.retry(media.video)}
+      />
 
-      <label className="flex items-start gap-3 text-sm">
-        <input
-          type="checkbox"
-          className="mt-0.5 size-4 rounded border-zinc-300 accent-violet-600"
-          aria-describedby="keepOriginalSound-hint"
-          {...register("keepOriginalSound")}
-        />
-        <span>
-          <span className="font-medium text-zinc-800 dark:text-zinc-200">Keep original sound</span>
-          <span id="keepOriginalSound-hint" className="block text-xs text-zinc-500 dark:text-zinc-400">
-            Keep the reference video&apos;s audio track. The model itself generates no sound.
-          </span>
-        </span>
-      </label>
+      <ReferenceImagesInput
+        images={media.images}
+        freeSlots={LIMITS.maxReferenceImages - imageCount}
+        onAdd={(files) => media.addImages(files, LIMITS.maxReferenceImages - imageCount)}
+        onMove={(from, to) => {
+          media.moveImage(from, to);
+          renumber(mappingAfterMove(from + 1, to + 1));
+        }}
+        onRemove={(index) => {
+          const item = media.images[index];
+          if (item) media.removeImage(item.id);
+          renumber(mappingAfterRemoval(index + 1));
+        }}
+        onCancel={(item) => media.cancel(item.id)}
+        onRetry={media.retry}
+      />
+
+      <ImageUrlsField
+        value={pastedImageUrls}
+        firstNumber={media.images.length + 1}
+        onChange={setPastedImageUrls}
+        error={imageUrlsError}
+      />
+
+      <GenerationSettings register={register} errors={errors} />
 
       <CostEstimate quality={watch("quality")} duration={watch("duration")} />
 
@@ -142,21 +156,26 @@ export function GenerationForm({ demo, onCreated }: { demo: boolean; onCreated: 
         </Alert>
       )}
 
+      {waitingFor && (
+        <p data-testid="submit-blocked" className="text-right text-xs text-amber-700 dark:text-amber-300">
+          {waitingFor}
+        </p>
+      )}
+
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
         {demo && (
           <Button
             type="button"
             variant="secondary"
             onClick={() => {
-              for (const [name, value] of Object.entries(EXAMPLE)) {
-                setValue(name as keyof GenerationRequest, value as never, { shouldValidate: true });
-              }
+              setValue("prompt", EXAMPLE_PROMPT, { shouldValidate: true });
+              if (!media.video) setValue("videoUrl", EXAMPLE_VIDEO_URL, { shouldValidate: true });
             }}
           >
             Fill in an example
           </Button>
         )}
-        <Button type="submit" disabled={submit.isPending} className="sm:min-w-40">
+        <Button type="submit" disabled={submit.isPending || Boolean(waitingFor)} className="sm:min-w-40">
           {submit.isPending ? "Submitting…" : "Generate"}
         </Button>
       </div>

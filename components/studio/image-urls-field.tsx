@@ -10,22 +10,22 @@ function toLines(text: string): string[] {
     .filter(Boolean);
 }
 
-/** One URL per line; the form value is the list, in order (line 1 is <<<image_1>>>). */
+/** Pasted image URLs, one per line; they follow the uploaded images in the numbering. */
 export function ImageUrlsField({
   value,
+  firstNumber,
   onChange,
-  onBlur,
   error,
 }: {
   value: string[];
+  firstNumber: number;
   onChange: (urls: string[]) => void;
-  onBlur: () => void;
   error?: string;
 }) {
   const [text, setText] = useState(value.join("\n"));
   // Follow values set from outside (an example, a reset) without fighting the user's own blank lines.
   if (toLines(text).join("\n") !== value.join("\n")) setText(value.join("\n"));
-  const hint = `Optional. One https URL per line, at most ${LIMITS.maxReferenceImages}; line N is <<<image_N>>>.`;
+  const hint = `Or paste public https image URLs, one per line (at most ${LIMITS.maxReferenceImages} images in all); the first line is <<<image_${firstNumber}>>>.`;
   return (
     <Field id="imageUrls" label="Reference image URLs" hint={hint} error={error}>
       <textarea
@@ -37,7 +37,6 @@ export function ImageUrlsField({
         aria-describedby={describedBy("imageUrls", error, hint)}
         className={`${controlClass} resize-y font-mono text-xs leading-6`}
         value={text}
-        onBlur={onBlur}
         onChange={(event) => {
           setText(event.target.value);
           onChange(toLines(event.target.value));

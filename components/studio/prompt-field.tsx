@@ -1,16 +1,53 @@
 "use client";
+import { useRef } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
-import { controlClass, describedBy, Field } from "@/components/ui/field";
+import { controlBox, controlSurface, describedBy, Field } from "@/components/ui/field";
 import { LIMITS } from "@/lib/generation-schema";
+import { imageToken, promptSegments, videoToken } from "@/lib/reference-tokens";
 
-export function PromptField({ registration, length, error }: { registration: UseFormRegisterReturn<"prompt">; length: number; error?: string }) {
+const chipClass =
+  "rounded-md border border-violet-200 bg-violet-50 px-2 py-0.5 font-mono text-xs text-violet-800 hover:bg-violet-100 disabled:opacity-40 dark:border-violet-900 dark:bg-violet-950/60 dark:text-violet-200 dark:hover:bg-violet-900/60";
+
+/**
+ * The prompt with its character counter, buttons that insert reference tokens at the cursor, and the
+ * tokens highlighted in place (a backdrop under a transparent textarea); broken tokens show in red.
+ */
+export function PromptField({
+  registration,
+  value,
+  length,
+  error,
+  imageCount,
+  hasVideo,
+  onChange,
+}: {
+  registration: UseFormRegisterReturn<"prompt">;
+  value: string;
+  length: number;
+  error?: string;
+  imageCount: number;
+  hasVideo: boolean;
+  onChange: (next: string) => void;
+}) {
+  const textarea = useRef<HTMLTextAreaElement | null>(null);
+  const backdrop = useRef<HTMLDivElement>(null);
   const over = length > LIMITS.promptMaxChars;
-  const hint = (
-    <>
-      Describe the new clip. Refer to inputs with <code className="font-mono">{"<<<video_1>>>"}</code> and{" "}
-      <code className="font-mono">{"<<<image_1>>>"}</code>…
-    </>
-  );
+  const hint = "Describe the new clip. Use the buttons to refer to your references.";
+  const { ref, ...field } = registration;
+
+  const insert = (token: string) => {
+    const element = textarea.current;
+    const start = element?.selectionStart ?? value.length;
+    const end = element?.selectionEnd ?? value.length;
+    const before = value.slice(0, start);
+    const padded = `${before && !/\s$/.test(before) ? " " : ""}${token} `;
+    onChange(before + padded + value.slice(end));
+    requestAnimationFrame(() => {
+      element?.focus();
+      element?.setSelectionRange(start + padded.length, start + padded.length);
+    });
+  };
+
   return (
     <Field
       id="prompt"
@@ -26,15 +63,56 @@ export function PromptField({ registration, length, error }: { registration: Use
         </span>
       }
     >
-      <textarea
-        id="prompt"
-        rows={5}
-        placeholder="<<<video_1>>> a paper boat drifting down a rain-soaked neon street, cinematic, shallow depth of field"
-        aria-invalid={Boolean(error) || over}
-        aria-describedby={describedBy("prompt", error, hint)}
-        className={`${controlClass} resize-y leading-relaxed`}
-        {...registration}
-      />
+      <div className="relative">
+        <div
+          ref={backdrop}
+          aria-hidden
+          data-testid="prompt-highlights"
+          className={`${controlBox} ${controlSurface} pointer-events-none absolute inset-0 overflow-hidden whitespace-pre-wrap break-words leading-relaxed text-transparent`}
+        >
+          {promptSegments(value, imageCount, hasVideo).map((segment, index) =>
+            segment.token ? (
+              <mark
+                key={index}
+                data-problem={segment.problem ? "true" : undefined}
+                className={`rounded text-transparent ${segment.problem ? "bg-red-200 dark:bg-red-900/70" : "bg-violet-200 dark:bg-violet-800/70"}`}
+              >
+                {segment.text}
+              </mark>
+            ) : (
+              <span key={index}>{segment.text}</span>
+            ),
+          )}
+          {"\n"}
+        </div>
+        <textarea
+          id="prompt"
+          rows={5}
+          placeholder="<<<video_1>>> a paper boat drifting down a rain-soaked neon street, cinematic, shallow depth of field"
+          aria-invalid={Boolean(error) || over}
+          aria-describedby={describedBy("prompt", error, hint)}
+          className={`${controlBox} relative resize-y bg-transparent leading-relaxed text-zinc-900 dark:text-zinc-100`}
+          onScroll={(event) => {
+            if (backdrop.current) backdrop.current.scrollTop = event.currentTarget.scrollTop;
+          }}
+          ref={(element) => {
+            ref(element);
+            textarea.current = element;
+          }}
+          {...field}
+        />
+      </div>
+      <div className="flex flex-wrap items-center gap-1.5" aria-label="Insert a reference token">
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">Insert:</span>
+        <button type="button" className={chipClass} disabled={!hasVideo} onClick={() => insert(videoToken())}>
+          {videoToken()}
+        </button>
+        {Array.from({ length: imageCount }, (_, index) => (
+          <button key={index} type="button" className={chipClass} onClick={() => insert(imageToken(index + 1))}>
+            {imageToken(index + 1)}
+          </button>
+        ))}
+      </div>
     </Field>
   );
 }

@@ -4,7 +4,7 @@ import type { TaskView } from "@/lib/task-view";
 import { GenerationForm } from "./generation-form";
 import { TaskCard } from "./task-card";
 
-export function Studio({ demo }: { demo: boolean }) {
+export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUploadMaxBytes: number }) {
   const [tasks, setTasks] = useState<TaskView[]>([]);
   const listRef = useRef<HTMLElement>(null);
   const addTask = (task: TaskView) => {
@@ -18,7 +18,7 @@ export function Studio({ demo }: { demo: boolean }) {
         <h2 id="new-generation" className="mb-4 text-base font-semibold text-zinc-900 dark:text-white">
           New generation
         </h2>
-        <GenerationForm demo={demo} onCreated={addTask} />
+        <GenerationForm demo={demo} videoUploadMaxBytes={videoUploadMaxBytes} onCreated={addTask} />
       </section>
 
       <section ref={listRef} aria-labelledby="generations" className="flex scroll-mt-4 flex-col gap-4">

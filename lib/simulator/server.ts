@@ -1,6 +1,8 @@
+import { rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { isAuthorized, requestOrigin, type Context } from "./context";
 import {
   INTERNAL_ERROR,
   INVALID_TASK_ID,
@@ -10,9 +12,12 @@ import {
   badRequest,
   unauthorized,
 } from "./errors";
+import { FileStore, keyFromFilesPath } from "./file-store";
+import { handleDownload, handleQuota, handleServeFile, handleUpload } from "./files-routes";
 import { delay, readBody, sendError, sendJson, sendRaw, sendText, serveFile } from "./http";
 import { SimulatorLog } from "./log";
 import { resolveSimulatorOptions, type SimulatorOptions } from "./options";
+import { checkReferences } from "./reference-check";
 import { createScenarioError, parseScenario, pollScenarioError } from "./scenarios";
 import { createBody, taskBody } from "./task-body";
 import { TaskStore, resultExpiresAtMs, taskPhase, type Task } from "./tasks";
@@ -24,24 +29,10 @@ export { SIMULATOR_SCENARIOS, type ScenarioName } from "./scenarios";
 const MAX_BODY_BYTES = 1024 * 1024;
 const TASK_PREFIX = "task-unified-";
 
-interface Context {
-  options: SimulatorOptions;
-  now: () => number;
-  store: TaskStore;
-  log: SimulatorLog;
-}
-
-function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
-  const match = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? "");
-  return match?.[1]?.trim() === apiKey;
-}
-
-/** Result links point back at whichever host the client used, so one origin serves API and CDN paths. */
 function resultUrl(req: IncomingMessage, ctx: Context, task: Task): string {
   const { taskSeconds, resultTtlSeconds } = ctx.options;
   const expires = Math.floor(resultExpiresAtMs(task, taskSeconds, resultTtlSeconds) / 1000);
-  const host = req.headers.host ?? "127.0.0.1";
-  return `http://${host}/cdn/results/${encodeURIComponent(task.id)}.mp4?expires=${expires}`;
+  return `${requestOrigin(req)}/cdn/results/${encodeURIComponent(task.id)}.mp4?expires=${expires}`;
 }
 
 function decodeSegment(segment: string): string {
@@ -75,6 +66,11 @@ async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Cont
   if (!result.ok) {
     record(body, null, result.error.status);
     return sendError(res, result.error);
+  }
+  const referenceError = await checkReferences(req, ctx.files, ctx.now(), result.value);
+  if (referenceError) {
+    record(body, null, referenceError.status);
+    return sendError(res, referenceError);
   }
   const scenario = parseScenario(result.value.prompt);
   const refusal = createScenarioError(scenario);
@@ -128,17 +124,30 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): P
   if (resultMatch && (method === "GET" || method === "HEAD")) {
     return handleResult(req, res, ctx, decodeSegment(resultMatch[1] ?? ""));
   }
+  const read = method === "GET" || method === "HEAD";
+  if (pathname === "/api/v1/files/upload/stream" && method === "POST") return handleUpload(req, res, ctx);
+  if (pathname === "/api/v1/files/quota" && method === "GET") return handleQuota(req, res, ctx);
+  const downloadMatch = /^\/api\/v1\/files\/download\/([^/]+)$/.exec(pathname);
+  if (downloadMatch && read) return handleDownload(req, res, ctx, decodeSegment(downloadMatch[1] ?? ""));
+  if (pathname.startsWith("/files/") && read) return handleServeFile(req, res, ctx, keyFromFilesPath(pathname));
   if (pathname === "/__sim/log" && method === "GET") return sendJson(res, 200, ctx.log);
   if (pathname === "/__sim/reset" && method === "POST") {
     ctx.store.clear();
     ctx.log.reset();
+    await ctx.files.clear();
     return sendJson(res, 200, { ok: true });
   }
   sendError(res, ROUTE_NOT_FOUND);
 }
 
 export function createSimulatorHandler(options: SimulatorOptions): (req: IncomingMessage, res: ServerResponse) => void {
-  const ctx: Context = { options, now: options.now ?? Date.now, store: new TaskStore(), log: new SimulatorLog() };
+  const ctx: Context = {
+    options,
+    now: options.now ?? Date.now,
+    store: new TaskStore(),
+    files: new FileStore(options.filesDir),
+    log: new SimulatorLog(),
+  };
   return (req, res) => {
     route(req, res, ctx).catch(() => {
       if (!res.headersSent && !res.destroyed) sendError(res, INTERNAL_ERROR);
@@ -149,6 +158,8 @@ export function createSimulatorHandler(options: SimulatorOptions): (req: Incomin
 
 export interface RunningSimulator {
   url: string;
+  /** Where uploads are stored (removed by close() when the simulator made it). */
+  filesDir: string;
   close(): Promise<void>;
 }
 
@@ -156,9 +167,15 @@ export async function startSimulator(
   opts: Partial<SimulatorOptions> & { port?: number; host?: string } = {},
 ): Promise<RunningSimulator> {
   const { port = 0, host = "127.0.0.1", ...overrides } = opts;
-  const server = createServer(createSimulatorHandler(resolveSimulatorOptions(overrides)));
+  const options = resolveSimulatorOptions(overrides);
+  // Only a folder made for this simulator is removed on close; a caller's filesDir is left alone.
+  const ownsFilesDir = overrides.filesDir === undefined;
+  const server = createServer(createSimulatorHandler(options));
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (err) => {
+      if (ownsFilesDir) void rm(options.filesDir, { recursive: true, force: true });
+      reject(err);
+    });
     server.listen(port, host, () => {
       server.off("error", reject);
       resolve();
@@ -168,11 +185,14 @@ export async function startSimulator(
   const urlHost = host.includes(":") ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    filesDir: options.filesDir,
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive sockets (fetch pools them) would otherwise hold close() open.
         server.closeAllConnections();
-      }),
+      });
+      if (ownsFilesDir) await rm(options.filesDir, { recursive: true, force: true });
+    },
   };
 }

@@ -17,6 +17,8 @@ export interface CreateRequest {
   duration: number;
   aspectRatio: AspectRatio;
   quality: Quality;
+  videoUrl: string;
+  imageUrls: string[];
 }
 
 export type ValidationResult = { ok: true; value: CreateRequest } | { ok: false; error: HttpError };
@@ -81,13 +83,10 @@ function checkDuration(value: unknown): number {
   return value;
 }
 
-function checkImageUrls(value: unknown): number {
-  if (value === undefined) return 0;
+function checkImageUrls(value: unknown): string[] {
+  if (value === undefined) return [];
   if (!Array.isArray(value)) invalid("image_urls", "image_urls must be an array of http(s) URLs");
-  value.forEach((url, i) => {
-    if (!isHttpUrl(url)) invalid("image_urls", `image_urls[${i}] must be an http(s) URL`);
-  });
-  return value.length;
+  return value.map((url: unknown, i) => (isHttpUrl(url) ? url : invalid("image_urls", `image_urls[${i}] must be an http(s) URL`)));
 }
 
 /** Returns the number of elements, which count toward the reference limit. */
@@ -163,7 +162,8 @@ function check(body: unknown): CreateRequest {
   if (keepSound !== undefined && typeof keepSound !== "boolean") {
     invalid("keep_original_sound", "keep_original_sound must be a boolean");
   }
-  const references = checkImageUrls(optional(body, "image_urls")) + checkModelParams(optional(body, "model_params"));
+  const imageUrls = checkImageUrls(optional(body, "image_urls"));
+  const references = imageUrls.length + checkModelParams(optional(body, "model_params"));
   if (references > MAX_REFERENCES) {
     invalid(
       "image_urls",
@@ -171,7 +171,7 @@ function check(body: unknown): CreateRequest {
     );
   }
   checkCallbackUrl(optional(body, "callback_url"));
-  return { prompt, duration, aspectRatio, quality };
+  return { prompt, duration, aspectRatio, quality, videoUrl, imageUrls };
 }
 
 /** Validates a parsed create body (docs §1.1/§1.6); unknown top-level fields are ignored. */

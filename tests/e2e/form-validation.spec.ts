@@ -36,7 +36,7 @@ test("bad form input is explained inline and never reaches the server", async ({
   await expect(page.getByTestId("imageUrls-error")).toContainText("5 reference images given; at most 4");
 
   await page.getByLabel("Reference image URLs").fill("https://a.example.com/1.png\nnot a url");
-  await expect(page.getByTestId("imageUrls-error")).toContainText("Line 2: This is not a valid URL");
+  await expect(page.getByTestId("imageUrls-error")).toContainText("Image 2: This is not a valid URL");
 
   expect(creates).toEqual([]);
   await expect(page.getByTestId("task-card")).toHaveCount(0);

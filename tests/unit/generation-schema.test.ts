@@ -5,9 +5,9 @@ import {
   TASK_ID_PATTERN,
   fieldErrors,
   generationRequestSchema,
-  referenceTokenProblems,
   referenceUrlProblem,
 } from "@/lib/generation-schema";
+import { referenceTokenProblems } from "@/lib/reference-tokens";
 
 const VIDEO = "https://files.evolink.ai/videos/ref.mp4";
 const IMAGE = (n: number): string => `https://files.evolink.ai/photos/ref-${n}.png`;

@@ -1,0 +1,55 @@
+"use client";
+import type { FieldErrors, UseFormRegister } from "react-hook-form";
+import { controlClass, describedBy, Field } from "@/components/ui/field";
+import { ASPECT_RATIOS, QUALITIES, type GenerationRequest } from "@/lib/generation-schema";
+
+export function GenerationSettings({ register, errors }: { register: UseFormRegister<GenerationRequest>; errors: FieldErrors<GenerationRequest> }) {
+  return (
+    <>
+      <div className="grid grid-cols-3 gap-3 sm:gap-4">
+        <Field id="duration" label="Duration" hint="3–10 s" error={errors.duration?.message}>
+          <input
+            id="duration"
+            type="number"
+            min={3}
+            max={10}
+            step={1}
+            aria-invalid={Boolean(errors.duration)}
+            aria-describedby={describedBy("duration", errors.duration?.message, true)}
+            className={controlClass}
+            {...register("duration", { valueAsNumber: true })}
+          />
+        </Field>
+        <Field id="aspectRatio" label="Aspect ratio" error={errors.aspectRatio?.message}>
+          <select id="aspectRatio" className={controlClass} {...register("aspectRatio")}>
+            {ASPECT_RATIOS.map((ratio) => (
+              <option key={ratio}>{ratio}</option>
+            ))}
+          </select>
+        </Field>
+        <Field id="quality" label="Quality" error={errors.quality?.message}>
+          <select id="quality" className={controlClass} {...register("quality")}>
+            {QUALITIES.map((quality) => (
+              <option key={quality}>{quality}</option>
+            ))}
+          </select>
+        </Field>
+      </div>
+
+      <label className="flex items-start gap-3 text-sm">
+        <input
+          type="checkbox"
+          className="mt-0.5 size-4 rounded border-zinc-300 accent-violet-600"
+          aria-describedby="keepOriginalSound-hint"
+          {...register("keepOriginalSound")}
+        />
+        <span>
+          <span className="font-medium text-zinc-800 dark:text-zinc-200">Keep original sound</span>
+          <span id="keepOriginalSound-hint" className="block text-xs text-zinc-500 dark:text-zinc-400">
+            Keep the reference video&apos;s audio track. The model itself generates no sound.
+          </span>
+        </span>
+      </label>
+    </>
+  );
+}

@@ -1,0 +1,95 @@
+"use client";
+import { useState } from "react";
+import { DropZone } from "@/components/ui/drop-zone";
+import type { ReferenceFile } from "@/lib/hooks/use-reference-media";
+import { imageToken } from "@/lib/reference-tokens";
+import { imageFactsLine } from "./media-facts";
+import { UploadStatus } from "./upload-status";
+
+const iconButton =
+  "inline-flex size-7 items-center justify-center rounded-md text-zinc-600 hover:bg-zinc-100 disabled:opacity-30 dark:text-zinc-300 dark:hover:bg-zinc-800";
+
+/** Reference images as files: order defines <<<image_1>>> … <<<image_N>>>; each can be moved or removed. */
+export function ReferenceImagesInput({
+  images,
+  freeSlots,
+  onAdd,
+  onMove,
+  onRemove,
+  onCancel,
+  onRetry,
+}: {
+  images: ReferenceFile[];
+  freeSlots: number;
+  onAdd: (files: File[]) => number;
+  onMove: (from: number, to: number) => void;
+  onRemove: (index: number) => void;
+  onCancel: (item: ReferenceFile) => void;
+  onRetry: (item: ReferenceFile) => void;
+}) {
+  const [overflow, setOverflow] = useState(0);
+  return (
+    <div className="flex flex-col gap-2">
+      <DropZone
+        id="referenceImages"
+        label="Reference images"
+        accept="image/jpeg,image/png,image/webp,image/gif"
+        multiple
+        disabled={freeSlots === 0}
+        onFiles={(files) => setOverflow(onAdd(files))}
+      >
+        <span className="font-medium text-zinc-700 dark:text-zinc-300">
+          {freeSlots === 0 ? "Four images attached (the maximum)" : "Drop JPG, PNG, WebP or GIF images, or click to choose"}
+        </span>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">Up to 4 · ≤ 10 MB · each side ≥ 300 px · aspect 1:2.5 to 2.5:1</span>
+      </DropZone>
+      {overflow > 0 && (
+        <p data-testid="images-overflow" className="text-xs font-medium text-red-600 dark:text-red-400">
+          {overflow} image{overflow > 1 ? "s were" : " was"} not added: at most 4 reference images (images + elements ≤ 4).
+        </p>
+      )}
+      {images.length > 0 && (
+        <ol className="grid grid-cols-1 gap-2 sm:grid-cols-2" aria-label="Attached reference images">
+          {images.map((item, index) => (
+            <li
+              key={item.id}
+              data-testid="image-reference"
+              className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-2 dark:border-zinc-800"
+            >
+              <div className="flex gap-2">
+                <img src={item.previewUrl} alt={`Reference image ${index + 1}`} className="size-16 shrink-0 rounded-md bg-zinc-100 object-cover dark:bg-zinc-800" />
+                <div className="min-w-0 flex-1">
+                  <p className="font-mono text-xs font-semibold text-violet-700 dark:text-violet-300">{imageToken(index + 1)}</p>
+                  <p className="truncate text-xs" title={item.file.name}>
+                    {item.file.name}
+                  </p>
+                  <p className="text-xs text-zinc-500 dark:text-zinc-400">
+                    {imageFactsLine(item.facts && "type" in item.facts ? item.facts : null, item.file.size)}
+                  </p>
+                </div>
+                <div className="flex shrink-0 flex-col">
+                  <button type="button" className={iconButton} aria-label={`Move image ${index + 1} earlier`} disabled={index === 0} onClick={() => onMove(index, index - 1)}>
+                    ↑
+                  </button>
+                  <button
+                    type="button"
+                    className={iconButton}
+                    aria-label={`Move image ${index + 1} later`}
+                    disabled={index === images.length - 1}
+                    onClick={() => onMove(index, index + 1)}
+                  >
+                    ↓
+                  </button>
+                  <button type="button" className={iconButton} aria-label={`Remove image ${index + 1}`} onClick={() => onRemove(index)}>
+                    ✕
+                  </button>
+                </div>
+              </div>
+              <UploadStatus item={item} onCancel={() => onCancel(item)} onRetry={() => onRetry(item)} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}

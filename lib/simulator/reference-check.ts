@@ -1,0 +1,78 @@
+import type { IncomingMessage } from "node:http";
+import { MediaProbeError, probeImage, probeVideo } from "../media/probe";
+import { VIDEO_RULES, imageProblems, videoProblems } from "../media/rules";
+import { badRequest, type HttpError } from "./errors";
+import { keyFromFilesPath, type FileStore, type StoredFile } from "./file-store";
+import { readHead } from "./file-type";
+
+const NOT_DOWNLOADABLE = "HTTP 404 Not Found";
+const PROBE_FAILED = "Failed to detect video duration, please check video URL accessibility";
+
+/**
+ * Resolves a URL on this simulator's own file host (same host:port as the request) to its stored file:
+ * `{ file: undefined }` when unknown or expired, null for any other URL (never fetched: no network here).
+ */
+function ownFile(url: string, req: IncomingMessage, files: FileStore, nowMs: number): { file?: StoredFile } | null {
+  let target: URL;
+  let own: string;
+  try {
+    target = new URL(url);
+    own = new URL(`http://${req.headers.host ?? ""}`).host;
+  } catch {
+    return null;
+  }
+  if (target.host !== own) return null;
+  if (target.pathname.startsWith("/files/")) return { file: files.findByKey(keyFromFilesPath(target.pathname), nowMs) };
+  const download = /^\/api\/v1\/files\/download\/([^/]+)$/.exec(target.pathname);
+  if (download) return { file: files.findById(download[1] ?? "", nowMs) };
+  return null;
+}
+
+async function checkVideo(file: StoredFile | undefined): Promise<HttpError | null> {
+  const param = "video_url";
+  if (!file) return badRequest("invalid_parameter", `${param} could not be downloaded: ${NOT_DOWNLOADABLE}`, param);
+  try {
+    const problems = videoProblems(await probeVideo(file.diskPath, file.size), VIDEO_RULES.apiMaxBytes);
+    return problems.length ? badRequest("invalid_parameter", problems.join(" "), param) : null;
+  } catch (error) {
+    if (!(error instanceof MediaProbeError)) throw error;
+    if (error.kind === "unreadable") return badRequest("video_probe_failed", PROBE_FAILED, param);
+    return badRequest("invalid_parameter", error.message, param);
+  }
+}
+
+async function checkImage(file: StoredFile | undefined, index: number): Promise<HttpError | null> {
+  const name = `image_urls[${index}]`;
+  if (!file) return badRequest("invalid_parameter", `${name} could not be downloaded: ${NOT_DOWNLOADABLE}`, "image_urls");
+  try {
+    const problems = imageProblems(probeImage(await readHead(file.diskPath), file.size));
+    return problems.length ? badRequest("invalid_parameter", `${name}: ${problems.join(" ")}`, "image_urls") : null;
+  } catch (error) {
+    if (!(error instanceof MediaProbeError)) throw error;
+    return badRequest("invalid_parameter", `${name}: ${error.message}`, "image_urls");
+  }
+}
+
+/**
+ * Probes references stored on this simulator the way the real API inspects what it downloads, answering
+ * the first problem as a synchronous 400 (Unknown 2: the real split between 400 and a failed task is unknown).
+ */
+export async function checkReferences(
+  req: IncomingMessage,
+  files: FileStore,
+  nowMs: number,
+  refs: { videoUrl: string; imageUrls: readonly string[] },
+): Promise<HttpError | null> {
+  const video = ownFile(refs.videoUrl, req, files, nowMs);
+  if (video) {
+    const error = await checkVideo(video.file);
+    if (error) return error;
+  }
+  for (const [index, url] of refs.imageUrls.entries()) {
+    const image = ownFile(url, req, files, nowMs);
+    if (!image) continue;
+    const error = await checkImage(image.file, index);
+    if (error) return error;
+  }
+  return null;
+}
