@@ -153,7 +153,8 @@ export function isKnownCode(code: string): code is ErrorCode {
 export function resolveErrorCode(code: unknown, httpStatus?: number): ErrorCode {
   if (typeof code === "string" && isKnownCode(code)) return code;
   const numeric = typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : NaN;
-  const byStatus = NUMERIC_CODES[Number.isFinite(numeric) ? numeric : (httpStatus ?? 0)];
+  const byCode = Number.isFinite(numeric) ? NUMERIC_CODES[numeric] : undefined;
+  const byStatus = byCode ?? NUMERIC_CODES[httpStatus ?? 0];
   if (byStatus) return byStatus;
   if (httpStatus && httpStatus >= 500) return "internal_error";
   return "unknown_error";

@@ -55,6 +55,13 @@ export async function createGeneration(request: GenerationRequest): Promise<Upst
     body: JSON.stringify(body),
     timeoutMs: CREATE_TIMEOUT_MS,
     ambiguousCode: "create_outcome_unknown",
+  }).catch((error: unknown) => {
+    // A gateway error, or a 5xx without Evolink's own error body, says nothing about whether the
+    // task was created behind it: report it as unknown so nobody is invited to pay twice.
+    if (error instanceof UpstreamError && isAmbiguousCreateFailure(error)) {
+      throw new UpstreamError("create_outcome_unknown", error.upstreamMessage, error.httpStatus);
+    }
+    throw error;
   });
   try {
     return parseTask(response);
@@ -82,14 +89,13 @@ export async function getTask(taskId: string): Promise<UpstreamTask> {
       minTimeout: 300,
       maxTimeout: 2_000,
       randomize: true,
-      shouldRetry: ({ error }) =>
-        error instanceof UpstreamError &&
-        error.retryable &&
-        (error.retryAfterMs ?? 0) <= MAX_INLINE_RETRY_AFTER_MS &&
-        error.code !== "insufficient_quota",
-      onFailedAttempt: async ({ error }) => {
-        const wait = error instanceof UpstreamError ? (error.retryAfterMs ?? 0) : 0;
-        if (wait > 0 && wait <= MAX_INLINE_RETRY_AFTER_MS) await new Promise((r) => setTimeout(r, wait));
+      // Only called when a retry is still possible, so a Retry-After wait never delays a final error.
+      shouldRetry: async ({ error }) => {
+        if (!(error instanceof UpstreamError) || !error.retryable) return false;
+        const wait = error.retryAfterMs ?? 0;
+        if (wait > MAX_INLINE_RETRY_AFTER_MS) return false;
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        return true;
       },
     },
   );
@@ -142,6 +148,11 @@ export async function uploadFile(filePath: string, fileName: string, mimeType: s
  */
 export async function fetchResult(url: string, range: string | null, signal: AbortSignal): Promise<Response> {
   return fetch(url, { headers: range ? { Range: range } : {}, signal, redirect: "follow" });
+}
+
+function isAmbiguousCreateFailure(error: UpstreamError): boolean {
+  const status = error.httpStatus ?? 0;
+  return status === 502 || status === 504 || (status >= 500 && error.upstreamMessage === undefined);
 }
 
 interface SendOptions {

@@ -20,19 +20,23 @@ import { receiveUpload } from "./multipart";
 /** Room for multipart boundaries and fields on top of the file itself. */
 const MULTIPART_SLACK = 64 * 1024;
 const STORAGE_ERROR_TAG = "sim-storage-error";
+const LINGER_MS = 5000;
 
 type UploadFacts = Pick<UploadLogEntry, "fileName" | "uploadPath" | "size" | "mime">;
 const UNKNOWN: UploadFacts = { fileName: null, uploadPath: null, size: null, mime: null };
 
 /**
- * Answers a refused upload. When the body was not read to the end, the connection is closed after the
- * answer: the socket cannot be reused and must not be left waiting for the rest.
+ * Answers a refused upload. A body still arriving is discarded for up to LINGER_MS, then the socket is
+ * cut (nginx's lingering close): closing at once makes a client that is still sending (fetch) fail with
+ * EPIPE instead of reading the answer, and never reading it would leave the connection hanging.
  */
 function refuse(req: IncomingMessage, res: ServerResponse, error: HttpError): void {
-  if (!req.complete) {
-    res.setHeader("Connection", "close");
-    res.on("finish", () => req.destroy());
-  }
+  res.on("finish", () => {
+    if (req.complete) return;
+    const timer = setTimeout(() => req.destroy(), LINGER_MS).unref();
+    req.once("end", () => clearTimeout(timer));
+    req.resume();
+  });
   sendError(res, error);
 }
 
