@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { CANARY_KEY, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL } from "./e2e/servers";
+import { CANARY_KEY, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL, UPLOAD_DIRS } from "./e2e/servers";
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -17,10 +17,11 @@ const chromium = {
 
 // Playwright compiles this file as CommonJS, so __dirname (not import.meta) locates the repo.
 const repoRoot = path.join(__dirname, "..");
-const testEnv = { NEXT_TELEMETRY_DISABLED: "1", SIMULATOR_TASK_SECONDS: "4" };
+const testEnv = { NEXT_TELEMETRY_DISABLED: "1", SIMULATOR_TASK_SECONDS: "4", UPLOAD_MAX_VIDEO_MB: "10" };
 
 export default defineConfig({
   testDir: "e2e",
+  globalSetup: "./e2e/global-setup.ts",
   outputDir: "../test-results",
   timeout: 60_000,
   expect: { timeout: 15_000 },
@@ -40,7 +41,7 @@ export default defineConfig({
     {
       command: `npx next start -p ${DEMO_PORT} -H 127.0.0.1`,
       url: `${DEMO_URL}/`,
-      env: { ...testEnv, EVOLINK_API_KEY: "" },
+      env: { ...testEnv, EVOLINK_API_KEY: "", UPLOAD_TMP_DIR: UPLOAD_DIRS.demo },
       cwd: repoRoot,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -58,6 +59,7 @@ export default defineConfig({
       env: {
         ...testEnv,
         EVOLINK_API_KEY: CANARY_KEY,
+        UPLOAD_TMP_DIR: UPLOAD_DIRS.keyed,
         EVOLINK_API_BASE: SIMULATOR_URL,
         EVOLINK_FILES_BASE: SIMULATOR_URL,
       },

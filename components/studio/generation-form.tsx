@@ -24,7 +24,7 @@ import { ReferenceImagesInput } from "./reference-images-input";
 import { ReferenceVideoInput } from "./reference-video-input";
 
 const EXAMPLE_PROMPT = "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
-const EXAMPLE_VIDEO_URL = "https://files.evolink.ai/examples/reference-street.mp4";
+const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
 export function GenerationForm({
   demo,

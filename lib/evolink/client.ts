@@ -114,6 +114,8 @@ export async function uploadFile(filePath: string, fileName: string, mimeType: s
   const { filesBase, apiKey } = await upstreamConfig();
   const form = new FormData();
   form.append("file", await openAsBlob(filePath, { type: mimeType }), fileName);
+  // Without file_name the service invents one; ours keeps the person's own name recognisable.
+  form.append("file_name", fileName);
   let response: Response;
   let text: string;
   try {

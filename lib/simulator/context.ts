@@ -22,3 +22,11 @@ export function isAuthorized(req: IncomingMessage, apiKey: string): boolean {
 export function requestOrigin(req: IncomingMessage): string {
   return `http://${req.headers.host ?? "127.0.0.1"}`;
 }
+
+/**
+ * An uploaded file's public link: `<public base>/<upload_path>/<name>` as in the docs' example, or, with
+ * no public base, this origin's own `/files/…` route so the link can be fetched here.
+ */
+export function publicFileUrl(req: IncomingMessage, options: SimulatorOptions, key: string): string {
+  return options.publicFilesBase ? `${options.publicFilesBase}/${key}` : `${requestOrigin(req)}/files/${key}`;
+}

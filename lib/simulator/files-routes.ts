@@ -1,5 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { rm } from "node:fs/promises";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { isAuthorized, publicFileUrl, requestOrigin, type Context } from "./context";
 import {
   FILE_NOT_FOUND,
   FILE_QUOTA_EXCEEDED,
@@ -10,12 +11,11 @@ import {
   fileTooLarge,
   type HttpError,
 } from "./errors";
-import { isAuthorized, requestOrigin, type Context } from "./context";
 import { isoPlus8, randomId, sanitizeFileName, sanitizeUploadPath, type StoredFile } from "./file-store";
 import { detectType } from "./file-type";
 import { sendError, sendJson, sendText, serveFile } from "./http";
 import type { UploadLogEntry } from "./log";
-import { receiveUpload } from "./multipart";
+import { receiveUpload, type ReceivedFile } from "./multipart";
 
 /** Room for multipart boundaries and fields on top of the file itself. */
 const MULTIPART_SLACK = 64 * 1024;
@@ -44,7 +44,7 @@ function field(fields: Map<string, string>, snake: string, camel: string): strin
   return fields.get(snake) ?? fields.get(camel) ?? "";
 }
 
-function uploadBody(file: StoredFile, origin: string): Record<string, unknown> {
+function uploadBody(file: StoredFile, fileUrl: string, origin: string): Record<string, unknown> {
   return {
     success: true,
     code: 200,
@@ -56,7 +56,7 @@ function uploadBody(file: StoredFile, origin: string): Record<string, unknown> {
       file_size: file.size,
       mime_type: file.mime,
       upload_path: file.uploadPath,
-      file_url: `${origin}/files/${file.uploadPath}/${file.fileName}`,
+      file_url: fileUrl,
       download_url: `${origin}/api/v1/files/download/${file.id}`,
       upload_time: isoPlus8(file.uploadedAtMs),
       expires_at: isoPlus8(file.expiresAtMs),
@@ -88,17 +88,30 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ct
   const { fields, file } = received;
   if (!file) return fail(fileError(400, 400, "Missing required file field: file"));
 
-  const discard = (error: HttpError, facts: UploadFacts): Promise<void> =>
-    rm(file.stagedPath, { force: true }).then(() => fail(error, facts));
+  const outcome = await store(ctx, at, file, fields).catch(
+    (): Outcome => ({ error: FILE_STORAGE_ERROR, facts: { ...UNKNOWN, size: file.size } }),
+  );
+  if ("error" in outcome) {
+    await rm(file.stagedPath, { force: true });
+    return fail(outcome.error, outcome.facts);
+  }
+  ctx.log.recordUpload({ at, ...outcome.facts, status: 200, code: 200 });
+  const key = `${outcome.stored.uploadPath}/${outcome.stored.fileName}`;
+  const origin = ctx.options.publicFilesBase || requestOrigin(req);
+  sendJson(res, 200, uploadBody(outcome.stored, publicFileUrl(req, ctx.options, key), origin));
+}
+
+type Outcome = { error: HttpError; facts: UploadFacts } | { stored: StoredFile; facts: UploadFacts };
+
+/** Types a received file by content, names it and moves it into place. */
+async function store(ctx: Context, at: number, file: ReceivedFile, fields: Map<string, string>): Promise<Outcome> {
   const type = await detectType(file.stagedPath, file.size);
-  const sized = { ...UNKNOWN, size: file.size };
-  if (!type) return discard(FILE_TYPE_NOT_ALLOWED, sized);
+  if (!type) return { error: FILE_TYPE_NOT_ALLOWED, facts: { ...UNKNOWN, size: file.size } };
   const uploadPath = sanitizeUploadPath(field(fields, "upload_path", "uploadPath")) || `${type.kind}s`;
   const fileName =
     sanitizeFileName(field(fields, "file_name", "fileName")) || `${type.kind}_${randomId(8)}.${type.ext}`;
   const facts: UploadFacts = { fileName, uploadPath, size: file.size, mime: type.mime };
-  if (`${fileName} ${file.originalName}`.includes(STORAGE_ERROR_TAG)) return discard(FILE_STORAGE_ERROR, facts);
-
+  if (`${fileName} ${file.originalName}`.includes(STORAGE_ERROR_TAG)) return { error: FILE_STORAGE_ERROR, facts };
   const stored = await ctx.files.commit(file.stagedPath, {
     fileName,
     originalName: file.originalName || fileName,
@@ -107,8 +120,7 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ct
     mime: type.mime,
     uploadedAtMs: at,
   });
-  ctx.log.recordUpload({ at, ...facts, status: 200, code: 200 });
-  sendJson(res, 200, uploadBody(stored, requestOrigin(req)));
+  return { stored, facts };
 }
 
 /** GET|HEAD /files/<upload_path>/<file_name>: the public CDN link, no auth. */

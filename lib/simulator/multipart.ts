@@ -26,7 +26,9 @@ export function receiveUpload(req: IncomingMessage, stagedPath: string, maxBytes
     try {
       busboy = Busboy({
         headers: req.headers,
-        limits: { fileSize: maxBytes, files: 1, fields: 20, fieldSize: 4096, parts: 40 },
+        // Browsers send raw UTF-8 file names; busboy's default would read them as latin1.
+        defParamCharset: "utf8",
+        limits: { fileSize: maxBytes, fields: 20, fieldSize: 4096, parts: 40 },
       });
     } catch {
       resolve({ kind: "malformed", message: "Content-Type must be multipart/form-data with a boundary" });

@@ -19,6 +19,11 @@ export interface SimulatorOptions {
   fileMaxBytes: number;
   /** Files a key may hold at once (env SIMULATOR_FILE_QUOTA; the docs' 2000 by default). */
   fileQuota: number;
+  /**
+   * Base of the `file_url`s handed out, like the real service's public https host (env
+   * SIMULATOR_PUBLIC_FILES_BASE). Empty: the request's own origin, so the links can be fetched here.
+   */
+  publicFilesBase: string;
   /** Clock in epoch ms; injectable so tests can step time instead of sleeping. */
   now?: () => number;
 }
@@ -66,6 +71,7 @@ export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {
       0,
       true,
     ),
+    publicFilesBase: (overrides.publicFilesBase ?? process.env.SIMULATOR_PUBLIC_FILES_BASE ?? "https://files.evolink.ai").replace(/\/+$/, ""),
     fileQuota: Math.floor(requireNumber("fileQuota", overrides.fileQuota ?? envNumber("SIMULATOR_FILE_QUOTA", 2000), 0, false)),
     // Last, so an invalid option above throws before a temp folder is made.
     filesDir: overrides.filesDir ?? mkdtempSync(path.join(os.tmpdir(), "evolink-sim-files-")),

@@ -3,29 +3,36 @@ import { MediaProbeError, probeImage, probeVideo } from "../media/probe";
 import { VIDEO_RULES, imageProblems, videoProblems } from "../media/rules";
 import { badRequest, type HttpError } from "./errors";
 import { keyFromFilesPath, type FileStore, type StoredFile } from "./file-store";
+import { requestOrigin } from "./context";
 import { readHead } from "./file-type";
 
 const NOT_DOWNLOADABLE = "HTTP 404 Not Found";
 const PROBE_FAILED = "Failed to detect video duration, please check video URL accessibility";
 
 /**
- * Resolves a URL on this simulator's own file host (same host:port as the request) to its stored file:
- * `{ file: undefined }` when unknown or expired, null for any other URL (never fetched: no network here).
+ * Resolves a URL on this simulator's own file host (its public files base, or the request's host:port) to
+ * its stored file: `{ file: undefined }` when unknown or expired, null for any other URL (never fetched).
  */
-function ownFile(url: string, req: IncomingMessage, files: FileStore, nowMs: number): { file?: StoredFile } | null {
+function ownFile(url: string, hosts: OwnHosts, files: FileStore, nowMs: number): { file?: StoredFile } | null {
   let target: URL;
-  let own: string;
   try {
     target = new URL(url);
-    own = new URL(`http://${req.headers.host ?? ""}`).host;
   } catch {
     return null;
   }
-  if (target.host !== own) return null;
-  if (target.pathname.startsWith("/files/")) return { file: files.findByKey(keyFromFilesPath(target.pathname), nowMs) };
+  const isPublic = target.host === hosts.public;
+  if (!isPublic && target.host !== hosts.local) return null;
   const download = /^\/api\/v1\/files\/download\/([^/]+)$/.exec(target.pathname);
   if (download) return { file: files.findById(download[1] ?? "", nowMs) };
+  // Public links are `/<upload_path>/<name>`; this origin serves the same files under `/files/`.
+  if (isPublic) return { file: files.findByKey(keyFromFilesPath(`/files${target.pathname}`), nowMs) };
+  if (target.pathname.startsWith("/files/")) return { file: files.findByKey(keyFromFilesPath(target.pathname), nowMs) };
   return null;
+}
+
+interface OwnHosts {
+  local: string;
+  public: string | null;
 }
 
 async function checkVideo(file: StoredFile | undefined): Promise<HttpError | null> {
@@ -61,15 +68,17 @@ export async function checkReferences(
   req: IncomingMessage,
   files: FileStore,
   nowMs: number,
+  publicFilesBase: string,
   refs: { videoUrl: string; imageUrls: readonly string[] },
 ): Promise<HttpError | null> {
-  const video = ownFile(refs.videoUrl, req, files, nowMs);
+  const ownHosts: OwnHosts = { local: new URL(requestOrigin(req)).host, public: publicFilesBase ? new URL(publicFilesBase).host : null };
+  const video = ownFile(refs.videoUrl, ownHosts, files, nowMs);
   if (video) {
     const error = await checkVideo(video.file);
     if (error) return error;
   }
   for (const [index, url] of refs.imageUrls.entries()) {
-    const image = ownFile(url, req, files, nowMs);
+    const image = ownFile(url, ownHosts, files, nowMs);
     if (!image) continue;
     const error = await checkImage(image.file, index);
     if (error) return error;

@@ -1,3 +1,4 @@
+import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -67,7 +68,7 @@ async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Cont
     record(body, null, result.error.status);
     return sendError(res, result.error);
   }
-  const referenceError = await checkReferences(req, ctx.files, ctx.now(), result.value);
+  const referenceError = await checkReferences(req, ctx.files, ctx.now(), ctx.options.publicFilesBase, result.value);
   if (referenceError) {
     record(body, null, referenceError.status);
     return sendError(res, referenceError);
@@ -117,14 +118,14 @@ async function handleResult(req: IncomingMessage, res: ServerResponse, ctx: Cont
 async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   const { pathname } = new URL(req.url ?? "/", "http://simulator.local");
   const method = req.method ?? "GET";
+  const read = method === "GET" || method === "HEAD";
   if (pathname === "/v1/videos/generations" && method === "POST") return handleCreate(req, res, ctx);
   const taskMatch = /^\/v1\/tasks\/([^/]*)$/.exec(pathname);
   if (taskMatch && method === "GET") return handleGetTask(req, res, ctx, decodeSegment(taskMatch[1] ?? ""));
   const resultMatch = /^\/cdn\/results\/([^/]+)\.mp4$/.exec(pathname);
-  if (resultMatch && (method === "GET" || method === "HEAD")) {
+  if (resultMatch && read) {
     return handleResult(req, res, ctx, decodeSegment(resultMatch[1] ?? ""));
   }
-  const read = method === "GET" || method === "HEAD";
   if (pathname === "/api/v1/files/upload/stream" && method === "POST") return handleUpload(req, res, ctx);
   if (pathname === "/api/v1/files/quota" && method === "GET") return handleQuota(req, res, ctx);
   const downloadMatch = /^\/api\/v1\/files\/download\/([^/]+)$/.exec(pathname);
@@ -168,19 +169,29 @@ export async function startSimulator(
 ): Promise<RunningSimulator> {
   const { port = 0, host = "127.0.0.1", ...overrides } = opts;
   const options = resolveSimulatorOptions(overrides);
-  // Only a folder made for this simulator is removed on close; a caller's filesDir is left alone.
-  const ownsFilesDir = overrides.filesDir === undefined;
   const server = createServer(createSimulatorHandler(options));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (err) => {
-      if (ownsFilesDir) void rm(options.filesDir, { recursive: true, force: true });
-      reject(err);
+  // Only a folder made for this simulator is removed; a caller's filesDir is left alone. The exit hook
+  // covers hosts that never call close() (Next in demo mode).
+  const ownsFilesDir = overrides.filesDir === undefined;
+  const removeOnExit = (): void => rmSync(options.filesDir, { recursive: true, force: true });
+  if (ownsFilesDir) process.once("exit", removeOnExit);
+  const removeOwnDir = async (): Promise<void> => {
+    if (!ownsFilesDir) return;
+    process.off("exit", removeOnExit);
+    await rm(options.filesDir, { recursive: true, force: true });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
     });
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  } catch (err) {
+    await removeOwnDir();
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   return {
@@ -192,7 +203,7 @@ export async function startSimulator(
         // Keep-alive sockets (fetch pools them) would otherwise hold close() open.
         server.closeAllConnections();
       });
-      if (ownsFilesDir) await rm(options.filesDir, { recursive: true, force: true });
+      await removeOwnDir();
     },
   };
 }

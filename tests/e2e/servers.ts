@@ -1,3 +1,5 @@
+import path from "node:path";
+
 /** Where the e2e servers listen; shared by playwright.config.ts and the specs. */
 export const DEMO_PORT = 3210;
 export const KEYED_PORT = 3211;
@@ -7,3 +9,8 @@ export const KEYED_URL = `http://127.0.0.1:${KEYED_PORT}`;
 export const SIMULATOR_URL = `http://127.0.0.1:${SIMULATOR_PORT}`;
 /** A fake key the keyed app uses against the standalone simulator; the leak test hunts for it. */
 export const CANARY_KEY = "sk-canary-7f3e9b2c41d8a6e5f0c3b7d9";
+/** Where each app instance keeps upload temp files, so tests can check nothing is left behind. */
+export const UPLOAD_DIRS = {
+  demo: path.join(__dirname, "..", ".artifacts", "uploads-demo"),
+  keyed: path.join(__dirname, "..", ".artifacts", "uploads-keyed"),
+};

@@ -68,7 +68,7 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
   return {
     ...GENERATION_DEFAULTS,
     prompt: promptWith("A lighthouse at dusk"),
-    videoUrl: "https://files.evolink.ai/videos/ref.mp4",
+    videoUrl: "https://media.example.com/videos/ref.mp4",
     ...overrides,
   };
 }
@@ -117,7 +117,7 @@ describe("configuration", () => {
 describe("createGeneration", () => {
   it("sends the documented snake_case body and nothing else", async () => {
     const req = request({
-      imageUrls: ["https://files.evolink.ai/photos/a.png", "https://files.evolink.ai/photos/b.png"],
+      imageUrls: ["https://media.example.com/photos/a.png", "https://media.example.com/photos/b.png"],
       duration: 7,
       aspectRatio: "9:16",
       quality: "1080p",
@@ -131,8 +131,8 @@ describe("createGeneration", () => {
     expect(entry?.body).toEqual({
       model: "kling-o3-reference-to-video",
       prompt: req.prompt,
-      video_url: "https://files.evolink.ai/videos/ref.mp4",
-      image_urls: ["https://files.evolink.ai/photos/a.png", "https://files.evolink.ai/photos/b.png"],
+      video_url: "https://media.example.com/videos/ref.mp4",
+      image_urls: ["https://media.example.com/photos/a.png", "https://media.example.com/photos/b.png"],
       duration: 7,
       aspect_ratio: "9:16",
       quality: "1080p",

@@ -9,8 +9,8 @@ import {
 } from "@/lib/generation-schema";
 import { referenceTokenProblems } from "@/lib/reference-tokens";
 
-const VIDEO = "https://files.evolink.ai/videos/ref.mp4";
-const IMAGE = (n: number): string => `https://files.evolink.ai/photos/ref-${n}.png`;
+const VIDEO = "https://media.example.com/videos/ref.mp4";
+const IMAGE = (n: number): string => `https://media.example.com/photos/ref-${n}.png`;
 
 const valid = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   prompt: "A red fox running through snow in the style of <<<video_1>>>",

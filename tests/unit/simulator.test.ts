@@ -26,7 +26,7 @@ afterAll(async () => {
 const validBody = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
   model: "kling-o3-reference-to-video",
   prompt: "A cat walking in the style of <<<video_1>>>",
-  video_url: "https://files.evolink.ai/videos/ref.mp4",
+  video_url: "https://media.example.com/videos/ref.mp4",
   ...overrides,
 });
 

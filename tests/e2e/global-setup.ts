@@ -1,0 +1,5 @@
+import { ensureFixtures } from "../fixtures/media-fixtures";
+
+export default function globalSetup(): void {
+  ensureFixtures();
+}
