@@ -91,7 +91,7 @@ export function PromptField({
           placeholder="<<<video_1>>> a paper boat drifting down a rain-soaked neon street, cinematic, shallow depth of field"
           aria-invalid={Boolean(error) || over}
           aria-describedby={describedBy("prompt", error, hint)}
-          className={`${controlBox} relative resize-y bg-transparent leading-relaxed text-zinc-900 dark:text-zinc-100`}
+          className={`${controlBox} relative block resize-y bg-transparent leading-relaxed text-zinc-900 dark:text-zinc-100`}
           onScroll={(event) => {
             if (backdrop.current) backdrop.current.scrollTop = event.currentTarget.scrollTop;
           }}

@@ -37,7 +37,7 @@ export function UploadStatus({ item, onCancel, onRetry }: { item: ReferenceFile;
     case "uploaded":
       return (
         <p data-testid="upload-done" className="text-xs font-medium text-emerald-700 dark:text-emerald-400">
-          Uploaded{state.expiresAt ? ` · link valid until ${new Date(state.expiresAt).toLocaleString()}` : ""}
+          Uploaded{state.expiresAt ? ` · link expires ${new Date(state.expiresAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}` : ""}
         </p>
       );
     case "failed":
