@@ -29,6 +29,14 @@ export const ERROR_CATALOG = {
   invalid_task_id: entry("That is not a valid task id.", "Task ids look like task-unified-<digits>-<8 letters>.", false, 400),
   not_found: entry("Nothing here.", "Check the address.", false, 404),
   task_not_found: entry("This task is unknown.", "It may have expired upstream; start a new generation.", false, 404),
+  idempotency_conflict: entry(
+    "This submission key was already used for a different request.",
+    "Press Generate again: the studio will send it as a new request.",
+    false,
+    409,
+  ),
+  submission_in_progress: entry("This request is still being submitted.", "Wait a moment; it shows up in the history.", true, 409),
+  task_still_running: entry("This generation is still running.", "Wait until it finishes, then delete it.", false, 409),
   result_not_ready: entry("The video is not ready yet.", "Wait until the task completes.", true, 409),
   result_expired: entry(
     "The result link has expired upstream (Evolink keeps videos for 24 hours).",

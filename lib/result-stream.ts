@@ -1,22 +1,62 @@
 import "server-only";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
 import contentDisposition from "content-disposition";
+import parseRange from "range-parser";
+import { archivePath } from "./archive";
 import { fetchResult } from "./evolink/client";
-import type { TaskRecord } from "./task-store";
+import type { TaskRecord } from "./store/tasks";
 
 const PASSED_HEADERS = ["content-length", "content-range", "accept-ranges", "etag", "last-modified"];
 
-export type ResultStream =
-  | { ok: true; response: Response }
-  | { ok: false; reason: "expired" | "unreachable" };
+export type ResultStream = { ok: true; response: Response } | { ok: false; reason: "expired" | "unreachable" };
+
+interface StreamOptions {
+  range: string | null;
+  download: boolean;
+  signal: AbortSignal;
+}
 
 /**
- * Streams a task's result video from the URL the upstream returned, passing Range through so the
- * preview player can seek. Bytes flow straight through; nothing is buffered whole.
+ * Streams a task's result: from this instance's archive when it has a copy, else from the URL the
+ * upstream returned for the task. Range is honoured either way so players can seek; nothing is
+ * buffered whole.
  */
-export async function streamResult(
-  record: TaskRecord,
-  options: { range: string | null; download: boolean; signal: AbortSignal },
-): Promise<ResultStream> {
+export async function streamResult(record: TaskRecord, options: StreamOptions): Promise<ResultStream> {
+  const headers = new Headers({
+    "Content-Type": "video/mp4",
+    "Cache-Control": "private, max-age=3600",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Disposition": contentDisposition(resultFileName(record), { type: options.download ? "attachment" : "inline" }),
+  });
+  if (record.archiveState === "archived") {
+    const archived = await fromArchive(record.id, options.range, headers);
+    if (archived) return { ok: true, response: archived };
+  }
+  return fromUpstream(record, options, headers);
+}
+
+async function fromArchive(taskId: string, range: string | null, headers: Headers): Promise<Response | null> {
+  const file = archivePath(taskId);
+  const size = await stat(file).then((s) => s.size, () => null);
+  if (size === null) return null;
+  headers.set("Accept-Ranges", "bytes");
+  const ranges = range ? parseRange(size, range, { combine: true }) : -2;
+  if (ranges === -1) {
+    headers.set("Content-Range", `bytes */${size}`);
+    return new Response(null, { status: 416, headers });
+  }
+  // Malformed or multi-part ranges get the whole file, as static servers do.
+  const single = Array.isArray(ranges) && ranges.type === "bytes" && ranges.length === 1 ? ranges[0] : undefined;
+  const start = single?.start ?? 0;
+  const end = single?.end ?? size - 1;
+  if (single) headers.set("Content-Range", `bytes ${start}-${end}/${size}`);
+  const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream<Uint8Array>;
+  return new Response(body, { status: single ? 206 : 200, headers });
+}
+
+async function fromUpstream(record: TaskRecord, options: StreamOptions, headers: Headers): Promise<ResultStream> {
   if (!record.resultUrl) return { ok: false, reason: "unreachable" };
   let upstream: Response;
   try {
@@ -32,12 +72,6 @@ export async function streamResult(
     await upstream.body?.cancel();
     return { ok: false, reason: "unreachable" };
   }
-  const headers = new Headers({
-    "Content-Type": "video/mp4",
-    "Cache-Control": "private, max-age=3600",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Disposition": contentDisposition(resultFileName(record), { type: options.download ? "attachment" : "inline" }),
-  });
   for (const name of PASSED_HEADERS) {
     const value = upstream.headers.get(name);
     if (value) headers.set(name, value);

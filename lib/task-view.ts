@@ -1,5 +1,5 @@
 import type { StudioErrorBody } from "./errors";
-import type { AspectRatio, Quality } from "./generation-schema";
+import type { AspectRatio, GenerationRequest, Quality } from "./generation-schema";
 
 /** What a person sees of a task; the upstream's raw status stays alongside for honesty. */
 export type TaskPhase = "queued" | "generating" | "completed" | "failed";
@@ -34,6 +34,13 @@ export function isTerminal(phase: TaskPhase): boolean {
   return phase === "completed" || phase === "failed";
 }
 
+export interface ReferenceInfo {
+  url: string;
+  kind: "video" | "image";
+  name: string | null;
+  expiresAt: string | null;
+}
+
 export interface TaskView {
   id: string;
   phase: TaskPhase;
@@ -47,7 +54,13 @@ export interface TaskView {
   duration: number;
   aspectRatio: AspectRatio;
   quality: Quality;
+  /** The full request, for "Use these settings". */
+  request: GenerationRequest;
+  /** The request's references, with the upload's name and expiry when this studio uploaded them. */
+  references: ReferenceInfo[];
   error: StudioErrorBody | null;
+  /** Whether the result has been copied into this instance's own storage. */
+  archive: { state: "none" | "archived" | "failed" | "expired"; error: string | null };
   /** Same-origin URLs of the studio's own streaming route; present once completed. */
   previewUrl: string | null;
   downloadUrl: string | null;

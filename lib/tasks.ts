@@ -1,58 +1,68 @@
 import "server-only";
 import { resolveErrorCode, studioError } from "./errors";
-import { createGeneration, getTask, UpstreamError } from "./evolink/client";
+import { getTask, UpstreamError } from "./evolink/client";
 import { pollIntervalMs } from "./evolink/config";
 import type { UpstreamTask } from "./evolink/upstream-schemas";
-import type { GenerationRequest } from "./generation-schema";
 import { reservedCredits } from "./pricing";
-import { findTask, saveTask, updateTask, type TaskRecord } from "./task-store";
+import { findUploads } from "./store/uploads";
+import { findTask, updateTask, type TaskRecord } from "./store/tasks";
 import { isTerminal, phaseOf, type TaskView } from "./task-view";
 
-/** Creates the upstream task and records it; the returned view is what the browser's card starts from. */
-export async function submitGeneration(request: GenerationRequest): Promise<TaskView> {
-  const upstream = await createGeneration(request);
-  const now = Date.now();
-  const record: TaskRecord = {
-    id: upstream.id,
-    request,
-    createdAt: upstream.createdAt ?? now,
-    updatedAt: now,
-    upstreamStatus: upstream.status,
-    progress: upstream.progress,
-    estimatedSeconds: upstream.estimatedSeconds,
-    creditsReserved: upstream.creditsReserved,
-    resultUrl: upstream.resultUrl,
-    error: taskError(upstream),
-  };
-  saveTask(record);
-  return toTaskView(record);
+// Concurrent refreshes of one task share a single upstream GET (browsers, tabs and the poller alike).
+const globalForTasks = globalThis as typeof globalThis & {
+  __refreshing?: Map<string, Promise<TaskRecord>>;
+  __onCompleted?: (record: TaskRecord) => void;
+};
+const refreshing = (globalForTasks.__refreshing ??= new Map());
+
+/** Lets the archiver start as soon as a refresh sees a task complete. */
+export function onTaskCompleted(listener: (record: TaskRecord) => void): void {
+  globalForTasks.__onCompleted = listener;
 }
 
 /**
  * Latest state of a task this studio created, or null for any other id (so the key cannot be used to
- * read arbitrary Evolink tasks). Finished tasks are answered from the store without an upstream call.
+ * read arbitrary Evolink tasks). The upstream is asked at most once per poll interval per task;
+ * finished tasks are answered from the store.
  */
 export async function refreshTask(id: string): Promise<TaskView | null> {
   const record = findTask(id);
   if (!record) return null;
-  if (isTerminal(phaseOf(record.upstreamStatus))) return toTaskView(record);
+  if (!needsPoll(record)) return toTaskView(record);
+  let inFlight = refreshing.get(id);
+  if (!inFlight) {
+    inFlight = pollUpstream(record).finally(() => refreshing.delete(id));
+    refreshing.set(id, inFlight);
+  }
+  return toTaskView(await inFlight);
+}
+
+function needsPoll(record: TaskRecord): boolean {
+  if (record.error || isTerminal(phaseOf(record.upstreamStatus))) return false;
+  return record.polledAt === null || Date.now() - record.polledAt >= pollIntervalMs();
+}
+
+async function pollUpstream(record: TaskRecord): Promise<TaskRecord> {
+  const startedAt = Date.now();
   try {
-    const upstream = await getTask(id);
-    const updated = updateTask(id, {
+    const upstream = await getTask(record.id);
+    const updated = updateTask(record.id, {
       upstreamStatus: upstream.status,
       progress: upstream.status === "completed" ? 100 : upstream.progress,
       estimatedSeconds: upstream.estimatedSeconds ?? record.estimatedSeconds,
       creditsReserved: upstream.creditsReserved ?? record.creditsReserved,
-      resultUrl: upstream.resultUrl,
+      resultUrl: upstream.resultUrl ?? record.resultUrl,
       error: taskError(upstream),
+      polledAt: startedAt,
     });
-    return toTaskView(updated ?? record);
+    if (updated && upstream.status === "completed" && !updated.error) globalForTasks.__onCompleted?.(updated);
+    return updated ?? record;
   } catch (error) {
     // The upstream forgot the task (expired or never existed there): that ends it for good.
     if (error instanceof UpstreamError && (error.code === "task_not_found" || error.code === "resource_not_found")) {
-      const failed = updateTask(id, { upstreamStatus: "failed", error: studioError(error.code, error.upstreamMessage) });
-      return toTaskView(failed ?? record);
+      return updateTask(record.id, { upstreamStatus: "failed", error: studioError(error.code, error.upstreamMessage), polledAt: startedAt }) ?? record;
     }
+    updateTask(record.id, { polledAt: startedAt });
     throw error;
   }
 }
@@ -69,9 +79,16 @@ function taskError(upstream: UpstreamTask): TaskView["error"] {
 }
 
 export function toTaskView(record: TaskRecord): TaskView {
-  // A "completed" task without a playable result is a failure to the person looking at it.
-  const phase = record.error ? "failed" : phaseOf(record.upstreamStatus);
-  const done = phase === "completed";
+  // A result that expired upstream before it was archived is a failure to the person looking at it.
+  const error = record.error ?? (record.archiveState === "expired" ? studioError("result_expired") : null);
+  const phase = error ? "failed" : phaseOf(record.upstreamStatus);
+  const playable = phase === "completed";
+  const { request } = record;
+  const uploads = findUploads([request.videoUrl, ...request.imageUrls]);
+  const reference = (url: string, kind: "video" | "image") => {
+    const upload = uploads.get(url);
+    return { url, kind, name: upload?.originalName ?? null, expiresAt: upload?.expiresAt ?? null };
+  };
   return {
     id: record.id,
     phase,
@@ -81,13 +98,16 @@ export function toTaskView(record: TaskRecord): TaskView {
     updatedAt: record.updatedAt,
     estimatedSeconds: record.estimatedSeconds,
     reservedCredits: record.creditsReserved === null ? null : reservedCredits(record.creditsReserved),
-    prompt: record.request.prompt,
-    duration: record.request.duration,
-    aspectRatio: record.request.aspectRatio,
-    quality: record.request.quality,
-    error: record.error,
-    previewUrl: done ? `/api/tasks/${record.id}/video` : null,
-    downloadUrl: done ? `/api/tasks/${record.id}/video?download=1` : null,
+    prompt: request.prompt,
+    duration: request.duration,
+    aspectRatio: request.aspectRatio,
+    quality: request.quality,
+    request,
+    references: [reference(request.videoUrl, "video"), ...request.imageUrls.map((url) => reference(url, "image"))],
+    error,
+    archive: { state: record.archiveState, error: record.archiveError },
+    previewUrl: playable ? `/api/tasks/${record.id}/video` : null,
+    downloadUrl: playable ? `/api/tasks/${record.id}/video?download=1` : null,
     pollAfterMs: pollIntervalMs(),
   };
 }

@@ -1,15 +1,14 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, open, rm } from "node:fs/promises";
+import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
 import { type ErrorCode } from "./errors";
 import { uploadFile } from "./evolink/client";
+import { recordUpload } from "./store/uploads";
 import { MediaProbeError, probeImage, probeVideo } from "./media/probe";
 import {
   DEFAULT_VIDEO_UPLOAD_MAX_BYTES,
@@ -67,53 +66,68 @@ export async function receiveUpload(request: Request, kind: UploadKind): Promise
 
   await mkdir(uploadDir(), { recursive: true });
   const tempPath = path.join(uploadDir(), `${randomUUID()}.part`);
+  // Our own handle, closed on every path: a stream destroyed mid-open could otherwise leak it.
+  const handle = await open(tempPath, "w");
   try {
-    const received = await streamToFile(request.body, request.headers, kind, tempPath);
+    const received = await streamToFile(request.body, request.headers, kind, handle);
+    await handle.close();
     if (!received.ok) return received;
     const checked = await checkFile(kind, tempPath, received.size);
     if (!checked.ok) return checked;
     const uploaded = await uploadFile(tempPath, safeName(received.fileName, checked.facts), mimeFor(checked.facts));
+    recordUpload({ fileUrl: uploaded.fileUrl, kind, originalName: received.fileName || kind, expiresAt: uploaded.expiresAt });
     return { ok: true, fileUrl: uploaded.fileUrl, expiresAt: uploaded.expiresAt, facts: checked.facts };
   } finally {
+    await handle.close().catch(() => undefined);
     await rm(tempPath, { force: true });
   }
 }
 
 type Received = { ok: true; size: number; fileName: string } | Extract<UploadOutcome, { ok: false }>;
 
-async function streamToFile(stream: ReadableStream<Uint8Array>, headers: Headers, kind: UploadKind, tempPath: string): Promise<Received> {
+async function streamToFile(stream: ReadableStream<Uint8Array>, headers: Headers, kind: UploadKind, target: FileHandle): Promise<Received> {
   const cap = capFor(kind);
   const body = Readable.fromWeb(stream as unknown as NodeWebStream<Uint8Array>);
   return new Promise<Received>((resolve) => {
     let fileSeen = false;
     let settled = false;
+    let fileStream: Readable | undefined;
     const finish = (result: Received) => {
       if (settled) return;
       settled = true;
+      // On any failure stop reading and close the temp file, so no handle outlives the request.
+      if (!result.ok) {
+        body.unpipe();
+        body.destroy();
+        fileStream?.destroy();
+      }
       resolve(result);
     };
-    const parser = busboy({
-      headers: { "content-type": headers.get("content-type") ?? "" },
-      limits: { files: 1, fileSize: cap, fields: 4, parts: 6 },
-    });
+    let parser: busboy.Busboy;
+    try {
+      // busboy signals `limit` on reaching fileSize, so cap + 1 lets a file of exactly the cap through.
+      parser = busboy({
+        headers: { "content-type": headers.get("content-type") ?? "" },
+        limits: { files: 1, fileSize: cap + 1, fields: 4, parts: 6 },
+      });
+    } catch {
+      finish({ ok: false, code: "upload_invalid", detail: "The multipart body has no boundary; send it as a normal file upload." });
+      return;
+    }
     parser.on("file", (field, file, info) => {
       if (field !== "file" || fileSeen) {
         file.resume();
         return;
       }
       fileSeen = true;
-      let size = 0;
+      fileStream = file;
       let truncated = false;
-      file.on("data", (chunk: Buffer) => (size += chunk.length));
       file.on("limit", () => {
         truncated = true;
-        // Stop reading the rest of an oversized body; the answer goes out now.
-        body.unpipe(parser);
-        body.destroy();
         finish({ ok: false, code: "upload_too_large", detail: tooLarge(kind, cap + 1) });
       });
-      pipeline(file, createWriteStream(tempPath)).then(
-        () => {
+      writeAll(file, target).then(
+        (size) => {
           if (!truncated) finish({ ok: true, size, fileName: info.filename ?? "" });
         },
         () => finish({ ok: false, code: "upload_interrupted", detail: "The file stream broke off." }),
@@ -127,6 +141,16 @@ async function streamToFile(stream: ReadableStream<Uint8Array>, headers: Headers
     body.on("error", () => finish({ ok: false, code: "upload_interrupted", detail: "The connection closed during the upload." }));
     body.pipe(parser);
   });
+}
+
+/** Copies the file part into the temp file, awaiting each write so a slow disk slows the reader. */
+async function writeAll(file: Readable, target: FileHandle): Promise<number> {
+  let size = 0;
+  for await (const chunk of file as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    await target.write(chunk);
+  }
+  return size;
 }
 
 type Checked = { ok: true; facts: VideoFacts | ImageFacts } | Extract<UploadOutcome, { ok: false }>;
@@ -171,7 +195,13 @@ function mimeFor(facts: VideoFacts | ImageFacts): string {
 /** A name the file service will accept, with the extension of what the file really is. */
 function safeName(original: string, facts: VideoFacts | ImageFacts): string {
   const extension = "container" in facts ? facts.container : facts.type;
-  const base = path.basename(original).replace(/\.[^.]*$/, "").replace(/[^a-zA-Z0-9_-]+/g, "-").slice(0, 60) || "reference";
+  const base =
+    path
+      .basename(original)
+      .replace(/\.[^.]*$/, "")
+      .replace(/[^a-zA-Z0-9_-]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "reference";
   return `${base}-${randomUUID().slice(0, 8)}.${extension}`;
 }
 

@@ -13,6 +13,7 @@ export default defineConfig({
     root: fileURLToPath(new URL("../", import.meta.url)),
     include: ["tests/unit/**/*.test.ts"],
     environment: "node",
+    setupFiles: ["tests/unit/setup.ts"],
     testTimeout: 20_000,
   },
 });

@@ -1,17 +1,25 @@
 import { errorResponse, failureResponse, readJsonBody } from "@/lib/api-response";
 import { fieldErrors, generationRequestSchema } from "@/lib/generation-schema";
-import { submitGeneration } from "@/lib/tasks";
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict, submitGeneration } from "@/lib/submit";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 export async function POST(request: Request): Promise<Response> {
+  const key = request.headers.get("idempotency-key") ?? undefined;
+  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
+    return errorResponse("validation_failed", { fields: { _: "Idempotency-Key must be 8–128 letters, digits, - or _." } });
+  }
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const parsed = generationRequestSchema.safeParse(body.value);
   if (!parsed.success) return errorResponse("validation_failed", { fields: fieldErrors(parsed.error) });
   try {
-    return Response.json(await submitGeneration(parsed.data), { status: 201 });
+    const { task, replayed } = await submitGeneration(parsed.data, key);
+    return Response.json(task, { status: replayed ? 200 : 201 });
   } catch (error) {
+    if (error instanceof IdempotencyConflict) {
+      return errorResponse(error.reason === "different_request" ? "idempotency_conflict" : "submission_in_progress");
+    }
     return failureResponse(error);
   }
 }

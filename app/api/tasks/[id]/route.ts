@@ -1,15 +1,28 @@
 import { errorResponse, failureResponse } from "@/lib/api-response";
 import { TASK_ID_PATTERN } from "@/lib/generation-schema";
+import { deleteFromHistory } from "@/lib/history";
 import { refreshTask } from "@/lib/tasks";
 
-export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+type Params = { params: Promise<{ id: string }> };
+const UNKNOWN = "This studio has no task with that id.";
+
+export async function GET(_request: Request, { params }: Params): Promise<Response> {
   const { id } = await params;
   if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
   try {
     const task = await refreshTask(id);
-    if (!task) return errorResponse("task_not_found", { detail: "This studio has no task with that id." });
+    if (!task) return errorResponse("task_not_found", { detail: UNKNOWN });
     return Response.json(task, { headers: { "Cache-Control": "no-store" } });
   } catch (error) {
     return failureResponse(error);
   }
+}
+
+export async function DELETE(_request: Request, { params }: Params): Promise<Response> {
+  const { id } = await params;
+  if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
+  const outcome = await deleteFromHistory(id);
+  if (outcome === "not_found") return errorResponse("task_not_found", { detail: UNKNOWN });
+  if (outcome === "running") return errorResponse("task_still_running");
+  return new Response(null, { status: 204 });
 }

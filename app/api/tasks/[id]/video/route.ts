@@ -1,14 +1,14 @@
 import { errorResponse } from "@/lib/api-response";
 import { TASK_ID_PATTERN } from "@/lib/generation-schema";
 import { streamResult } from "@/lib/result-stream";
-import { findTask } from "@/lib/task-store";
+import { findTask } from "@/lib/store/tasks";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   const { id } = await params;
   if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
   const record = findTask(id);
   if (!record) return errorResponse("task_not_found", { detail: "This studio has no task with that id." });
-  if (!record.resultUrl) return errorResponse("result_not_ready");
+  if (!record.resultUrl && record.archiveState !== "archived") return errorResponse("result_not_ready");
   const result = await streamResult(record, {
     range: request.headers.get("range"),
     download: new URL(request.url).searchParams.has("download"),

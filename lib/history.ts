@@ -1,0 +1,35 @@
+import "server-only";
+import { deleteArchive } from "./archive";
+import { unknownSubmissions } from "./store/submissions";
+import { deleteTask, findTask, listTasks } from "./store/tasks";
+import { toTaskView } from "./tasks";
+import { isTerminal, type TaskView } from "./task-view";
+
+export interface UnknownSubmissionView {
+  key: string;
+  prompt: string;
+  createdAt: number;
+}
+
+export interface HistoryView {
+  tasks: TaskView[];
+  unknownSubmissions: UnknownSubmissionView[];
+}
+
+/** Every generation made on this instance, newest first, plus submissions whose outcome is unknown. */
+export function listHistory(): HistoryView {
+  return {
+    tasks: listTasks().map(toTaskView),
+    unknownSubmissions: unknownSubmissions().map(({ key, prompt, createdAt }) => ({ key, prompt, createdAt })),
+  };
+}
+
+/** Deletes a finished entry and its archived video. A running task is kept: it is still being paid for. */
+export async function deleteFromHistory(id: string): Promise<"deleted" | "not_found" | "running"> {
+  const record = findTask(id);
+  if (!record) return "not_found";
+  if (!isTerminal(toTaskView(record).phase)) return "running";
+  await deleteArchive(id);
+  deleteTask(id);
+  return "deleted";
+}

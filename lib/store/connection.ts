@@ -1,0 +1,75 @@
+import "server-only";
+
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { MIGRATIONS } from "./migrations";
+
+export type Db = Database.Database;
+
+/** Where the studio keeps its database and archived videos (`DATA_DIR`, default ./data). */
+export function dataDir(): string {
+  return path.resolve(process.env.DATA_DIR || "data");
+}
+
+export class DatabaseStartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DatabaseStartupError";
+  }
+}
+
+/**
+ * Opens the database and brings its schema up to date. A file that is not a database, is locked by
+ * another process, or has a newer schema stops the studio with a clear message: it is never reset.
+ */
+export function openDatabase(file = path.join(dataDir(), "studio.sqlite")): Db {
+  let db: Db | undefined;
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    db = new Database(file, { timeout: 2000 });
+    db.pragma("journal_mode = WAL");
+    db.pragma("foreign_keys = ON");
+    db.pragma("synchronous = NORMAL");
+    migrate(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new DatabaseStartupError(explain(file, error));
+  }
+}
+
+function migrate(db: Db): void {
+  const applied = db.pragma("user_version", { simple: true }) as number;
+  if (applied > MIGRATIONS.length) {
+    throw new Error(`its schema version ${applied} is newer than this studio knows (${MIGRATIONS.length}); upgrade the studio`);
+  }
+  MIGRATIONS.slice(applied).forEach((sql, index) => {
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${applied + index + 1}`);
+    })();
+  });
+}
+
+function explain(file: string, error: unknown): string {
+  const code = (error as { code?: string }).code ?? "";
+  const detail = error instanceof Error ? error.message : String(error);
+  const why =
+    code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT"
+      ? "is not a valid SQLite database (corrupted or overwritten). Restore it from a backup, or move it away to start with an empty history"
+      : code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
+        ? "is locked by another process. Stop the other studio instance using this DATA_DIR"
+        : code === "SQLITE_CANTOPEN" || code === "EACCES" || code === "EROFS" || code === "ENOTDIR"
+          ? "cannot be opened for writing. Check that DATA_DIR exists and is writable"
+          : `could not be opened (${detail})`;
+  return `The studio database at ${file} ${why}. Nothing was changed.`;
+}
+
+const globalForDb = globalThis as typeof globalThis & { __studioDb?: Db };
+
+/** The process-wide connection (route bundles and the poller share it through globalThis). */
+export function db(): Db {
+  globalForDb.__studioDb ??= openDatabase();
+  return globalForDb.__studioDb;
+}

@@ -1,0 +1,45 @@
+/**
+ * Schema versions, applied in order at start; `PRAGMA user_version` records how many ran.
+ * Append new migrations; never edit one that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE submissions (
+    idempotency_key TEXT PRIMARY KEY,
+    request_hash TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'created', 'rejected', 'unknown')),
+    task_id TEXT,
+    error_json TEXT,
+    request_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT,
+    request_json TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    upstream_status TEXT NOT NULL,
+    progress INTEGER NOT NULL,
+    estimated_seconds REAL,
+    credits_reserved REAL,
+    result_url TEXT,
+    error_json TEXT,
+    polled_at INTEGER,
+    archive_state TEXT NOT NULL DEFAULT 'none'
+      CHECK (archive_state IN ('none', 'archived', 'failed', 'expired')),
+    archive_bytes INTEGER,
+    archive_error TEXT,
+    archive_attempts INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX tasks_created ON tasks (created_at DESC);
+  CREATE TABLE uploads (
+    file_url TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('video', 'image')),
+    original_name TEXT NOT NULL,
+    expires_at TEXT,
+    created_at INTEGER NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+// Every test file gets its own empty data folder, so unit tests never touch ./data.
+process.env.DATA_DIR = mkdtempSync(path.join(os.tmpdir(), "studio-unit-data-"));
