@@ -3,18 +3,7 @@ import { deleteArchive } from "./archive";
 import { unknownSubmissions } from "./store/submissions";
 import { deleteTask, findTask, listTasks } from "./store/tasks";
 import { toTaskView } from "./tasks";
-import { isTerminal, type TaskView } from "./task-view";
-
-export interface UnknownSubmissionView {
-  key: string;
-  prompt: string;
-  createdAt: number;
-}
-
-export interface HistoryView {
-  tasks: TaskView[];
-  unknownSubmissions: UnknownSubmissionView[];
-}
+import { isTerminal, type HistoryView } from "./task-view";
 
 /** Every generation made on this instance, newest first, plus submissions whose outcome is unknown. */
 export function listHistory(): HistoryView {

@@ -1,6 +1,6 @@
 import type { StudioErrorBody } from "./errors";
 import type { GenerationRequest } from "./generation-schema";
-import type { TaskView } from "./task-view";
+import type { HistoryView, TaskView } from "./task-view";
 
 /** A failed call to the studio's own API, carrying the catalog error it answered with. */
 export class StudioApiError extends Error {
@@ -13,12 +13,25 @@ export class StudioApiError extends Error {
   }
 }
 
-export function createGeneration(request: GenerationRequest): Promise<TaskView> {
+/** The same key on a repeat (double click, network retry) gets the same task back, never a second one. */
+export function createGeneration(request: GenerationRequest, idempotencyKey: string): Promise<TaskView> {
   return call("/api/generations", {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
     body: JSON.stringify(request),
   });
+}
+
+export function fetchHistory(signal?: AbortSignal): Promise<HistoryView> {
+  return call("/api/tasks", { signal });
+}
+
+export function deleteTask(id: string): Promise<void> {
+  return call(`/api/tasks/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+export function dismissSubmission(key: string): Promise<void> {
+  return call(`/api/submissions/${encodeURIComponent(key)}`, { method: "DELETE" });
 }
 
 export function fetchTask(id: string, signal?: AbortSignal): Promise<TaskView> {
@@ -38,6 +51,7 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
       retryable: true,
     });
   }
+  if (response.status === 204) return undefined as T;
   const body: unknown = await response.json().catch(() => null);
   if (response.ok && body) return body as T;
   const error = (body as { error?: StudioErrorBody } | null)?.error;

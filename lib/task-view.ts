@@ -67,3 +67,15 @@ export interface TaskView {
   /** How long the browser should wait before asking again. */
   pollAfterMs: number;
 }
+
+/** A submission whose outcome nobody knows (the server stopped while sending it). */
+export interface UnknownSubmissionView {
+  key: string;
+  prompt: string;
+  createdAt: number;
+}
+
+export interface HistoryView {
+  tasks: TaskView[];
+  unknownSubmissions: UnknownSubmissionView[];
+}

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { CANARY_KEY, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL, UPLOAD_DIRS } from "./e2e/servers";
+import { CANARY_KEY, DATA_DIRS, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL, UPLOAD_DIRS } from "./e2e/servers";
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -41,7 +41,7 @@ export default defineConfig({
     {
       command: `npx next start -p ${DEMO_PORT} -H 127.0.0.1`,
       url: `${DEMO_URL}/`,
-      env: { ...testEnv, EVOLINK_API_KEY: "", UPLOAD_TMP_DIR: UPLOAD_DIRS.demo },
+      env: { ...testEnv, EVOLINK_API_KEY: "", UPLOAD_TMP_DIR: UPLOAD_DIRS.demo, DATA_DIR: DATA_DIRS.demo },
       cwd: repoRoot,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -60,6 +60,7 @@ export default defineConfig({
         ...testEnv,
         EVOLINK_API_KEY: CANARY_KEY,
         UPLOAD_TMP_DIR: UPLOAD_DIRS.keyed,
+        DATA_DIR: DATA_DIRS.keyed,
         EVOLINK_API_BASE: SIMULATOR_URL,
         EVOLINK_FILES_BASE: SIMULATOR_URL,
       },

@@ -1,7 +1,7 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -26,13 +26,21 @@ import { ReferenceVideoInput } from "./reference-video-input";
 const EXAMPLE_PROMPT = "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
 const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
+export interface RemixRequest {
+  task: TaskView;
+  /** Changes on every "Use these settings" press, even for the same entry. */
+  nonce: number;
+}
+
 export function GenerationForm({
   demo,
   videoUploadMaxBytes,
+  remix,
   onCreated,
 }: {
   demo: boolean;
   videoUploadMaxBytes: number;
+  remix: RemixRequest | null;
   onCreated: (task: TaskView) => void;
 }) {
   const form = useForm<GenerationRequest>({
@@ -56,11 +64,29 @@ export function GenerationForm({
     if (videoFileUrl !== null) setValue("videoUrl", videoFileUrl, { shouldValidate: formState.isSubmitted });
   }, [videoFileUrl, setValue, formState.isSubmitted]);
 
+  // One key per intended generation: a double click or a retry after a dropped connection reuses it
+  // (the server answers with the same task); any answer from the server retires it.
+  const idempotencyKey = useRef(crypto.randomUUID());
+  const [expiredReferences, setExpiredReferences] = useState<string[]>([]);
+  const { clear: clearMedia } = media;
+  useEffect(() => {
+    if (!remix) return;
+    const { values, pastedImageUrls: pasted, expired } = remixValues(remix.task);
+    clearMedia();
+    form.reset(values);
+    setPastedImageUrls(pasted);
+    setExpiredReferences(expired);
+  }, [remix, form, clearMedia]);
+
   const submit = useMutation({
-    mutationFn: createGeneration,
-    onSuccess: onCreated,
+    mutationFn: (values: GenerationRequest) => createGeneration(values, idempotencyKey.current),
+    onSuccess: (task) => {
+      idempotencyKey.current = crypto.randomUUID();
+      onCreated(task);
+    },
     onError: (error) => {
       if (!(error instanceof StudioApiError)) return;
+      if (error.status !== 0) idempotencyKey.current = crypto.randomUUID();
       for (const [path, message] of Object.entries(error.body.fields ?? {})) {
         if (path !== "_") setError(path as Path<GenerationRequest>, { message });
       }
@@ -96,6 +122,12 @@ export function GenerationForm({
       })}
       className="flex flex-col gap-5"
     >
+      {expiredReferences.length > 0 && (
+        <Alert tone="warning" testId="remix-expired" title="Some references were uploads that have expired (uploads last 72 hours).">
+          <p>Upload them again: {expiredReferences.join(", ")}.</p>
+        </Alert>
+      )}
+
       <PromptField
         registration={register("prompt")}
         value={prompt}
@@ -181,4 +213,32 @@ export function GenerationForm({
       </div>
     </form>
   );
+}
+
+/** The form values for "Use these settings": expired uploads are left out (their tokens with them) and named. */
+function remixValues(task: TaskView) {
+  const now = Date.now();
+  const isExpired = (url: string) => {
+    const expiresAt = task.references.find((ref) => ref.url === url)?.expiresAt;
+    return Boolean(expiresAt && Date.parse(expiresAt) <= now);
+  };
+  const label = (url: string, fallback: string) => task.references.find((ref) => ref.url === url)?.name ?? fallback;
+  const expired: string[] = [];
+  let prompt = task.request.prompt;
+  const videoExpired = isExpired(task.request.videoUrl);
+  if (videoExpired) expired.push(`video “${label(task.request.videoUrl, "reference video")}”`);
+  // Walk backwards so removing one image does not shift the numbers of those still to check.
+  const imageUrls = [...task.request.imageUrls];
+  for (let index = imageUrls.length - 1; index >= 0; index -= 1) {
+    const url = imageUrls[index] ?? "";
+    if (!isExpired(url)) continue;
+    expired.unshift(`image ${index + 1} “${label(url, "reference image")}”`);
+    imageUrls.splice(index, 1);
+    prompt = renumberImageTokens(prompt, mappingAfterRemoval(index + 1));
+  }
+  return {
+    values: { ...task.request, prompt, videoUrl: videoExpired ? "" : task.request.videoUrl, imageUrls },
+    pastedImageUrls: imageUrls,
+    expired,
+  };
 }

@@ -138,6 +138,18 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     });
   }, []);
 
+  /** Forgets every chosen file (a remix starts from the entry's own references). */
+  const clear = useCallback(() => {
+    setVideo((current) => {
+      if (current) release(current);
+      return null;
+    });
+    setImages((current) => {
+      current.forEach(release);
+      return [];
+    });
+  }, [release]);
+
   const cancel = useCallback((id: string) => uploads.current.get(id)?.abort(), []);
   const retry = useCallback((item: ReferenceFile) => startUpload(item), [startUpload]);
 
@@ -156,6 +168,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     removeVideo,
     removeImage,
     moveImage,
+    clear,
     cancel,
     retry,
     /** Some file is still being checked or uploaded. */

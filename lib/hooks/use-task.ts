@@ -24,7 +24,9 @@ export function useTask(initial: TaskView) {
     refetchOnWindowFocus: false,
     refetchInterval: (q) => {
       const task = q.state.data;
-      if (task && isTerminal(task.phase)) return false;
+      // A finished task still changes once: when its copy lands in this server's archive.
+      const archiving = task?.phase === "completed" && task.archive.state === "none";
+      if (task && isTerminal(task.phase) && !archiving) return false;
       const error = q.state.error;
       if (error instanceof StudioApiError && !error.body.retryable) return false;
       const failures = q.state.fetchFailureCount;

@@ -1,11 +1,12 @@
 import { expect, test } from "@playwright/test";
-import { SHOTS_DIR, fillValidForm } from "./helpers";
+import { SHOTS_DIR, cardFor, fillValidForm, uniqueTag } from "./helpers";
 
 test("a content-policy failure is explained on the task card", async ({ page }) => {
   await page.goto("/");
-  await fillValidForm(page, { prompt: "<<<video_1>>> a crowd of people [sim:content-policy]" });
+  const tag = uniqueTag("crowd");
+  await fillValidForm(page, { prompt: `<<<video_1>>> a crowd of people ${tag} [sim:content-policy]` });
   await page.getByRole("button", { name: "Generate" }).click();
-  const card = page.getByTestId("task-card").first();
+  const card = cardFor(page, tag);
   await expect(card.getByTestId("task-status")).toHaveText("Failed", { timeout: 20_000 });
   const error = card.getByTestId("task-error");
   await expect(error).toContainText("The request was blocked by Evolink's safety filters.");
@@ -26,27 +27,30 @@ const createFailures: Array<[string, RegExp]> = [
 for (const [scenario, message] of createFailures) {
   test(`create failure "${scenario}" shows an actionable message and creates no card`, async ({ page }) => {
     await page.goto("/");
-    await fillValidForm(page, { prompt: `<<<video_1>>> waves [sim:${scenario}]` });
+    const tag = uniqueTag("waves");
+    await fillValidForm(page, { prompt: `<<<video_1>>> waves ${tag} [sim:${scenario}]` });
     await page.getByRole("button", { name: "Generate" }).click();
     await expect(page.getByTestId("form-error")).toContainText(message);
-    await expect(page.getByTestId("task-card")).toHaveCount(0);
+    await expect(cardFor(page, tag)).toHaveCount(0);
     await expect(page.getByRole("button", { name: "Generate" })).toBeEnabled();
   });
 }
 
 test("an unknown upstream status ends the card as failed instead of polling forever", async ({ page }) => {
   await page.goto("/");
-  await fillValidForm(page, { prompt: "<<<video_1>>> rain [sim:cancelled]" });
+  const tag = uniqueTag("rain");
+  await fillValidForm(page, { prompt: `<<<video_1>>> rain ${tag} [sim:cancelled]` });
   await page.getByRole("button", { name: "Generate" }).click();
-  const card = page.getByTestId("task-card").first();
+  const card = cardFor(page, tag);
   await expect(card.getByTestId("task-status")).toHaveText("Failed", { timeout: 20_000 });
   await expect(card.getByTestId("task-error")).toContainText("cancelled or expired upstream");
 });
 
 test("upstream poll errors are retried and the task still completes", async ({ page }) => {
   await page.goto("/");
-  await fillValidForm(page, { prompt: "<<<video_1>>> fog [sim:poll-server-error]" });
+  const tag = uniqueTag("fog");
+  await fillValidForm(page, { prompt: `<<<video_1>>> fog ${tag} [sim:poll-server-error]` });
   await page.getByRole("button", { name: "Generate" }).click();
-  const card = page.getByTestId("task-card").first();
+  const card = cardFor(page, tag);
   await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 25_000 });
 });

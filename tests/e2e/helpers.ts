@@ -1,5 +1,5 @@
 import { mkdirSync } from "node:fs";
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 
 /** Screenshots land here for people to look at after a run. */
 export const SHOTS_DIR = "test-results/screenshots";
@@ -10,4 +10,14 @@ export const SAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4"
 export async function fillValidForm(page: Page, { prompt, videoUrl = SAMPLE_VIDEO_URL }: { prompt: string; videoUrl?: string }) {
   await page.getByLabel("Prompt").fill(prompt);
   await page.getByLabel("Reference video URL").fill(videoUrl);
+}
+
+/** The card of the generation whose prompt contains `text` (the history also holds other tests' work). */
+export function cardFor(page: Page, text: string): Locator {
+  return page.getByTestId("task-card").filter({ hasText: text });
+}
+
+/** A prompt fragment unique to this test run, so cards can be told apart. */
+export function uniqueTag(label: string): string {
+  return `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { CANARY_KEY, KEYED_URL, SIMULATOR_URL } from "./servers";
-import { fillValidForm } from "./helpers";
+import { cardFor, fillValidForm } from "./helpers";
 
 test("the server's API key never reaches the browser", async ({ page, request }) => {
   const seen: Array<{ url: string; text: string }> = [];
@@ -14,7 +14,7 @@ test("the server's API key never reaches the browser", async ({ page, request })
   await expect(page.getByTestId("demo-banner")).toHaveCount(0);
   await fillValidForm(page, { prompt: "<<<video_1>>> a canary in a coal mine" });
   await page.getByRole("button", { name: "Generate" }).click();
-  const card = page.getByTestId("task-card").first();
+  const card = cardFor(page, "a canary in a coal mine");
   await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
   await expect.poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
 

@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
-import { expect, test, type Page } from "@playwright/test";
-import { SHOTS_DIR, fillValidForm } from "./helpers";
+import { expect, test, type Locator } from "@playwright/test";
+import { SHOTS_DIR, cardFor, fillValidForm, uniqueTag } from "./helpers";
 
-async function progressOf(page: Page): Promise<number> {
-  return Number(await page.getByRole("progressbar").first().getAttribute("aria-valuenow"));
+async function progressOf(card: Locator): Promise<number> {
+  return Number(await card.getByRole("progressbar").getAttribute("aria-valuenow"));
 }
 
 test("demo mode: generate, watch progress rise, preview, play and download the result", async ({ page }) => {
@@ -11,14 +11,15 @@ test("demo mode: generate, watch progress rise, preview, play and download the r
   await page.goto("/");
   await expect(page.getByTestId("demo-banner")).toContainText("Demo mode — simulated results");
 
-  await fillValidForm(page, { prompt: "<<<video_1>>> A paper boat drifts down a neon street" });
+  const tag = uniqueTag("boat");
+  await fillValidForm(page, { prompt: `<<<video_1>>> A paper boat drifts down a neon street ${tag}` });
   await page.getByLabel("Quality").selectOption("1080p");
   await page.getByLabel("Duration").fill("4");
   await expect(page.getByTestId("cost-estimate")).toContainText("43.22 credits");
-  await expect(page.getByTestId("prompt-counter")).toHaveText("52 / 2500");
+  await expect(page.getByTestId("prompt-counter")).toHaveText(`${53 + tag.length} / 2500`);
 
   await page.getByRole("button", { name: "Generate" }).click();
-  const card = page.getByTestId("task-card").first();
+  const card = cardFor(page, tag);
   await expect(card).toBeVisible();
   await expect(card.getByTestId("task-reserved")).toContainText("43.22 credits");
 
@@ -27,7 +28,7 @@ test("demo mode: generate, watch progress rise, preview, play and download the r
   await expect
     .poll(
       async () => {
-        seen.push(await progressOf(page));
+        seen.push(await progressOf(card));
         return seen.some((value) => value > 0 && value < 100);
       },
       { intervals: [200], timeout: 15_000 },
@@ -37,7 +38,7 @@ test("demo mode: generate, watch progress rise, preview, play and download the r
   await page.screenshot({ path: `${SHOTS_DIR}/desktop-generating.png`, fullPage: true });
 
   await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
-  expect(await progressOf(page)).toBe(100);
+  expect(await progressOf(card)).toBe(100);
   expect(seen).toEqual([...seen].sort((a, b) => a - b));
 
   const video = card.getByTestId("task-video");
@@ -68,14 +69,15 @@ test("demo mode: generate, watch progress rise, preview, play and download the r
 
 test("several generations run at once, each in its own card", async ({ page }) => {
   await page.goto("/");
-  await fillValidForm(page, { prompt: "first clip" });
+  const tag = uniqueTag("pair");
+  await fillValidForm(page, { prompt: `first clip ${tag}` });
   await page.getByRole("button", { name: "Generate" }).click();
-  await expect(page.getByTestId("task-card")).toHaveCount(1);
-  await page.getByLabel("Prompt").fill("second clip");
+  const cards = cardFor(page, tag);
+  await expect(cards).toHaveCount(1);
+  await page.getByLabel("Prompt").fill(`second clip ${tag}`);
   await page.getByLabel("Aspect ratio").selectOption("9:16");
   await page.getByRole("button", { name: "Generate" }).click();
-  await expect(page.getByTestId("task-card")).toHaveCount(2);
-  const cards = page.getByTestId("task-card");
+  await expect(cards).toHaveCount(2);
   await expect(cards.nth(0)).toContainText("second clip");
   await expect(cards.nth(0)).toContainText("9:16");
   for (const index of [0, 1]) {
@@ -94,10 +96,11 @@ test("phone width and dark mode stay usable through a whole generation", async (
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
 
-  await fillValidForm(page, { prompt: "<<<video_1>>> a lighthouse in a storm" });
+  const tag = uniqueTag("lighthouse");
+  await fillValidForm(page, { prompt: `<<<video_1>>> a lighthouse in a storm ${tag}` });
   await page.getByLabel("Aspect ratio").selectOption("9:16");
   await page.getByRole("button", { name: "Generate" }).click();
-  const card = page.getByTestId("task-card").first();
+  const card = cardFor(page, tag);
   await expect(card).toBeInViewport();
   await page.screenshot({ path: `${SHOTS_DIR}/phone-dark-generating.png` });
   await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });

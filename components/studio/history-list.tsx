@@ -1,0 +1,84 @@
+"use client";
+import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { HISTORY_KEY, useHistory } from "@/lib/hooks/use-history";
+import { dismissSubmission } from "@/lib/studio-api";
+import type { TaskPhase, TaskView } from "@/lib/task-view";
+import { TaskCard } from "./task-card";
+
+type Filter = "all" | "running" | "completed" | "failed";
+
+const FILTERS: Array<{ value: Filter; label: string; matches: (phase: TaskPhase) => boolean }> = [
+  { value: "all", label: "All", matches: () => true },
+  { value: "running", label: "Running", matches: (phase) => phase === "queued" || phase === "generating" },
+  { value: "completed", label: "Completed", matches: (phase) => phase === "completed" },
+  { value: "failed", label: "Failed", matches: (phase) => phase === "failed" },
+];
+
+/** Every generation made on this instance, newest first, filterable by status. */
+export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) {
+  const history = useHistory();
+  const client = useQueryClient();
+  const [filter, setFilter] = useState<Filter>("all");
+  const dismiss = useMutation({ mutationFn: dismissSubmission, onSuccess: () => client.invalidateQueries({ queryKey: HISTORY_KEY }) });
+  const tasks = history.data?.tasks ?? [];
+  // A task's own polling keeps its card current; the list supplies which tasks exist.
+  const phaseOf = (task: TaskView) => client.getQueryData<TaskView>(["task", task.id])?.phase ?? task.phase;
+  const matches = FILTERS.find((f) => f.value === filter)?.matches ?? (() => true);
+  const visible = tasks.filter((task) => matches(phaseOf(task)));
+
+  if (history.isPending) return <p className="text-sm text-zinc-500">Loading your generations…</p>;
+  if (history.isError && !history.data) {
+    return (
+      <Alert tone="warning" title="The history could not be loaded.">
+        The studio server did not answer; it will try again in a few seconds.
+      </Alert>
+    );
+  }
+  return (
+    <div className="flex flex-col gap-4">
+      {tasks.length > 0 && (
+        <div role="group" aria-label="Filter by status" className="flex flex-wrap gap-1.5">
+          {FILTERS.map(({ value, label, matches: test }) => (
+            <button
+              key={value}
+              type="button"
+              aria-pressed={filter === value}
+              onClick={() => setFilter(value)}
+              className="rounded-full border border-zinc-300 px-3 py-1 text-xs font-medium text-zinc-700 aria-pressed:border-violet-600 aria-pressed:bg-violet-600 aria-pressed:text-white dark:border-zinc-700 dark:text-zinc-300"
+            >
+              {label} · {tasks.filter((task) => test(phaseOf(task))).length}
+            </button>
+          ))}
+        </div>
+      )}
+
+      {history.data?.unknownSubmissions.map((submission) => (
+        <div key={submission.key} data-testid="unknown-submission">
+          <Alert tone="warning" title="Outcome unknown: the studio stopped while sending this to Evolink.">
+            <p className="line-clamp-2 italic">“{submission.prompt}”</p>
+            <p className="mt-1">
+              It was not resent, so it cannot have been paid twice. Check your Evolink dashboard before generating it again.
+            </p>
+            <Button type="button" variant="secondary" className="mt-2 px-2 py-1 text-xs" onClick={() => dismiss.mutate(submission.key)}>
+              Dismiss
+            </Button>
+          </Alert>
+        </div>
+      ))}
+
+      {tasks.length === 0 ? (
+        <div className="rounded-2xl border border-dashed border-zinc-300 px-6 py-12 text-center text-sm text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
+          <p className="font-medium text-zinc-700 dark:text-zinc-300">No generations yet</p>
+          <p className="mt-1">Write a prompt, add a reference video and press Generate. Progress shows up here, and stays.</p>
+        </div>
+      ) : visible.length === 0 ? (
+        <p className="text-sm text-zinc-500">No {filter} generations.</p>
+      ) : (
+        visible.map((task) => <TaskCard key={task.id} initial={task} onRemix={onRemix} />)
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+"use client";
+import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { Button } from "@/components/ui/button";
+import { HISTORY_KEY } from "@/lib/hooks/use-history";
+import { deleteTask, StudioApiError } from "@/lib/studio-api";
+import { isTerminal, type HistoryView, type TaskView } from "@/lib/task-view";
+
+/** "Use these settings" for any entry; "Delete" (confirmed inline) once it has finished. */
+export function TaskActions({ task, onRemix }: { task: TaskView; onRemix: (task: TaskView) => void }) {
+  const client = useQueryClient();
+  const [confirming, setConfirming] = useState(false);
+  const remove = useMutation({
+    mutationFn: () => deleteTask(task.id),
+    onSuccess: () =>
+      client.setQueryData<HistoryView>(HISTORY_KEY, (current) =>
+        current ? { ...current, tasks: current.tasks.filter((entry) => entry.id !== task.id) } : current,
+      ),
+  });
+  const failure = remove.error instanceof StudioApiError ? remove.error.body.message : null;
+  return (
+    <div className="flex flex-wrap items-center justify-end gap-2">
+      {failure && <span className="text-xs text-red-600 dark:text-red-400">{failure}</span>}
+      {confirming ? (
+        <>
+          <span className="text-xs text-zinc-600 dark:text-zinc-300">
+            Delete this entry{task.archive.state === "archived" ? " and its saved video" : ""}?
+          </span>
+          <Button type="button" variant="secondary" className="px-2 py-1 text-xs" onClick={() => setConfirming(false)}>
+            Keep
+          </Button>
+          <Button type="button" className="bg-red-600 px-2 py-1 text-xs hover:bg-red-500" disabled={remove.isPending} onClick={() => remove.mutate()}>
+            Delete for good
+          </Button>
+        </>
+      ) : (
+        <>
+          <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => onRemix(task)}>
+            Use these settings
+          </Button>
+          {isTerminal(task.phase) && (
+            <Button type="button" variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-300" onClick={() => setConfirming(true)}>
+              Delete
+            </Button>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
