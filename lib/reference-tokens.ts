@@ -38,7 +38,8 @@ export function renumberImageTokens(prompt: string, mapping: (n: number) => numb
       const next = mapping(Number(digits));
       return next === null ? "" : imageToken(next);
     })
-    .replace(/ {2,}/g, " ");
+    .replace(/ {2,}/g, " ")
+    .trimStart();
 }
 
 /** Mapping for removing image `removed` (1-based): later images move up by one. */

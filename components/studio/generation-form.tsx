@@ -14,6 +14,7 @@ import {
 } from "@/lib/generation-schema";
 import { uploadedUrl, useReferenceMedia } from "@/lib/hooks/use-reference-media";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/reference-tokens";
+import { remixValues } from "@/lib/remix";
 import { createGeneration, StudioApiError } from "@/lib/studio-api";
 import type { TaskView } from "@/lib/task-view";
 import { CostEstimate } from "./cost-estimate";
@@ -71,7 +72,7 @@ export function GenerationForm({
   const { clear: clearMedia } = media;
   useEffect(() => {
     if (!remix) return;
-    const { values, pastedImageUrls: pasted, expired } = remixValues(remix.task);
+    const { values, pastedImageUrls: pasted, expired } = remixValues(remix.task, Date.now());
     clearMedia();
     form.reset(values);
     setPastedImageUrls(pasted);
@@ -213,32 +214,4 @@ export function GenerationForm({
       </div>
     </form>
   );
-}
-
-/** The form values for "Use these settings": expired uploads are left out (their tokens with them) and named. */
-function remixValues(task: TaskView) {
-  const now = Date.now();
-  const isExpired = (url: string) => {
-    const expiresAt = task.references.find((ref) => ref.url === url)?.expiresAt;
-    return Boolean(expiresAt && Date.parse(expiresAt) <= now);
-  };
-  const label = (url: string, fallback: string) => task.references.find((ref) => ref.url === url)?.name ?? fallback;
-  const expired: string[] = [];
-  let prompt = task.request.prompt;
-  const videoExpired = isExpired(task.request.videoUrl);
-  if (videoExpired) expired.push(`video “${label(task.request.videoUrl, "reference video")}”`);
-  // Walk backwards so removing one image does not shift the numbers of those still to check.
-  const imageUrls = [...task.request.imageUrls];
-  for (let index = imageUrls.length - 1; index >= 0; index -= 1) {
-    const url = imageUrls[index] ?? "";
-    if (!isExpired(url)) continue;
-    expired.unshift(`image ${index + 1} “${label(url, "reference image")}”`);
-    imageUrls.splice(index, 1);
-    prompt = renumberImageTokens(prompt, mappingAfterRemoval(index + 1));
-  }
-  return {
-    values: { ...task.request, prompt, videoUrl: videoExpired ? "" : task.request.videoUrl, imageUrls },
-    pastedImageUrls: imageUrls,
-    expired,
-  };
 }

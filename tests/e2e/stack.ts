@@ -1,0 +1,247 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+/**
+ * A private simulator + keyed studio pair for tests that need their own settings (task time, result
+ * lifetime, a broken archive folder) or that stop and restart the studio. Each stack has its own
+ * DATA_DIR under tests/.artifacts/; every process it starts runs in its own process group and is
+ * stopped by that group's id, never by name.
+ */
+
+export const REPO_ROOT = path.join(__dirname, "..", "..");
+export const ARTIFACTS_DIR = path.join(__dirname, "..", ".artifacts");
+const STACK_KEY = "sk-history-stack-5d1c0a9e7b3f";
+
+const APP_PORTS = { min: 3220, max: 3299 };
+const SIM_PORTS = { min: 4320, max: 4399 };
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
+  });
+}
+
+const claimed = new Set<number>();
+
+/** A free port in [min, max], tried from a random start so parallel workers rarely collide. */
+export async function freePort({ min, max }: { min: number; max: number }): Promise<number> {
+  const span = max - min + 1;
+  const start = Math.floor(Math.random() * span);
+  for (let i = 0; i < span; i += 1) {
+    const port = min + ((start + i) % span);
+    if (claimed.has(port)) continue;
+    if (await portIsFree(port)) {
+      claimed.add(port);
+      return port;
+    }
+  }
+  throw new Error(`No free port in ${min}–${max}`);
+}
+
+/** A process started in its own group, with its output kept for error messages. */
+export class Spawned {
+  readonly child: ChildProcess;
+  private output = "";
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  exitCode: number | null = null;
+  hasExited = false;
+
+  constructor(
+    readonly name: string,
+    command: string,
+    args: string[],
+    env: NodeJS.ProcessEnv,
+  ) {
+    this.child = spawn(command, args, { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const keep = (chunk: Buffer) => {
+      this.output += chunk.toString("utf8");
+      if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
+    };
+    this.child.stdout?.on("data", keep);
+    this.child.stderr?.on("data", keep);
+    this.exited = new Promise((resolve) => {
+      this.child.once("exit", (code, signal) => {
+        this.hasExited = true;
+        this.exitCode = code;
+        resolve({ code, signal });
+      });
+    });
+  }
+
+  get pid(): number {
+    if (this.child.pid === undefined) throw new Error(`${this.name} did not start`);
+    return this.child.pid;
+  }
+
+  get log(): string {
+    return this.output;
+  }
+
+  /** Kills the whole process group (npx → node → next-server) by its id, and waits for the exit. */
+  async kill(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    if (this.child.pid === undefined) return;
+    try {
+      process.kill(-this.child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+    if (!this.hasExited) {
+      await Promise.race([this.exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+    }
+    // Children of the group may outlive the leader for a moment; make sure none keep the port.
+    try {
+      process.kill(-this.child.pid, "SIGKILL");
+    } catch {
+      // Gone.
+    }
+  }
+}
+
+async function waitUntilAnswers(url: string, proc: Spawned, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.hasExited) throw new Error(`${proc.name} exited (code ${proc.exitCode}) before answering:\n${proc.log.slice(-4000)}`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      await response.arrayBuffer();
+      if (response.status < 500) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${proc.name} did not answer ${url} within ${timeoutMs} ms:\n${proc.log.slice(-4000)}`);
+}
+
+/** Environment for a spawned process: the parent's, minus anything that would point it elsewhere. */
+function baseEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  for (const name of [
+    "EVOLINK_API_KEY",
+    "EVOLINK_API_BASE",
+    "EVOLINK_FILES_BASE",
+    "DATA_DIR",
+    "ARCHIVE_DIR",
+    "UPLOAD_TMP_DIR",
+    "POLL_INTERVAL_MS",
+    "PORT",
+    "SIMULATOR_TASK_SECONDS",
+    "SIMULATOR_RESULT_TTL_SECONDS",
+    "SIMULATOR_SLOW_MS",
+    "NODE_OPTIONS",
+  ]) {
+    delete env[name];
+  }
+  return env;
+}
+
+/** Spawns `npx next start` on `port` with `env` added; the caller waits or watches it exit. */
+export function spawnApp(name: string, port: number, env: Record<string, string>): Spawned {
+  return new Spawned(name, "npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { ...baseEnv(), ...env });
+}
+
+export interface StackOptions {
+  /** Names the artifacts folder. */
+  name: string;
+  taskSeconds?: number;
+  resultTtlSeconds?: number;
+  /** SIMULATOR_SLOW_MS for the simulator's `[sim:slow]` scenario. */
+  slowMs?: number;
+  /** ARCHIVE_DIR for the app; unset means the default $DATA_DIR/videos. */
+  archiveDir?: string;
+  pollIntervalMs?: number;
+}
+
+/** A fresh folder under tests/.artifacts/ for one stack or test. */
+export function artifactDir(name: string): string {
+  const dir = path.join(ARTIFACTS_DIR, `history-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+export class Stack {
+  simulator: Spawned | null = null;
+  app: Spawned | null = null;
+  appPort = 0;
+  simPort = 0;
+  readonly root: string;
+  readonly dataDir: string;
+  readonly uploadDir: string;
+
+  constructor(readonly options: StackOptions) {
+    this.root = artifactDir(options.name);
+    this.dataDir = path.join(this.root, "data");
+    this.uploadDir = path.join(this.root, "uploads");
+    mkdirSync(this.dataDir, { recursive: true });
+    mkdirSync(this.uploadDir, { recursive: true });
+  }
+
+  get appUrl(): string {
+    return `http://127.0.0.1:${this.appPort}`;
+  }
+
+  get simUrl(): string {
+    return `http://127.0.0.1:${this.simPort}`;
+  }
+
+  /** Starts the simulator and the app and waits until both answer. */
+  static async start(options: StackOptions): Promise<Stack> {
+    const stack = new Stack(options);
+    try {
+      await stack.startSimulator();
+      await stack.startApp();
+    } catch (error) {
+      await stack.stop();
+      throw error;
+    }
+    return stack;
+  }
+
+  private async startSimulator(): Promise<void> {
+    this.simPort = await freePort(SIM_PORTS);
+    const args = ["tsx", "lib/simulator/cli.ts", "--port", String(this.simPort), "--key", STACK_KEY];
+    if (this.options.taskSeconds !== undefined) args.push("--task-seconds", String(this.options.taskSeconds));
+    if (this.options.resultTtlSeconds !== undefined) args.push("--result-ttl", String(this.options.resultTtlSeconds));
+    const env = baseEnv();
+    if (this.options.slowMs !== undefined) env.SIMULATOR_SLOW_MS = String(this.options.slowMs);
+    this.simulator = new Spawned(`simulator ${this.options.name}`, "npx", args, env);
+    await waitUntilAnswers(`${this.simUrl}/__sim/log`, this.simulator, 30_000);
+  }
+
+  /** Starts (or starts again) the app on the same port with the same DATA_DIR. */
+  async startApp(): Promise<void> {
+    if (this.app && !this.app.hasExited) throw new Error("The app is still running");
+    if (!this.appPort) this.appPort = await freePort(APP_PORTS);
+    const env: Record<string, string> = {
+      EVOLINK_API_KEY: STACK_KEY,
+      EVOLINK_API_BASE: this.simUrl,
+      EVOLINK_FILES_BASE: this.simUrl,
+      DATA_DIR: this.dataDir,
+      UPLOAD_TMP_DIR: this.uploadDir,
+      POLL_INTERVAL_MS: String(this.options.pollIntervalMs ?? 500),
+    };
+    if (this.options.archiveDir) env.ARCHIVE_DIR = this.options.archiveDir;
+    this.app = spawnApp(`app ${this.options.name}`, this.appPort, env);
+    await waitUntilAnswers(`${this.appUrl}/api/tasks`, this.app, 60_000);
+  }
+
+  /** Kills the app process (SIGKILL: like a crash or a pulled plug); DATA_DIR stays. */
+  async stopApp(signal: NodeJS.Signals = "SIGKILL"): Promise<void> {
+    await this.app?.kill(signal);
+  }
+
+  /** What the simulator received: creates (bodies, task ids) and poll counts. */
+  async simLog(): Promise<{ creates: Array<{ body: { prompt?: string } | null; taskId: string | null; status: number }>; taskGets: Record<string, number>; resultGets: Record<string, number> }> {
+    const response = await fetch(`${this.simUrl}/__sim/log`);
+    return response.json();
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.kill();
+    await this.simulator?.kill();
+  }
+}
