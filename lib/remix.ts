@@ -14,16 +14,17 @@ export function remixValues(task: Pick<TaskView, "request" | "references">, now:
   if (videoExpired) expired.push(`video “${label(task.request.videoUrl, "reference video")}”`);
   // Walk backwards so removing one image does not shift the numbers of those still to check.
   const imageUrls = [...task.request.imageUrls];
+  const expiredImages: string[] = [];
   for (let index = imageUrls.length - 1; index >= 0; index -= 1) {
     const url = imageUrls[index] ?? "";
     if (!isExpired(url)) continue;
-    expired.unshift(`image ${index + 1} “${label(url, "reference image")}”`);
+    expiredImages.unshift(`image ${index + 1} “${label(url, "reference image")}”`);
     imageUrls.splice(index, 1);
     prompt = renumberImageTokens(prompt, mappingAfterRemoval(index + 1));
   }
   return {
     values: { ...task.request, prompt, videoUrl: videoExpired ? "" : task.request.videoUrl, imageUrls },
     pastedImageUrls: imageUrls,
-    expired,
+    expired: [...expired, ...expiredImages],
   };
 }

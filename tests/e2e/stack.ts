@@ -14,8 +14,8 @@ export const REPO_ROOT = path.join(__dirname, "..", "..");
 export const ARTIFACTS_DIR = path.join(__dirname, "..", ".artifacts");
 const STACK_KEY = "sk-history-stack-5d1c0a9e7b3f";
 
-const APP_PORTS = { min: 3220, max: 3299 };
-const SIM_PORTS = { min: 4320, max: 4399 };
+export const APP_PORTS = { min: 3220, max: 3299 };
+export const SIM_PORTS = { min: 4320, max: 4399 };
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
