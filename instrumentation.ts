@@ -3,7 +3,10 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startBackgroundWork } = await import("./lib/background");
+  const { unsafeBindingReason } = await import("./lib/deployment-check");
   try {
+    const unsafe = unsafeBindingReason();
+    if (unsafe) throw new Error(unsafe);
     startBackgroundWork();
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);

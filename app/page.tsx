@@ -1,4 +1,8 @@
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Studio } from "@/components/studio/studio";
+import { authEnabled, SESSION_COOKIE, sessionValid } from "@/lib/auth/session";
 import { DemoBanner } from "@/components/studio/demo-banner";
 import { isDemoMode } from "@/lib/evolink/config";
 import { videoUploadMaxBytes } from "@/lib/uploads";
@@ -6,14 +10,19 @@ import { videoUploadMaxBytes } from "@/lib/uploads";
 // Demo mode depends on the server's environment at request time, not at build time.
 export const dynamic = "force-dynamic";
 
-export default function HomePage() {
+export default async function HomePage() {
+  const gated = authEnabled();
+  if (gated && !sessionValid((await cookies()).get(SESSION_COOKIE)?.value)) redirect("/signin");
   const demo = isDemoMode();
   return (
     <>
       {demo && <DemoBanner />}
       <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-6 sm:px-6 sm:py-10">
         <header className="flex flex-col gap-1">
-          <p className="text-xs font-semibold uppercase tracking-widest text-violet-600 dark:text-violet-400">Kling O3 · Evolink</p>
+          <div className="flex items-center justify-between gap-3">
+            <p className="text-xs font-semibold uppercase tracking-widest text-violet-600 dark:text-violet-400">Kling O3 · Evolink</p>
+            {gated && <SignOutButton />}
+          </div>
           <h1 className="text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl dark:text-white">Reference-to-video studio</h1>
           <p className="max-w-2xl text-sm text-zinc-600 dark:text-zinc-400">
             Guide a new clip with the motion and style of a reference video, plus up to four reference images.

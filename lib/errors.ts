@@ -21,6 +21,12 @@ const CHECK_INPUT = "Check the prompt and references, change what the message po
 const RETRY_LATER = "This is on Evolink's side. Wait a minute and try again.";
 
 export const ERROR_CATALOG = {
+  // Access and request hygiene.
+  sign_in_required: entry("Sign in to use this studio.", "Open the studio's page and sign in with the password.", false, 401),
+  wrong_password: entry("That password is not right.", "Check it and try again.", false, 401),
+  cross_origin_refused: entry("Requests from other sites are refused.", "Use the studio's own page.", false, 403),
+  too_many_requests: entry("Too many requests from this browser.", "Wait the number of seconds shown, then try again.", true, 429),
+
   // Studio-side request problems.
   validation_failed: entry("Some fields need attention.", "Fix the highlighted fields and try again.", false, 400),
   invalid_json: entry("The request body is not valid JSON.", "Send a JSON object.", false, 400),

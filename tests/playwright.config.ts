@@ -17,7 +17,14 @@ const chromium = {
 
 // Playwright compiles this file as CommonJS, so __dirname (not import.meta) locates the repo.
 const repoRoot = path.join(__dirname, "..");
-const testEnv = { NEXT_TELEMETRY_DISABLED: "1", SIMULATOR_TASK_SECONDS: "4", UPLOAD_MAX_VIDEO_MB: "10" };
+// Every test shares one client address, so the per-client budgets are raised here (tested on their own).
+const testEnv = {
+  NEXT_TELEMETRY_DISABLED: "1",
+  SIMULATOR_TASK_SECONDS: "4",
+  UPLOAD_MAX_VIDEO_MB: "10",
+  RATE_LIMIT_GENERATE_PER_MIN: "1000",
+  RATE_LIMIT_UPLOAD_PER_MIN: "1000",
+};
 
 export default defineConfig({
   testDir: "e2e",

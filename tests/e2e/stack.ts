@@ -27,12 +27,18 @@ function portIsFree(port: number): Promise<boolean> {
 
 const claimed = new Set<number>();
 
-/** A free port in [min, max], tried from a random start so parallel workers rarely collide. */
+// Playwright workers running at once get disjoint slices of each range, so two of them never pick the
+// same port in the moment between probing it and the server binding it.
+const SLICES = 4;
+const slice = Number(process.env.TEST_PARALLEL_INDEX ?? 0) % SLICES;
+
+/** A free port in [min, max] (in this worker's slice), tried from a random start. */
 export async function freePort({ min, max }: { min: number; max: number }): Promise<number> {
   const span = max - min + 1;
   const start = Math.floor(Math.random() * span);
   for (let i = 0; i < span; i += 1) {
     const port = min + ((start + i) % span);
+    if ((port - min) % SLICES !== slice) continue;
     if (claimed.has(port)) continue;
     if (await portIsFree(port)) {
       claimed.add(port);

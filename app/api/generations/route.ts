@@ -1,10 +1,14 @@
 import { errorResponse, failureResponse, readJsonBody } from "@/lib/api-response";
+import { guard } from "@/lib/auth/guard";
+import { rateLimit } from "@/lib/rate-limit";
 import { fieldErrors, generationRequestSchema } from "@/lib/generation-schema";
 import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict, submitGeneration } from "@/lib/submit";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
 export async function POST(request: Request): Promise<Response> {
+  const refused = guard(request) ?? (await rateLimit(request, "generate"));
+  if (refused) return refused;
   const key = request.headers.get("idempotency-key") ?? undefined;
   if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
     return errorResponse("validation_failed", { fields: { _: "Idempotency-Key must be 8–128 letters, digits, - or _." } });

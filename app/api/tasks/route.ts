@@ -1,5 +1,6 @@
+import { guard } from "@/lib/auth/guard";
 import { listHistory } from "@/lib/history";
 
-export function GET(): Response {
-  return Response.json(listHistory(), { headers: { "Cache-Control": "no-store" } });
+export function GET(request: Request): Response {
+  return guard(request) ?? Response.json(listHistory(), { headers: { "Cache-Control": "no-store" } });
 }

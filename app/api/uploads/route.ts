@@ -1,7 +1,11 @@
 import { errorResponse, failureResponse } from "@/lib/api-response";
+import { guard } from "@/lib/auth/guard";
+import { rateLimit } from "@/lib/rate-limit";
 import { receiveUpload } from "@/lib/uploads";
 
 export async function POST(request: Request): Promise<Response> {
+  const refused = guard(request) ?? (await rateLimit(request, "upload"));
+  if (refused) return refused;
   const kind = new URL(request.url).searchParams.get("kind");
   if (kind !== "video" && kind !== "image") {
     return errorResponse("upload_invalid", { detail: "Add ?kind=video or ?kind=image to the upload URL." });

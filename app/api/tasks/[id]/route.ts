@@ -1,4 +1,5 @@
 import { errorResponse, failureResponse } from "@/lib/api-response";
+import { guard } from "@/lib/auth/guard";
 import { TASK_ID_PATTERN } from "@/lib/generation-schema";
 import { deleteFromHistory } from "@/lib/history";
 import { refreshTask } from "@/lib/tasks";
@@ -6,7 +7,9 @@ import { refreshTask } from "@/lib/tasks";
 type Params = { params: Promise<{ id: string }> };
 const UNKNOWN = "This studio has no task with that id.";
 
-export async function GET(_request: Request, { params }: Params): Promise<Response> {
+export async function GET(request: Request, { params }: Params): Promise<Response> {
+  const refused = guard(request);
+  if (refused) return refused;
   const { id } = await params;
   if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
   try {
@@ -18,7 +21,9 @@ export async function GET(_request: Request, { params }: Params): Promise<Respon
   }
 }
 
-export async function DELETE(_request: Request, { params }: Params): Promise<Response> {
+export async function DELETE(request: Request, { params }: Params): Promise<Response> {
+  const refused = guard(request);
+  if (refused) return refused;
   const { id } = await params;
   if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
   const outcome = await deleteFromHistory(id);

@@ -1,9 +1,12 @@
 import { errorResponse } from "@/lib/api-response";
+import { guard } from "@/lib/auth/guard";
 import { TASK_ID_PATTERN } from "@/lib/generation-schema";
 import { streamResult } from "@/lib/result-stream";
 import { findTask } from "@/lib/store/tasks";
 
 export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+  const refused = guard(request);
+  if (refused) return refused;
   const { id } = await params;
   if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
   const record = findTask(id);

@@ -1,0 +1,35 @@
+import "server-only";
+import { errorResponse } from "../api-response";
+import { authEnabled, sessionFromCookieHeader, sessionValid } from "./session";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Refuses cross-site state changes: browsers mark requests with Sec-Fetch-Site, and older ones send an
+ * Origin that must match the host the request came to.
+ */
+function crossOrigin(request: Request): boolean {
+  if (SAFE_METHODS.has(request.method)) return false;
+  const site = request.headers.get("sec-fetch-site");
+  if (site) return site !== "same-origin" && site !== "none";
+  const origin = request.headers.get("origin");
+  if (!origin) return false;
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * What every API route checks first: same-origin state changes, and a session when the gate is on
+ * (`session: false` only for signing in and out).
+ */
+export function guard(request: Request, { session = true }: { session?: boolean } = {}): Response | null {
+  if (crossOrigin(request)) return errorResponse("cross_origin_refused");
+  if (session && authEnabled() && !sessionValid(sessionFromCookieHeader(request.headers.get("cookie")))) {
+    return errorResponse("sign_in_required");
+  }
+  return null;
+}

@@ -1,0 +1,46 @@
+import "server-only";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { errorResponse } from "./api-response";
+
+/** Per-client budgets for the routes that cost money or bandwidth; per minute, set by environment. */
+const BUDGETS = {
+  generate: { env: "RATE_LIMIT_GENERATE_PER_MIN", fallback: 10 },
+  upload: { env: "RATE_LIMIT_UPLOAD_PER_MIN", fallback: 30 },
+  signIn: { env: "RATE_LIMIT_SIGN_IN_PER_MIN", fallback: 10 },
+} as const;
+
+type Budget = keyof typeof BUDGETS;
+
+const globalForLimits = globalThis as typeof globalThis & { __rateLimiters?: Map<Budget, RateLimiterMemory> };
+const limiters = (globalForLimits.__rateLimiters ??= new Map());
+
+function limiter(budget: Budget): RateLimiterMemory {
+  let existing = limiters.get(budget);
+  if (!existing) {
+    const configured = Number(process.env[BUDGETS[budget].env]);
+    const points = Number.isFinite(configured) && configured > 0 ? configured : BUDGETS[budget].fallback;
+    existing = new RateLimiterMemory({ points, duration: 60 });
+    limiters.set(budget, existing);
+  }
+  return existing;
+}
+
+/** The client as the server sees it: the first X-Forwarded-For hop, which Next's server sets. */
+export function clientKey(request: Request): string {
+  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+}
+
+/** A 429 with Retry-After when the client has spent its budget, else null. */
+export async function rateLimit(request: Request, budget: Budget): Promise<Response | null> {
+  try {
+    await limiter(budget).consume(`${budget}:${clientKey(request)}`);
+    return null;
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+    return errorResponse("too_many_requests", {
+      detail: `Try again in ${seconds} s.`,
+      headers: { "Retry-After": String(seconds) },
+    });
+  }
+}
