@@ -13,6 +13,11 @@ export interface SimulatorOptions {
   slowMs: number;
   /** Folder holding sample-16x9.mp4, sample-9x16.mp4 and sample-1x1.mp4. */
   clipsDir: string;
+  /**
+   * One file served as every task's result instead of the sample clips (env SIMULATOR_RESULT_FILE; unset
+   * or empty: the clips). The benchmark uses it to serve a 200 MB result.
+   */
+  resultFile?: string;
   /** Where the file service stores uploads; defaults to a fresh temp folder that close() removes. */
   filesDir: string;
   /** Upload size cap in bytes (env SIMULATOR_FILE_MAX_MB; the MCP's 100 MB by default). */
@@ -65,6 +70,7 @@ export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {
     ),
     slowMs: requireNumber("slowMs", overrides.slowMs ?? envNumber("SIMULATOR_SLOW_MS", 3000), 0, false),
     clipsDir: overrides.clipsDir ?? path.join(process.cwd(), "lib/simulator/clips"),
+    resultFile: overrides.resultFile ?? process.env.SIMULATOR_RESULT_FILE ?? "",
     fileMaxBytes: requireNumber(
       "fileMaxBytes",
       overrides.fileMaxBytes ?? Math.round((envMaxMb > 0 ? envMaxMb : 100) * MB),

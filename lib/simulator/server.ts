@@ -105,13 +105,13 @@ async function handleGetTask(req: IncomingMessage, res: ServerResponse, ctx: Con
 async function handleResult(req: IncomingMessage, res: ServerResponse, ctx: Context, id: string): Promise<void> {
   ctx.log.countResultGet(id);
   const task = ctx.store.get(id);
-  const { taskSeconds, resultTtlSeconds, clipsDir } = ctx.options;
+  const { taskSeconds, resultTtlSeconds, clipsDir, resultFile } = ctx.options;
   const now = ctx.now();
   if (!task || taskPhase(task, now, taskSeconds).status !== "completed") return sendText(res, 404, "Not Found");
   if (now >= resultExpiresAtMs(task, taskSeconds, resultTtlSeconds)) {
     return sendText(res, 403, "Request has expired");
   }
-  const clip = path.join(clipsDir, `sample-${task.aspectRatio.replace(":", "x")}.mp4`);
+  const clip = resultFile || path.join(clipsDir, `sample-${task.aspectRatio.replace(":", "x")}.mp4`);
   await serveFile(req, res, clip, "video/mp4");
 }
 

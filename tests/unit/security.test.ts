@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { guard } from "@/lib/auth/guard";
+import { newSessionToken, passwordMatches, sessionCookie, sessionFromCookieHeader, sessionValid } from "@/lib/auth/session";
+import { PUBLIC_WITHOUT_PASSWORD_OPT_OUT, unsafeBindingReason } from "@/lib/deployment-check";
+import { rateLimit } from "@/lib/rate-limit";
+
+afterEach(() => vi.unstubAllEnvs());
+
+const post = (headers: Record<string, string>) =>
+  new Request("http://127.0.0.1:3000/api/generations", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers } });
+
+describe("session tokens", () => {
+  it("accepts its own token and refuses tampered, expired or foreign ones", () => {
+    vi.stubEnv("APP_PASSWORD", "correct horse");
+    const { token } = newSessionToken();
+    expect(sessionValid(token)).toBe(true);
+    const [expires, signature = ""] = token.split(".");
+    expect(sessionValid(`${Number(expires) + 3600}.${signature}`)).toBe(false);
+    expect(sessionValid(`${expires}.${signature.slice(0, -2)}xx`)).toBe(false);
+    expect(sessionValid(newSessionToken(Date.now() - 13 * 3600 * 1000).token)).toBe(false);
+    expect(sessionValid(undefined)).toBe(false);
+    expect(sessionValid("garbage")).toBe(false);
+    vi.stubEnv("APP_PASSWORD", "another password");
+    expect(sessionValid(token)).toBe(false);
+  });
+
+  it("compares passwords exactly, and never matches when no password is set", () => {
+    vi.stubEnv("APP_PASSWORD", "correct horse");
+    expect(passwordMatches("correct horse")).toBe(true);
+    expect(passwordMatches("correct hors")).toBe(false);
+    expect(passwordMatches("correct horse ")).toBe(false);
+    vi.stubEnv("APP_PASSWORD", "");
+    expect(passwordMatches("")).toBe(false);
+  });
+
+  it("writes an httpOnly, SameSite=Strict cookie and reads it back from a Cookie header", () => {
+    const cookie = sessionCookie("abc.def", 60, true);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect(cookie).toMatch(/Secure/);
+    expect(sessionFromCookieHeader("a=1; studio_session=abc.def; b=2")).toBe("abc.def");
+    expect(sessionFromCookieHeader(null)).toBeUndefined();
+  });
+});
+
+describe("guard", () => {
+  it("refuses cross-site state changes and lets same-origin ones through", async () => {
+    expect(guard(post({ "sec-fetch-site": "same-origin" }))).toBeNull();
+    expect(guard(post({ origin: "http://127.0.0.1:3000" }))).toBeNull();
+    for (const headers of [{ "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { origin: "https://evil.example" }, { origin: "not a url" }]) {
+      const refused = guard(post(headers));
+      expect(refused?.status).toBe(403);
+      expect((await refused!.json()).error.code).toBe("cross_origin_refused");
+    }
+    expect(guard(new Request("http://127.0.0.1:3000/api/tasks", { headers: { "sec-fetch-site": "cross-site" } }))).toBeNull();
+  });
+
+  it("asks for a session only when APP_PASSWORD is set", async () => {
+    expect(guard(post({}))).toBeNull();
+    vi.stubEnv("APP_PASSWORD", "correct horse");
+    const refused = guard(post({}));
+    expect(refused?.status).toBe(401);
+    expect((await refused!.json()).error.code).toBe("sign_in_required");
+    expect(guard(post({ cookie: `studio_session=${newSessionToken().token}` }))).toBeNull();
+    expect(guard(post({}), { session: false })).toBeNull();
+  });
+});
+
+describe("rate limits", () => {
+  it("answers 429 with Retry-After once a client spends its budget, per client", async () => {
+    vi.stubEnv("RATE_LIMIT_SIGN_IN_PER_MIN", "3");
+    const from = (ip: string) => new Request("http://s/api/session", { method: "POST", headers: { "x-forwarded-for": ip } });
+    const client = `10.9.${Math.floor(Math.random() * 250)}.1`;
+    for (let i = 0; i < 3; i += 1) expect(await rateLimit(from(client), "signIn")).toBeNull();
+    const limited = await rateLimit(from(client), "signIn");
+    expect(limited?.status).toBe(429);
+    expect(Number(limited?.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await limited!.json()).error.code).toBe("too_many_requests");
+    expect(await rateLimit(from(`${client}0`), "signIn")).toBeNull();
+  });
+});
+
+describe("binding", () => {
+  it("refuses a public address without a password unless explicitly opted out", () => {
+    expect(unsafeBindingReason({})).toBeNull();
+    expect(unsafeBindingReason({ HOST: "127.0.0.1" })).toBeNull();
+    expect(unsafeBindingReason({ HOST: "localhost" })).toBeNull();
+    expect(unsafeBindingReason({ HOST: "::1" })).toBeNull();
+    expect(unsafeBindingReason({ HOST: "0.0.0.0" })).toMatch(/Refusing to listen on 0\.0\.0\.0 without APP_PASSWORD/);
+    expect(unsafeBindingReason({ HOST: "0.0.0.0", APP_PASSWORD: "x" })).toBeNull();
+    expect(unsafeBindingReason({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: "yes" })).not.toBeNull();
+    expect(unsafeBindingReason({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT })).toBeNull();
+  });
+});
