@@ -14,7 +14,8 @@ export const MAX_ARCHIVE_ATTEMPTS = 10;
 
 /** Where finished videos are kept (`ARCHIVE_DIR`, default `$DATA_DIR/videos`). */
 export function archiveDir(): string {
-  return path.resolve(process.env.ARCHIVE_DIR || path.join(dataDir(), "videos"));
+  // Chosen at run time by the operator; not a build input for Turbopack to trace.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.ARCHIVE_DIR || path.join(dataDir(), "videos"));
 }
 
 export function archivePath(taskId: string): string {

@@ -1,10 +1,11 @@
 "use client";
 import { useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { HISTORY_KEY, useHistory } from "@/lib/hooks/use-history";
-import { dismissSubmission } from "@/lib/studio-api";
+import { taskQueryKey } from "@/lib/hooks/use-task";
+import { dismissSubmission, fetchTask } from "@/lib/studio-api";
 import type { TaskPhase, TaskView } from "@/lib/task-view";
 import { TaskCard } from "./task-card";
 
@@ -24,8 +25,17 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
   const [filter, setFilter] = useState<Filter>("all");
   const dismiss = useMutation({ mutationFn: dismissSubmission, onSuccess: () => client.invalidateQueries({ queryKey: HISTORY_KEY }) });
   const tasks = history.data?.tasks ?? [];
-  // A task's own polling keeps its card current; the list supplies which tasks exist.
-  const phaseOf = (task: TaskView) => client.getQueryData<TaskView>(["task", task.id])?.phase ?? task.phase;
+  // Each card polls its own task; the list only watches those results (never fetching itself), so the
+  // filter and its counts follow a task the moment its card sees it finish.
+  const live = useQueries({
+    queries: tasks.map((task) => ({
+      queryKey: taskQueryKey(task.id),
+      queryFn: ({ signal }: { signal: AbortSignal }) => fetchTask(task.id, signal),
+      enabled: false,
+    })),
+  });
+  const phases = new Map(tasks.map((task, index) => [task.id, live[index]?.data?.phase ?? task.phase]));
+  const phaseOf = (task: TaskView) => phases.get(task.id) ?? task.phase;
   const matches = FILTERS.find((f) => f.value === filter)?.matches ?? (() => true);
   const visible = tasks.filter((task) => matches(phaseOf(task)));
 

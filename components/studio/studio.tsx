@@ -4,6 +4,7 @@ import { useAddToHistory } from "@/lib/hooks/use-history";
 import type { TaskView } from "@/lib/task-view";
 import { GenerationForm, type RemixRequest } from "./generation-form";
 import { HistoryList } from "./history-list";
+import { KeyRejectedBanner } from "./key-rejected-banner";
 
 export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUploadMaxBytes: number }) {
   const addToHistory = useAddToHistory();
@@ -15,37 +16,40 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
     requestAnimationFrame(() => section?.scrollIntoView({ behavior: "smooth", block: "nearest" }));
 
   return (
-    <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start">
-      <section
-        ref={formRef}
-        aria-labelledby="new-generation"
-        className="scroll-mt-4 rounded-2xl border border-zinc-200 bg-white p-5 shadow-sm sm:p-6 dark:border-zinc-800 dark:bg-zinc-900"
-      >
-        <h2 id="new-generation" className="mb-4 text-base font-semibold text-zinc-900 dark:text-white">
-          New generation
-        </h2>
-        <GenerationForm
-          demo={demo}
-          videoUploadMaxBytes={videoUploadMaxBytes}
-          remix={remix}
-          onCreated={(task) => {
-            addToHistory(task);
-            reveal(listRef.current);
-          }}
-        />
-      </section>
+    <div className="flex flex-col gap-6">
+      <KeyRejectedBanner />
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start">
+        <section
+          ref={formRef}
+          aria-labelledby="new-generation"
+          className="scroll-mt-4 rounded-2xl border border-zinc-200 bg-white p-5 shadow-sm sm:p-6 dark:border-zinc-800 dark:bg-zinc-900"
+        >
+          <h2 id="new-generation" className="mb-4 text-base font-semibold text-zinc-900 dark:text-white">
+            New generation
+          </h2>
+          <GenerationForm
+            demo={demo}
+            videoUploadMaxBytes={videoUploadMaxBytes}
+            remix={remix}
+            onCreated={(task) => {
+              addToHistory(task);
+              reveal(listRef.current);
+            }}
+          />
+        </section>
 
-      <section ref={listRef} aria-labelledby="generations" className="flex scroll-mt-4 flex-col gap-4">
-        <h2 id="generations" className="text-base font-semibold text-zinc-900 dark:text-white">
-          Generations
-        </h2>
-        <HistoryList
-          onRemix={(task) => {
-            setRemix({ task, nonce: Date.now() });
-            reveal(formRef.current);
-          }}
-        />
-      </section>
+        <section ref={listRef} aria-labelledby="generations" className="flex scroll-mt-4 flex-col gap-4">
+          <h2 id="generations" className="text-base font-semibold text-zinc-900 dark:text-white">
+            Generations
+          </h2>
+          <HistoryList
+            onRemix={(task) => {
+              setRemix({ task, nonce: Date.now() });
+              reveal(formRef.current);
+            }}
+          />
+        </section>
+      </div>
     </div>
   );
 }

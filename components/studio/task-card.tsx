@@ -15,7 +15,7 @@ const FRAME: Record<TaskView["aspectRatio"], string> = {
 };
 
 export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (task: TaskView) => void }) {
-  const { task: polled, reconnecting, lostError } = useTask(initial);
+  const { task: polled, reconnecting, waitingForCapacity, lostError } = useTask(initial);
   const task = polled ?? initial;
   return (
     <article
@@ -62,11 +62,13 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
         </div>
       </dl>
 
-      <TaskProgress task={task} reconnecting={reconnecting} />
+      <TaskProgress task={task} reconnecting={reconnecting} waitingForCapacity={waitingForCapacity} />
 
       {reconnecting && task.phase !== "completed" && task.phase !== "failed" && (
         <p data-testid="task-reconnecting" className="text-xs text-amber-700 dark:text-amber-300">
-          Lost contact with the server for a moment — reconnecting… the task keeps running upstream.
+          {waitingForCapacity
+            ? "Evolink is busy — waiting for capacity and checking again with backoff; nothing is lost."
+            : "Lost contact with the server for a moment — reconnecting… the task keeps running upstream."}
         </p>
       )}
 

@@ -2,11 +2,21 @@
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatDuration, secondsLeft } from "@/lib/eta";
 import { useNow } from "@/lib/hooks/use-now";
+import { stallThresholdMs, useStall } from "@/lib/hooks/use-stall";
 import type { TaskView } from "@/lib/task-view";
 
-export function TaskProgress({ task, reconnecting }: { task: TaskView; reconnecting: boolean }) {
+export function TaskProgress({
+  task,
+  reconnecting,
+  waitingForCapacity,
+}: {
+  task: TaskView;
+  reconnecting: boolean;
+  waitingForCapacity: boolean;
+}) {
   const running = task.phase === "queued" || task.phase === "generating";
   const now = useNow(running);
+  const stalledMs = useStall(task.id, task.progress, running, now);
   const elapsed = Math.max(0, ((running ? now : task.updatedAt) - task.createdAt) / 1000);
   const left = running ? secondsLeft({ progress: task.progress, elapsedSeconds: elapsed, estimatedSeconds: task.estimatedSeconds }) : null;
   const tone = task.phase === "completed" ? "done" : task.phase === "failed" ? "failed" : "active";
@@ -19,7 +29,9 @@ export function TaskProgress({ task, reconnecting }: { task: TaskView; reconnect
         </span>
         {running && (
           <span data-testid="task-eta">
-            {reconnecting
+            {waitingForCapacity
+              ? "waiting for capacity…"
+              : reconnecting
               ? "reconnecting…"
               : left === null
                 ? "estimating…"
@@ -29,6 +41,12 @@ export function TaskProgress({ task, reconnecting }: { task: TaskView; reconnect
           </span>
         )}
       </div>
+      {stalledMs >= stallThresholdMs(task.pollAfterMs) && (
+        <p data-testid="task-stalled" className="text-xs text-amber-700 dark:text-amber-300">
+          No progress for {formatDuration(stalledMs / 1000)}. Evolink is still working on it (queues can be long); the
+          studio keeps checking.
+        </p>
+      )}
     </div>
   );
 }

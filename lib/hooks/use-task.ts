@@ -4,6 +4,7 @@ import { fetchTask, StudioApiError } from "../studio-api";
 import { isTerminal, type TaskView } from "../task-view";
 
 const MAX_BACKOFF_MS = 30_000;
+const CAPACITY_CODES = new Set(["rate_limit_exceeded", "rate_limited", "service_unavailable", "resource_exhausted", "too_many_requests"]);
 
 export function taskQueryKey(id: string) {
   return ["task", id] as const;
@@ -40,6 +41,8 @@ export function useTask(initial: TaskView) {
     task: query.data,
     /** A poll failed but another will follow. */
     reconnecting: Boolean(error?.retryable) || (query.isError && !error),
+    /** The upstream is out of capacity or rate-limiting: polling continues, more slowly. */
+    waitingForCapacity: Boolean(error?.retryable && CAPACITY_CODES.has(error.code)),
     /** Polling stopped for good without the task finishing. */
     lostError: error && !error.retryable ? error : null,
   };

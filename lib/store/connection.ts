@@ -9,7 +9,8 @@ export type Db = Database.Database;
 
 /** Where the studio keeps its database and archived videos (`DATA_DIR`, default ./data). */
 export function dataDir(): string {
-  return path.resolve(process.env.DATA_DIR || "data");
+  // Chosen at run time by the operator; not a build input for Turbopack to trace.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || "data");
 }
 
 export class DatabaseStartupError extends Error {

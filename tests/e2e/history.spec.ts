@@ -4,11 +4,16 @@ import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
 import { SAMPLE_VIDEO_URL, SHOTS_DIR, cardFor, fillValidForm, uniqueTag } from "./helpers";
 import { DATA_DIRS, KEYED_URL, SIMULATOR_URL } from "./servers";
-import { APP_PORTS, Stack, artifactDir, freePort, spawnApp } from "./stack";
+import { APP_PORTS, Stack, artifactDir, freePort, removeArtifactDirs, spawnApp } from "./stack";
 
 // History, persistence and idempotency: what survives reloads, restarts, expired links and double clicks.
 // Every test finds its own cards by a unique prompt, and stacks take their own ports, so they may run in parallel.
 test.describe.configure({ mode: "parallel" });
+
+// Own stacks' data folders are kept only when a test fails, to look at afterwards.
+test.afterEach(async ({}, testInfo) => {
+  removeArtifactDirs({ keep: testInfo.status !== testInfo.expectedStatus });
+});
 
 interface CreateEntry {
   body: { prompt?: string } | null;
@@ -245,9 +250,9 @@ test("a double click and parallel same-key requests create exactly one upstream 
   const logUrl = `${SIMULATOR_URL}/__sim/log`;
 
   const tag = uniqueTag("dblclick");
-  const posts: string[] = [];
+  let clickPosts = 0;
   page.on("request", (request) => {
-    if (request.method() === "POST" && request.url().endsWith("/api/generations")) posts.push(request.url());
+    if (request.method() === "POST" && request.url().endsWith("/api/generations") && request.postData()?.includes(tag)) clickPosts += 1;
   });
   await fillValidForm(page, { prompt: `<<<video_1>>> two clicks, one task ${tag}` });
   await page.getByRole("button", { name: "Generate" }).dblclick();
@@ -299,7 +304,8 @@ test("a double click and parallel same-key requests create exactly one upstream 
   expect(conflict.json.error.code).toBe("idempotency_conflict");
   expect(await createsFor(logUrl, other)).toHaveLength(0);
   expect(await createsFor(logUrl, race)).toHaveLength(1);
-  expect(posts.length).toBeGreaterThanOrEqual(1);
+  // Whether the browser sent the double click once or twice, Evolink saw it once.
+  expect(clickPosts).toBeGreaterThanOrEqual(1);
 });
 
 test('"Use these settings" puts an entry\'s prompt, reference video and settings back in the form', async ({ page, request }) => {
@@ -367,7 +373,7 @@ test("status filters show only matching cards; a deleted entry and its archived 
     for (const card of hidden) await expect(card).toHaveCount(0);
     // Other tests' cards may be finishing meanwhile; the list must settle on matching cards only.
     await expect
-      .poll(async () => (await statuses()).filter((status) => !allowed.test(status)), { timeout: 12_000 })
+      .poll(async () => (await statuses()).filter((status) => !allowed.test(status)), { timeout: 15_000 })
       .toEqual([]);
   };
   await expectOnly("Running", busy, [done, broken], /^(Queued|Generating)$/);
@@ -397,7 +403,8 @@ test("a card that finishes while the Running filter is on leaves the Running lis
   await group.getByRole("button", { name: /^Running · \d+$/ }).click();
   await expect(card).toHaveCount(1);
   // The task takes ~4 s and its card polls every second. Once the card knows it has completed it must
-  // leave the Running list promptly (a short grace for a refetch), not linger there marked "Completed".
+  // leave the Running list promptly (a short grace for a refetch), not linger there marked "Completed"
+  // until the history list happens to refetch (every 10 s).
   let completedSince: number | null = null;
   let longest = 0;
   const deadline = Date.now() + 20_000;
@@ -407,12 +414,13 @@ test("a card that finishes while the Running filter is on leaves the Running lis
     if (status === "Completed") {
       completedSince ??= Date.now();
       longest = Math.max(longest, Date.now() - completedSince);
+      if (longest >= 1_000) break;
     } else {
       completedSince = null;
     }
     await page.waitForTimeout(100);
   }
-  expect(longest, "how long a Completed card stayed in the Running list (ms)").toBeLessThan(1_500);
+  expect(longest, "how long a card marked Completed stayed in the Running list (ms)").toBeLessThan(1_000);
   await expect(card).toHaveCount(0);
   await group.getByRole("button", { name: /^Completed · \d+$/ }).click();
   await expect(card.getByTestId("task-status")).toHaveText("Completed");
@@ -431,7 +439,7 @@ test("a corrupted database stops the studio at start with a clear message and is
     EVOLINK_API_KEY: "",
     DATA_DIR: dataDir,
     UPLOAD_TMP_DIR: path.join(root, "uploads"),
-  });
+  }, { viaNpx: true });
   try {
     const outcome = await Promise.race([app.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000))]);
     expect(outcome, `the studio should have exited; output so far:\n${app.log}`).not.toBeNull();

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 
@@ -145,9 +145,16 @@ function baseEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Spawns `npx next start` on `port` with `env` added; the caller waits or watches it exit. */
-export function spawnApp(name: string, port: number, env: Record<string, string>): Spawned {
-  return new Spawned(name, "npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { ...baseEnv(), ...env });
+/**
+ * Spawns `next start` on `port` with `env` added; the caller waits or watches it exit. `viaNpx` runs it
+ * exactly as a person would (`npx next start`); otherwise the same binary is run by node directly,
+ * which skips npx's second or so of start-up.
+ */
+export function spawnApp(name: string, port: number, env: Record<string, string>, { viaNpx = false } = {}): Spawned {
+  const args = ["start", "-p", String(port), "-H", "127.0.0.1"];
+  return viaNpx
+    ? new Spawned(name, "npx", ["next", ...args], { ...baseEnv(), ...env })
+    : new Spawned(name, process.execPath, [path.join(REPO_ROOT, "node_modules/next/dist/bin/next"), ...args], { ...baseEnv(), ...env });
 }
 
 export interface StackOptions {
@@ -162,11 +169,22 @@ export interface StackOptions {
   pollIntervalMs?: number;
 }
 
+/** Folders made by artifactDir() in this worker since the last removeArtifactDirs(). */
+const madeDirs: string[] = [];
+
 /** A fresh folder under tests/.artifacts/ for one stack or test. */
 export function artifactDir(name: string): string {
   const dir = path.join(ARTIFACTS_DIR, `history-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
   mkdirSync(dir, { recursive: true });
+  madeDirs.push(dir);
   return dir;
+}
+
+/** Removes the folders made so far (call after a passing test; a failing one keeps them to look at). */
+export function removeArtifactDirs({ keep }: { keep: boolean }): void {
+  for (const dir of madeDirs.splice(0)) {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export class Stack {
@@ -198,8 +216,9 @@ export class Stack {
   static async start(options: StackOptions): Promise<Stack> {
     const stack = new Stack(options);
     try {
-      await stack.startSimulator();
-      await stack.startApp();
+      // The app only reads the simulator's address at start, so both can boot at once.
+      stack.simPort = await freePort(SIM_PORTS);
+      await Promise.all([stack.startSimulator(), stack.startApp()]);
     } catch (error) {
       await stack.stop();
       throw error;
@@ -207,14 +226,14 @@ export class Stack {
     return stack;
   }
 
+  /** `npx tsx lib/simulator/cli.ts …`, with tsx loaded into node directly. */
   private async startSimulator(): Promise<void> {
-    this.simPort = await freePort(SIM_PORTS);
-    const args = ["tsx", "lib/simulator/cli.ts", "--port", String(this.simPort), "--key", STACK_KEY];
+    const args = ["--import", "tsx", "lib/simulator/cli.ts", "--port", String(this.simPort), "--key", STACK_KEY];
     if (this.options.taskSeconds !== undefined) args.push("--task-seconds", String(this.options.taskSeconds));
     if (this.options.resultTtlSeconds !== undefined) args.push("--result-ttl", String(this.options.resultTtlSeconds));
     const env = baseEnv();
     if (this.options.slowMs !== undefined) env.SIMULATOR_SLOW_MS = String(this.options.slowMs);
-    this.simulator = new Spawned(`simulator ${this.options.name}`, "npx", args, env);
+    this.simulator = new Spawned(`simulator ${this.options.name}`, process.execPath, args, env);
     await waitUntilAnswers(`${this.simUrl}/__sim/log`, this.simulator, 30_000);
   }
 

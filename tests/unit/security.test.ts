@@ -47,7 +47,13 @@ describe("guard", () => {
   it("refuses cross-site state changes and lets same-origin ones through", async () => {
     expect(guard(post({ "sec-fetch-site": "same-origin" }))).toBeNull();
     expect(guard(post({ origin: "http://127.0.0.1:3000" }))).toBeNull();
-    for (const headers of [{ "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }, { origin: "https://evil.example" }, { origin: "not a url" }]) {
+    const attempts: Array<Record<string, string>> = [
+      { "sec-fetch-site": "cross-site" },
+      { "sec-fetch-site": "same-site" },
+      { origin: "https://evil.example" },
+      { origin: "not a url" },
+    ];
+    for (const headers of attempts) {
       const refused = guard(post(headers));
       expect(refused?.status).toBe(403);
       expect((await refused!.json()).error.code).toBe("cross_origin_refused");
@@ -80,15 +86,17 @@ describe("rate limits", () => {
   });
 });
 
+const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
+
 describe("binding", () => {
   it("refuses a public address without a password unless explicitly opted out", () => {
-    expect(unsafeBindingReason({})).toBeNull();
-    expect(unsafeBindingReason({ HOST: "127.0.0.1" })).toBeNull();
-    expect(unsafeBindingReason({ HOST: "localhost" })).toBeNull();
-    expect(unsafeBindingReason({ HOST: "::1" })).toBeNull();
-    expect(unsafeBindingReason({ HOST: "0.0.0.0" })).toMatch(/Refusing to listen on 0\.0\.0\.0 without APP_PASSWORD/);
-    expect(unsafeBindingReason({ HOST: "0.0.0.0", APP_PASSWORD: "x" })).toBeNull();
-    expect(unsafeBindingReason({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: "yes" })).not.toBeNull();
-    expect(unsafeBindingReason({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT })).toBeNull();
+    expect(unsafeBindingReason(env({}))).toBeNull();
+    expect(unsafeBindingReason(env({ HOST: "127.0.0.1" }))).toBeNull();
+    expect(unsafeBindingReason(env({ HOST: "localhost" }))).toBeNull();
+    expect(unsafeBindingReason(env({ HOST: "::1" }))).toBeNull();
+    expect(unsafeBindingReason(env({ HOST: "0.0.0.0" }))).toMatch(/Refusing to listen on 0\.0\.0\.0 without APP_PASSWORD/);
+    expect(unsafeBindingReason(env({ HOST: "0.0.0.0", APP_PASSWORD: "x" }))).toBeNull();
+    expect(unsafeBindingReason(env({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: "yes" }))).not.toBeNull();
+    expect(unsafeBindingReason(env({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT }))).toBeNull();
   });
 });
