@@ -117,7 +117,7 @@ async function main(): Promise<number> {
   const ctx: BenchContext = { config, repoRoot, runDir, video, log };
 
   const sections = new Map<ScenarioName, Row[]>();
-  let firstLoad: FirstLoad | null = null;
+  let firstLoad: { page: FirstLoad; floor: FirstLoad } | null = null;
   const run = async (name: ScenarioName, label: string, body: () => Promise<Row[]>): Promise<void> => {
     if (!only.has(name)) return;
     log(`▶ ${label}`);
@@ -182,7 +182,7 @@ async function main(): Promise<number> {
       const s = sim;
       await run("firstload", "First-load JS", async () => {
         const measured = await firstLoadScenario(st);
-        firstLoad = measured.detail;
+        firstLoad = { page: measured.detail, floor: measured.floor };
         return measured.rows;
       });
       await run("fanin", "Poll fan-in", () => fanInScenario(ctx, st, s));

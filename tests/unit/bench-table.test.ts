@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { summarize } from "../bench/lib/stats";
 import { formatNumber, formatRatio, formatSummary, judgeRow, renderNotes, renderTable, verdict, type Row } from "../bench/lib/table";
-import { scriptSources } from "../bench/scenarios/first-load";
+import { scriptSources, sharedGzip } from "../bench/scenarios/first-load";
 
 function row(overrides: Partial<Omit<Row, "pass" | "judgedValue">> = {}): Row {
   return judgeRow({
@@ -101,5 +101,16 @@ describe("bench table output", () => {
       '<html><head><script src="/_next/static/chunks/a.js" async=""></script><script>inline()</script>' +
       "<script type='module' src='/_next/static/chunks/b.js?dpl=x&amp;y=1'></script><script src=\"/_next/static/chunks/a.js\"></script></head></html>";
     expect(scriptSources(html)).toEqual(["/_next/static/chunks/a.js", "/_next/static/chunks/b.js?dpl=x&y=1"]);
+  });
+
+  it("leaves out noModule polyfills, which modern browsers never fetch", () => {
+    const html = '<script src="/_next/static/chunks/polyfills.js" noModule=""></script><script src="/main.js" async></script>';
+    expect(scriptSources(html)).toEqual(["/main.js"]);
+  });
+
+  it("splits a page's scripts into those every page loads and its own", () => {
+    const page = { scripts: [{ src: "/f.js", bytes: 10, gzipBytes: 100 }, { src: "/p.js", bytes: 10, gzipBytes: 40 }], gzipBytes: 140, rawBytes: 20 };
+    const floor = { scripts: [{ src: "/f.js", bytes: 10, gzipBytes: 100 }, { src: "/404.js", bytes: 1, gzipBytes: 5 }], gzipBytes: 105, rawBytes: 11 };
+    expect(sharedGzip(page, floor)).toBe(100);
   });
 });

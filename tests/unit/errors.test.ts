@@ -193,3 +193,13 @@ describe("studioError", () => {
     });
   });
 });
+
+describe("README", () => {
+  it("documents every error a user can see", async () => {
+    const { readFileSync } = await import("node:fs");
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    const { ERROR_CATALOG: catalog } = await import("@/lib/errors");
+    const missing = Object.keys(catalog).filter((code) => !readme.includes(`| \`${code}\` |`));
+    expect(missing).toEqual([]);
+  });
+});

@@ -168,8 +168,10 @@ async function completionRep(ctx: BenchContext, studio: Studio, sim: Simulator, 
       // Spread the creations over an interval so flips land at every phase of the studio's poll cycle.
       await sleep(Math.random() * (interval / config.completionTasksPerRep));
       const task: StudioTask = await createStudioTask(studio.url, `bench completion ${rep + 1}.${k + 1}`);
-      // The page shows the create answer, then React Query refetches every pollAfterMs from then on.
-      const browser = pollUntil(`${studio.url}/api/tasks/${task.id}`, task.pollAfterMs, { ...BROWSER_HEADERS }, task.pollAfterMs, (body) => (JSON.parse(body) as { phase?: string }).phase === "completed");
+      // A page refetches every pollAfterMs; its phase relative to the flip is arbitrary (a real generation
+      // does not last a whole number of intervals, and a tab may be opened at any time), so start it at a
+      // random point of the interval rather than exactly one interval after the create.
+      const browser = pollUntil(`${studio.url}/api/tasks/${task.id}`, task.pollAfterMs, { ...BROWSER_HEADERS }, Math.random() * task.pollAfterMs, (body) => (JSON.parse(body) as { phase?: string }).phase === "completed");
       // A direct client polls the simulator at the same interval, from a random phase.
       const client = pollUntil(`${sim.url}/v1/tasks/${task.id}`, interval, { Authorization: `Bearer ${sim.key}` }, Math.random() * interval, (body) => (JSON.parse(body) as { status?: string }).status === "completed");
       pollers.push(browser.poller, client.poller);
