@@ -3,6 +3,7 @@ import { openAsBlob } from "node:fs";
 import pRetry from "p-retry";
 import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
+import { fetchUpstreamLink } from "../net/outbound";
 import { upstreamConfig } from "./config";
 import {
   fileServiceBody,
@@ -149,7 +150,9 @@ export async function uploadFile(filePath: string, fileName: string, mimeType: s
  * header: result links are public CDN URLs and the key must only ever go to the API host.
  */
 export async function fetchResult(url: string, range: string | null, signal: AbortSignal): Promise<Response> {
-  return fetch(url, { headers: range ? { Range: range } : {}, signal, redirect: "follow" });
+  const { apiBase, filesBase } = await upstreamConfig();
+  const trusted = new Set([new URL(apiBase).host, new URL(filesBase).host]);
+  return fetchUpstreamLink(url, { headers: range ? { Range: range } : {}, signal }, trusted);
 }
 
 function isAmbiguousCreateFailure(error: UpstreamError): boolean {

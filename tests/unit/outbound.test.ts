@@ -1,0 +1,63 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { assertPublicDestination, BlockedDestination, fetchUpstreamLink } from "@/lib/net/outbound";
+
+// A trusted local "upstream" that redirects wherever the test asks; private targets are refused before any connection.
+let server: Server;
+let origin = "";
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const target = new URL(req.url ?? "/", "http://x").searchParams.get("to");
+    if (target) res.writeHead(302, { Location: target }).end();
+    else res.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+describe("destinations", () => {
+  for (const url of [
+    "http://127.0.0.1/x",
+    "http://localhost/x",
+    "http://10.1.2.3/x",
+    "http://172.16.0.1/x",
+    "http://192.168.1.1/x",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://100.64.0.1/x",
+    "http://0.0.0.0/x",
+    "http://[::1]/x",
+    "http://[fd00::1]/x",
+    "http://[fe80::1]/x",
+    "http://[::ffff:127.0.0.1]/x",
+    "file:///etc/passwd",
+  ]) {
+    it(`refuses ${url}`, async () => {
+      await expect(assertPublicDestination(new URL(url))).rejects.toBeInstanceOf(BlockedDestination);
+    });
+  }
+
+  it("accepts a public address", async () => {
+    await expect(assertPublicDestination(new URL("https://8.8.8.8/x"))).resolves.toBeUndefined();
+    await expect(assertPublicDestination(new URL("https://[2001:4860:4860::8888]/x"))).resolves.toBeUndefined();
+  });
+});
+
+describe("fetching upstream links", () => {
+  it("fetches from a trusted (configured) host even on loopback", async () => {
+    const response = await fetchUpstreamLink(`http://${origin}/`, {}, new Set([origin]));
+    expect(await response.text()).toBe("ok");
+  });
+
+  it("refuses the same loopback host when it is not the configured upstream", async () => {
+    await expect(fetchUpstreamLink(`http://${origin}/`, {}, new Set())).rejects.toBeInstanceOf(BlockedDestination);
+  });
+
+  it("re-checks every redirect hop: a trusted host cannot bounce the server to a metadata address", async () => {
+    const link = `http://${origin}/?to=${encodeURIComponent("http://169.254.169.254/latest/meta-data/")}`;
+    await expect(fetchUpstreamLink(link, {}, new Set([origin]))).rejects.toThrow(/169.254.169.254 resolves to a linkLocal address/);
+  });
+});
