@@ -8,7 +8,8 @@ import { APP_PORTS, Stack, artifactDir, freePort, removeArtifactDirs, spawnApp }
 
 // History, persistence and idempotency: what survives reloads, restarts, expired links and double clicks.
 // Every test finds its own cards by a unique prompt, and stacks take their own ports, so they may run in parallel.
-test.describe.configure({ mode: "parallel" });
+// These tests start and stop their own servers; on a loaded 2-core machine they need more than the default minute.
+test.describe.configure({ mode: "parallel", timeout: 120_000 });
 
 // Own stacks' data folders are kept only when a test fails, to look at afterwards.
 test.afterEach(async ({}, testInfo) => {
