@@ -1,18 +1,12 @@
 "use client";
 import { Alert } from "@/components/ui/alert";
-import { buttonLinkClass } from "@/components/ui/button";
 import { useTask } from "@/lib/hooks/use-task";
 import { formatCredits } from "@/lib/pricing";
-import type { TaskView } from "@/lib/task-view";
+import { isTerminal, type TaskView } from "@/lib/task-view";
 import { StatusBadge } from "./status-badge";
+import { LARGE_FRAME, TaskResult } from "./task-result";
 import { TaskActions } from "./task-actions";
 import { TaskProgress } from "./task-progress";
-
-const FRAME: Record<TaskView["aspectRatio"], string> = {
-  "16:9": "aspect-video w-full",
-  "9:16": "aspect-[9/16] h-[26rem] max-h-[60vh] max-w-full",
-  "1:1": "aspect-square h-[22rem] max-h-[60vh] max-w-full",
-};
 
 export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (task: TaskView) => void }) {
   const { task: polled, reconnecting, waitingForCapacity, lostError } = useTask(initial);
@@ -76,32 +70,13 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
         <div className="flex justify-center">
           <div
             aria-hidden
-            className={`${FRAME[task.aspectRatio]} animate-pulse rounded-lg bg-gradient-to-br from-zinc-100 via-violet-50 to-zinc-100 dark:from-zinc-800 dark:via-violet-950/60 dark:to-zinc-800`}
+            className={`${LARGE_FRAME[task.aspectRatio]} animate-pulse rounded-lg bg-gradient-to-br from-zinc-100 via-violet-50 to-zinc-100 dark:from-zinc-800 dark:via-violet-950/60 dark:to-zinc-800`}
           />
         </div>
       )}
 
       {task.phase === "completed" && task.previewUrl && task.downloadUrl && (
-        <div className="flex flex-col gap-3">
-          <div className="flex justify-center overflow-hidden rounded-lg bg-black">
-            <video data-testid="task-video" controls playsInline preload="metadata" src={task.previewUrl} className={FRAME[task.aspectRatio]} />
-          </div>
-          <div className="flex flex-wrap items-center justify-between gap-2">
-            <span data-testid="task-archive" className={`text-xs ${task.archive.state === "failed" ? "text-amber-700 dark:text-amber-300" : "text-zinc-500 dark:text-zinc-400"}`}>
-              {task.archive.state === "archived"
-                ? "Saved on this server"
-                : task.archive.state === "failed"
-                  ? task.archive.error
-                  : "Saving a copy on this server…"}
-            </span>
-            <a href={task.downloadUrl} download className={`${buttonLinkClass} bg-violet-600 text-white hover:bg-violet-500`}>
-              <svg aria-hidden viewBox="0 0 20 20" className="size-4 fill-current">
-                <path d="M10 3a1 1 0 0 1 1 1v7.59l2.3-2.3a1 1 0 1 1 1.4 1.42l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.42L9 11.6V4a1 1 0 0 1 1-1Zm-6 13a1 1 0 0 1 1-1h10a1 1 0 1 1 0 2H5a1 1 0 0 1-1-1Z" />
-              </svg>
-              Download
-            </a>
-          </div>
-        </div>
+        <TaskResult task={{ ...task, previewUrl: task.previewUrl, downloadUrl: task.downloadUrl }} startLarge={!isTerminal(initial.phase)} />
       )}
 
       {task.phase === "failed" && task.error && (

@@ -1,0 +1,77 @@
+"use client";
+import { useState } from "react";
+import { buttonLinkClass } from "@/components/ui/button";
+import type { TaskView } from "@/lib/task-view";
+
+export const LARGE_FRAME: Record<TaskView["aspectRatio"], string> = {
+  "16:9": "aspect-video w-full",
+  "9:16": "aspect-[9/16] h-[26rem] max-h-[60vh] max-w-full",
+  "1:1": "aspect-square h-[22rem] max-h-[60vh] max-w-full",
+};
+const COMPACT: Record<TaskView["aspectRatio"], string> = {
+  "16:9": "aspect-video w-40",
+  "9:16": "aspect-[9/16] h-32",
+  "1:1": "aspect-square h-28",
+};
+
+/**
+ * A finished task's video: compact in the history (the player doubles as its own thumbnail, showing the
+ * first frame), enlarged on request or when it has just finished in front of the person.
+ */
+export function TaskResult({ task, startLarge }: { task: TaskView & { previewUrl: string; downloadUrl: string }; startLarge: boolean }) {
+  const [large, setLarge] = useState(startLarge);
+  const archiveNote =
+    task.archive.state === "archived"
+      ? "Saved on this server"
+      : task.archive.state === "failed"
+        ? task.archive.error
+        : "Saving a copy on this server…";
+  const player = (
+    <video
+      data-testid="task-video"
+      controls
+      playsInline
+      preload="metadata"
+      src={task.previewUrl}
+      className={`${large ? LARGE_FRAME[task.aspectRatio] : COMPACT[task.aspectRatio]} rounded-lg bg-black`}
+    />
+  );
+  const controls = (
+    <div className="flex flex-wrap items-center justify-end gap-2">
+      <button type="button" className={`${buttonLinkClass} text-violet-700 hover:bg-violet-50 dark:text-violet-300 dark:hover:bg-violet-950`} onClick={() => setLarge(!large)}>
+        {large ? "Smaller" : "Enlarge"}
+      </button>
+      <a href={task.downloadUrl} download className={`${buttonLinkClass} bg-violet-600 text-white hover:bg-violet-500`}>
+        <svg aria-hidden viewBox="0 0 20 20" className="size-4 fill-current">
+          <path d="M10 3a1 1 0 0 1 1 1v7.59l2.3-2.3a1 1 0 1 1 1.4 1.42l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.42L9 11.6V4a1 1 0 0 1 1-1Zm-6 13a1 1 0 0 1 1-1h10a1 1 0 1 1 0 2H5a1 1 0 0 1-1-1Z" />
+        </svg>
+        Download
+      </a>
+    </div>
+  );
+  const note = (
+    <span data-testid="task-archive" className={`text-xs ${task.archive.state === "failed" ? "text-amber-700 dark:text-amber-300" : "text-zinc-500 dark:text-zinc-400"}`}>
+      {archiveNote}
+    </span>
+  );
+  if (large) {
+    return (
+      <div className="flex flex-col gap-3">
+        <div className="flex justify-center overflow-hidden rounded-lg bg-black">{player}</div>
+        <div className="flex flex-wrap items-center justify-between gap-2">
+          {note}
+          {controls}
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div className="flex items-end gap-3">
+      {player}
+      <div className="flex min-w-0 flex-1 flex-col items-end gap-2 text-right">
+        {note}
+        {controls}
+      </div>
+    </div>
+  );
+}
