@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { GENERATION_DEFAULTS } from "../../lib/generation-schema";
 import { fillValidForm } from "./helpers";
 
 test("bad form input is explained inline and never reaches the server", async ({ page }) => {
@@ -43,15 +44,7 @@ test("bad form input is explained inline and never reaches the server", async ({
 });
 
 test("the server validates again and the form shows its per-field messages", async ({ request }) => {
-  const valid = {
-    prompt: "a boat",
-    videoUrl: "https://media.example.com/a.mp4",
-    imageUrls: [],
-    duration: 5,
-    aspectRatio: "16:9",
-    quality: "720p",
-    keepOriginalSound: true,
-  };
+  const valid = { ...GENERATION_DEFAULTS, prompt: "a boat", videoUrl: "https://media.example.com/a.mp4" };
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ["duration 2", { duration: 2 }, "duration"],
     ["duration 11", { duration: 11 }, "duration"],

@@ -6,7 +6,7 @@ import { DELETE as dismiss } from "@/app/api/submissions/[key]/route";
 import { DELETE as deleteTask, GET as getTask } from "@/app/api/tasks/[id]/route";
 import { GET as getVideo } from "@/app/api/tasks/[id]/video/route";
 import { POST as upload } from "@/app/api/uploads/route";
-import { generationRequestSchema } from "@/lib/generation-schema";
+import { GENERATION_DEFAULTS, generationRequestSchema } from "@/lib/generation-schema";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 
 // Every hostile request must get a 4xx with a JSON error, reach nothing upstream, and leave the server healthy.
@@ -43,6 +43,7 @@ async function expectClientError(response: Response): Promise<void> {
   expect(typeof body.error?.message).toBe("string");
 }
 
+const validRequest = (prompt: string) => ({ ...GENERATION_DEFAULTS, prompt, videoUrl: "https://media.example.com/a.mp4" });
 const jsonPost = (url: string, body: string, headers: Record<string, string> = {}) =>
   new Request(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
 const params = <K extends string>(key: K, value: string) => ({ params: Promise.resolve({ [key]: value } as Record<K, string>) });
@@ -60,15 +61,7 @@ describe("fuzzed JSON bodies", () => {
   });
 
   it("near-valid bodies with one field replaced by anything the schema refuses get a 4xx, never a call upstream", async () => {
-    const valid = {
-      prompt: "a boat",
-      videoUrl: "https://media.example.com/a.mp4",
-      imageUrls: [],
-      duration: 5,
-      aspectRatio: "16:9",
-      quality: "720p",
-      keepOriginalSound: true,
-    };
+    const valid = validRequest("a boat");
     const before = await upstreamCalls();
     await fc.assert(
       fc.asyncProperty(
@@ -147,15 +140,7 @@ describe("hand-made attacks", () => {
     const response = await createGeneration(
       jsonPost(
         "http://s/api/generations",
-        JSON.stringify({
-          prompt: "still healthy",
-          videoUrl: "https://media.example.com/a.mp4",
-          imageUrls: [],
-          duration: 5,
-          aspectRatio: "16:9",
-          quality: "720p",
-          keepOriginalSound: true,
-        }),
+        JSON.stringify(validRequest("still healthy")),
       ),
     );
     expect(response.status).toBe(201);
