@@ -32,7 +32,8 @@ export function TaskResult({ task, startLarge }: { task: TaskView & { previewUrl
       controls
       playsInline
       preload="metadata"
-      src={task.previewUrl}
+      // A media fragment makes the browser paint the first frame, so the compact player is its own thumbnail.
+      src={`${task.previewUrl}#t=0.1`}
       className={`${large ? LARGE_FRAME[task.aspectRatio] : COMPACT[task.aspectRatio]} rounded-lg bg-black`}
     />
   );
