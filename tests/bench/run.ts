@@ -23,7 +23,7 @@ import { chooseBuild, type BuildChoice } from "./lib/build";
 import { benchConfig } from "./config";
 import { ensureVideo } from "./lib/media";
 import { installCleanupHooks, killAllSync, stopAll, type Spawned } from "./lib/processes";
-import { startSimulator, startStudio, type Simulator, type Studio } from "./lib/stack";
+import { startReferenceProxy, startSimulator, startStudio, type ReferenceProxy, type Simulator, type Studio } from "./lib/stack";
 import { judgeRow, renderNotes, renderTable, verdict, type Row } from "./lib/table";
 import type { BenchContext } from "./scenarios/context";
 import { downloadScenario } from "./scenarios/download";
@@ -120,7 +120,7 @@ async function main(): Promise<number> {
   let firstLoad: { page: FirstLoad; floor: FirstLoad } | null = null;
   const run = async (name: ScenarioName, label: string, body: () => Promise<Row[]>): Promise<void> => {
     if (!only.has(name)) return;
-    log(`▶ ${label}`);
+    log(`▶ ${label} (load average ${loadAverage()})`);
     const began = Date.now();
     try {
       sections.set(name, [...(sections.get(name) ?? []), ...(await body())]);
@@ -140,6 +140,7 @@ async function main(): Promise<number> {
     let sim: Simulator | null = null;
     let archiving: Studio | null = null;
     let linking: Studio | null = null;
+    let reference: ReferenceProxy | null = null;
     try {
       sim = await startSimulator({
         repoRoot,
@@ -151,22 +152,24 @@ async function main(): Promise<number> {
       const blocker = path.join(runDir, "archive-is-a-file");
       writeFileSync(blocker, "ARCHIVE_DIR points here so the archive copy fails and results stream from the upstream link.\n");
       const base = { appDir: build.appDir, runDir, simulator: sim, pollIntervalMs: config.pollIntervalMs };
-      [archiving, linking] = await Promise.all([
+      [archiving, linking, reference] = await Promise.all([
         startStudio({ ...base, name: "studio-archive" }),
         only.has("download") ? startStudio({ ...base, name: "studio-link", env: { ARCHIVE_DIR: blocker } }) : Promise.resolve(null),
+        startReferenceProxy(repoRoot, sim.url),
       ]);
       log(`stack 1: simulator ${sim.url}, studio (archive) ${archiving.url}${linking ? `, studio (upstream link) ${linking.url}` : ""}`);
       const a = archiving;
       const l = linking;
       const s = sim;
-      await run("upload", `Upload ${config.video.label}`, () => uploadScenario(ctx, a, s));
+      const r = reference;
+      await run("upload", `Upload ${config.video.label}`, () => uploadScenario(ctx, a, s, r));
       await run("download", `Download ${config.video.label} (archive)`, () => downloadScenario(ctx, a, s, "archive"));
-      if (l) await run("download", `Download ${config.video.label} (upstream link)`, () => downloadScenario(ctx, l, s, "upstream link"));
+      if (l) await run("download", `Download ${config.video.label} (upstream link)`, () => downloadScenario(ctx, l, s, "upstream link", r));
     } catch (error) {
       log(`stack 1 failed: ${error instanceof Error ? error.message : String(error)}`);
       for (const name of ["upload", "download"] as const) if (only.has(name) && !sections.has(name)) sections.set(name, [errorRow(name, error)]);
     } finally {
-      await stop(archiving, linking, sim);
+      await stop(archiving, linking, reference, sim);
     }
   }
 

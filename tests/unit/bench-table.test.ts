@@ -74,7 +74,7 @@ describe("bench table output", () => {
       row({ scenario: "20 generations", metric: "CPU | per gen", unit: "s", digits: 3, judge: null, targetLabel: "", ratio: null, direct: null, proxy: summarize([0.1]) }),
     ];
     const lines = renderTable(rows).split("\n");
-    expect(lines[0]).toBe("| Scenario | Metric | Studio (proxy) | Direct | Ratio / added | Target | Result |");
+    expect(lines[0]).toBe("| Scenario | Metric | Proxied (studio) | Direct | Ratio / added | Target | Result |");
     expect(lines[1]).toBe("|---|---|---|---|---|---|---|");
     expect(lines[2]).toBe(
       "| Upload 200 MB reference video | throughput (MiB/s) | 85.0 (80.0–90.0) | 100.0 | 0.85× (0.80–0.90) | ratio ≥ 0.8× | PASS |",

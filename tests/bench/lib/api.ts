@@ -102,7 +102,7 @@ export interface SimLog {
   creates: Array<{ at: number; taskId: string | null; status: number }>;
   taskGets: Record<string, number>;
   resultGets: Record<string, number>;
-  uploads: Array<{ size: number | null; status: number }>;
+  uploads: Array<{ at: number; size: number | null; status: number }>;
 }
 
 export async function simLog(sim: Simulator): Promise<SimLog> {

@@ -18,7 +18,10 @@ export interface PollSample {
 
 export class Poller {
   readonly samples: PollSample[] = [];
+  /** Answers other than 200, plus requests that failed outright. */
   errors = 0;
+  /** Requests that got no answer (connection error, timeout). */
+  failures = 0;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   private timer: NodeJS.Timeout | null = null;
   private starter: NodeJS.Timeout | null = null;
@@ -54,6 +57,7 @@ export class Poller {
       })
       .catch(() => {
         this.errors += 1;
+        this.failures += 1;
       })
       .finally(() => {
         this.inFlight = null;

@@ -88,3 +88,20 @@ export async function startStudio(options: {
 export function simulatorCpuSeconds(simulator: Simulator): number {
   return treeCpuSeconds(processTree(simulator.proc.pid));
 }
+
+export interface ReferenceProxy {
+  proc: Spawned;
+  url: string;
+}
+
+/** The yardstick proxy (reference-proxy.ts) in front of `target`, on a simulator-range port. */
+export async function startReferenceProxy(repoRoot: string, target: string): Promise<ReferenceProxy> {
+  const port = await freePort(SIMULATOR_PORTS);
+  const proc = new Spawned("reference proxy", "npx", ["tsx", "tests/bench/reference-proxy.ts", "--port", String(port), "--target", target], {
+    cwd: repoRoot,
+    env: cleanEnv({}),
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitUntilAnswers(`${url}/__sim/log`, 60_000, () => proc.deadReason());
+  return { proc, url };
+}

@@ -104,7 +104,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-export const TABLE_HEADER = ["Scenario", "Metric", "Studio (proxy)", "Direct", "Ratio / added", "Target", "Result"] as const;
+export const TABLE_HEADER = ["Scenario", "Metric", "Proxied (studio)", "Direct", "Ratio / added", "Target", "Result"] as const;
 
 /** One Markdown table; figures are "median (min–max)" over the repetitions. */
 export function renderTable(rows: readonly Row[]): string {

@@ -10,7 +10,7 @@ import { createStudioTask, getSimTask, waitForStudioTask, BROWSER_HEADERS } from
 import { request } from "../lib/http";
 import { measureRssPeak } from "../lib/proc";
 import { MB, mibPerSecond, pairedRatios, randomRanges, seededRandom, summarize } from "../lib/stats";
-import type { Simulator, Studio } from "../lib/stack";
+import type { ReferenceProxy, Simulator, Studio } from "../lib/stack";
 import { judgeRow, type Row } from "../lib/table";
 import type { BenchContext } from "./context";
 
@@ -66,7 +66,7 @@ async function rangeMismatches(ctx: BenchContext, url: string, seed: number): Pr
   return { mismatches: details.length, details };
 }
 
-export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: Simulator, source: ResultSource): Promise<Row[]> {
+export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: Simulator, source: ResultSource, reference: ReferenceProxy | null = null): Promise<Row[]> {
   const { video, config } = ctx;
   const prepared = await prepare(ctx, studio, sim, source);
   const proxyUrl = `${studio.url}/api/tasks/${prepared.taskId}/video`;
@@ -76,10 +76,22 @@ export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: S
   const mismatches: number[] = [];
   const mismatchDetails: string[] = [];
   const seeds: number[] = [];
+  const referenceRate: number[] = [];
+  const referenceUrl = reference ? prepared.directUrl.replace(sim.url, reference.url) : null;
+  // One untimed round first: route code loaded, JIT warm, connections open, as on a running server.
+  await request(prepared.directUrl, { discardBody: true, timeoutMs: 10 * 60_000 });
+  await request(proxyUrl, { headers: BROWSER_HEADERS, discardBody: true, timeoutMs: 10 * 60_000 });
   for (let rep = 0; rep < config.reps; rep += 1) {
-    const order = rep % 2 === 0 ? (["direct", "proxy"] as const) : (["proxy", "direct"] as const);
+    // Rotate the order so no side always runs first.
+    const sides = ["direct", "proxy", ...(referenceUrl ? (["reference"] as const) : [])] as const;
+    const order = sides.map((_, i) => sides[(i + rep) % sides.length] as (typeof sides)[number]);
     for (const side of order) {
-      if (side === "direct") {
+      if (side === "reference" && referenceUrl) {
+        const reply = await request(referenceUrl, { discardBody: true, timeoutMs: 10 * 60_000 });
+        if (reply.status !== 200 || reply.bytes !== video.sizeBytes) throw new Error(`reference proxy download answered ${reply.status} with ${reply.bytes} bytes`);
+        referenceRate.push(mibPerSecond(reply.bytes, reply.ms));
+        ctx.log(`  download (${source}) rep ${rep + 1} reference proxy: ${(reply.ms / 1000).toFixed(2)} s`);
+      } else if (side === "direct") {
         const reply = await request(prepared.directUrl, { discardBody: true, timeoutMs: 10 * 60_000 });
         if (reply.status !== 200 || reply.bytes !== video.sizeBytes) throw new Error(`direct download answered ${reply.status} with ${reply.bytes} bytes`);
         directRate.push(mibPerSecond(reply.bytes, reply.ms));
@@ -102,6 +114,22 @@ export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: S
     ctx.log(`  range reads (${source}) rep ${rep + 1}: ${config.rangeReads - checked.mismatches}/${config.rangeReads} match`);
   }
   const scenario = `Download ${config.video.label} result (${source})`;
+  const yardstick: Row[] = referenceUrl
+    ? [
+        judgeRow({
+          scenario,
+          metric: "yardstick: throughput through a minimal pass-through proxy",
+          unit: "MiB/s",
+          digits: 1,
+          proxy: summarize(referenceRate),
+          direct: summarize(directRate),
+          ratio: summarize(pairedRatios(referenceRate, directRate)),
+          targetLabel: "",
+          judge: null,
+          note: "the same bare node:http pipe, downloading",
+        }),
+      ]
+    : [];
   return [
     judgeRow({
       scenario,
@@ -138,5 +166,6 @@ export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: S
       note: mismatchDetails.length ? `first mismatches (seeds ${seeds.join(", ")}): ${mismatchDetails.slice(0, 3).join("; ")}` : undefined,
       correctness: true,
     }),
+    ...yardstick,
   ];
 }

@@ -27,8 +27,16 @@ interface FanInPhase {
   lastPhase: string;
 }
 
-async function fanInPhase(ctx: BenchContext, sim: Simulator, url: string, headers: Record<string, string>, taskId: string): Promise<FanInPhase> {
-  const { pollIntervalMs: interval, fanInClients, fanInSeconds } = ctx.config;
+async function fanInPhase(
+  ctx: BenchContext,
+  sim: Simulator,
+  url: string,
+  headers: Record<string, string>,
+  taskId: string,
+  { okStatus = 200, seconds = ctx.config.fanInSeconds }: { okStatus?: number; seconds?: number } = {},
+): Promise<FanInPhase> {
+  const { pollIntervalMs: interval, fanInClients } = ctx.config;
+  const fanInSeconds = seconds;
   let lastBody = "";
   const pollers = Array.from({ length: fanInClients }, () =>
     new Poller(url, interval, headers, (reply) => {
@@ -36,14 +44,15 @@ async function fanInPhase(ctx: BenchContext, sim: Simulator, url: string, header
     }).start(Math.random() * interval),
   );
   try {
-    // Every client has started and holds its connection before the window opens.
-    await sleep(interval + 500);
+    // Every client has started, holds its connection and has been served a few times (route code
+    // loaded, JIT warm) before the window opens.
+    await sleep(interval + 3000);
     const before = await taskGets(sim, taskId);
     await sleep(fanInSeconds * 1000);
     const after = await taskGets(sim, taskId);
     await Promise.all(pollers.map((poller) => poller.stop()));
     const inWindow = pollers.flatMap((poller) => poller.samples).filter((s) => s.sentAt >= before.at && s.sentAt <= after.at);
-    const ok = inWindow.filter((s) => s.status === 200).map((s) => s.latencyMs);
+    const ok = inWindow.filter((s) => s.status === okStatus).map((s) => s.latencyMs);
     let lastPhase = "unknown";
     try {
       const body = JSON.parse(lastBody) as { phase?: string; status?: string };
@@ -56,8 +65,8 @@ async function fanInPhase(ctx: BenchContext, sim: Simulator, url: string, header
       p50: percentile(ok, 50),
       p95: percentile(ok, 95),
       requests: inWindow.length,
-      // Non-200 answers and failed requests over the whole phase, warm-up included.
-      errors: pollers.reduce((n, p) => n + p.errors, 0),
+      // Unexpected answers and failed requests over the whole phase, warm-up included.
+      errors: pollers.reduce((n, p) => n + p.failures + p.samples.filter((s) => s.status !== okStatus).length, 0),
       lastPhase,
     };
   } finally {
@@ -69,9 +78,23 @@ export async function fanInScenario(ctx: BenchContext, studio: Studio, sim: Simu
   const { config } = ctx;
   const proxy: FanInPhase[] = [];
   const direct: FanInPhase[] = [];
+  const floor: FanInPhase[] = [];
   for (let rep = 0; rep < config.reps; rep += 1) {
-    const order = rep % 2 === 0 ? (["proxy", "direct"] as const) : (["direct", "proxy"] as const);
+    // Rotate the order so no side always runs first.
+    const sides = ["proxy", "direct", "floor"] as const;
+    const order = sides.map((_, i) => sides[(i + rep) % sides.length] as (typeof sides)[number]);
     for (const side of order) {
+      if (side === "floor") {
+        // The same clients on a studio route that does nothing: an invalid task id is refused (400) by
+        // the route before any database read or upstream call. What Next itself costs per request.
+        const phase = await fanInPhase(ctx, sim, `${studio.url}/api/tasks/not-a-task-id`, { ...BROWSER_HEADERS }, "-", {
+          okStatus: 400,
+          seconds: Math.min(10, config.fanInSeconds),
+        });
+        floor.push(phase);
+        ctx.log(`  fan-in rep ${rep + 1} studio floor: p50 ${phase.p50.toFixed(2)} ms, p95 ${phase.p95.toFixed(2)} ms, ${phase.requests} requests, ${phase.errors} errors`);
+        continue;
+      }
       // "[sim:stall]" holds the task at 42 % for 10× the task time: it stays running through the window.
       if (side === "proxy") {
         const task = await createStudioTask(studio.url, `[sim:stall] bench fan-in ${rep + 1}`);
@@ -129,6 +152,19 @@ export async function fanInScenario(ctx: BenchContext, studio: Studio, sim: Simu
       targetLabel: "≤ +5 ms added",
       judge: { on: "delta", stat: "median", target: { op: "<=", value: 5 } },
       note: errors ? `${errors} of ${requests} studio polls failed` : undefined,
+    }),
+    judgeRow({
+      scenario,
+      metric: "yardstick: p95 latency of a studio route that does nothing (400 before any DB or upstream work)",
+      unit: "ms",
+      digits: 2,
+      proxy: summarize(pick(floor, "p95")),
+      direct: summarize(pick(direct, "p95")),
+      ratio: summarize(pairedRatios(pick(floor, "p95"), pick(direct, "p95"))),
+      delta: summarize(pairedDeltas(pick(floor, "p95"), pick(direct, "p95"))),
+      targetLabel: "",
+      judge: null,
+      note: `${Math.min(10, config.fanInSeconds)} s windows: what Next's request handling alone adds on this machine`,
     }),
   ];
 }
