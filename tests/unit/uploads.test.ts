@@ -7,6 +7,7 @@ import { UpstreamError } from "@/lib/evolink/client";
 import { ERROR_CATALOG, type ErrorCode, type StudioErrorBody } from "@/lib/errors";
 import { probeImage, probeVideo } from "@/lib/media/probe";
 import { DEFAULT_VIDEO_UPLOAD_MAX_BYTES, IMAGE_RULES } from "@/lib/media/rules";
+import type { UploadLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { receiveUpload, rejectByHeaders, videoUploadMaxBytes, type UploadKind, type UploadOutcome } from "@/lib/uploads";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
@@ -61,15 +62,6 @@ async function extraSim(options: Parameters<typeof startSimulator>[0]): Promise<
   const extra = await startSimulator({ apiKey: KEY, publicFilesBase: "", ...options });
   extraSims.push(extra);
   return extra;
-}
-
-interface UploadLogEntry {
-  fileName: string | null;
-  uploadPath: string | null;
-  size: number | null;
-  mime: string | null;
-  status: number;
-  code: number;
 }
 
 async function simUploads(target: RunningSimulator = sim): Promise<UploadLogEntry[]> {

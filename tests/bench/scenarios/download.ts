@@ -9,10 +9,11 @@ import { open } from "node:fs/promises";
 import { createStudioTask, getSimTask, waitForStudioTask, BROWSER_HEADERS } from "../lib/api";
 import { request } from "../lib/http";
 import { measureRssPeak } from "../lib/proc";
-import { MB, mibPerSecond, pairedRatios, randomRanges, seededRandom, summarize } from "../lib/stats";
+import { MB, mibPerSecond, randomRanges, seededRandom, summarize } from "../lib/stats";
 import type { ReferenceProxy, Simulator, Studio } from "../lib/stack";
 import { judgeRow, type Row } from "../lib/table";
 import type { BenchContext } from "./context";
+import { transferRows } from "./transfer-rows";
 
 export type ResultSource = "archive" | "upstream link";
 
@@ -114,45 +115,16 @@ export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: S
     ctx.log(`  range reads (${source}) rep ${rep + 1}: ${config.rangeReads - checked.mismatches}/${config.rangeReads} match`);
   }
   const scenario = `Download ${config.video.label} result (${source})`;
-  const yardstick: Row[] = referenceUrl
-    ? [
-        judgeRow({
-          scenario,
-          metric: "yardstick: throughput through a minimal pass-through proxy",
-          unit: "MiB/s",
-          digits: 1,
-          proxy: summarize(referenceRate),
-          direct: summarize(directRate),
-          ratio: summarize(pairedRatios(referenceRate, directRate)),
-          targetLabel: "",
-          judge: null,
-          note: "the same bare node:http pipe, downloading",
-        }),
-      ]
-    : [];
+  const rows = transferRows({
+    scenario,
+    proxyRate,
+    directRate,
+    growth,
+    reference: referenceUrl ? { rate: referenceRate, note: "the same bare node:http pipe, downloading" } : undefined,
+  });
   return [
-    judgeRow({
-      scenario,
-      metric: "throughput",
-      unit: "MiB/s",
-      digits: 1,
-      proxy: summarize(proxyRate),
-      direct: summarize(directRate),
-      ratio: summarize(pairedRatios(proxyRate, directRate)),
-      targetLabel: "ratio ≥ 0.8×",
-      judge: { on: "ratio", stat: "median", target: { op: ">=", value: 0.8 } },
-    }),
-    judgeRow({
-      scenario,
-      metric: "studio peak RSS growth",
-      unit: "MiB",
-      digits: 1,
-      proxy: summarize(growth),
-      direct: null,
-      ratio: null,
-      targetLabel: "≤ 64 MiB",
-      judge: { on: "proxy", stat: "median", target: { op: "<=", value: 64 } },
-    }),
+    rows.throughput,
+    rows.rss,
     judgeRow({
       scenario,
       metric: `Range reads not matching the file (of ${config.rangeReads} per rep)`,
@@ -166,6 +138,6 @@ export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: S
       note: mismatchDetails.length ? `first mismatches (seeds ${seeds.join(", ")}): ${mismatchDetails.slice(0, 3).join("; ")}` : undefined,
       correctness: true,
     }),
-    ...yardstick,
+    ...rows.yardstick,
   ];
 }

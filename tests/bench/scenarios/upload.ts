@@ -5,11 +5,12 @@
  */
 import { request, multipartBody, type Reply } from "../lib/http";
 import { measureRssPeak } from "../lib/proc";
-import { MB, median, mibPerSecond, pairedRatios, summarize } from "../lib/stats";
+import { MB, median, mibPerSecond } from "../lib/stats";
 import { simReset, type SimLog, simLog } from "../lib/api";
 import type { ReferenceProxy, Simulator, Studio } from "../lib/stack";
-import { judgeRow, type Row } from "../lib/table";
+import type { Row } from "../lib/table";
 import type { BenchContext } from "./context";
+import { transferRows } from "./transfer-rows";
 
 async function send(url: string, headers: Record<string, string>, fields: Record<string, string>, filePath: string): Promise<Reply> {
   const body = multipartBody(fields, { field: "file", filePath, fileName: "bench-reference.mp4", contentType: "video/mp4" });
@@ -73,46 +74,15 @@ export async function uploadScenario(ctx: BenchContext, studio: Studio, sim: Sim
     }
   }
   const scenario = `Upload ${config.video.label} reference video`;
-  const yardstick: Row[] = reference
-    ? [
-        judgeRow({
-          scenario,
-          metric: "yardstick: throughput through a minimal pass-through proxy",
-          unit: "MiB/s",
-          digits: 1,
-          proxy: summarize(referenceRate),
-          direct: summarize(directRate),
-          ratio: summarize(pairedRatios(referenceRate, directRate)),
-          targetLabel: "",
-          judge: null,
-          note: "a bare node:http pipe (tests/bench/reference-proxy.ts): the ratio any proxy hop can reach on this machine",
-        }),
-      ]
-    : [];
-  return [
-    judgeRow({
-      scenario,
-      metric: "throughput",
-      unit: "MiB/s",
-      digits: 1,
-      proxy: summarize(proxyRate),
-      direct: summarize(directRate),
-      ratio: summarize(pairedRatios(proxyRate, directRate)),
-      targetLabel: "ratio ≥ 0.8×",
-      judge: { on: "ratio", stat: "median", target: { op: ">=", value: 0.8 } },
-      note: `the studio's time splits into receiving + checking the file ${median(receiveSeconds).toFixed(2)} s and forwarding it to the file service ${median(forwardSeconds).toFixed(2)} s (medians); straight to the file service takes ${(video.sizeBytes / MB / median(directRate)).toFixed(2)} s`,
-    }),
-    judgeRow({
-      scenario,
-      metric: "studio peak RSS growth",
-      unit: "MiB",
-      digits: 1,
-      proxy: summarize(growth),
-      direct: null,
-      ratio: null,
-      targetLabel: "≤ 64 MiB",
-      judge: { on: "proxy", stat: "median", target: { op: "<=", value: 64 } },
-    }),
-    ...yardstick,
-  ];
+  const rows = transferRows({
+    scenario,
+    proxyRate,
+    directRate,
+    growth,
+    throughputNote: `the studio's time splits into receiving + checking the file ${median(receiveSeconds).toFixed(2)} s and forwarding it to the file service ${median(forwardSeconds).toFixed(2)} s (medians); straight to the file service takes ${(video.sizeBytes / MB / median(directRate)).toFixed(2)} s`,
+    reference: reference
+      ? { rate: referenceRate, note: "a bare node:http pipe (tests/bench/reference-proxy.ts): the ratio any proxy hop can reach on this machine" }
+      : undefined,
+  });
+  return [rows.throughput, rows.rss, ...rows.yardstick];
 }
