@@ -1,9 +1,11 @@
 import path from "node:path";
 
 /** Where the e2e servers listen; shared by playwright.config.ts and the specs. */
-export const DEMO_PORT = 3210;
-export const KEYED_PORT = 3211;
-export const SIMULATOR_PORT = 4310;
+// E2E_PORT_SHIFT lets two checkouts on one machine run their suites side by side.
+const PORT_SHIFT = Number(process.env.E2E_PORT_SHIFT ?? 0);
+export const DEMO_PORT = 3210 + PORT_SHIFT;
+export const KEYED_PORT = 3211 + PORT_SHIFT;
+export const SIMULATOR_PORT = 4310 + PORT_SHIFT;
 export const DEMO_URL = `http://127.0.0.1:${DEMO_PORT}`;
 export const KEYED_URL = `http://127.0.0.1:${KEYED_PORT}`;
 export const SIMULATOR_URL = `http://127.0.0.1:${SIMULATOR_PORT}`;
