@@ -64,8 +64,10 @@ export interface TaskView {
   /** Same-origin URLs of the studio's own streaming route; present once completed. */
   previewUrl: string | null;
   downloadUrl: string | null;
-  /** How long the browser should wait before asking again. */
+  /** How long the browser should wait before asking again (timed to land just after the next refresh). */
   pollAfterMs: number;
+  /** How often this server refreshes a running task from the upstream. */
+  pollIntervalMs: number;
 }
 
 /** A submission whose outcome nobody knows (the server stopped while sending it). */

@@ -108,6 +108,18 @@ export function toTaskView(record: TaskRecord): TaskView {
     archive: { state: record.archiveState, error: record.archiveError },
     previewUrl: playable ? `/api/tasks/${record.id}/video` : null,
     downloadUrl: playable ? `/api/tasks/${record.id}/video?download=1` : null,
-    pollAfterMs: pollIntervalMs(),
+    pollAfterMs: nextPollAfterMs(record),
+    pollIntervalMs: pollIntervalMs(),
   };
+}
+
+// Lands a browser's next poll just after the next upstream refresh is allowed, so the state it reads
+// is never much older than one interval; the jitter keeps many tabs from arriving in one burst.
+const REFRESH_SLACK_MS = { min: 20, spread: 40 };
+
+function nextPollAfterMs(record: TaskRecord): number {
+  const interval = pollIntervalMs();
+  if (record.polledAt === null) return interval;
+  const refreshDueIn = Math.min(interval, Math.max(0, record.polledAt + interval - Date.now()));
+  return Math.round(refreshDueIn + REFRESH_SLACK_MS.min + Math.random() * REFRESH_SLACK_MS.spread);
 }

@@ -41,7 +41,7 @@ export function TaskProgress({
           </span>
         )}
       </div>
-      {stalledMs >= stallThresholdMs(task.pollAfterMs) && (
+      {stalledMs >= stallThresholdMs(task.pollIntervalMs) && (
         <p data-testid="task-stalled" className="text-xs text-amber-700 dark:text-amber-300">
           No progress for {formatDuration(stalledMs / 1000)}. Evolink is still working on it (queues can be long); the
           studio keeps checking.

@@ -12,6 +12,6 @@ export function useStall(taskId: string, progress: number, running: boolean, now
 }
 
 /** Long enough that normal upstream pacing never trips it: ten polls, and at least 20 s. */
-export function stallThresholdMs(pollAfterMs: number): number {
-  return Math.max(20_000, pollAfterMs * 10);
+export function stallThresholdMs(pollIntervalMs: number): number {
+  return Math.max(20_000, pollIntervalMs * 10);
 }

@@ -31,8 +31,8 @@ export function useTask(initial: TaskView) {
       const error = q.state.error;
       if (error instanceof StudioApiError && !error.body.retryable) return false;
       const failures = q.state.fetchFailureCount;
-      const base = task?.pollAfterMs ?? 2000;
-      if (failures === 0) return base;
+      if (failures === 0) return task?.pollAfterMs ?? 2000;
+      const base = task?.pollIntervalMs ?? 2000;
       return Math.min(MAX_BACKOFF_MS, base * 2 ** failures) * (0.75 + Math.random() * 0.5);
     },
   });

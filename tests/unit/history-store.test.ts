@@ -12,7 +12,7 @@ import { MIGRATIONS } from "@/lib/store/migrations";
 import { findSubmission, markInterruptedSubmissions, unknownSubmissions, beginSubmission } from "@/lib/store/submissions";
 import { findTask, insertTask, updateTask } from "@/lib/store/tasks";
 import { IdempotencyConflict, submitGeneration } from "@/lib/submit";
-import { refreshTask } from "@/lib/tasks";
+import { refreshTask, toTaskView } from "@/lib/tasks";
 
 let sim: RunningSimulator;
 const KEY = "sk-test-history";
@@ -131,6 +131,23 @@ describe("coalesced polling", () => {
     await Promise.all(Array.from({ length: 50 }, () => refreshTask(task.id)));
     await Promise.all(Array.from({ length: 50 }, () => refreshTask(task.id)));
     expect(((await simLog()).taskGets[task.id] ?? 0) - before).toBe(1);
+  });
+
+  it("tells the browser to come back just after the next upstream refresh is allowed", async () => {
+    const { task } = await submitGeneration(request(`paced ${Date.now()}`), "key-paced-01");
+    expect(task.pollAfterMs).toBe(1000);
+    const fresh = await refreshTask(task.id);
+    expect(fresh?.pollAfterMs).toBeGreaterThanOrEqual(1000 - 250);
+    expect(fresh?.pollAfterMs).toBeLessThanOrEqual(1000 + 60);
+    // Half an interval later the same state is served from the store, and the wait shrinks with it.
+    updateTask(task.id, { polledAt: Date.now() - 600 });
+    const served = await refreshTask(task.id);
+    expect(served?.pollAfterMs).toBeGreaterThanOrEqual(400 + 20 - 50);
+    expect(served?.pollAfterMs).toBeLessThanOrEqual(400 + 60);
+    // Overdue: come back almost at once; that poll refreshes from the upstream.
+    updateTask(task.id, { polledAt: Date.now() - 5000 });
+    expect(toTaskView(findTask(task.id)!).pollAfterMs).toBeLessThanOrEqual(60);
+    expect(served?.pollIntervalMs).toBe(1000);
   });
 
   it("an id this studio did not create is never asked upstream", async () => {

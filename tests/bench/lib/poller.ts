@@ -1,7 +1,8 @@
 /**
  * A browser-equivalent task poller: like React Query's refetchInterval (what the studio page uses), it
  * asks at a fixed rate, skips a tick while the previous request is still in flight, and keeps one
- * keep-alive connection (one browser).
+ * keep-alive connection (one browser). With `followPollAfter`, it instead asks again `pollAfterMs`
+ * (from each answer) after the answer arrived, as the studio page's task hook does.
  */
 import http from "node:http";
 import { performance } from "node:perf_hooks";
@@ -34,15 +35,27 @@ export class Poller {
     private readonly headers: Record<string, string>,
     /** Sees every answer; returning true stops the poller. */
     private readonly onReply: (reply: Reply, sample: PollSample) => boolean | void = () => undefined,
+    private readonly followPollAfter = false,
   ) {}
 
   /** First request after `firstDelayMs`, then one every interval. */
   start(firstDelayMs: number): this {
     this.starter = setTimeout(() => {
       this.tick();
-      this.timer = setInterval(() => this.tick(), this.intervalMs);
+      if (!this.followPollAfter) this.timer = setInterval(() => this.tick(), this.intervalMs);
     }, Math.max(0, firstDelayMs));
     return this;
+  }
+
+  private scheduleAfter(reply: Reply): void {
+    let delay = this.intervalMs;
+    try {
+      const hint = (JSON.parse(reply.body.toString("utf8")) as { pollAfterMs?: unknown }).pollAfterMs;
+      if (typeof hint === "number" && hint >= 0) delay = hint;
+    } catch {
+      // Not JSON: keep the fixed interval.
+    }
+    this.timer = setTimeout(() => this.tick(), delay);
   }
 
   private tick(): void {
@@ -54,10 +67,12 @@ export class Poller {
         this.samples.push(sample);
         if (reply.status !== 200) this.errors += 1;
         if (!this.stopped && this.onReply(reply, sample) === true) void this.stop();
+        else if (this.followPollAfter && !this.stopped) this.scheduleAfter(reply);
       })
       .catch(() => {
         this.errors += 1;
         this.failures += 1;
+        if (this.followPollAfter && !this.stopped) this.timer = setTimeout(() => this.tick(), this.intervalMs);
       })
       .finally(() => {
         this.inFlight = null;
@@ -67,7 +82,7 @@ export class Poller {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.starter) clearTimeout(this.starter);
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     await this.inFlight;
     this.agent.destroy();
   }

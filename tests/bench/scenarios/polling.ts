@@ -175,7 +175,14 @@ interface CompletionRep {
 }
 
 /** Polls until `isDone(body)`; resolves with the wall-clock time of the answer that showed it. */
-function pollUntil(url: string, intervalMs: number, headers: Record<string, string>, firstDelayMs: number, isDone: (body: string) => boolean): { poller: Poller; seenAt: Promise<number> } {
+function pollUntil(
+  url: string,
+  intervalMs: number,
+  headers: Record<string, string>,
+  firstDelayMs: number,
+  isDone: (body: string) => boolean,
+  followPollAfter = false,
+): { poller: Poller; seenAt: Promise<number> } {
   let resolveSeen: (at: number) => void = () => undefined;
   const seenAt = new Promise<number>((resolve) => {
     resolveSeen = resolve;
@@ -190,7 +197,7 @@ function pollUntil(url: string, intervalMs: number, headers: Record<string, stri
     }
     if (done) resolveSeen(sample.wallEndedAt);
     return done;
-  }).start(firstDelayMs);
+  }, followPollAfter).start(firstDelayMs);
   return { poller, seenAt };
 }
 
@@ -204,10 +211,17 @@ async function completionRep(ctx: BenchContext, studio: Studio, sim: Simulator, 
       // Spread the creations over an interval so flips land at every phase of the studio's poll cycle.
       await sleep(Math.random() * (interval / config.completionTasksPerRep));
       const task: StudioTask = await createStudioTask(studio.url, `bench completion ${rep + 1}.${k + 1}`);
-      // A page refetches every pollAfterMs; its phase relative to the flip is arbitrary (a real generation
-      // does not last a whole number of intervals, and a tab may be opened at any time), so start it at a
-      // random point of the interval rather than exactly one interval after the create.
-      const browser = pollUntil(`${studio.url}/api/tasks/${task.id}`, task.pollAfterMs, { ...BROWSER_HEADERS }, Math.random() * task.pollAfterMs, (body) => (JSON.parse(body) as { phase?: string }).phase === "completed");
+      // A page asks again pollAfterMs after each answer; its phase relative to the flip is arbitrary (a
+      // real generation does not last a whole number of intervals, and a tab may be opened at any time),
+      // so its first poll comes at a random point of the interval rather than one interval after the create.
+      const browser = pollUntil(
+        `${studio.url}/api/tasks/${task.id}`,
+        interval,
+        { ...BROWSER_HEADERS },
+        Math.random() * interval,
+        (body) => (JSON.parse(body) as { phase?: string }).phase === "completed",
+        true,
+      );
       // A direct client polls the simulator at the same interval, from a random phase.
       const client = pollUntil(`${sim.url}/v1/tasks/${task.id}`, interval, { Authorization: `Bearer ${sim.key}` }, Math.random() * interval, (body) => (JSON.parse(body) as { status?: string }).status === "completed");
       pollers.push(browser.poller, client.poller);
