@@ -1,4 +1,4 @@
-import type { Quality } from "./generation-schema";
+import type { Quality } from "./generation-rules";
 
 /** Credits and USD per output second (upstream-api.md §6). Billing follows the output duration. */
 export const PRICE_PER_SECOND: Record<Quality, { credits: number; usd: number }> = {

@@ -1,5 +1,6 @@
 import type { StudioErrorBody } from "./errors";
-import type { AspectRatio, GenerationRequest, Quality } from "./generation-schema";
+import type { AspectRatio, Quality } from "./generation-rules";
+import type { GenerationRequest } from "./generation-schema";
 
 /** What a person sees of a task; the upstream's raw status stays alongside for honesty. */
 export type TaskPhase = "queued" | "generating" | "completed" | "failed";

@@ -1,17 +1,12 @@
 "use client";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useForm, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import {
-  GENERATION_DEFAULTS,
-  generationRequestSchema,
-  LIMITS,
-  promptLength,
-  type GenerationRequest,
-} from "@/lib/generation-schema";
+import { GENERATION_DEFAULTS, LIMITS, promptLength } from "@/lib/generation-rules";
+import type { GenerationRequest } from "@/lib/generation-schema";
+import { useGenerationResolver } from "@/lib/hooks/use-generation-resolver";
 import { uploadedUrl, useReferenceMedia } from "@/lib/hooks/use-reference-media";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/reference-tokens";
 import { remixValues } from "@/lib/remix";
@@ -44,8 +39,9 @@ export function GenerationForm({
   remix: RemixRequest | null;
   onCreated: (task: TaskView) => void;
 }) {
+  const resolver = useGenerationResolver();
   const form = useForm<GenerationRequest>({
-    resolver: zodResolver(generationRequestSchema),
+    resolver,
     defaultValues: GENERATION_DEFAULTS,
     mode: "onTouched",
   });

@@ -1,7 +1,8 @@
 "use client";
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
 import { controlClass, describedBy, Field } from "@/components/ui/field";
-import { ASPECT_RATIOS, QUALITIES, type GenerationRequest } from "@/lib/generation-schema";
+import { ASPECT_RATIOS, QUALITIES } from "@/lib/generation-rules";
+import type { GenerationRequest } from "@/lib/generation-schema";
 
 export function GenerationSettings({ register, errors }: { register: UseFormRegister<GenerationRequest>; errors: FieldErrors<GenerationRequest> }) {
   return (

@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { controlClass, describedBy, Field } from "@/components/ui/field";
-import { LIMITS } from "@/lib/generation-schema";
+import { LIMITS } from "@/lib/generation-rules";
 
 function toLines(text: string): string[] {
   return text

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { referenceUrlProblem } from "@/lib/generation-schema";
+import { referenceUrlProblem } from "@/lib/generation-rules";
 
 type Preview = { url: string; state: "loading" } | { url: string; state: "loaded"; duration: number; width: number; height: number } | { url: string; state: "failed" };
 

@@ -2,7 +2,7 @@
 import { useRef } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { controlBox, controlSurface, describedBy, Field } from "@/components/ui/field";
-import { LIMITS } from "@/lib/generation-schema";
+import { LIMITS } from "@/lib/generation-rules";
 import { imageToken, promptSegments, videoToken } from "@/lib/reference-tokens";
 
 const chipClass =

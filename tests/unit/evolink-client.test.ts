@@ -5,7 +5,8 @@ import { UpstreamError, createGeneration, fetchResult, getTask, MODEL } from "@/
 import { upstreamConfig } from "@/lib/evolink/config";
 import type { UpstreamTask } from "@/lib/evolink/upstream-schemas";
 import type { ErrorCode } from "@/lib/errors";
-import { GENERATION_DEFAULTS, TASK_ID_PATTERN, type GenerationRequest } from "@/lib/generation-schema";
+import { GENERATION_DEFAULTS, TASK_ID_PATTERN } from "@/lib/generation-rules";
+import type { GenerationRequest } from "@/lib/generation-schema";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 
 const KEY = "sk-test-client";

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  GENERATION_DEFAULTS,
-  LIMITS,
-  TASK_ID_PATTERN,
-  fieldErrors,
-  generationRequestSchema,
-  referenceUrlProblem,
-} from "@/lib/generation-schema";
+import { GENERATION_DEFAULTS, LIMITS, TASK_ID_PATTERN, referenceUrlProblem } from "@/lib/generation-rules";
+import { fieldErrors, generationRequestSchema } from "@/lib/generation-schema";
 import { referenceTokenProblems } from "@/lib/reference-tokens";
 
 const VIDEO = "https://media.example.com/videos/ref.mp4";

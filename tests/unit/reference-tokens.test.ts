@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { referenceUrlProblem } from "@/lib/generation-schema";
+import { referenceUrlProblem } from "@/lib/generation-rules";
 import {
   mappingAfterMove,
   mappingAfterRemoval,

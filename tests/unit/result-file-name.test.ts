@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GENERATION_DEFAULTS } from "@/lib/generation-schema";
+import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
 import { resultFileName } from "@/lib/result-stream";
 
 const ID = "task-unified-1757169743-7cvnl5zw";

@@ -1,6 +1,6 @@
 import { errorResponse, failureResponse } from "@/lib/api-response";
 import { guard } from "@/lib/auth/guard";
-import { TASK_ID_PATTERN } from "@/lib/generation-schema";
+import { TASK_ID_PATTERN } from "@/lib/generation-rules";
 import { deleteFromHistory } from "@/lib/history";
 import { refreshTask } from "@/lib/tasks";
 

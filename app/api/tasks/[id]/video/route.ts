@@ -1,6 +1,6 @@
 import { errorResponse } from "@/lib/api-response";
 import { guard } from "@/lib/auth/guard";
-import { TASK_ID_PATTERN } from "@/lib/generation-schema";
+import { TASK_ID_PATTERN } from "@/lib/generation-rules";
 import { streamResult } from "@/lib/result-stream";
 import { findTask } from "@/lib/store/tasks";
 
