@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertPublicDestination, BlockedDestination, fetchUpstreamLink } from "@/lib/net/outbound";
+import { assertPublicDestination, BlockedDestination, fetchUpstreamLink, publicOnlyLookup } from "@/lib/net/outbound";
 
 // A trusted local "upstream" that redirects wherever the test asks; private targets are refused before any connection.
 let server: Server;
@@ -11,6 +11,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const target = new URL(req.url ?? "/", "http://x").searchParams.get("to");
     if (target) res.writeHead(302, { Location: target }).end();
+    else if (req.headers.range) res.writeHead(206, { "Content-Type": "text/plain" }).end(`range ${req.headers.range}`);
     else res.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -59,5 +60,25 @@ describe("fetching upstream links", () => {
   it("re-checks every redirect hop: a trusted host cannot bounce the server to a metadata address", async () => {
     const link = `http://${origin}/?to=${encodeURIComponent("http://169.254.169.254/latest/meta-data/")}`;
     await expect(fetchUpstreamLink(link, {}, new Set([origin]))).rejects.toThrow(/169.254.169.254 resolves to a linkLocal address/);
+  });
+});
+
+describe("connect-time address check", () => {
+  const lookupError = (host: string, all: boolean) =>
+    new Promise<Error | null>((resolve) => publicOnlyLookup(host, { all }, (error) => resolve(error)));
+
+  it("refuses a name that resolves to loopback when the socket looks it up (DNS rebinding)", async () => {
+    for (const all of [true, false]) {
+      const error = await lookupError("localhost", all);
+      expect(error).toBeInstanceOf(BlockedDestination);
+      expect(error?.message).toMatch(/localhost resolves to a loopback address/);
+    }
+  });
+
+  it("streams the body with status and headers, and passes Range through", async () => {
+    const response = await fetchUpstreamLink(`http://${origin}/`, { headers: { Range: "bytes=0-1" } }, new Set([origin]));
+    expect(response.status).toBe(206);
+    expect(response.headers.get("content-type")).toBe("text/plain");
+    expect(await response.text()).toBe("range bytes=0-1");
   });
 });
