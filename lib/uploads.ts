@@ -7,9 +7,9 @@ import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
 import { type ErrorCode } from "./errors";
-import { uploadFile } from "./evolink/client";
+import { startUpload, UpstreamError, type StreamingUpload } from "./evolink/client";
 import { recordUpload } from "./store/uploads";
-import { MediaProbeError, probeImage, probeVideo } from "./media/probe";
+import { MediaProbeError, probeImage, probeVideo, sniffMediaType, type SniffedType } from "./media/probe";
 import {
   DEFAULT_VIDEO_UPLOAD_MAX_BYTES,
   formatBytes,
@@ -55,9 +55,10 @@ export function rejectByHeaders(headers: Headers, kind: UploadKind): UploadOutco
 }
 
 /**
- * Streams one file to a temp file (counting bytes, so a lying Content-Length cannot get past the cap),
- * checks it by content against the model's rules, forwards it to the file service, and always removes
- * the temp file, whatever happens.
+ * Streams one file to a temp file (counting bytes, so a lying Content-Length cannot get past the cap)
+ * and, at the same time, on to the file service; checks the temp file by content against the model's
+ * rules; and only then lets the forwarded body end, so a refused file is never stored upstream. The
+ * temp file is removed whatever happens.
  */
 export async function receiveUpload(request: Request, kind: UploadKind): Promise<UploadOutcome> {
   const early = rejectByHeaders(request.headers, kind);
@@ -68,40 +69,91 @@ export async function receiveUpload(request: Request, kind: UploadKind): Promise
   const tempPath = path.join(uploadDir(), `${randomUUID()}.part`);
   // Our own handle, closed on every path: a stream destroyed mid-open could otherwise leak it.
   const handle = await open(tempPath, "w");
+  const forwarder = new Forwarder(kind);
   try {
-    const received = await streamToFile(request.body, request.headers, kind, handle);
+    const received = await streamToFile(request.body, request.headers, kind, handle, forwarder);
     await handle.close();
     if (!received.ok) return received;
     const checked = await checkFile(kind, tempPath, received.size);
     if (!checked.ok) return checked;
-    const uploaded = await uploadFile(tempPath, safeName(received.fileName, checked.facts), mimeFor(checked.facts));
+    if (!forwarder.upload || forwarder.sniffed?.extension !== extensionOf(checked.facts)) {
+      return { ok: false, code: "unsupported_file_type", detail: "The file's first bytes do not match its content. Export it again." };
+    }
+    const uploaded = await forwarder.upload.finish();
     recordUpload({ fileUrl: uploaded.fileUrl, kind, originalName: received.fileName || kind, expiresAt: uploaded.expiresAt });
     return { ok: true, fileUrl: uploaded.fileUrl, expiresAt: uploaded.expiresAt, facts: checked.facts };
   } finally {
+    forwarder.upload?.abort();
     await handle.close().catch(() => undefined);
     await rm(tempPath, { force: true });
   }
 }
 
+const SNIFF_BYTES = 16;
+
+/** Starts the file-service upload once the first bytes tell what the file is, then passes every chunk on. */
+class Forwarder {
+  upload: StreamingUpload | null = null;
+  sniffed: SniffedType | null = null;
+  fileName = "";
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private unknown = false;
+
+  constructor(private readonly kind: UploadKind) {}
+
+  async write(chunk: Buffer): Promise<void> {
+    if (this.upload) return this.upload.write(chunk);
+    // An unrecognisable file is only written to disk; the check then refuses it with the reason.
+    if (this.unknown) return;
+    this.head.push(chunk);
+    this.headBytes += chunk.length;
+    if (this.headBytes < SNIFF_BYTES) return;
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    this.sniffed = sniffMediaType(head, this.kind);
+    if (!this.sniffed) {
+      this.unknown = true;
+      return;
+    }
+    this.upload = await startUpload(safeName(this.fileName, this.sniffed.extension), this.sniffed.mime);
+    await this.upload.write(head);
+  }
+}
+
 type Received = { ok: true; size: number; fileName: string } | Extract<UploadOutcome, { ok: false }>;
 
-async function streamToFile(stream: ReadableStream<Uint8Array>, headers: Headers, kind: UploadKind, target: FileHandle): Promise<Received> {
+async function streamToFile(
+  stream: ReadableStream<Uint8Array>,
+  headers: Headers,
+  kind: UploadKind,
+  target: FileHandle,
+  forwarder: Forwarder,
+): Promise<Received> {
   const cap = capFor(kind);
   const body = Readable.fromWeb(stream as unknown as NodeWebStream<Uint8Array>);
-  return new Promise<Received>((resolve) => {
+  return new Promise<Received>((resolve, reject) => {
     let fileSeen = false;
     let settled = false;
     let fileStream: Readable | undefined;
+    const stopReading = () => {
+      body.unpipe();
+      body.destroy();
+      fileStream?.destroy();
+    };
     const finish = (result: Received) => {
       if (settled) return;
       settled = true;
       // On any failure stop reading and close the temp file, so no handle outlives the request.
-      if (!result.ok) {
-        body.unpipe();
-        body.destroy();
-        fileStream?.destroy();
-      }
+      if (!result.ok) stopReading();
       resolve(result);
+    };
+    // The file service refused the upload while it streamed (a bad key, a full quota): that is the answer.
+    const refusedUpstream = (error: UpstreamError) => {
+      if (settled) return;
+      settled = true;
+      stopReading();
+      reject(error);
     };
     let parser: busboy.Busboy;
     try {
@@ -121,16 +173,20 @@ async function streamToFile(stream: ReadableStream<Uint8Array>, headers: Headers
       }
       fileSeen = true;
       fileStream = file;
+      forwarder.fileName = info.filename ?? "";
       let truncated = false;
       file.on("limit", () => {
         truncated = true;
         finish({ ok: false, code: "upload_too_large", detail: tooLarge(kind, cap + 1) });
       });
-      writeAll(file, target).then(
+      writeAll(file, target, forwarder).then(
         (size) => {
           if (!truncated) finish({ ok: true, size, fileName: info.filename ?? "" });
         },
-        () => finish({ ok: false, code: "upload_interrupted", detail: "The file stream broke off." }),
+        (error: unknown) =>
+          error instanceof UpstreamError
+            ? refusedUpstream(error)
+            : finish({ ok: false, code: "upload_interrupted", detail: "The file stream broke off." }),
       );
     });
     parser.on("filesLimit", () => finish({ ok: false, code: "upload_invalid", detail: "Send one file per upload." }));
@@ -143,12 +199,12 @@ async function streamToFile(stream: ReadableStream<Uint8Array>, headers: Headers
   });
 }
 
-/** Copies the file part into the temp file, awaiting each write so a slow disk slows the reader. */
-async function writeAll(file: Readable, target: FileHandle): Promise<number> {
+/** Copies the file part into the temp file and on, awaiting both so a slow disk or upstream slows the reader. */
+async function writeAll(file: Readable, target: FileHandle, forwarder: Forwarder): Promise<number> {
   let size = 0;
   for await (const chunk of file as AsyncIterable<Buffer>) {
     size += chunk.length;
-    await target.write(chunk);
+    await Promise.all([target.write(chunk), forwarder.write(chunk)]);
   }
   return size;
 }
@@ -185,16 +241,12 @@ async function readHead(filePath: string): Promise<Uint8Array> {
   }
 }
 
-const IMAGE_MIME: Record<ImageFacts["type"], string> = { jpg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif" };
-
-function mimeFor(facts: VideoFacts | ImageFacts): string {
-  if ("container" in facts) return facts.container === "mov" ? "video/quicktime" : "video/mp4";
-  return IMAGE_MIME[facts.type];
+function extensionOf(facts: VideoFacts | ImageFacts): SniffedType["extension"] {
+  return "container" in facts ? facts.container : facts.type;
 }
 
 /** A name the file service will accept, with the extension of what the file really is. */
-function safeName(original: string, facts: VideoFacts | ImageFacts): string {
-  const extension = "container" in facts ? facts.container : facts.type;
+function safeName(original: string, extension: SniffedType["extension"]): string {
   const base =
     path
       .basename(original)

@@ -1,5 +1,7 @@
 import "server-only";
-import { openAsBlob } from "node:fs";
+import { randomUUID } from "node:crypto";
+import http, { type IncomingMessage } from "node:http";
+import https from "node:https";
 import pRetry from "p-retry";
 import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
@@ -107,42 +109,101 @@ export interface UploadedFile {
   expiresAt: string | null;
 }
 
+/** A file-service upload that streams while the file is still arriving; nothing is stored until `finish`. */
+export interface StreamingUpload {
+  /** Sends a chunk of the file; resolves once the socket has taken it, so a slow upstream slows the reader. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Completes the request body (the closing boundary was held back until now) and reads the answer. */
+  finish(): Promise<UploadedFile>;
+  /** Drops the request before its body is complete, so the file service stores nothing. */
+  abort(): void;
+}
+
 /**
- * Sends a file already on disk to the file service's stream upload. The file is read as a file-backed
- * Blob, so it streams from disk and is never held in memory whole.
+ * Starts the file service's stream upload at once, so forwarding overlaps receiving; the caller checks
+ * the file meanwhile and only then lets the multipart body end.
  */
-export async function uploadFile(filePath: string, fileName: string, mimeType: string): Promise<UploadedFile> {
+export async function startUpload(fileName: string, mimeType: string): Promise<StreamingUpload> {
   const { filesBase, apiKey } = await upstreamConfig();
-  const form = new FormData();
-  form.append("file", await openAsBlob(filePath, { type: mimeType }), fileName);
-  // Without file_name the service invents one; ours keeps the person's own name recognisable.
-  form.append("file_name", fileName);
-  let response: Response;
-  let text: string;
-  try {
-    response = await fetch(`${filesBase}/api/v1/files/upload/stream`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${apiKey}` },
-      body: form,
-      signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
-      redirect: "error",
+  const boundary = `----kling-studio-${randomUUID()}`;
+  const url = new URL(`${filesBase}/api/v1/files/upload/stream`);
+  // file_name goes first, so a service that names the file as it streams already knows it.
+  const head =
+    `--${boundary}\r\nContent-Disposition: form-data; name="file_name"\r\n\r\n${fileName}\r\n` +
+    `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${mimeType}\r\n\r\n`;
+  const request = (url.protocol === "https:" ? https : http).request(url, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": `multipart/form-data; boundary=${boundary}` },
+    signal: AbortSignal.timeout(UPLOAD_TIMEOUT_MS),
+  });
+  let failure: UpstreamError | null = null;
+  const answer = new Promise<{ status: number; text: string; headers: Headers }>((resolve, reject) => {
+    request.on("response", (response) => {
+      const chunks: Buffer[] = [];
+      response.on("data", (chunk: Buffer) => chunks.push(chunk));
+      response.on("end", () =>
+        resolve({ status: response.statusCode ?? 502, text: Buffer.concat(chunks).toString("utf8"), headers: headersOf(response) }),
+      );
+      response.on("error", reject);
     });
-    text = await response.text();
-  } catch (error) {
-    const timedOut = error instanceof DOMException && error.name === "TimeoutError";
-    throw new UpstreamError(timedOut ? "upstream_timeout" : "upstream_unreachable", undefined, undefined);
-  }
-  // Failures come as a non-2xx status or as 200 with success:false, with a numeric code and `msg`.
-  const parsed = fileServiceBody.safeParse(safeJson(text));
+    request.on("error", (error) => {
+      const timedOut = error.name === "AbortError" || error.name === "TimeoutError";
+      failure ??= new UpstreamError(timedOut ? "upstream_timeout" : "upstream_unreachable", undefined, undefined);
+      reject(failure);
+    });
+  });
+  // An early answer (a refused key, a full quota) arrives while the file is still streaming.
+  answer.then(
+    (early) => {
+      if (finishing) return;
+      failure ??= fileServiceFailure(early) ?? new UpstreamError("upstream_malformed", "The file service answered before the upload ended", early.status);
+    },
+    () => undefined,
+  );
+  const send = (data: Uint8Array | string) =>
+    new Promise<void>((resolve, reject) => {
+      if (failure) return reject(failure);
+      request.write(data, (error) => (error ? reject(failure ?? error) : resolve()));
+    });
+  let finishing = false;
+  await send(head);
+  return {
+    write: send,
+    async finish() {
+      finishing = true;
+      request.end(`\r\n--${boundary}--\r\n`);
+      const reply = await answer;
+      const refused = fileServiceFailure(reply);
+      if (refused) throw refused;
+      const body = fileServiceBody.parse(safeJson(reply.text));
+      return { fileUrl: body.data?.file_url as string, expiresAt: body.data?.expires_at ?? null };
+    },
+    abort() {
+      if (!finishing) request.destroy();
+    },
+  };
+}
+
+/** The file service's failures come as a non-2xx status or as 200 with success:false and a numeric code. */
+function fileServiceFailure(reply: { status: number; text: string; headers: Headers }): UpstreamError | null {
+  const parsed = fileServiceBody.safeParse(safeJson(reply.text));
   if (!parsed.success) {
-    if (!response.ok) throw errorFromResponse(response, text);
-    throw new UpstreamError("upstream_malformed", "Unreadable file service response", response.status);
+    if (reply.status < 200 || reply.status >= 300) return errorFromResponse(reply, reply.text);
+    return new UpstreamError("upstream_malformed", "Unreadable file service response", reply.status);
   }
   const body = parsed.data;
-  if (!response.ok || body.success === false || !body.data?.file_url) {
-    throw new UpstreamError(resolveErrorCode(body.code, response.status), body.msg, response.status);
+  if (reply.status < 200 || reply.status >= 300 || body.success === false || !body.data?.file_url) {
+    return new UpstreamError(resolveErrorCode(body.code, reply.status), body.msg, reply.status);
   }
-  return { fileUrl: body.data.file_url, expiresAt: body.data.expires_at ?? null };
+  return null;
+}
+
+function headersOf(response: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(response.headers)) {
+    if (typeof value === "string") headers.set(name, value);
+  }
+  return headers;
 }
 
 /**
@@ -190,7 +251,7 @@ async function send(url: string, options: SendOptions): Promise<{ status: number
   return { status: response.status, text };
 }
 
-function errorFromResponse(response: Response, text: string): UpstreamError {
+function errorFromResponse(response: { status: number; headers: Headers }, text: string): UpstreamError {
   const envelope = upstreamErrorEnvelope.safeParse(safeJson(text));
   const upstream = envelope.success ? envelope.data.error : undefined;
   return new UpstreamError(

@@ -83,3 +83,27 @@ export function probeImage(bytes: Uint8Array, sizeBytes: number): ImageFacts {
     sizeBytes,
   };
 }
+
+export interface SniffedType {
+  extension: "mp4" | "mov" | ImageType;
+  mime: string;
+}
+
+const QUICKTIME_FIRST_ATOMS = ["moov", "mdat", "wide", "free", "skip", "pnot"];
+
+/**
+ * The file's type from its first bytes (at least 16), for naming it before the whole file has
+ * arrived; the full probe afterwards must agree.
+ */
+export function sniffMediaType(head: Uint8Array, kind: "video" | "image"): SniffedType | null {
+  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
+  if (kind === "video") {
+    if (ascii(4, 8) === "ftyp") return ascii(8, 12) === "qt  " ? { extension: "mov", mime: "video/quicktime" } : { extension: "mp4", mime: "video/mp4" };
+    return QUICKTIME_FIRST_ATOMS.includes(ascii(4, 8)) ? { extension: "mov", mime: "video/quicktime" } : null;
+  }
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { extension: "jpg", mime: "image/jpeg" };
+  if (ascii(1, 4) === "PNG" && head[0] === 0x89) return { extension: "png", mime: "image/png" };
+  if (ascii(0, 4) === "GIF8") return { extension: "gif", mime: "image/gif" };
+  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return { extension: "webp", mime: "image/webp" };
+  return null;
+}

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MediaProbeError, probeImage, probeVideo } from "@/lib/media/probe";
+import { MediaProbeError, probeImage, probeVideo, sniffMediaType } from "@/lib/media/probe";
 import {
   IMAGE_RULES,
   imageProblems,
@@ -296,5 +296,25 @@ describe("probeImage on real files", () => {
 
   it("refuses empty bytes (kind type)", () => {
     expect(() => probeImage(new Uint8Array(0), 0)).toThrow(MediaProbeError);
+  });
+});
+
+describe("sniffMediaType agrees with the full probe on real files", () => {
+  beforeAll(() => ensureFixtures(), 120_000);
+  const head = (name: FixtureName) => readFileSync(fixturePath(name)).subarray(0, 16);
+
+  it("names videos by their ftyp brand and images by their magic bytes", () => {
+    expect(sniffMediaType(head("goodMp4"), "video")?.extension).toBe("mp4");
+    expect(sniffMediaType(head("goodMov"), "video")).toEqual({ extension: "mov", mime: "video/quicktime" });
+    expect(sniffMediaType(head("imagePng"), "image")?.extension).toBe("png");
+    expect(sniffMediaType(head("imageJpg"), "image")).toEqual({ extension: "jpg", mime: "image/jpeg" });
+    expect(sniffMediaType(head("imageWebp"), "image")?.extension).toBe("webp");
+    expect(sniffMediaType(head("imageGif"), "image")?.extension).toBe("gif");
+  });
+
+  it("recognises nothing in a misnamed PNG sent as a video, or in text", () => {
+    expect(sniffMediaType(head("pngNamedMp4"), "video")).toBeNull();
+    expect(sniffMediaType(head("textNamedMov"), "video")).toBeNull();
+    expect(sniffMediaType(head("textNamedMov"), "image")).toBeNull();
   });
 });
