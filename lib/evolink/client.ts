@@ -3,6 +3,7 @@ import { openAsBlob } from "node:fs";
 import pRetry from "p-retry";
 import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
+import { log } from "../log";
 import { fetchUpstreamLink } from "../net/outbound";
 import { upstreamConfig } from "./config";
 import {
@@ -56,6 +57,7 @@ export async function createGeneration(request: GenerationRequest): Promise<Upst
     body: JSON.stringify(body),
     timeoutMs: CREATE_TIMEOUT_MS,
     ambiguousCode: "create_outcome_unknown",
+    attempt: 1,
   }).catch((error: unknown) => {
     // A gateway error, or a 5xx without Evolink's own error body, says nothing about whether the
     // task was created behind it: report it as unknown so nobody is invited to pay twice.
@@ -76,12 +78,13 @@ export async function createGeneration(request: GenerationRequest): Promise<Upst
 export async function getTask(taskId: string): Promise<UpstreamTask> {
   const { apiBase, apiKey } = await upstreamConfig();
   return pRetry(
-    async () => {
+    async (attempt) => {
       const response = await send(`${apiBase}/v1/tasks/${encodeURIComponent(taskId)}`, {
         method: "GET",
         headers: { Authorization: `Bearer ${apiKey}` },
         timeoutMs: GET_TIMEOUT_MS,
         ambiguousCode: "upstream_timeout",
+        attempt,
       });
       return parseTask(response);
     },
@@ -117,10 +120,12 @@ export async function uploadFile(filePath: string, fileName: string, mimeType: s
   form.append("file", await openAsBlob(filePath, { type: mimeType }), fileName);
   // Without file_name the service invents one; ours keeps the person's own name recognisable.
   form.append("file_name", fileName);
+  const url = `${filesBase}/api/v1/files/upload/stream`;
+  const startedAt = performance.now();
   let response: Response;
   let text: string;
   try {
-    response = await fetch(`${filesBase}/api/v1/files/upload/stream`, {
+    response = await fetch(url, {
       method: "POST",
       headers: { Authorization: `Bearer ${apiKey}` },
       body: form,
@@ -130,8 +135,10 @@ export async function uploadFile(filePath: string, fileName: string, mimeType: s
     text = await response.text();
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    logCall("POST", url, 1, startedAt, { failure: timedOut ? "timeout" : "connection" });
     throw new UpstreamError(timedOut ? "upstream_timeout" : "upstream_unreachable", undefined, undefined);
   }
+  logCall("POST", url, 1, startedAt, { status: response.status });
   // Failures come as a non-2xx status or as 200 with success:false, with a numeric code and `msg`.
   const parsed = fileServiceBody.safeParse(safeJson(text));
   if (!parsed.success) {
@@ -152,7 +159,26 @@ export async function uploadFile(filePath: string, fileName: string, mimeType: s
 export async function fetchResult(url: string, range: string | null, signal: AbortSignal): Promise<Response> {
   const { apiBase, filesBase } = await upstreamConfig();
   const trusted = new Set([new URL(apiBase).host, new URL(filesBase).host]);
-  return fetchUpstreamLink(url, { headers: range ? { Range: range } : {}, signal }, trusted);
+  const startedAt = performance.now();
+  try {
+    const response = await fetchUpstreamLink(url, { headers: range ? { Range: range } : {}, signal }, trusted);
+    logCall("GET", url, 1, startedAt, { status: response.status });
+    return response;
+  } catch (error) {
+    logCall("GET", url, 1, startedAt, { failure: error instanceof Error ? error.name : "unknown" });
+    throw error;
+  }
+}
+
+/**
+ * One line per upstream call: method, host, path (no query: result links may carry signatures), status
+ * or failure, duration and attempt. Never headers or bodies.
+ */
+function logCall(method: string, url: string, attempt: number, startedAt: number, outcome: { status?: number; failure?: string }): void {
+  const { host, pathname } = new URL(url);
+  const line = { method, host, path: pathname, ...outcome, durationMs: Math.round(performance.now() - startedAt), attempt };
+  if (outcome.failure || (outcome.status ?? 0) >= 500) log().warn(line, "upstream call");
+  else log().info(line, "upstream call");
 }
 
 function isAmbiguousCreateFailure(error: UpstreamError): boolean {
@@ -167,9 +193,11 @@ interface SendOptions {
   timeoutMs: number;
   /** What a timeout or dropped connection means for this call. */
   ambiguousCode: ErrorCode;
+  attempt: number;
 }
 
 async function send(url: string, options: SendOptions): Promise<{ status: number; text: string }> {
+  const startedAt = performance.now();
   let response: Response;
   let text: string;
   try {
@@ -183,9 +211,11 @@ async function send(url: string, options: SendOptions): Promise<{ status: number
     text = await response.text();
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    logCall(options.method, url, options.attempt, startedAt, { failure: timedOut ? "timeout" : "connection" });
     const code = options.method === "POST" ? options.ambiguousCode : timedOut ? "upstream_timeout" : "upstream_unreachable";
     throw new UpstreamError(code, timedOut ? "No answer in time" : "Connection failed", undefined);
   }
+  logCall(options.method, url, options.attempt, startedAt, { status: response.status });
   if (!response.ok) throw errorFromResponse(response, text);
   return { status: response.status, text };
 }
