@@ -38,7 +38,8 @@ export function apiRoute<Rest extends unknown[]>(handler: Handler<Rest>): (reque
         status: response.status,
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
       };
-      if (response.status >= 500) log().error(line, "request");
+      // A 500 is the studio's own failure; other 5xx relay the upstream's, already logged as a warning.
+      if (response.status === 500) log().error(line, "request");
       else log().info(line, "request");
       return response;
     });
