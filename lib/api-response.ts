@@ -1,27 +1,40 @@
 import "server-only";
 import { ERROR_CATALOG, studioError, type ErrorCode } from "./errors";
 import { UpstreamError } from "./evolink/client";
+import { currentRequestId, log } from "./log";
 
+/** A catalog error, carrying the request id (when inside a request) so a person can quote it. */
 export function errorResponse(
   code: ErrorCode,
   options: { detail?: string; fields?: Record<string, string>; headers?: HeadersInit } = {},
 ): Response {
+  const requestId = currentRequestId();
   return Response.json(
-    { error: studioError(code, options.detail, options.fields) },
+    { error: { ...studioError(code, options.detail, options.fields), ...(requestId ? { requestId } : {}) } },
     { status: ERROR_CATALOG[code].status, headers: { "Cache-Control": "no-store", ...options.headers } },
   );
 }
 
-/** Upstream failures become catalog errors; anything else is a bug, answered without internals. */
+/** Upstream failures become catalog errors; anything else is a bug, logged with its stack and answered without internals. */
 export function failureResponse(error: unknown): Response {
   if (error instanceof UpstreamError) {
+    log().warn({ code: error.code, upstreamStatus: error.httpStatus }, "upstream failure answered");
     const retryAfter = error.retryAfterMs ? { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) } : undefined;
     return errorResponse(error.code, { detail: error.upstreamMessage, headers: retryAfter });
   }
-  console.error("Unexpected error in API route:", error instanceof Error ? error.message : "unknown");
+  log().error({ err: error }, "unexpected error in an API route");
+  const requestId = currentRequestId();
   return Response.json(
-    { error: { code: "internal", message: "Something went wrong in the studio.", action: "Try again.", retryable: true } },
-    { status: 500 },
+    {
+      error: {
+        code: "internal",
+        message: "Something went wrong in the studio.",
+        action: "Try again.",
+        retryable: true,
+        ...(requestId ? { requestId } : {}),
+      },
+    },
+    { status: 500, headers: { "Cache-Control": "no-store" } },
   );
 }
 

@@ -6,6 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { fetchResult } from "./evolink/client";
+import { log, withLogContext } from "./log";
 import { dataDir } from "./store/connection";
 import { updateTask, type TaskRecord } from "./store/tasks";
 
@@ -39,7 +40,8 @@ const archiving = (globalForArchive.__archiving ??= new Map());
 export function archiveTask(record: TaskRecord): Promise<void> {
   let running = archiving.get(record.id);
   if (!running) {
-    running = copyResult(record).finally(() => archiving.delete(record.id));
+    // Started from a request or the poller alike, the copy logs as the archiver's own job.
+    running = withLogContext({ job: "archiver", taskId: record.id }, () => copyResult(record)).finally(() => archiving.delete(record.id));
     archiving.set(record.id, running);
   }
   return running;
@@ -54,6 +56,7 @@ async function copyResult(record: TaskRecord): Promise<void> {
     if ([401, 403, 404, 410].includes(response.status)) {
       await response.body?.cancel();
       updateTask(record.id, { archiveState: "expired", archiveError: `The result link answered ${response.status}: it has expired upstream.` });
+      log().warn({ status: response.status }, "result expired upstream before it was archived");
       return;
     }
     if (!response.ok || !response.body) {
@@ -69,8 +72,10 @@ async function copyResult(record: TaskRecord): Promise<void> {
     }
     await rename(partial, target);
     updateTask(record.id, { archiveState: "archived", archiveBytes: size, archiveError: null });
+    log().info({ bytes: size }, "result archived");
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined);
+    log().warn({ err: error, attempt: record.archiveAttempts + 1 }, "archiving failed; will retry");
     updateTask(record.id, {
       archiveState: "failed",
       archiveAttempts: record.archiveAttempts + 1,

@@ -1,6 +1,7 @@
 import "server-only";
 import { archiveRetryDue, archiveTask, MAX_ARCHIVE_ATTEMPTS } from "./archive";
 import { pollIntervalMs } from "./evolink/config";
+import { log, withLogContext } from "./log";
 import { db } from "./store/connection";
 import { markInterruptedSubmissions } from "./store/submissions";
 import { tasksAwaitingArchive, unfinishedTaskIds } from "./store/tasks";
@@ -17,19 +18,26 @@ export function startBackgroundWork(): void {
   if (globalForBackground.__background) return;
   db();
   const interrupted = markInterruptedSubmissions();
-  if (interrupted > 0) console.warn(`${interrupted} submission(s) were cut off by a restart; they show in the history as unknown.`);
+  if (interrupted > 0) log().warn({ interrupted }, "submissions were cut off by a restart; they show in the history as unknown");
   onTaskCompleted((record) => void archiveTask(record));
-  const state = { busy: false, timer: setInterval(() => void tick(state), pollIntervalMs()) };
-  state.timer.unref();
-  globalForBackground.__background = state;
-  void tick(state);
+  // Timers keep the context they were created in: the poller's lines say so, not some request's id.
+  withLogContext({ job: "poller" }, () => {
+    const state = { busy: false, timer: setInterval(() => void tick(state), pollIntervalMs()) };
+    state.timer.unref();
+    globalForBackground.__background = state;
+    void tick(state);
+  });
+  log().info({ pollIntervalMs: pollIntervalMs() }, "background poller started");
 }
 
 async function tick(state: { busy: boolean }): Promise<void> {
   if (state.busy) return;
   state.busy = true;
   try {
-    await Promise.allSettled(unfinishedTaskIds().map((id) => refreshTask(id)));
+    const refreshed = await Promise.allSettled(unfinishedTaskIds().map((id) => refreshTask(id)));
+    for (const outcome of refreshed) {
+      if (outcome.status === "rejected") log().warn({ err: outcome.reason }, "background refresh failed; retrying next tick");
+    }
     const due = tasksAwaitingArchive(MAX_ARCHIVE_ATTEMPTS).filter((record) => archiveRetryDue(record));
     await Promise.allSettled(due.map((record) => archiveTask(record)));
   } finally {

@@ -182,6 +182,8 @@ export interface StudioErrorBody {
   retryable: boolean;
   detail?: string;
   fields?: Record<string, string>;
+  /** The studio's id for the request that failed (also in the X-Request-Id header), to quote when asking for help. */
+  requestId?: string;
 }
 
 export function studioError(code: ErrorCode, detail?: string, fields?: Record<string, string>): StudioErrorBody {

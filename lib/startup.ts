@@ -1,6 +1,7 @@
 import "server-only";
 import { startBackgroundWork } from "./background";
 import { unsafeBindingReason } from "./deployment-check";
+import { log, withLogContext } from "./log";
 
 /** Server start (Node runtime only): refuse unsafe setups with a clear message, else start the poller. */
 export function startStudio(): void {
@@ -9,8 +10,8 @@ export function startStudio(): void {
     if (unsafe) throw new Error(unsafe);
     startBackgroundWork();
   } catch (error) {
-    console.error(error instanceof Error ? error.message : error);
-    console.error("The studio cannot start; see the message above.");
+    const reason = error instanceof Error ? error.message : String(error);
+    withLogContext({ job: "startup" }, () => log().fatal(`The studio cannot start: ${reason}`));
     process.exit(1);
   }
 }

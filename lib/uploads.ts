@@ -8,6 +8,7 @@ import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
 import { type ErrorCode } from "./errors";
 import { startUpload, UpstreamError, type StreamingUpload } from "./evolink/client";
+import { log } from "./log";
 import { recordUpload } from "./store/uploads";
 import { MediaProbeError, probeImage, probeVideo, sniffMediaType, type SniffedType } from "./media/probe";
 import {
@@ -61,6 +62,15 @@ export function rejectByHeaders(headers: Headers, kind: UploadKind): UploadOutco
  * temp file is removed whatever happens.
  */
 export async function receiveUpload(request: Request, kind: UploadKind): Promise<UploadOutcome> {
+  const startedAt = performance.now();
+  const outcome = await receive(request, kind);
+  const durationMs = Math.round(performance.now() - startedAt);
+  if (outcome.ok) log().info({ kind, durationMs }, "upload checked and forwarded");
+  else log().info({ kind, code: outcome.code, durationMs }, "upload refused");
+  return outcome;
+}
+
+async function receive(request: Request, kind: UploadKind): Promise<UploadOutcome> {
   const early = rejectByHeaders(request.headers, kind);
   if (early) return early;
   if (!request.body) return { ok: false, code: "upload_invalid", detail: "The request has no body." };

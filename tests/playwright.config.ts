@@ -1,6 +1,16 @@
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
-import { CANARY_KEY, DATA_DIRS, DEMO_PORT, DEMO_URL, KEYED_PORT, SIMULATOR_PORT, SIMULATOR_URL, UPLOAD_DIRS } from "./e2e/servers";
+import {
+  CANARY_KEY,
+  DATA_DIRS,
+  DEMO_PORT,
+  DEMO_URL,
+  KEYED_LOG_FILE,
+  KEYED_PORT,
+  SIMULATOR_PORT,
+  SIMULATOR_URL,
+  UPLOAD_DIRS,
+} from "./e2e/servers";
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
@@ -17,6 +27,8 @@ const chromium = {
 
 // Playwright compiles this file as CommonJS, so __dirname (not import.meta) locates the repo.
 const repoRoot = path.join(__dirname, "..");
+const shellQuote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`;
+
 // Every test shares one client address, so the per-client budgets are raised here (tested on their own).
 const testEnv = {
   NEXT_TELEMETRY_DISABLED: "1",
@@ -61,7 +73,10 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `npx next start -p ${KEYED_PORT} -H 127.0.0.1`,
+      // Its whole output goes to a file the key-leak test searches (look there if this server fails to start).
+      command: `sh -c ${shellQuote(
+        `mkdir -p ${shellQuote(path.dirname(KEYED_LOG_FILE))} && exec npx next start -p ${KEYED_PORT} -H 127.0.0.1 >> ${shellQuote(KEYED_LOG_FILE)} 2>&1`,
+      )}`,
       url: `http://127.0.0.1:${KEYED_PORT}/`,
       env: {
         ...testEnv,

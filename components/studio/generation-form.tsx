@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { useForm, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { RequestId } from "@/components/ui/request-id";
 import { GENERATION_DEFAULTS, LIMITS, promptLength } from "@/lib/generation-rules";
 import type { GenerationRequest } from "@/lib/generation-schema";
 import { useGenerationResolver } from "@/lib/hooks/use-generation-resolver";
@@ -182,6 +183,7 @@ export function GenerationForm({
         <Alert tone="error" live testId="form-error" title={failure.message}>
           <p>{failure.action}</p>
           {failure.detail && <p className="mt-1 font-mono text-xs opacity-80">Evolink said: {failure.detail}</p>}
+          <RequestId id={failure.requestId} />
         </Alert>
       )}
 

@@ -2,6 +2,7 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
+import { RequestId } from "@/components/ui/request-id";
 import { HISTORY_KEY } from "@/lib/hooks/use-history";
 import { deleteTask, StudioApiError } from "@/lib/studio-api";
 import { isTerminal, type HistoryView, type TaskView } from "@/lib/task-view";
@@ -17,10 +18,15 @@ export function TaskActions({ task, onRemix }: { task: TaskView; onRemix: (task:
         current ? { ...current, tasks: current.tasks.filter((entry) => entry.id !== task.id) } : current,
       ),
   });
-  const failure = remove.error instanceof StudioApiError ? remove.error.body.message : null;
+  const failure = remove.error instanceof StudioApiError ? remove.error.body : null;
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">
-      {failure && <span className="text-xs text-red-600 dark:text-red-400">{failure}</span>}
+      {failure && (
+        <span className="text-xs text-red-600 dark:text-red-400">
+          {failure.message}
+          <RequestId id={failure.requestId} />
+        </span>
+      )}
       {confirming ? (
         <>
           <span className="text-xs text-zinc-600 dark:text-zinc-300">

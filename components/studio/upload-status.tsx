@@ -1,6 +1,7 @@
 "use client";
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/progress-bar";
+import { RequestId } from "@/components/ui/request-id";
 import type { ReferenceFile } from "@/lib/hooks/use-reference-media";
 import { formatBytes } from "@/lib/media/rules";
 
@@ -46,6 +47,7 @@ export function UploadStatus({ item, onCancel, onRetry }: { item: ReferenceFile;
         <div className="flex items-center justify-between gap-2">
           <p data-testid="upload-failed" className="text-xs font-medium text-red-600 dark:text-red-400">
             {state.status === "cancelled" ? "Upload cancelled." : `${state.message} ${state.action}`}
+            {state.status === "failed" && <RequestId id={state.requestId} />}
           </p>
           <Button type="button" variant="secondary" className="px-2 py-1 text-xs" onClick={onRetry}>
             Retry

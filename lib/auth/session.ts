@@ -9,6 +9,11 @@ export function authEnabled(): boolean {
   return Boolean(process.env.APP_PASSWORD);
 }
 
+/** The password and signing secret, for the logger to scrub should either ever reach a log line. */
+export function sessionSecrets(): string[] {
+  return [process.env.APP_PASSWORD, process.env.SESSION_SECRET].filter((secret): secret is string => Boolean(secret));
+}
+
 // Derived from the password unless SESSION_SECRET is set, so changing the password signs everyone out.
 function signingKey(): Buffer {
   return createHash("sha256")

@@ -5,6 +5,7 @@ import https from "node:https";
 import pRetry from "p-retry";
 import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
+import { log } from "../log";
 import { fetchUpstreamLink } from "../net/outbound";
 import { upstreamConfig } from "./config";
 import {
@@ -58,6 +59,7 @@ export async function createGeneration(request: GenerationRequest): Promise<Upst
     body: JSON.stringify(body),
     timeoutMs: CREATE_TIMEOUT_MS,
     ambiguousCode: "create_outcome_unknown",
+    attempt: 1,
   }).catch((error: unknown) => {
     // A gateway error, or a 5xx without Evolink's own error body, says nothing about whether the
     // task was created behind it: report it as unknown so nobody is invited to pay twice.
@@ -78,12 +80,13 @@ export async function createGeneration(request: GenerationRequest): Promise<Upst
 export async function getTask(taskId: string): Promise<UpstreamTask> {
   const { apiBase, apiKey } = await upstreamConfig();
   return pRetry(
-    async () => {
+    async (attempt) => {
       const response = await send(`${apiBase}/v1/tasks/${encodeURIComponent(taskId)}`, {
         method: "GET",
         headers: { Authorization: `Bearer ${apiKey}` },
         timeoutMs: GET_TIMEOUT_MS,
         ambiguousCode: "upstream_timeout",
+        attempt,
       });
       return parseTask(response);
     },
@@ -131,6 +134,7 @@ export async function startUpload(fileName: string, mimeType: string): Promise<S
   const head =
     `--${boundary}\r\nContent-Disposition: form-data; name="file_name"\r\n\r\n${fileName}\r\n` +
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${mimeType}\r\n\r\n`;
+  const startedAt = performance.now();
   const request = (url.protocol === "https:" ? https : http).request(url, {
     method: "POST",
     headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": `multipart/form-data; boundary=${boundary}` },
@@ -139,6 +143,7 @@ export async function startUpload(fileName: string, mimeType: string): Promise<S
   let failure: UpstreamError | null = null;
   const answer = new Promise<{ status: number; text: string; headers: Headers }>((resolve, reject) => {
     request.on("response", (response) => {
+      logCall("POST", url.href, 1, startedAt, { status: response.statusCode ?? 502 });
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", () =>
@@ -148,6 +153,7 @@ export async function startUpload(fileName: string, mimeType: string): Promise<S
     });
     request.on("error", (error) => {
       const timedOut = error.name === "AbortError" || error.name === "TimeoutError";
+      if (!failure) logCall("POST", url.href, 1, startedAt, { failure: timedOut ? "timeout" : "connection" });
       failure ??= new UpstreamError(timedOut ? "upstream_timeout" : "upstream_unreachable", undefined, undefined);
       reject(failure);
     });
@@ -213,7 +219,26 @@ function headersOf(response: IncomingMessage): Headers {
 export async function fetchResult(url: string, range: string | null, signal: AbortSignal): Promise<Response> {
   const { apiBase, filesBase } = await upstreamConfig();
   const trusted = new Set([new URL(apiBase).host, new URL(filesBase).host]);
-  return fetchUpstreamLink(url, { headers: range ? { Range: range } : {}, signal }, trusted);
+  const startedAt = performance.now();
+  try {
+    const response = await fetchUpstreamLink(url, { headers: range ? { Range: range } : {}, signal }, trusted);
+    logCall("GET", url, 1, startedAt, { status: response.status });
+    return response;
+  } catch (error) {
+    logCall("GET", url, 1, startedAt, { failure: error instanceof Error ? error.name : "unknown" });
+    throw error;
+  }
+}
+
+/**
+ * One line per upstream call: method, host, path (no query: result links may carry signatures), status
+ * or failure, duration and attempt. Never headers or bodies.
+ */
+function logCall(method: string, url: string, attempt: number, startedAt: number, outcome: { status?: number; failure?: string }): void {
+  const { host, pathname } = new URL(url);
+  const line = { method, host, path: pathname, ...outcome, durationMs: Math.round(performance.now() - startedAt), attempt };
+  if (outcome.failure || (outcome.status ?? 0) >= 500) log().warn(line, "upstream call");
+  else log().info(line, "upstream call");
 }
 
 function isAmbiguousCreateFailure(error: UpstreamError): boolean {
@@ -228,9 +253,11 @@ interface SendOptions {
   timeoutMs: number;
   /** What a timeout or dropped connection means for this call. */
   ambiguousCode: ErrorCode;
+  attempt: number;
 }
 
 async function send(url: string, options: SendOptions): Promise<{ status: number; text: string }> {
+  const startedAt = performance.now();
   let response: Response;
   let text: string;
   try {
@@ -244,9 +271,11 @@ async function send(url: string, options: SendOptions): Promise<{ status: number
     text = await response.text();
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
+    logCall(options.method, url, options.attempt, startedAt, { failure: timedOut ? "timeout" : "connection" });
     const code = options.method === "POST" ? options.ambiguousCode : timedOut ? "upstream_timeout" : "upstream_unreachable";
     throw new UpstreamError(code, timedOut ? "No answer in time" : "Connection failed", undefined);
   }
+  logCall(options.method, url, options.attempt, startedAt, { status: response.status });
   if (!response.ok) throw errorFromResponse(response, text);
   return { status: response.status, text };
 }

@@ -11,8 +11,13 @@ export interface UpstreamConfig {
 
 const DEMO_KEY = "sk-demo-simulator";
 
+/** The configured key, if any. Besides upstreamConfig, only the logger asks: to scrub it from every line. */
+export function configuredApiKey(): string | undefined {
+  return process.env.EVOLINK_API_KEY?.trim() || undefined;
+}
+
 export function isDemoMode(): boolean {
-  return !process.env.EVOLINK_API_KEY?.trim();
+  return !configuredApiKey();
 }
 
 /** How often browsers poll: the docs poll every 5 s; the simulator moves faster, so demo polls more often. */
@@ -31,7 +36,7 @@ function embeddedSimulator(): Promise<RunningSimulator> {
 }
 
 export async function upstreamConfig(): Promise<UpstreamConfig> {
-  const apiKey = process.env.EVOLINK_API_KEY?.trim();
+  const apiKey = configuredApiKey();
   if (apiKey) {
     return {
       apiKey,

@@ -9,7 +9,7 @@ export type ReferenceState =
   | { status: "rejected"; problems: string[] }
   | { status: "uploading"; loaded: number; total: number }
   | { status: "uploaded"; fileUrl: string; expiresAt: string | null }
-  | { status: "failed"; message: string; action: string }
+  | { status: "failed"; message: string; action: string; requestId?: string }
   | { status: "cancelled" };
 
 export interface ReferenceFile {
@@ -53,7 +53,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
           if (error instanceof UploadError && error.aborted) return update(item.id, { state: { status: "cancelled" } });
           const body = error instanceof UploadError ? error.body : null;
           const message = [body?.message ?? "The upload failed.", body?.detail].filter(Boolean).join(" ");
-          update(item.id, { state: { status: "failed", message, action: body?.action ?? "Try again." } });
+          update(item.id, { state: { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId } });
         },
       ).finally(() => uploads.current.delete(item.id));
     },

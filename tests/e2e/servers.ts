@@ -16,6 +16,9 @@ const RUN = path.join(__dirname, "..", ".artifacts", `run-${process.env.E2E_RUN_
 /** Each run starts with empty histories: one data folder per app instance. */
 export const DATA_DIRS = { demo: path.join(RUN, "data-demo"), keyed: path.join(RUN, "data-keyed") };
 
+/** Everything the keyed app writes to stdout and stderr, for the key-leak test to search. */
+export const KEYED_LOG_FILE = path.join(RUN, "keyed-server.log");
+
 /** Where each app instance keeps upload temp files, so tests can check nothing is left behind. */
 export const UPLOAD_DIRS = {
   demo: path.join(__dirname, "..", ".artifacts", "uploads-demo"),

@@ -1,4 +1,5 @@
 import { errorResponse, failureResponse, readJsonBody } from "@/lib/api-response";
+import { apiRoute } from "@/lib/api-route";
 import { guard } from "@/lib/auth/guard";
 import { rateLimit } from "@/lib/rate-limit";
 import { fieldErrors, generationRequestSchema } from "@/lib/generation-schema";
@@ -6,7 +7,7 @@ import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict, submitGeneration } from "
 
 const MAX_BODY_BYTES = 64 * 1024;
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = apiRoute(async (request: Request): Promise<Response> => {
   const refused = guard(request) ?? (await rateLimit(request, "generate"));
   if (refused) return refused;
   const key = request.headers.get("idempotency-key") ?? undefined;
@@ -26,4 +27,4 @@ export async function POST(request: Request): Promise<Response> {
     }
     return failureResponse(error);
   }
-}
+});

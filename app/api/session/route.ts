@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { errorResponse, readJsonBody } from "@/lib/api-response";
+import { apiRoute } from "@/lib/api-route";
 import { guard } from "@/lib/auth/guard";
 import { authEnabled, newSessionToken, passwordMatches, sessionCookie } from "@/lib/auth/session";
 import { rateLimit } from "@/lib/rate-limit";
@@ -7,7 +8,7 @@ import { rateLimit } from "@/lib/rate-limit";
 const signInSchema = z.strictObject({ password: z.string().max(1024) });
 
 /** Signs in with APP_PASSWORD and sets an httpOnly, SameSite=Strict, signed session cookie. */
-export async function POST(request: Request): Promise<Response> {
+export const POST = apiRoute(async (request: Request): Promise<Response> => {
   if (!authEnabled()) return errorResponse("not_found");
   const refused = guard(request, { session: false }) ?? (await rateLimit(request, "signIn"));
   if (refused) return refused;
@@ -18,9 +19,9 @@ export async function POST(request: Request): Promise<Response> {
   const { token, maxAge } = newSessionToken();
   const secure = new URL(request.url).protocol === "https:" || request.headers.get("x-forwarded-proto") === "https";
   return new Response(null, { status: 204, headers: { "Set-Cookie": sessionCookie(token, maxAge, secure) } });
-}
+});
 
 /** Signs out: the cookie is cleared. */
-export function DELETE(request: Request): Response {
+export const DELETE = apiRoute((request: Request): Response => {
   return guard(request, { session: false }) ?? new Response(null, { status: 204, headers: { "Set-Cookie": sessionCookie("", 0, false) } });
-}
+});

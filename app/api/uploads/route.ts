@@ -1,9 +1,10 @@
 import { errorResponse, failureResponse } from "@/lib/api-response";
+import { apiRoute } from "@/lib/api-route";
 import { guard } from "@/lib/auth/guard";
 import { rateLimit } from "@/lib/rate-limit";
 import { receiveUpload } from "@/lib/uploads";
 
-export async function POST(request: Request): Promise<Response> {
+export const POST = apiRoute(async (request: Request): Promise<Response> => {
   const refused = guard(request) ?? (await rateLimit(request, "upload"));
   if (refused) return refused;
   const kind = new URL(request.url).searchParams.get("kind");
@@ -17,4 +18,4 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     return failureResponse(error);
   }
-}
+});

@@ -1,4 +1,5 @@
 import { errorResponse, failureResponse } from "@/lib/api-response";
+import { apiRoute } from "@/lib/api-route";
 import { guard } from "@/lib/auth/guard";
 import { TASK_ID_PATTERN } from "@/lib/generation-rules";
 import { deleteFromHistory } from "@/lib/history";
@@ -7,7 +8,7 @@ import { refreshTask } from "@/lib/tasks";
 type Params = { params: Promise<{ id: string }> };
 const UNKNOWN = "This studio has no task with that id.";
 
-export async function GET(request: Request, { params }: Params): Promise<Response> {
+export const GET = apiRoute(async (request: Request, { params }: Params): Promise<Response> => {
   const refused = guard(request);
   if (refused) return refused;
   const { id } = await params;
@@ -19,9 +20,9 @@ export async function GET(request: Request, { params }: Params): Promise<Respons
   } catch (error) {
     return failureResponse(error);
   }
-}
+});
 
-export async function DELETE(request: Request, { params }: Params): Promise<Response> {
+export const DELETE = apiRoute(async (request: Request, { params }: Params): Promise<Response> => {
   const refused = guard(request);
   if (refused) return refused;
   const { id } = await params;
@@ -30,4 +31,4 @@ export async function DELETE(request: Request, { params }: Params): Promise<Resp
   if (outcome === "not_found") return errorResponse("task_not_found", { detail: UNKNOWN });
   if (outcome === "running") return errorResponse("task_still_running");
   return new Response(null, { status: 204 });
-}
+});

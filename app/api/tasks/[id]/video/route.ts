@@ -1,10 +1,11 @@
 import { errorResponse } from "@/lib/api-response";
+import { apiRoute } from "@/lib/api-route";
 import { guard } from "@/lib/auth/guard";
 import { TASK_ID_PATTERN } from "@/lib/generation-rules";
 import { streamResult } from "@/lib/result-stream";
 import { findTask } from "@/lib/store/tasks";
 
-export async function GET(request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
+export const GET = apiRoute(async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
   const refused = guard(request);
   if (refused) return refused;
   const { id } = await params;
@@ -19,4 +20,4 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   });
   if (result.ok) return result.response;
   return errorResponse(result.reason === "expired" ? "result_expired" : "upstream_unreachable");
-}
+});
