@@ -1,7 +1,7 @@
 import "server-only";
 import { resolveErrorCode, studioError } from "./errors";
 import { getTask, UpstreamError } from "./evolink/client";
-import { pollIntervalMs } from "./evolink/config";
+import { browserPollMs, pollIntervalMs } from "./evolink/config";
 import type { UpstreamTask } from "./evolink/upstream-schemas";
 import { reservedCredits } from "./pricing";
 import { findUploads } from "./store/uploads";
@@ -28,17 +28,37 @@ export function onTaskCompleted(listener: (record: TaskRecord) => void): void {
 export async function refreshTask(id: string): Promise<TaskView | null> {
   const record = findTask(id);
   if (!record) return null;
-  if (!needsPoll(record)) return toTaskView(record);
-  let inFlight = refreshing.get(id);
-  if (!inFlight) {
-    inFlight = pollUpstream(record).finally(() => refreshing.delete(id));
-    refreshing.set(id, inFlight);
-  }
-  return toTaskView(await inFlight);
+  if (finished(record) || !intervalElapsed(record)) return toTaskView(record);
+  return toTaskView(await sharedPoll(record));
 }
 
-function needsPoll(record: TaskRecord): boolean {
-  if (record.error || isTerminal(phaseOf(record.upstreamStatus))) return false;
+/**
+ * Asks the upstream now, whatever the interval (a callback said the task changed). Still single-flight:
+ * a GET already in flight may have left before the change, so once it lands the task is asked again
+ * only if it still looks unfinished.
+ */
+export async function refreshTaskNow(id: string): Promise<TaskView | null> {
+  await refreshing.get(id)?.catch(() => undefined);
+  const record = findTask(id);
+  if (!record) return null;
+  if (finished(record)) return toTaskView(record);
+  return toTaskView(await sharedPoll(record));
+}
+
+function sharedPoll(record: TaskRecord): Promise<TaskRecord> {
+  let inFlight = refreshing.get(record.id);
+  if (!inFlight) {
+    inFlight = pollUpstream(record).finally(() => refreshing.delete(record.id));
+    refreshing.set(record.id, inFlight);
+  }
+  return inFlight;
+}
+
+function finished(record: TaskRecord): boolean {
+  return Boolean(record.error) || isTerminal(phaseOf(record.upstreamStatus));
+}
+
+function intervalElapsed(record: TaskRecord): boolean {
   return record.polledAt === null || Date.now() - record.polledAt >= pollIntervalMs();
 }
 
@@ -108,6 +128,6 @@ export function toTaskView(record: TaskRecord): TaskView {
     archive: { state: record.archiveState, error: record.archiveError },
     previewUrl: playable ? `/api/tasks/${record.id}/video` : null,
     downloadUrl: playable ? `/api/tasks/${record.id}/video?download=1` : null,
-    pollAfterMs: pollIntervalMs(),
+    pollAfterMs: browserPollMs(),
   };
 }
