@@ -9,15 +9,16 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const reason = (value: string) => publicBaseUrlReason({ PUBLIC_BASE_URL: value } as NodeJS.ProcessEnv);
+const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
+const reason = (value: string) => publicBaseUrlReason(env({ PUBLIC_BASE_URL: value }));
 // The callback path and a 43-character token follow the base: 22 + 43 characters.
 const SUFFIX = "/api/webhooks/evolink/".length + 43;
 
 describe("PUBLIC_BASE_URL", () => {
   it("is optional: unset or blank means polling only", () => {
-    expect(publicBaseUrlReason({} as NodeJS.ProcessEnv)).toBeNull();
+    expect(publicBaseUrlReason(env({}))).toBeNull();
     expect(reason("  ")).toBeNull();
-    expect(publicBaseUrl({ PUBLIC_BASE_URL: "" } as NodeJS.ProcessEnv)).toBeNull();
+    expect(publicBaseUrl(env({ PUBLIC_BASE_URL: "" }))).toBeNull();
   });
 
   it.each([
@@ -28,7 +29,7 @@ describe("PUBLIC_BASE_URL", () => {
     [` https://studio.example.com/a `, "https://studio.example.com/a"],
   ])("accepts %s as %s", (value, normalised) => {
     expect(reason(value)).toBeNull();
-    expect(publicBaseUrl({ PUBLIC_BASE_URL: value } as NodeJS.ProcessEnv)).toBe(normalised);
+    expect(publicBaseUrl(env({ PUBLIC_BASE_URL: value }))).toBe(normalised);
   });
 
   it.each([
@@ -52,7 +53,7 @@ describe("PUBLIC_BASE_URL", () => {
     const message = reason(value);
     expect(message).toMatch(why);
     expect(message).toMatch(/Set it to the studio's public https address .* or unset it to rely on polling alone/);
-    expect(() => publicBaseUrl({ PUBLIC_BASE_URL: value } as NodeJS.ProcessEnv)).toThrow(/Refusing to start/);
+    expect(() => publicBaseUrl(env({ PUBLIC_BASE_URL: value }))).toThrow(/Refusing to start/);
   });
 
   it("accepts a base whose callback URLs are exactly 2048 characters", () => {
