@@ -40,10 +40,10 @@ export function callbackTaskId(token: string): string | undefined {
 /**
  * Acts on a genuine callback for `taskId`: an immediate authoritative refresh from the upstream through
  * the same single-flight path polling uses (which updates the store and starts the archiver). Returns
- * the phase the refresh saw, or null when it has not finished within ANSWER_WITHIN_MS or failed: it
+ * the phase the refresh saw, or null when it has not finished within `answerWithinMs` or failed: it
  * then carries on (or polling catches up), and the upstream is not held waiting either way.
  */
-export async function refreshFromCallback(taskId: string): Promise<TaskPhase | null> {
+export async function refreshFromCallback(taskId: string, answerWithinMs = ANSWER_WITHIN_MS): Promise<TaskPhase | null> {
   const refresh = refreshTaskNow(taskId).then(
     (view) => view?.phase ?? null,
     (error: unknown) => {
@@ -53,7 +53,7 @@ export async function refreshFromCallback(taskId: string): Promise<TaskPhase | n
   );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<null>((resolve) => {
-    timer = setTimeout(() => resolve(null), ANSWER_WITHIN_MS);
+    timer = setTimeout(() => resolve(null), answerWithinMs);
     timer.unref();
   });
   try {

@@ -11,6 +11,7 @@ import { db } from "@/lib/store/connection";
 import { findTask } from "@/lib/store/tasks";
 import { submitGeneration } from "@/lib/submit";
 import { refreshTask } from "@/lib/tasks";
+import { refreshFromCallback } from "@/lib/webhook";
 
 const KEY = "sk-test-webhook";
 const PUBLIC_BASE_URL = "https://studio.example.com";
@@ -47,6 +48,7 @@ beforeAll(async () => {
     apiKey: KEY,
     taskSeconds: TASK_SECONDS,
     publicFilesBase: "",
+    slowMs: 800,
     callbackRetryDelaysMs: [100, 200, 400],
     callbackTunnel: { from: PUBLIC_BASE_URL, to: `http://127.0.0.1:${(bridge.address() as AddressInfo).port}` },
   });
@@ -206,6 +208,18 @@ describe("a genuine callback", () => {
       expect(((await again.json()) as { phase: string }).phase).toBe("completed");
     }
     expect((await simLog()).taskGets[task.id]).toBe(gets);
+  });
+
+  it("does not hold the caller while a slow upstream answers: the refresh finishes in the background", async () => {
+    const task = await submit("slow upstream [sim:slow]");
+    await sleep(TASK_SECONDS * 1000 + 100);
+    const startedAt = Date.now();
+    expect(await refreshFromCallback(task.id, 200)).toBeNull();
+    expect(Date.now() - startedAt).toBeLessThan(700);
+    expect(findTask(task.id)?.upstreamStatus).toBe("pending");
+    for (let waited = 0; findTask(task.id)?.upstreamStatus !== "completed" && waited < 3_000; waited += 50) await sleep(50);
+    expect(findTask(task.id)?.upstreamStatus).toBe("completed");
+    expect((await simLog()).taskGets[task.id]).toBe(1);
   });
 
   it("passes without a session or same-origin headers while the other routes stay gated", async () => {
