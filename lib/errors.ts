@@ -44,6 +44,18 @@ export const ERROR_CATALOG = {
   submission_in_progress: entry("This request is still being submitted.", "Wait a moment; it shows up in the history.", true, 409),
   task_still_running: entry("This generation is still running.", "Wait until it finishes, then delete it.", false, 409),
   result_not_ready: entry("The video is not ready yet.", "Wait until the task completes.", true, 409),
+  unknown_callback: entry(
+    "This callback link belongs to no task of this studio.",
+    "Nothing was changed. Each task gets its own link when it is created; only Evolink should call it.",
+    false,
+    404,
+  ),
+  callback_task_mismatch: entry(
+    "This callback names a different task than the one its link was made for.",
+    "Nothing was changed. Send each task's callback to that task's own link.",
+    false,
+    422,
+  ),
   result_expired: entry(
     "The result link has expired upstream (Evolink keeps videos for 24 hours).",
     "Generate the video again to get a new copy.",

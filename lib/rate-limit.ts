@@ -2,11 +2,13 @@ import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { errorResponse } from "./api-response";
 
-/** Per-client budgets for the routes that cost money or bandwidth; per minute, set by environment. */
+/** Per-client budgets for the routes that cost money or bandwidth or take secrets; per minute, set by environment. */
 const BUDGETS = {
   generate: { env: "RATE_LIMIT_GENERATE_PER_MIN", fallback: 10 },
   upload: { env: "RATE_LIMIT_UPLOAD_PER_MIN", fallback: 30 },
   signIn: { env: "RATE_LIMIT_SIGN_IN_PER_MIN", fallback: 10 },
+  // Evolink sends one callback per finished task (up to 4 with retries); more from one address is guessing.
+  webhook: { env: "RATE_LIMIT_WEBHOOK_PER_MIN", fallback: 120 },
 } as const;
 
 type Budget = keyof typeof BUDGETS;

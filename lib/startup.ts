@@ -1,12 +1,13 @@
 import "server-only";
 import { startBackgroundWork } from "./background";
 import { unsafeBindingReason } from "./deployment-check";
+import { publicBaseUrlReason } from "./evolink/public-base-url";
 import { log, withLogContext } from "./log";
 
 /** Server start (Node runtime only): refuse unsafe setups with a clear message, else start the poller. */
 export function startStudio(): void {
   try {
-    const unsafe = unsafeBindingReason();
+    const unsafe = unsafeBindingReason() ?? publicBaseUrlReason();
     if (unsafe) throw new Error(unsafe);
     startBackgroundWork();
   } catch (error) {

@@ -8,6 +8,7 @@ import { beginSubmission, findSubmission, settleSubmission, type Submission } fr
 import { findTask, insertTask } from "./store/tasks";
 import { toTaskView } from "./tasks";
 import type { TaskView } from "./task-view";
+import { newCallback } from "./webhook";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 
@@ -37,17 +38,19 @@ export async function submitGeneration(request: GenerationRequest, idempotencyKe
     assertSameRequest(findSubmission(key), requestHash);
     return { task: await pending, replayed: true };
   }
-  if (!beginSubmission(key, requestHash, requestJson)) {
+  // The callback token's hash is stored with the submission, before anything is sent.
+  const callback = newCallback();
+  if (!beginSubmission(key, requestHash, requestJson, callback?.tokenHash)) {
     return { task: replay(findSubmission(key), requestHash), replayed: true };
   }
-  const created = send(key, request).finally(() => submitting.delete(key));
+  const created = send(key, request, callback?.url).finally(() => submitting.delete(key));
   submitting.set(key, created);
   return { task: await created, replayed: false };
 }
 
-async function send(key: string, request: GenerationRequest): Promise<TaskView> {
+async function send(key: string, request: GenerationRequest, callbackUrl: string | undefined): Promise<TaskView> {
   try {
-    const upstream = await createGeneration(request);
+    const upstream = await createGeneration(request, callbackUrl);
     // The task row and the submission's outcome land together, or not at all.
     const record = db().transaction(() => {
       const inserted = insertTask(

@@ -1,7 +1,7 @@
 import "server-only";
 import { resolveErrorCode, studioError } from "./errors";
 import { getTask, UpstreamError } from "./evolink/client";
-import { pollIntervalMs } from "./evolink/config";
+import { browserPollMs, pollIntervalMs } from "./evolink/config";
 import type { UpstreamTask } from "./evolink/upstream-schemas";
 import { reservedCredits } from "./pricing";
 import { findUploads } from "./store/uploads";
@@ -28,17 +28,37 @@ export function onTaskCompleted(listener: (record: TaskRecord) => void): void {
 export async function refreshTask(id: string): Promise<TaskView | null> {
   const record = findTask(id);
   if (!record) return null;
-  if (!needsPoll(record)) return toTaskView(record);
-  let inFlight = refreshing.get(id);
-  if (!inFlight) {
-    inFlight = pollUpstream(record).finally(() => refreshing.delete(id));
-    refreshing.set(id, inFlight);
-  }
-  return toTaskView(await inFlight);
+  if (finished(record) || !intervalElapsed(record)) return toTaskView(record);
+  return toTaskView(await sharedPoll(record));
 }
 
-function needsPoll(record: TaskRecord): boolean {
-  if (record.error || isTerminal(phaseOf(record.upstreamStatus))) return false;
+/**
+ * Asks the upstream now, whatever the interval (a callback said the task changed). Still single-flight:
+ * a GET already in flight may have left before the change, so once it lands the task is asked again
+ * only if it still looks unfinished.
+ */
+export async function refreshTaskNow(id: string): Promise<TaskView | null> {
+  await refreshing.get(id)?.catch(() => undefined);
+  const record = findTask(id);
+  if (!record) return null;
+  if (finished(record)) return toTaskView(record);
+  return toTaskView(await sharedPoll(record));
+}
+
+function sharedPoll(record: TaskRecord): Promise<TaskRecord> {
+  let inFlight = refreshing.get(record.id);
+  if (!inFlight) {
+    inFlight = pollUpstream(record).finally(() => refreshing.delete(record.id));
+    refreshing.set(record.id, inFlight);
+  }
+  return inFlight;
+}
+
+function finished(record: TaskRecord): boolean {
+  return Boolean(record.error) || isTerminal(phaseOf(record.upstreamStatus));
+}
+
+function intervalElapsed(record: TaskRecord): boolean {
   return record.polledAt === null || Date.now() - record.polledAt >= pollIntervalMs();
 }
 
@@ -119,7 +139,8 @@ const REFRESH_SLACK_MS = { min: 20, spread: 40 };
 
 function nextPollAfterMs(record: TaskRecord): number {
   const interval = pollIntervalMs();
-  if (record.polledAt === null) return interval;
-  const refreshDueIn = Math.min(interval, Math.max(0, record.polledAt + interval - Date.now()));
-  return Math.round(refreshDueIn + REFRESH_SLACK_MS.min + Math.random() * REFRESH_SLACK_MS.spread);
+  const slack = REFRESH_SLACK_MS.min + Math.random() * REFRESH_SLACK_MS.spread;
+  const refreshDueIn = record.polledAt === null ? interval : Math.min(interval, Math.max(0, record.polledAt + interval - Date.now()));
+  // With callbacks on, news can land between refreshes, so browsers also ask at least every browserPollMs.
+  return Math.round(Math.min(refreshDueIn, browserPollMs()) + slack);
 }

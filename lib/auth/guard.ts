@@ -24,7 +24,9 @@ function crossOrigin(request: Request): boolean {
 
 /**
  * What every API route checks first: same-origin state changes, and a session when the gate is on
- * (`session: false` only for signing in and out).
+ * (`session: false` only for signing in and out). The one route that does not call it is Evolink's
+ * task callback (app/api/webhooks/evolink/[token]), which arrives cross-site without a session and is
+ * authorised by its per-task token instead.
  */
 export function guard(request: Request, { session = true }: { session?: boolean } = {}): Response | null {
   if (crossOrigin(request)) return errorResponse("cross_origin_refused");

@@ -40,8 +40,11 @@ export class UpstreamError extends Error {
   }
 }
 
-/** Creates a task. Never retried automatically: a failure after sending may already be a billed task. */
-export async function createGeneration(request: GenerationRequest): Promise<UpstreamTask> {
+/**
+ * Creates a task. Never retried automatically: a failure after sending may already be a billed task.
+ * With `callbackUrl`, Evolink also POSTs the finished task there (docs §1.6).
+ */
+export async function createGeneration(request: GenerationRequest, callbackUrl?: string): Promise<UpstreamTask> {
   const { apiBase, apiKey } = await upstreamConfig();
   const body = {
     model: MODEL,
@@ -52,6 +55,7 @@ export async function createGeneration(request: GenerationRequest): Promise<Upst
     aspect_ratio: request.aspectRatio,
     quality: request.quality,
     keep_original_sound: request.keepOriginalSound,
+    ...(callbackUrl ? { callback_url: callbackUrl } : {}),
   };
   const response = await send(`${apiBase}/v1/videos/generations`, {
     method: "POST",

@@ -1,5 +1,6 @@
 import "server-only";
 import { startSimulator, type RunningSimulator } from "../simulator/server";
+import { publicBaseUrl } from "./public-base-url";
 
 /** The only place that reads the Evolink key. It never leaves the server and is never logged. */
 export interface UpstreamConfig {
@@ -25,6 +26,19 @@ export function pollIntervalMs(): number {
   const configured = Number(process.env.POLL_INTERVAL_MS);
   if (Number.isFinite(configured) && configured >= 250) return configured;
   return isDemoMode() ? 1000 : 5000;
+}
+
+/** With callbacks on, the studio's copy of a task can change between upstream polls. */
+const CALLBACK_BROWSER_POLL_MS = 2000;
+
+/**
+ * How often browsers ask the studio about a running task. Those answers come from the store unless the
+ * upstream interval has passed, so with callbacks on browsers ask more often than the upstream is asked
+ * and see a callback's news within a couple of seconds.
+ */
+export function browserPollMs(): number {
+  const interval = pollIntervalMs();
+  return publicBaseUrl() ? Math.min(interval, CALLBACK_BROWSER_POLL_MS) : interval;
 }
 
 const globalForSimulator = globalThis as typeof globalThis & { __embeddedSimulator?: Promise<RunningSimulator> };

@@ -17,6 +17,18 @@ export class BlockedDestination extends Error {
 
 const MAX_REDIRECTS = 3;
 
+/** The special range an IP address belongs to (loopback, private, linkLocal…), or null for a public unicast one. */
+export function nonPublicRange(address: string): string | null {
+  const range = ipaddr.process(address).range();
+  return range === "unicast" ? null : range;
+}
+
+/** Names that only ever resolve on the local machine or network, whatever DNS says elsewhere. */
+export function isLocalOnlyName(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  return !host.includes(".") || /(^|\.)(localhost|local|internal|home\.arpa|localdomain|lan)$/.test(host);
+}
+
 /** Resolves the host and refuses anything but public unicast addresses (metadata endpoints included). */
 export async function assertPublicDestination(url: URL): Promise<void> {
   if (url.protocol !== "https:" && url.protocol !== "http:") throw new BlockedDestination(`${url.protocol} links are not fetched`);
@@ -29,8 +41,8 @@ export async function assertPublicDestination(url: URL): Promise<void> {
 }
 
 function assertPublicAddress(hostname: string, address: string): void {
-  const range = ipaddr.process(address).range();
-  if (range !== "unicast") throw new BlockedDestination(`${hostname} resolves to a ${range} address (${address})`);
+  const range = nonPublicRange(address);
+  if (range) throw new BlockedDestination(`${hostname} resolves to a ${range} address (${address})`);
 }
 
 /**

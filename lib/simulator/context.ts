@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import type { CallbackDispatcher } from "./callbacks";
 import type { FileStore } from "./file-store";
 import type { SimulatorLog } from "./log";
 import type { SimulatorOptions } from "./options";
@@ -11,6 +12,7 @@ export interface Context {
   store: TaskStore;
   files: FileStore;
   log: SimulatorLog;
+  callbacks: CallbackDispatcher;
 }
 
 export function isAuthorized(req: IncomingMessage, apiKey: string): boolean {

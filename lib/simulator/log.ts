@@ -18,9 +18,25 @@ export interface UploadLogEntry {
   code: number;
 }
 
+/** One callback POST attempt (docs §1.6). */
+export interface CallbackLogEntry {
+  at: number;
+  taskId: string;
+  /** The callback_url as the client sent it. */
+  url: string;
+  /** Where the POST actually went: differs from `url` only through the tunnel option. */
+  deliveredTo: string;
+  /** 1 for the first try, up to 4 with the documented retries. */
+  attempt: number;
+  /** The receiver's HTTP status, or null when there was none (timeout, refused connection). */
+  status: number | null;
+  error: string | null;
+}
+
 export class SimulatorLog {
   private creates: CreateLogEntry[] = [];
   private uploads: UploadLogEntry[] = [];
+  private callbacks: CallbackLogEntry[] = [];
   private readonly taskGets = new Map<string, number>();
   private readonly resultGets = new Map<string, number>();
 
@@ -30,6 +46,10 @@ export class SimulatorLog {
 
   recordUpload(entry: UploadLogEntry): void {
     this.uploads.push(entry);
+  }
+
+  recordCallback(entry: CallbackLogEntry): void {
+    this.callbacks.push(entry);
   }
 
   countTaskGet(id: string): void {
@@ -43,6 +63,7 @@ export class SimulatorLog {
   reset(): void {
     this.creates = [];
     this.uploads = [];
+    this.callbacks = [];
     this.taskGets.clear();
     this.resultGets.clear();
   }
@@ -50,12 +71,14 @@ export class SimulatorLog {
   toJSON(): {
     creates: CreateLogEntry[];
     uploads: UploadLogEntry[];
+    callbacks: CallbackLogEntry[];
     taskGets: Record<string, number>;
     resultGets: Record<string, number>;
   } {
     return {
       creates: this.creates,
       uploads: this.uploads,
+      callbacks: this.callbacks,
       taskGets: Object.fromEntries(this.taskGets),
       resultGets: Object.fromEntries(this.resultGets),
     };

@@ -29,8 +29,23 @@ export interface SimulatorOptions {
    * SIMULATOR_PUBLIC_FILES_BASE). Empty: the request's own origin, so the links can be fetched here.
    */
   publicFilesBase: string;
+  /** Per-attempt timeout of a callback POST (docs §1.6: 10 s). */
+  callbackTimeoutMs: number;
+  /** Waits before each retry of a failed callback (docs §1.6: 1 s, 2 s, 4 s, so 4 attempts in all). */
+  callbackRetryDelaysMs: readonly number[];
+  /**
+   * Emulates a TLS-terminating tunnel for loopback tests: callbacks addressed to the https origin `from`
+   * are delivered to `to` (an http(s) origin) instead, path and query kept. The callback_url is still
+   * validated as sent. Null: every callback goes where its URL says.
+   */
+  callbackTunnel: CallbackTunnel | null;
   /** Clock in epoch ms; injectable so tests can step time instead of sleeping. */
   now?: () => number;
+}
+
+export interface CallbackTunnel {
+  from: string;
+  to: string;
 }
 
 export const DEFAULT_API_KEY = "sk-demo-simulator";
@@ -48,6 +63,24 @@ function requireNumber(name: string, value: number, min: number, exclusive: bool
   const ok = Number.isFinite(value) && (exclusive ? value > min : value >= min);
   if (!ok) throw new RangeError(`Simulator option ${name} must be ${exclusive ? ">" : ">="} ${min}, got ${value}`);
   return value;
+}
+
+/** Origins only (scheme, host, port): the tunnel swaps one origin for another and keeps the rest. */
+function checkTunnel(tunnel: CallbackTunnel | null): CallbackTunnel | null {
+  if (!tunnel) return null;
+  const origin = (raw: string, protocols: readonly string[], name: string): string => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new RangeError(`Simulator option callbackTunnel.${name} must be a URL, got ${raw}`);
+    }
+    if (!protocols.includes(url.protocol) || url.href !== `${url.origin}/`) {
+      throw new RangeError(`Simulator option callbackTunnel.${name} must be a bare ${protocols.join(" or ")} origin, got ${raw}`);
+    }
+    return url.origin;
+  };
+  return { from: origin(tunnel.from, ["https:"], "from"), to: origin(tunnel.to, ["http:", "https:"], "to") };
 }
 
 /** Fills defaults (env first, then built-ins); undefined overrides count as absent. */
@@ -79,6 +112,11 @@ export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {
     ),
     publicFilesBase: (overrides.publicFilesBase ?? process.env.SIMULATOR_PUBLIC_FILES_BASE ?? "https://files.evolink.ai").replace(/\/+$/, ""),
     fileQuota: Math.floor(requireNumber("fileQuota", overrides.fileQuota ?? envNumber("SIMULATOR_FILE_QUOTA", 2000), 0, false)),
+    callbackTimeoutMs: requireNumber("callbackTimeoutMs", overrides.callbackTimeoutMs ?? 10_000, 0, true),
+    callbackRetryDelaysMs: (overrides.callbackRetryDelaysMs ?? [1000, 2000, 4000]).map((ms, i) =>
+      requireNumber(`callbackRetryDelaysMs[${i}]`, ms, 0, false),
+    ),
+    callbackTunnel: checkTunnel(overrides.callbackTunnel ?? null),
     // Last, so an invalid option above throws before a temp folder is made.
     filesDir: overrides.filesDir ?? mkdtempSync(path.join(os.tmpdir(), "evolink-sim-files-")),
     now: overrides.now ?? Date.now,

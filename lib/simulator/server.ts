@@ -3,6 +3,7 @@ import { rm } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { CallbackDispatcher } from "./callbacks";
 import { isAuthorized, requestOrigin, type Context } from "./context";
 import {
   INTERNAL_ERROR,
@@ -21,7 +22,7 @@ import { resolveSimulatorOptions, type SimulatorOptions } from "./options";
 import { checkReferences } from "./reference-check";
 import { createScenarioError, parseScenario, pollScenarioError } from "./scenarios";
 import { createBody, taskBody } from "./task-body";
-import { TaskStore, resultExpiresAtMs, taskPhase, type Task } from "./tasks";
+import { TaskStore, finishedAtMs, resultExpiresAtMs, taskPhase, type Task } from "./tasks";
 import { validateCreateBody } from "./validate";
 
 export { resolveSimulatorOptions, type SimulatorOptions } from "./options";
@@ -30,10 +31,28 @@ export { SIMULATOR_SCENARIOS, type ScenarioName } from "./scenarios";
 const MAX_BODY_BYTES = 1024 * 1024;
 const TASK_PREFIX = "task-unified-";
 
-function resultUrl(req: IncomingMessage, ctx: Context, task: Task): string {
+/** `origin` is the one the client used, so result links can be fetched wherever the simulator runs. */
+function resultUrl(origin: string, ctx: Context, task: Task): string {
   const { taskSeconds, resultTtlSeconds } = ctx.options;
   const expires = Math.floor(resultExpiresAtMs(task, taskSeconds, resultTtlSeconds) / 1000);
-  return `${requestOrigin(req)}/cdn/results/${encodeURIComponent(task.id)}.mp4?expires=${expires}`;
+  return `${origin}/cdn/results/${encodeURIComponent(task.id)}.mp4?expires=${expires}`;
+}
+
+/**
+ * Task state is computed lazily on GET, so the callback needs its own timer at the moment the task
+ * finishes. With an injected clock that has not moved yet, it looks again after the remaining time.
+ */
+function scheduleCallback(ctx: Context, task: Task, callbackUrl: string, origin: string): void {
+  const { taskSeconds } = ctx.options;
+  const check = (): void => {
+    const phase = taskPhase(task, ctx.now(), taskSeconds);
+    if (phase.status === "pending" || phase.status === "processing") {
+      ctx.callbacks.later(Math.max(50, finishedAtMs(task, taskSeconds) - ctx.now()), check);
+      return;
+    }
+    ctx.callbacks.deliver(task.id, callbackUrl, taskBody(task, phase, resultUrl(origin, ctx, task)));
+  };
+  ctx.callbacks.later(finishedAtMs(task, taskSeconds) - ctx.now(), check);
 }
 
 function decodeSegment(segment: string): string {
@@ -81,6 +100,7 @@ async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Cont
   }
   const task = ctx.store.create(result.value, scenario, ctx.now());
   record(body, task.id, 200);
+  if (task.callbackUrl) scheduleCallback(ctx, task, task.callbackUrl, requestOrigin(req));
   if (scenario === "slow") await delay(ctx.options.slowMs);
   sendJson(res, 200, createBody(task, ctx.options.taskSeconds));
 }
@@ -96,7 +116,7 @@ async function handleGetTask(req: IncomingMessage, res: ServerResponse, ctx: Con
   const pollError = pollScenarioError(task.scenario, getNumber);
   if (pollError) return sendError(res, pollError);
   const phase = taskPhase(task, ctx.now(), ctx.options.taskSeconds);
-  const body = JSON.stringify(taskBody(task, phase, resultUrl(req, ctx, task)));
+  const body = JSON.stringify(taskBody(task, phase, resultUrl(requestOrigin(req), ctx, task)));
   // "malformed": a proxy cut the first response short.
   const text = task.scenario === "malformed" && getNumber === 1 ? body.slice(0, 40) : body;
   sendRaw(res, 200, "application/json; charset=utf-8", text);
@@ -133,6 +153,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): P
   if (pathname.startsWith("/files/") && read) return handleServeFile(req, res, ctx, keyFromFilesPath(pathname));
   if (pathname === "/__sim/log" && method === "GET") return sendJson(res, 200, ctx.log);
   if (pathname === "/__sim/reset" && method === "POST") {
+    ctx.callbacks.clear();
     ctx.store.clear();
     ctx.log.reset();
     await ctx.files.clear();
@@ -141,19 +162,31 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): P
   sendError(res, ROUTE_NOT_FOUND);
 }
 
-export function createSimulatorHandler(options: SimulatorOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export interface SimulatorHandler {
+  handle(req: IncomingMessage, res: ServerResponse): void;
+  /** Cancels pending and in-flight callbacks. */
+  stop(): void;
+}
+
+export function createSimulatorHandler(options: SimulatorOptions): SimulatorHandler {
+  const now = options.now ?? Date.now;
+  const log = new SimulatorLog();
   const ctx: Context = {
     options,
-    now: options.now ?? Date.now,
+    now,
     store: new TaskStore(),
     files: new FileStore(options.filesDir),
-    log: new SimulatorLog(),
+    log,
+    callbacks: new CallbackDispatcher(options, log, now),
   };
-  return (req, res) => {
-    route(req, res, ctx).catch(() => {
-      if (!res.headersSent && !res.destroyed) sendError(res, INTERNAL_ERROR);
-      else res.destroy();
-    });
+  return {
+    handle: (req, res) => {
+      route(req, res, ctx).catch(() => {
+        if (!res.headersSent && !res.destroyed) sendError(res, INTERNAL_ERROR);
+        else res.destroy();
+      });
+    },
+    stop: () => ctx.callbacks.clear(),
   };
 }
 
@@ -169,7 +202,8 @@ export async function startSimulator(
 ): Promise<RunningSimulator> {
   const { port = 0, host = "127.0.0.1", ...overrides } = opts;
   const options = resolveSimulatorOptions(overrides);
-  const server = createServer(createSimulatorHandler(options));
+  const handler = createSimulatorHandler(options);
+  const server = createServer(handler.handle);
   // Only a folder made for this simulator is removed; a caller's filesDir is left alone. The exit hook
   // covers hosts that never call close() (Next in demo mode).
   const ownsFilesDir = overrides.filesDir === undefined;
@@ -198,6 +232,7 @@ export async function startSimulator(
     url: `http://${urlHost}:${address.port}`,
     filesDir: options.filesDir,
     close: async () => {
+      handler.stop();
       await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive sockets (fetch pools them) would otherwise hold close() open.

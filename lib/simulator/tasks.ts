@@ -13,6 +13,8 @@ export interface Task {
   scenario: ScenarioName | null;
   /** Authenticated GET /v1/tasks/{id} calls so far (drives poll scenarios). */
   gets: number;
+  /** Where to POST the finished task (docs §1.6), or null. */
+  callbackUrl: string | null;
 }
 
 export type TaskPhase =
@@ -45,6 +47,7 @@ export class TaskStore {
       quality: request.quality,
       scenario,
       gets: 0,
+      callbackUrl: request.callbackUrl,
     };
     this.tasks.set(id, task);
     return task;
@@ -66,6 +69,12 @@ function completionPoint(task: Task): number {
 
 export function completedAtMs(task: Task, taskSeconds: number): number {
   return task.createdAtMs + completionPoint(task) * taskSeconds * 1000;
+}
+
+/** When the task reaches its final status: completion, or a scenario's scripted end. */
+export function finishedAtMs(task: Task, taskSeconds: number): number {
+  const ending = scenarioEnding(task.scenario);
+  return ending ? task.createdAtMs + ending.at * taskSeconds * 1000 : completedAtMs(task, taskSeconds);
 }
 
 export function resultExpiresAtMs(task: Task, taskSeconds: number, resultTtlSeconds: number): number {

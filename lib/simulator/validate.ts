@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import { badRequest, type HttpError } from "./errors";
 
 export const MODEL = "kling-o3-reference-to-video";
@@ -19,6 +20,7 @@ export interface CreateRequest {
   quality: Quality;
   videoUrl: string;
   imageUrls: string[];
+  callbackUrl: string | null;
 }
 
 export type ValidationResult = { ok: true; value: CreateRequest } | { ok: false; error: HttpError };
@@ -112,25 +114,23 @@ function checkModelParams(value: unknown): number {
   return elements.length;
 }
 
-/** Loopback, private, link-local and unspecified targets (docs §1.6 "etc."). */
+/**
+ * Loopback, private, link-local and other non-public targets (docs §1.6 lists 127.0.0.1, 10.x,
+ * 172.16–31.x, 192.168.x "etc."; localhost and the other special ranges are our reading of "etc.").
+ * Only literal addresses and localhost names are checked: the simulator does not resolve DNS.
+ */
 function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
   if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (host.startsWith("[")) {
-    return host === "[::1]" || host === "[::]" || /^\[(f[cd]|fe[89ab]|::ffff:)/.test(host);
-  }
-  const ipv4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
-  if (!ipv4) return false;
-  const a = Number(ipv4[1]);
-  const b = Number(ipv4[2]);
-  return (
-    a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) ||
-    (a === 192 && b === 168)
-  );
+  return ipaddr.isValid(host) && ipaddr.process(host).range() !== "unicast";
 }
 
-function checkCallbackUrl(value: unknown): void {
-  if (value === undefined) return;
+/**
+ * The docs give the rules but not the refusal's body; this 400 `invalid_parameter` naming the param is
+ * inferred from the envelope the other parameter errors use (Unknown 9).
+ */
+function checkCallbackUrl(value: unknown): string | null {
+  if (value === undefined) return null;
   if (typeof value !== "string") invalid("callback_url", "callback_url must be a string");
   if (value.length > 2048) invalid("callback_url", "callback_url must be at most 2048 characters");
   let url: URL;
@@ -143,6 +143,7 @@ function checkCallbackUrl(value: unknown): void {
   if (isPrivateHost(url.hostname)) {
     invalid("callback_url", "callback_url must not point to a local, private or link-local address");
   }
+  return value;
 }
 
 function check(body: unknown): CreateRequest {
@@ -170,8 +171,8 @@ function check(body: unknown): CreateRequest {
       `image_urls and model_params.element_list together allow at most ${MAX_REFERENCES} references (got ${references})`,
     );
   }
-  checkCallbackUrl(optional(body, "callback_url"));
-  return { prompt, duration, aspectRatio, quality, videoUrl, imageUrls };
+  const callbackUrl = checkCallbackUrl(optional(body, "callback_url"));
+  return { prompt, duration, aspectRatio, quality, videoUrl, imageUrls, callbackUrl };
 }
 
 /** Validates a parsed create body (docs §1.1/§1.6); unknown top-level fields are ignored. */

@@ -42,4 +42,9 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // Callbacks: the SHA-256 of each submission's callback token (the token itself is never stored).
+  `
+  ALTER TABLE submissions ADD COLUMN callback_token_hash TEXT;
+  CREATE UNIQUE INDEX submissions_callback_token ON submissions (callback_token_hash) WHERE callback_token_hash IS NOT NULL;
+  `,
 ];

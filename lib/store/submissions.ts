@@ -45,16 +45,27 @@ export function findSubmission(key: string): Submission | undefined {
   return row && fromRow(row);
 }
 
-/** Claims the key; false when another request already holds it (the primary key decides races). */
-export function beginSubmission(key: string, requestHash: string, requestJson: string): boolean {
+/**
+ * Claims the key; false when another request already holds it (the primary key decides races).
+ * `callbackTokenHash` is the SHA-256 of the task's callback token, when callbacks are on.
+ */
+export function beginSubmission(key: string, requestHash: string, requestJson: string, callbackTokenHash: string | null = null): boolean {
   const now = Date.now();
   const result = db()
     .prepare(
-      `INSERT OR IGNORE INTO submissions (idempotency_key, request_hash, state, request_json, created_at, updated_at)
-       VALUES (?, ?, 'sending', ?, ?, ?)`,
+      `INSERT OR IGNORE INTO submissions (idempotency_key, request_hash, state, request_json, created_at, updated_at, callback_token_hash)
+       VALUES (?, ?, 'sending', ?, ?, ?, ?)`,
     )
-    .run(key, requestHash, requestJson, now, now);
+    .run(key, requestHash, requestJson, now, now, callbackTokenHash);
   return result.changes === 1;
+}
+
+/** The task a callback token was issued for, once its create succeeded. */
+export function taskIdForCallbackToken(tokenHash: string): string | undefined {
+  const row = db()
+    .prepare("SELECT task_id FROM submissions WHERE callback_token_hash = ? AND state = 'created'")
+    .get(tokenHash) as { task_id: string | null } | undefined;
+  return row?.task_id ?? undefined;
 }
 
 export function settleSubmission(key: string, state: Exclude<SubmissionState, "sending">, outcome: { taskId?: string; error?: StudioErrorBody }): void {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import type { CallbackLogEntry } from "../../lib/simulator/log";
 
 /**
  * A private simulator + keyed studio pair for tests that need their own settings (task time, result
@@ -14,8 +15,10 @@ export const REPO_ROOT = path.join(__dirname, "..", "..");
 export const ARTIFACTS_DIR = path.join(__dirname, "..", ".artifacts");
 const STACK_KEY = "sk-history-stack-5d1c0a9e7b3f";
 
-export const APP_PORTS = { min: 3220, max: 3299 };
-export const SIM_PORTS = { min: 4320, max: 4399 };
+// E2E_PORT_SHIFT moves these too, so two checkouts' stacks never probe the same ports.
+const PORT_SHIFT = Number(process.env.E2E_PORT_SHIFT ?? 0);
+export const APP_PORTS = { min: 3220 + PORT_SHIFT, max: 3299 + PORT_SHIFT };
+export const SIM_PORTS = { min: 4320 + PORT_SHIFT, max: 4399 + PORT_SHIFT };
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -134,6 +137,8 @@ function baseEnv(): NodeJS.ProcessEnv {
     "ARCHIVE_DIR",
     "UPLOAD_TMP_DIR",
     "POLL_INTERVAL_MS",
+    "PUBLIC_BASE_URL",
+    "APP_PASSWORD",
     "PORT",
     "SIMULATOR_TASK_SECONDS",
     "SIMULATOR_RESULT_TTL_SECONDS",
@@ -167,6 +172,13 @@ export interface StackOptions {
   /** ARCHIVE_DIR for the app; unset means the default $DATA_DIR/videos. */
   archiveDir?: string;
   pollIntervalMs?: number;
+  /** More environment for the app (PUBLIC_BASE_URL, APP_PASSWORD…). */
+  appEnv?: Record<string, string>;
+  /**
+   * The simulator's `--callback-tunnel`: callbacks to the https origin `from` go to 127.0.0.1:`toPort`
+   * instead (default: this stack's app), as a TLS-terminating tunnel in front of it would do.
+   */
+  callbackTunnel?: { from: string; toPort?: number };
 }
 
 /** Folders made by artifactDir() in this worker since the last removeArtifactDirs(). */
@@ -216,8 +228,10 @@ export class Stack {
   static async start(options: StackOptions): Promise<Stack> {
     const stack = new Stack(options);
     try {
-      // The app only reads the simulator's address at start, so both can boot at once.
+      // The app only reads the simulator's address at start, so both can boot at once; the app's port is
+      // picked first because the simulator's callback tunnel points at it.
       stack.simPort = await freePort(SIM_PORTS);
+      stack.appPort = await freePort(APP_PORTS);
       await Promise.all([stack.startSimulator(), stack.startApp()]);
     } catch (error) {
       await stack.stop();
@@ -231,6 +245,8 @@ export class Stack {
     const args = ["--import", "tsx", "lib/simulator/cli.ts", "--port", String(this.simPort), "--key", STACK_KEY];
     if (this.options.taskSeconds !== undefined) args.push("--task-seconds", String(this.options.taskSeconds));
     if (this.options.resultTtlSeconds !== undefined) args.push("--result-ttl", String(this.options.resultTtlSeconds));
+    const tunnel = this.options.callbackTunnel;
+    if (tunnel) args.push("--callback-tunnel", `${tunnel.from}=http://127.0.0.1:${tunnel.toPort ?? this.appPort}`);
     const env = baseEnv();
     if (this.options.slowMs !== undefined) env.SIMULATOR_SLOW_MS = String(this.options.slowMs);
     this.simulator = new Spawned(`simulator ${this.options.name}`, process.execPath, args, env);
@@ -250,6 +266,7 @@ export class Stack {
       POLL_INTERVAL_MS: String(this.options.pollIntervalMs ?? 500),
     };
     if (this.options.archiveDir) env.ARCHIVE_DIR = this.options.archiveDir;
+    Object.assign(env, this.options.appEnv);
     this.app = spawnApp(`app ${this.options.name}`, this.appPort, env);
     await waitUntilAnswers(`${this.appUrl}/api/tasks`, this.app, 60_000);
   }
@@ -259,8 +276,13 @@ export class Stack {
     await this.app?.kill(signal);
   }
 
-  /** What the simulator received: creates (bodies, task ids) and poll counts. */
-  async simLog(): Promise<{ creates: Array<{ body: { prompt?: string } | null; taskId: string | null; status: number }>; taskGets: Record<string, number>; resultGets: Record<string, number> }> {
+  /** What the simulator received: creates (bodies, task ids), poll counts, and the callbacks it sent. */
+  async simLog(): Promise<{
+    creates: Array<{ body: { prompt?: string; callback_url?: string } | null; taskId: string | null; status: number }>;
+    taskGets: Record<string, number>;
+    resultGets: Record<string, number>;
+    callbacks: CallbackLogEntry[];
+  }> {
     const response = await fetch(`${this.simUrl}/__sim/log`);
     return response.json();
   }

@@ -6,6 +6,7 @@ import { DELETE as dismiss } from "@/app/api/submissions/[key]/route";
 import { DELETE as deleteTask, GET as getTask } from "@/app/api/tasks/[id]/route";
 import { GET as getVideo } from "@/app/api/tasks/[id]/video/route";
 import { POST as upload } from "@/app/api/uploads/route";
+import { POST as webhook } from "@/app/api/webhooks/evolink/[token]/route";
 import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
 import { generationRequestSchema } from "@/lib/generation-schema";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
@@ -23,6 +24,7 @@ beforeAll(async () => {
     RATE_LIMIT_GENERATE_PER_MIN: "100000",
     RATE_LIMIT_UPLOAD_PER_MIN: "100000",
     RATE_LIMIT_SIGN_IN_PER_MIN: "100000",
+    RATE_LIMIT_WEBHOOK_PER_MIN: "100000",
   });
 });
 
@@ -116,6 +118,11 @@ describe("hand-made attacks", () => {
     ["video of an unknown task", () => getVideo(new Request("http://s/"), params("id", "task-unified-1757169743-aaaaaaaa"))],
     ["delete an unknown task", () => deleteTask(new Request("http://s/", { method: "DELETE" }), params("id", "task-unified-1757169743-bbbbbbbb"))],
     ["dismiss a forged submission key", () => dismiss(new Request("http://s/", { method: "DELETE" }), params("key", "<script>"))],
+    [
+      "forged webhook token",
+      () => webhook(jsonPost("http://s/", '{"id":"task-unified-1757169743-7cvnl5zw","status":"completed"}', { "sec-fetch-site": "cross-site" }), params("token", "A".repeat(43))),
+    ],
+    ["webhook token path traversal", () => webhook(jsonPost("http://s/", "{}"), params("token", "../../tasks/x"))],
   ];
 
   for (const [name, attack] of attacks) {
@@ -125,6 +132,17 @@ describe("hand-made attacks", () => {
       expect(await upstreamCalls()).toBe(before);
     });
   }
+
+  it("POST /api/webhooks/evolink/[token] answers arbitrary tokens and bodies with a 4xx and calls nothing upstream", async () => {
+    const before = await upstreamCalls();
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 80 }), fc.jsonValue({ maxDepth: 3 }), async (token, value) => {
+        await expectClientError(await webhook(jsonPost("http://s/", JSON.stringify(value)), params("token", token)));
+      }),
+      { numRuns: 200 },
+    );
+    expect(await upstreamCalls()).toBe(before);
+  });
 
   it("a forged session cookie is refused when the gate is on", async () => {
     process.env.APP_PASSWORD = "correct horse battery";
