@@ -1,6 +1,6 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useForm, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
@@ -12,6 +12,7 @@ import {
   promptLength,
   type GenerationRequest,
 } from "@/lib/generation-schema";
+import { HISTORY_KEY } from "@/lib/hooks/use-history";
 import { uploadedUrl, useReferenceMedia } from "@/lib/hooks/use-reference-media";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/reference-tokens";
 import { remixValues } from "@/lib/remix";
@@ -79,6 +80,7 @@ export function GenerationForm({
     setExpiredReferences(expired);
   }, [remix, form, clearMedia]);
 
+  const queryClient = useQueryClient();
   const submit = useMutation({
     mutationFn: (values: GenerationRequest) => createGeneration(values, idempotencyKey.current),
     onSuccess: (task) => {
@@ -88,6 +90,8 @@ export function GenerationForm({
     onError: (error) => {
       if (!(error instanceof StudioApiError)) return;
       if (error.status !== 0) idempotencyKey.current = crypto.randomUUID();
+      // The unknown submission is listed in the history at once, so it is there to check later.
+      if (error.body.code === "create_outcome_unknown") void queryClient.invalidateQueries({ queryKey: HISTORY_KEY });
       for (const [path, message] of Object.entries(error.body.fields ?? {})) {
         if (path !== "_") setError(path as Path<GenerationRequest>, { message });
       }

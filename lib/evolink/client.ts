@@ -4,7 +4,7 @@ import pRetry from "p-retry";
 import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
 import { fetchUpstreamLink } from "../net/outbound";
-import { upstreamConfig } from "./config";
+import { upstreamConfig, upstreamTimeouts } from "./config";
 import {
   fileServiceBody,
   toUpstreamTask,
@@ -15,8 +15,6 @@ import {
 
 export const MODEL = "kling-o3-reference-to-video";
 
-const CREATE_TIMEOUT_MS = 30_000;
-const GET_TIMEOUT_MS = 15_000;
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 // Retry-After longer than this is handed to the browser instead of holding its request open.
 const MAX_INLINE_RETRY_AFTER_MS = 5_000;
@@ -54,7 +52,7 @@ export async function createGeneration(request: GenerationRequest): Promise<Upst
     method: "POST",
     headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
     body: JSON.stringify(body),
-    timeoutMs: CREATE_TIMEOUT_MS,
+    timeoutMs: upstreamTimeouts().createMs,
     ambiguousCode: "create_outcome_unknown",
   }).catch((error: unknown) => {
     // A gateway error, or a 5xx without Evolink's own error body, says nothing about whether the
@@ -75,12 +73,13 @@ export async function createGeneration(request: GenerationRequest): Promise<Upst
 /** Reads a task; idempotent, so transient failures are retried with jittered backoff. */
 export async function getTask(taskId: string): Promise<UpstreamTask> {
   const { apiBase, apiKey } = await upstreamConfig();
+  const { getMs } = upstreamTimeouts();
   return pRetry(
     async () => {
       const response = await send(`${apiBase}/v1/tasks/${encodeURIComponent(taskId)}`, {
         method: "GET",
         headers: { Authorization: `Bearer ${apiKey}` },
-        timeoutMs: GET_TIMEOUT_MS,
+        timeoutMs: getMs,
         ambiguousCode: "upstream_timeout",
       });
       return parseTask(response);
@@ -184,7 +183,8 @@ async function send(url: string, options: SendOptions): Promise<{ status: number
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
     const code = options.method === "POST" ? options.ambiguousCode : timedOut ? "upstream_timeout" : "upstream_unreachable";
-    throw new UpstreamError(code, timedOut ? "No answer in time" : "Connection failed", undefined);
+    // No upstreamMessage: Evolink said nothing, and the browser shows that field as Evolink's words.
+    throw new UpstreamError(code, undefined, undefined);
   }
   if (!response.ok) throw errorFromResponse(response, text);
   return { status: response.status, text };

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { startSimulator } from "./server";
 
 const USAGE =
-  "Usage: npm run simulator -- [--port 4010] [--host 127.0.0.1] [--key sk-...] [--task-seconds 30] [--result-ttl 86400]";
+  "Usage: npm run simulator -- [--port 4010] [--host 127.0.0.1] [--key sk-...] [--task-seconds 30] [--result-ttl 86400] [--hang-ms 45000]";
 
 function numberArg(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
       key: { type: "string" },
       "task-seconds": { type: "string" },
       "result-ttl": { type: "string" },
+      "hang-ms": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     apiKey: values.key ?? process.env.SIMULATOR_API_KEY,
     taskSeconds: numberArg("task-seconds", values["task-seconds"]),
     resultTtlSeconds: numberArg("result-ttl", values["result-ttl"]),
+    hangMs: numberArg("hang-ms", values["hang-ms"]),
   });
   console.log(`Evolink simulator listening on ${simulator.url}`);
   const shutdown = (): void => {
