@@ -138,6 +138,9 @@ function baseEnv(): NodeJS.ProcessEnv {
     "SIMULATOR_TASK_SECONDS",
     "SIMULATOR_RESULT_TTL_SECONDS",
     "SIMULATOR_SLOW_MS",
+    "SIMULATOR_HANG_MS",
+    "EVOLINK_CREATE_TIMEOUT_MS",
+    "EVOLINK_GET_TIMEOUT_MS",
     "NODE_OPTIONS",
   ]) {
     delete env[name];
@@ -167,6 +170,10 @@ export interface StackOptions {
   /** ARCHIVE_DIR for the app; unset means the default $DATA_DIR/videos. */
   archiveDir?: string;
   pollIntervalMs?: number;
+  /** SIMULATOR_HANG_MS: how long the `*-timeout` scenarios hold a request before dropping it. */
+  hangMs?: number;
+  /** Extra environment for the app (e.g. EVOLINK_CREATE_TIMEOUT_MS / EVOLINK_GET_TIMEOUT_MS). */
+  appEnv?: Record<string, string>;
 }
 
 /** Folders made by artifactDir() in this worker since the last removeArtifactDirs(). */
@@ -233,6 +240,7 @@ export class Stack {
     if (this.options.resultTtlSeconds !== undefined) args.push("--result-ttl", String(this.options.resultTtlSeconds));
     const env = baseEnv();
     if (this.options.slowMs !== undefined) env.SIMULATOR_SLOW_MS = String(this.options.slowMs);
+    if (this.options.hangMs !== undefined) env.SIMULATOR_HANG_MS = String(this.options.hangMs);
     this.simulator = new Spawned(`simulator ${this.options.name}`, process.execPath, args, env);
     await waitUntilAnswers(`${this.simUrl}/__sim/log`, this.simulator, 30_000);
   }
@@ -248,6 +256,7 @@ export class Stack {
       DATA_DIR: this.dataDir,
       UPLOAD_TMP_DIR: this.uploadDir,
       POLL_INTERVAL_MS: String(this.options.pollIntervalMs ?? 500),
+      ...this.options.appEnv,
     };
     if (this.options.archiveDir) env.ARCHIVE_DIR = this.options.archiveDir;
     this.app = spawnApp(`app ${this.options.name}`, this.appPort, env);
