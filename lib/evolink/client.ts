@@ -19,7 +19,18 @@ const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 // Retry-After longer than this is handed to the browser instead of holding its request open.
 const MAX_INLINE_RETRY_AFTER_MS = 5_000;
 
+const UPSTREAM_ERROR_BRAND = Symbol.for("kling-o3-studio.UpstreamError");
+
 export class UpstreamError extends Error {
+  readonly [UPSTREAM_ERROR_BRAND] = true;
+
+  // Next bundles instrumentation (the background poller) apart from the routes, so one process can hold two
+  // copies of this class, and a refresh the poller started can reject into a route that joined it.
+  // `instanceof` therefore checks the brand, which both copies share.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[UPSTREAM_ERROR_BRAND] === true;
+  }
+
   constructor(
     readonly code: ErrorCode,
     readonly upstreamMessage: string | undefined,

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { failureResponse } from "@/lib/api-response";
 import { createGeneration, getTask, UpstreamError } from "@/lib/evolink/client";
 import { upstreamTimeouts } from "@/lib/evolink/config";
 import { GENERATION_DEFAULTS } from "@/lib/generation-schema";
@@ -219,6 +220,21 @@ describe("the client under transport faults", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(2000);
     expect([error.code, error.retryAfterMs]).toEqual(["rate_limit_exceeded", 1000]);
     expect((await getTask(id)).id).toBe(id);
+  });
+});
+
+describe("an upstream error from another copy of the client module", () => {
+  it("is still recognised, so a poll the background poller started never turns into a 500", async () => {
+    // Next bundles instrumentation and routes apart; a fresh module registry gives the same second copy.
+    vi.resetModules();
+    const other = await import("@/lib/evolink/client");
+    expect(other.UpstreamError).not.toBe(UpstreamError);
+    const error = new other.UpstreamError("upstream_unreachable", undefined, undefined);
+    expect(error).toBeInstanceOf(UpstreamError);
+    const response = failureResponse(error);
+    expect(response.status).toBe(503);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("upstream_unreachable");
+    expect(new Error("upstream_unreachable")).not.toBeInstanceOf(UpstreamError);
   });
 });
 
