@@ -98,17 +98,14 @@ for (const { scenario, shot } of createFaults) {
 
     const error = page.getByTestId("form-error");
     await expect(error).toContainText("Evolink did not confirm whether the task was created, so the studio did not resubmit it");
-    await expect(error).toContainText("check your Evolink dashboard before generating again");
+    await expect(error).toContainText("It stays in the history as “Outcome unknown”; check your Evolink dashboard");
     // The studio gave up at its own create timeout, not when the simulator dropped the connection.
     if (scenario === "create-timeout") expect(Date.now() - started).toBeLessThan(CREATE_TIMEOUT_MS + 6_000);
     await expect(cardFor(page, tag)).toHaveCount(0);
     const entry = page.getByTestId("unknown-submission").filter({ hasText: tag });
     await expect(entry).toContainText("Evolink never answered this request");
     await expect(entry).toContainText("It was not resent, so it cannot have been paid twice.");
-    if (shot) {
-      await error.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: `${SHOTS_DIR}/${shot}` });
-    }
+    if (shot) await page.screenshot({ path: `${SHOTS_DIR}/${shot}`, fullPage: true });
 
     // Exactly one create reached the upstream, and it did make a task there (the one nobody heard about).
     await page.waitForTimeout(1_500);
