@@ -10,13 +10,16 @@ import { Stack, removeArtifactDirs } from "./stack";
 // must never answer 5xx, every refusal must be an expected JSON error, and its memory must stay flat.
 
 const CLIENTS = 40;
-const SOAK_MS = Number(process.env.SOAK_MS_EXPLORE ?? 25_000);
-const WARM_UP_MS = 5_000;
+const SOAK_MS = 25_000;
+// Load before measuring: JIT, connection pools and V8's heap sizing settle first (samples then are ignored).
+const WARM_UP_MS = 10_000;
 const SAMPLE_EVERY_MS = 500;
-// Measured on the 2-core CI machine: the server's RSS settles within ~50 MiB of its idle size during
-// warm-up and then moves by a few MiB between thirds (V8 grows and trims its heap in steps of ~10–20 MiB).
-// A leak of one request's state per request (3000+ requests, each holding even 16 KiB) would pass this bound.
-const RSS_GROWTH_LIMIT_MIB = 48;
+// Measured on a shared 2-core machine (2026-11-25, four runs of 25–100 s): under this load next-server's RSS
+// climbs from ~130 MiB idle to a plateau of ~270–300 MiB, reached only after 35–40 s (V8 heap sizing and
+// malloc arenas), so across this 10–35 s window the last third sits 30–72 MiB above the first. The bound is
+// ~1.3× the worst of those. A real leak of this workload's bytes passes it quickly: keeping each upload
+// (200+ of ≥ 1 MB in the window) or each Range read's buffer would add hundreds of MiB.
+const RSS_GROWTH_LIMIT_MIB = 96;
 const REFERENCE_URL = "https://media.example.com/soak/reference.mp4";
 const MIB = 1024 * 1024;
 
@@ -87,8 +90,8 @@ const UPLOADS: Array<{ fixture: FixtureName; kind: "video" | "image"; type: stri
   { fixture: "textNamedMov", kind: "video", type: "video/quicktime", allowed: ["unsupported_file_type"] },
 ];
 
-test("soak: 40 clients for 25 s get no 5xx, only expected JSON refusals, and the server's memory stays flat", async () => {
-  test.setTimeout(120_000);
+test("soak: 40 clients for 10 + 25 s get no 5xx, only expected JSON refusals, and the server's memory stays flat", async () => {
+  test.setTimeout(WARM_UP_MS + SOAK_MS + 60_000);
   const stack = await Stack.start({ name: "soak", taskSeconds: 4, pollIntervalMs: 1000 });
   let passed = false;
   try {
@@ -97,7 +100,8 @@ test("soak: 40 clients for 25 s get no 5xx, only expected JSON refusals, and the
     const files = UPLOADS.map((u) => ({ ...u, bytes: readFileSync(fixturePath(u.fixture)), name: fixturePath(u.fixture).split("/").pop()! }));
     const tally = new Tally();
     const created = new Set<string>();
-    const counts = { creates: 0, replays: 0, polls: 0, lists: 0, uploads: 0, ranges: 0 };
+    const deleted = new Set<string>();
+    const counts = { creates: 0, replays: 0, polls: 0, lists: 0, uploads: 0, ranges: 0, deletes: 0 };
     // Per-request timeout: a stuck request is a failure too, and the soak must end.
     const send = async (url: string, init: RequestInit, check: Check): Promise<Response> =>
       tally.record(await fetch(url, { ...init, signal: AbortSignal.timeout(20_000) }), check);
@@ -105,7 +109,7 @@ test("soak: 40 clients for 25 s get no 5xx, only expected JSON refusals, and the
     const rss: Array<{ at: number; bytes: number }> = [];
     const started = Date.now();
     const sampler = setInterval(() => rss.push({ at: Date.now() - started, bytes: rssBytes(pid) }), SAMPLE_EVERY_MS);
-    const deadline = started + SOAK_MS;
+    const deadline = started + WARM_UP_MS + SOAK_MS;
 
     async function client(n: number): Promise<void> {
       // Distinct X-Forwarded-For: each fake client has its own budget, as real browsers behind a proxy do.
@@ -153,6 +157,15 @@ test("soak: 40 clients for 25 s get no 5xx, only expected JSON refusals, and the
           const bytes = new Uint8Array(await response.arrayBuffer());
           counts.ranges += 1;
           if (response.status !== 206 || bytes.length !== 1024) tally.problems.push(`range read: ${response.status}, ${bytes.length} bytes`);
+          // Half the time the person then clears it from the history (its archived copy goes too).
+          if (Math.random() < 0.5) {
+            const removed = await send(`${app}/api/tasks/${id}`, { method: "DELETE", headers }, { label: "delete", allowed: [] });
+            counts.deletes += 1;
+            if (removed.status !== 204) tally.problems.push(`delete answered ${removed.status}`);
+            done.delete(id);
+            mine.splice(mine.indexOf(id), 1);
+            deleted.add(id);
+          }
         } else {
           const id = mine[Math.floor(Math.random() * mine.length)]!;
           const response = await send(`${app}/api/tasks/${id}`, { headers }, { label: "poll", allowed: [] });
@@ -189,6 +202,7 @@ test("soak: 40 clients for 25 s get no 5xx, only expected JSON refusals, and the
     expect(counts.uploads).toBeGreaterThanOrEqual(CLIENTS);
     expect(counts.polls).toBeGreaterThanOrEqual(CLIENTS * 5);
     expect(counts.ranges).toBeGreaterThanOrEqual(CLIENTS / 2);
+    expect(counts.deletes).toBeGreaterThanOrEqual(5);
     expect(steady.length).toBeGreaterThanOrEqual(30);
     expect((last - first) / MIB).toBeLessThan(RSS_GROWTH_LIMIT_MIB);
 
@@ -198,7 +212,8 @@ test("soak: 40 clients for 25 s get no 5xx, only expected JSON refusals, and the
     const history = await fetch(`${app}/api/tasks`);
     expect(history.status).toBe(200);
     const ids = new Set(((await history.json()) as { tasks: Array<{ id: string }> }).tasks.map((t) => t.id));
-    expect([...created].filter((id) => !ids.has(id))).toEqual([]);
+    expect([...created].filter((id) => !ids.has(id) && !deleted.has(id))).toEqual([]);
+    expect([...deleted].filter((id) => ids.has(id))).toEqual([]);
 
     // The server still works normally, and no upload left a temp file behind.
     const after = await fetch(`${app}/api/generations`, {
