@@ -92,7 +92,7 @@ export const ERROR_CATALOG = {
   upstream_malformed: entry("Evolink sent a response the studio could not read.", RETRY_LATER, true, 502),
   create_outcome_unknown: entry(
     "Evolink did not confirm whether the task was created, so the studio did not resubmit it (that could charge twice).",
-    "Wait a minute and check your Evolink dashboard before generating again.",
+    "It stays in the history as “Outcome unknown”; check your Evolink dashboard in a minute before generating it again.",
     false,
     504,
   ),

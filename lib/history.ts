@@ -9,7 +9,13 @@ import { isTerminal, type HistoryView } from "./task-view";
 export function listHistory(): HistoryView {
   return {
     tasks: listTasks().map(toTaskView),
-    unknownSubmissions: unknownSubmissions().map(({ key, prompt, createdAt }) => ({ key, prompt, createdAt })),
+    // Only a restart leaves a submission unknown without an error; a send that failed always records one.
+    unknownSubmissions: unknownSubmissions().map(({ key, prompt, createdAt, error }) => ({
+      key,
+      prompt,
+      createdAt,
+      cause: error ? "no_answer" : "interrupted",
+    })),
   };
 }
 

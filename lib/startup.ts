@@ -1,6 +1,7 @@
 import "server-only";
 import { startBackgroundWork } from "./background";
 import { unsafeBindingReason } from "./deployment-check";
+import { upstreamTimeouts } from "./evolink/config";
 import { publicBaseUrlReason } from "./evolink/public-base-url";
 import { log, withLogContext } from "./log";
 
@@ -9,6 +10,7 @@ export function startStudio(): void {
   try {
     const unsafe = unsafeBindingReason() ?? publicBaseUrlReason();
     if (unsafe) throw new Error(unsafe);
+    upstreamTimeouts();
     startBackgroundWork();
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

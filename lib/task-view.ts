@@ -71,11 +71,13 @@ export interface TaskView {
   pollIntervalMs: number;
 }
 
-/** A submission whose outcome nobody knows (the server stopped while sending it). */
+/** A submission whose outcome nobody knows: Evolink never confirmed or refused it. */
 export interface UnknownSubmissionView {
   key: string;
   prompt: string;
   createdAt: number;
+  /** `interrupted`: the studio stopped while sending it; `no_answer`: the create timed out or its connection dropped. */
+  cause: "interrupted" | "no_answer";
 }
 
 export interface HistoryView {

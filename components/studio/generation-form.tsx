@@ -1,5 +1,5 @@
 "use client";
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { useForm, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
@@ -8,6 +8,7 @@ import { RequestId } from "@/components/ui/request-id";
 import { GENERATION_DEFAULTS, LIMITS, promptLength } from "@/lib/generation-rules";
 import type { GenerationRequest } from "@/lib/generation-schema";
 import { useGenerationResolver } from "@/lib/hooks/use-generation-resolver";
+import { HISTORY_KEY } from "@/lib/hooks/use-history";
 import { uploadedUrl, useReferenceMedia } from "@/lib/hooks/use-reference-media";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/reference-tokens";
 import { remixValues } from "@/lib/remix";
@@ -76,6 +77,7 @@ export function GenerationForm({
     setExpiredReferences(expired);
   }, [remix, form, clearMedia]);
 
+  const queryClient = useQueryClient();
   const submit = useMutation({
     mutationFn: (values: GenerationRequest) => createGeneration(values, idempotencyKey.current),
     onSuccess: (task) => {
@@ -85,6 +87,8 @@ export function GenerationForm({
     onError: (error) => {
       if (!(error instanceof StudioApiError)) return;
       if (error.status !== 0) idempotencyKey.current = crypto.randomUUID();
+      // The unknown submission is listed in the history at once, so it is there to check later.
+      if (error.body.code === "create_outcome_unknown") void queryClient.invalidateQueries({ queryKey: HISTORY_KEY });
       for (const [path, message] of Object.entries(error.body.fields ?? {})) {
         if (path !== "_") setError(path as Path<GenerationRequest>, { message });
       }

@@ -6,7 +6,7 @@ import { Button } from "@/components/ui/button";
 import { HISTORY_KEY, useHistory } from "@/lib/hooks/use-history";
 import { taskQueryKey } from "@/lib/hooks/use-task";
 import { dismissSubmission, fetchTask } from "@/lib/studio-api";
-import type { TaskPhase, TaskView } from "@/lib/task-view";
+import type { TaskPhase, TaskView, UnknownSubmissionView } from "@/lib/task-view";
 import { TaskCard } from "./task-card";
 
 type Filter = "all" | "running" | "completed" | "failed";
@@ -17,6 +17,11 @@ const FILTERS: Array<{ value: Filter; label: string; matches: (phase: TaskPhase)
   { value: "completed", label: "Completed", matches: (phase) => phase === "completed" },
   { value: "failed", label: "Failed", matches: (phase) => phase === "failed" },
 ];
+
+const UNKNOWN_CAUSE: Record<UnknownSubmissionView["cause"], string> = {
+  interrupted: "Outcome unknown: the studio stopped while sending this to Evolink.",
+  no_answer: "Outcome unknown: Evolink never answered this request (it timed out or the connection dropped).",
+};
 
 /** Every generation made on this instance, newest first, filterable by status. */
 export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) {
@@ -67,7 +72,7 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
 
       {history.data?.unknownSubmissions.map((submission) => (
         <div key={submission.key} data-testid="unknown-submission">
-          <Alert tone="warning" title="Outcome unknown: the studio stopped while sending this to Evolink.">
+          <Alert tone="warning" title={UNKNOWN_CAUSE[submission.cause]}>
             <p className="line-clamp-2 italic">“{submission.prompt}”</p>
             <p className="mt-1">
               It was not resent, so it cannot have been paid twice. Check your Evolink dashboard before generating it again.

@@ -9,7 +9,7 @@ import { TaskActions } from "./task-actions";
 import { TaskProgress } from "./task-progress";
 
 export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (task: TaskView) => void }) {
-  const { task: polled, reconnecting, waitingForCapacity, lostError } = useTask(initial);
+  const { task: polled, reconnecting, pollProblem, waitingForCapacity, lostError } = useTask(initial);
   const task = polled ?? initial;
   return (
     <article
@@ -62,7 +62,9 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
         <p data-testid="task-reconnecting" className="text-xs text-amber-700 dark:text-amber-300">
           {waitingForCapacity
             ? "Evolink is busy — waiting for capacity and checking again with backoff; nothing is lost."
-            : "Lost contact with the server for a moment — reconnecting… the task keeps running upstream."}
+            : pollProblem
+              ? `${pollProblem} Checking again with backoff; the task keeps running upstream and nothing is lost.`
+              : "Lost contact with the server for a moment — reconnecting… the task keeps running upstream."}
         </p>
       )}
 

@@ -7,7 +7,7 @@ import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
 import { log } from "../log";
 import { fetchUpstreamLink } from "../net/outbound";
-import { upstreamConfig } from "./config";
+import { upstreamConfig, upstreamTimeouts } from "./config";
 import {
   fileServiceBody,
   toUpstreamTask,
@@ -18,13 +18,22 @@ import {
 
 export const MODEL = "kling-o3-reference-to-video";
 
-const CREATE_TIMEOUT_MS = 30_000;
-const GET_TIMEOUT_MS = 15_000;
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 // Retry-After longer than this is handed to the browser instead of holding its request open.
 const MAX_INLINE_RETRY_AFTER_MS = 5_000;
 
+const UPSTREAM_ERROR_BRAND = Symbol.for("kling-o3-studio.UpstreamError");
+
 export class UpstreamError extends Error {
+  readonly [UPSTREAM_ERROR_BRAND] = true;
+
+  // Next bundles instrumentation (the background poller) apart from the routes, so one process can hold two
+  // copies of this class, and a refresh the poller started can reject into a route that joined it.
+  // `instanceof` therefore checks the brand, which both copies share.
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[UPSTREAM_ERROR_BRAND] === true;
+  }
+
   constructor(
     readonly code: ErrorCode,
     readonly upstreamMessage: string | undefined,
@@ -61,7 +70,7 @@ export async function createGeneration(request: GenerationRequest, callbackUrl?:
     method: "POST",
     headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
     body: JSON.stringify(body),
-    timeoutMs: CREATE_TIMEOUT_MS,
+    timeoutMs: upstreamTimeouts().createMs,
     ambiguousCode: "create_outcome_unknown",
     attempt: 1,
   }).catch((error: unknown) => {
@@ -83,12 +92,13 @@ export async function createGeneration(request: GenerationRequest, callbackUrl?:
 /** Reads a task; idempotent, so transient failures are retried with jittered backoff. */
 export async function getTask(taskId: string): Promise<UpstreamTask> {
   const { apiBase, apiKey } = await upstreamConfig();
+  const { getMs } = upstreamTimeouts();
   return pRetry(
     async (attempt) => {
       const response = await send(`${apiBase}/v1/tasks/${encodeURIComponent(taskId)}`, {
         method: "GET",
         headers: { Authorization: `Bearer ${apiKey}` },
-        timeoutMs: GET_TIMEOUT_MS,
+        timeoutMs: getMs,
         ambiguousCode: "upstream_timeout",
         attempt,
       });
@@ -277,7 +287,8 @@ async function send(url: string, options: SendOptions): Promise<{ status: number
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
     logCall(options.method, url, options.attempt, startedAt, { failure: timedOut ? "timeout" : "connection" });
     const code = options.method === "POST" ? options.ambiguousCode : timedOut ? "upstream_timeout" : "upstream_unreachable";
-    throw new UpstreamError(code, timedOut ? "No answer in time" : "Connection failed", undefined);
+    // No upstreamMessage: Evolink said nothing, and the browser shows that field as Evolink's words.
+    throw new UpstreamError(code, undefined, undefined);
   }
   logCall(options.method, url, options.attempt, startedAt, { status: response.status });
   if (!response.ok) throw errorFromResponse(response, text);

@@ -1,4 +1,5 @@
 import "server-only";
+import { z } from "zod";
 import { startSimulator, type RunningSimulator } from "../simulator/server";
 import { publicBaseUrl } from "./public-base-url";
 
@@ -39,6 +40,31 @@ const CALLBACK_BROWSER_POLL_MS = 2000;
 export function browserPollMs(): number {
   const interval = pollIntervalMs();
   return publicBaseUrl() ? Math.min(interval, CALLBACK_BROWSER_POLL_MS) : interval;
+}
+
+const timeoutMs = z.coerce
+  .number({ error: "must be a number of milliseconds" })
+  .int("must be a whole number of milliseconds")
+  .min(100, "must be at least 100 ms")
+  .max(600_000, "must be at most 600000 ms (10 minutes)");
+
+function timeoutFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name]?.trim();
+  if (!raw) return fallback;
+  const parsed = timeoutMs.safeParse(raw);
+  if (!parsed.success) throw new Error(`${name}=${raw} ${parsed.error.issues[0]?.message}; unset it to use ${fallback}.`);
+  return parsed.data;
+}
+
+/**
+ * How long the server waits for Evolink: a create (30 s by default) and a task read (15 s). Tests shorten
+ * them to reach the timeout paths quickly. An invalid value throws; the studio checks at start.
+ */
+export function upstreamTimeouts(): { createMs: number; getMs: number } {
+  return {
+    createMs: timeoutFromEnv("EVOLINK_CREATE_TIMEOUT_MS", 30_000),
+    getMs: timeoutFromEnv("EVOLINK_GET_TIMEOUT_MS", 15_000),
+  };
 }
 
 const globalForSimulator = globalThis as typeof globalThis & { __embeddedSimulator?: Promise<RunningSimulator> };

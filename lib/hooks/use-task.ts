@@ -41,6 +41,8 @@ export function useTask(initial: TaskView) {
     task: query.data,
     /** A poll failed but another will follow. */
     reconnecting: Boolean(error?.retryable) || (query.isError && !error),
+    /** What went wrong upstream, when the studio's server answered the failed poll (null: it could not be reached). */
+    pollProblem: error?.retryable && query.error instanceof StudioApiError && query.error.status !== 0 ? error.message : null,
     /** The upstream is out of capacity or rate-limiting: polling continues, more slowly. */
     waitingForCapacity: Boolean(error?.retryable && CAPACITY_CODES.has(error.code)),
     /** Polling stopped for good without the task finishing. */

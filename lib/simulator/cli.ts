@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { startSimulator } from "./server";
 
 const USAGE =
-  "Usage: npm run simulator -- [--port 4010] [--host 127.0.0.1] [--key sk-...] [--task-seconds 30] [--result-ttl 86400]\n" +
+  "Usage: npm run simulator -- [--port 4010] [--host 127.0.0.1] [--key sk-...] [--task-seconds 30] [--result-ttl 86400] [--hang-ms 45000]\n" +
   "         [--callback-tunnel https://studio.example.com=http://127.0.0.1:3000]   (deliver that origin's callbacks locally)";
 
 function numberArg(name: string, raw: string | undefined): number | undefined {
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
       "task-seconds": { type: "string" },
       "result-ttl": { type: "string" },
       "callback-tunnel": { type: "string" },
+      "hang-ms": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     taskSeconds: numberArg("task-seconds", values["task-seconds"]),
     resultTtlSeconds: numberArg("result-ttl", values["result-ttl"]),
     callbackTunnel: tunnelArg(values["callback-tunnel"]),
+    hangMs: numberArg("hang-ms", values["hang-ms"]),
   });
   console.log(`Evolink simulator listening on ${simulator.url}`);
   const shutdown = (): void => {

@@ -6,6 +6,7 @@ export interface ErrorEnvelope {
 export interface HttpError {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export function errorBody(code: string, message: string, type: string, param?: string): ErrorEnvelope {

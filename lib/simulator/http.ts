@@ -9,18 +9,24 @@ function canWrite(res: ServerResponse): boolean {
   return !res.headersSent && !res.destroyed;
 }
 
-export function sendRaw(res: ServerResponse, status: number, contentType: string, text: string): void {
+export function sendRaw(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (!canWrite(res)) return;
-  res.writeHead(status, { "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, "Content-Type": contentType, "Content-Length": Buffer.byteLength(text) });
   res.end(text);
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  sendRaw(res, status, "application/json; charset=utf-8", JSON.stringify(body));
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers?: Record<string, string>): void {
+  sendRaw(res, status, "application/json; charset=utf-8", JSON.stringify(body), headers);
 }
 
 export function sendError(res: ServerResponse, error: HttpError): void {
-  sendJson(res, error.status, error.body);
+  sendJson(res, error.status, error.body, error.headers);
 }
 
 export function sendText(res: ServerResponse, status: number, text: string): void {

@@ -3,6 +3,7 @@ export interface CreateLogEntry {
   at: number;
   body: unknown;
   taskId: string | null;
+  /** HTTP status answered; 0 when a fault scenario held or dropped the connection instead. */
   status: number;
 }
 

@@ -11,6 +11,8 @@ export interface SimulatorOptions {
   resultTtlSeconds: number;
   /** Delay applied by the "slow" scenario, in milliseconds. */
   slowMs: number;
+  /** How long the "timeout" scenarios hold a request unanswered before dropping it, in milliseconds. */
+  hangMs: number;
   /** Folder holding sample-16x9.mp4, sample-9x16.mp4 and sample-1x1.mp4. */
   clipsDir: string;
   /**
@@ -102,6 +104,8 @@ export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {
       false,
     ),
     slowMs: requireNumber("slowMs", overrides.slowMs ?? envNumber("SIMULATOR_SLOW_MS", 3000), 0, false),
+    // 45 s outlasts the studio's default 30 s create timeout, and still ends on its own.
+    hangMs: requireNumber("hangMs", overrides.hangMs ?? envNumber("SIMULATOR_HANG_MS", 45_000), 0, false),
     clipsDir: overrides.clipsDir ?? path.join(process.cwd(), "lib/simulator/clips"),
     resultFile: overrides.resultFile ?? process.env.SIMULATOR_RESULT_FILE ?? "",
     fileMaxBytes: requireNumber(

@@ -19,6 +19,20 @@ export const SIMULATOR_SCENARIOS = [
   { name: "stall", description: "Progress freezes at 42% for 10x taskSeconds, then resumes and completes." },
   { name: "extra-keys", description: "Bodies carry unknown extra keys (usage.estimated_cost, result_data, trace_id)." },
   { name: "result-data-only", description: "Completed task has no results, only result_data[].video_url." },
+  {
+    name: "create-timeout",
+    description: "The task is created, but no response comes: the connection is held silent for hangMs, then dropped.",
+  },
+  { name: "create-reset", description: "The task is created, then the connection is reset before any response." },
+  { name: "bad-gateway", description: "The task is created, but a gateway answers 502 with an HTML page instead." },
+  { name: "poll-timeout", description: "The first 4 status polls get no answer (held for hangMs, then dropped), then normal." },
+  { name: "poll-reset", description: "The first 4 status polls have their connection reset, then normal." },
+  {
+    name: "poll-truncated",
+    description: "The first 4 status polls declare the full Content-Length, send half the body and reset, then normal.",
+  },
+  { name: "poll-bad-gateway", description: "The first 4 status polls answer 502 with a gateway's HTML page, then normal." },
+  { name: "poll-rate-limit-burst", description: "The first 4 status polls answer 429 with Retry-After: 1, then normal." },
 ] as const satisfies readonly { name: string; description: string }[];
 
 export type ScenarioName = (typeof SIMULATOR_SCENARIOS)[number]["name"];
@@ -77,6 +91,10 @@ export function createScenarioError(scenario: ScenarioName | null): HttpError | 
   return (scenario && CREATE_ERRORS[scenario]) ?? null;
 }
 
+// The studio tries each task read 3 times, so 4 failures in a row make at least one of its reads fail
+// outright and reach the browser.
+const POLL_BURST = 4;
+
 /** Transient poll failures: the first `count` GETs of the task answer this error. */
 const POLL_ERRORS: Partial<Record<ScenarioName, HttpError & { count: number }>> = {
   "poll-rate-limit": {
@@ -89,12 +107,51 @@ const POLL_ERRORS: Partial<Record<ScenarioName, HttpError & { count: number }>> 
     status: 500,
     body: errorBody("internal_error", "Failed to retrieve task status", "api_error"),
   },
+  "poll-rate-limit-burst": {
+    count: POLL_BURST,
+    status: 429,
+    body: errorBody("rate_limit_exceeded", "Rate limit exceeded", "evo_api_error"),
+    headers: { "Retry-After": "1" },
+  },
 };
 
 /** `getNumber` is 1-based: the n-th GET of this task. */
 export function pollScenarioError(scenario: ScenarioName | null, getNumber: number): HttpError | null {
   const failure = scenario ? POLL_ERRORS[scenario] : undefined;
-  return failure && getNumber <= failure.count ? { status: failure.status, body: failure.body } : null;
+  if (!failure || getNumber > failure.count) return null;
+  const { status, body, headers } = failure;
+  return { status, body, headers };
+}
+
+/**
+ * Failures below the API, as a dead link, a dropped connection or a broken proxy shows them: `hang`
+ * (no answer for hangMs, then dropped), `reset` (TCP reset, no byte sent), `truncate` (half a body
+ * under a full Content-Length, then reset), `bad-gateway` (a proxy's 502 HTML page).
+ */
+export type TransportFault = "hang" | "reset" | "truncate" | "bad-gateway";
+
+/** Applied after the task was created, so the client cannot know whether it exists. */
+const CREATE_FAULTS: Partial<Record<ScenarioName, TransportFault>> = {
+  "create-timeout": "hang",
+  "create-reset": "reset",
+  "bad-gateway": "bad-gateway",
+};
+
+const POLL_FAULTS: Partial<Record<ScenarioName, TransportFault>> = {
+  "poll-timeout": "hang",
+  "poll-reset": "reset",
+  "poll-truncated": "truncate",
+  "poll-bad-gateway": "bad-gateway",
+};
+
+export function createFault(scenario: ScenarioName | null): TransportFault | null {
+  return (scenario && CREATE_FAULTS[scenario]) ?? null;
+}
+
+/** `getNumber` is 1-based, as for pollScenarioError. */
+export function pollFault(scenario: ScenarioName | null, getNumber: number): TransportFault | null {
+  const fault = scenario ? POLL_FAULTS[scenario] : undefined;
+  return fault && getNumber <= POLL_BURST ? fault : null;
 }
 
 export interface TaskError {

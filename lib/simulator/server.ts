@@ -14,13 +14,14 @@ import {
   badRequest,
   unauthorized,
 } from "./errors";
+import { faultStatus, inflictFault } from "./faults";
 import { FileStore, keyFromFilesPath } from "./file-store";
 import { handleDownload, handleQuota, handleServeFile, handleUpload } from "./files-routes";
 import { delay, readBody, sendError, sendJson, sendRaw, sendText, serveFile } from "./http";
 import { SimulatorLog } from "./log";
 import { resolveSimulatorOptions, type SimulatorOptions } from "./options";
 import { checkReferences } from "./reference-check";
-import { createScenarioError, parseScenario, pollScenarioError } from "./scenarios";
+import { createFault, createScenarioError, parseScenario, pollFault, pollScenarioError } from "./scenarios";
 import { createBody, taskBody } from "./task-body";
 import { TaskStore, finishedAtMs, resultExpiresAtMs, taskPhase, type Task } from "./tasks";
 import { validateCreateBody } from "./validate";
@@ -99,8 +100,10 @@ async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Cont
     return sendError(res, refusal);
   }
   const task = ctx.store.create(result.value, scenario, ctx.now());
-  record(body, task.id, 200);
+  const fault = createFault(scenario);
+  record(body, task.id, fault ? faultStatus(fault) : 200);
   if (task.callbackUrl) scheduleCallback(ctx, task, task.callbackUrl, requestOrigin(req));
+  if (fault) return inflictFault(res, fault, ctx.options.hangMs);
   if (scenario === "slow") await delay(ctx.options.slowMs);
   sendJson(res, 200, createBody(task, ctx.options.taskSeconds));
 }
@@ -117,6 +120,8 @@ async function handleGetTask(req: IncomingMessage, res: ServerResponse, ctx: Con
   if (pollError) return sendError(res, pollError);
   const phase = taskPhase(task, ctx.now(), ctx.options.taskSeconds);
   const body = JSON.stringify(taskBody(task, phase, resultUrl(requestOrigin(req), ctx, task)));
+  const fault = pollFault(task.scenario, getNumber);
+  if (fault) return inflictFault(res, fault, ctx.options.hangMs, body);
   // "malformed": a proxy cut the first response short.
   const text = task.scenario === "malformed" && getNumber === 1 ? body.slice(0, 40) : body;
   sendRaw(res, 200, "application/json; charset=utf-8", text);

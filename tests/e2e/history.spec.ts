@@ -479,6 +479,7 @@ test("a submission cut off by a restart shows as unknown, is never resent, and c
     await page.goto(`${stack.appUrl}/`);
     const entry = page.getByTestId("unknown-submission").filter({ hasText: tag });
     await expect(entry).toHaveCount(1);
+    await expect(entry).toContainText("the studio stopped while sending this to Evolink");
     await expect(cardFor(page, tag)).toHaveCount(0);
 
     // The same key again must not reach Evolink a second time.

@@ -143,6 +143,9 @@ function baseEnv(): NodeJS.ProcessEnv {
     "SIMULATOR_TASK_SECONDS",
     "SIMULATOR_RESULT_TTL_SECONDS",
     "SIMULATOR_SLOW_MS",
+    "SIMULATOR_HANG_MS",
+    "EVOLINK_CREATE_TIMEOUT_MS",
+    "EVOLINK_GET_TIMEOUT_MS",
     "NODE_OPTIONS",
   ]) {
     delete env[name];
@@ -172,13 +175,15 @@ export interface StackOptions {
   /** ARCHIVE_DIR for the app; unset means the default $DATA_DIR/videos. */
   archiveDir?: string;
   pollIntervalMs?: number;
-  /** More environment for the app (PUBLIC_BASE_URL, APP_PASSWORD…). */
+  /** More environment for the app (PUBLIC_BASE_URL, APP_PASSWORD, EVOLINK_*_TIMEOUT_MS…). */
   appEnv?: Record<string, string>;
   /**
    * The simulator's `--callback-tunnel`: callbacks to the https origin `from` go to 127.0.0.1:`toPort`
    * instead (default: this stack's app), as a TLS-terminating tunnel in front of it would do.
    */
   callbackTunnel?: { from: string; toPort?: number };
+  /** SIMULATOR_HANG_MS: how long the `*-timeout` scenarios hold a request before dropping it. */
+  hangMs?: number;
 }
 
 /** Folders made by artifactDir() in this worker since the last removeArtifactDirs(). */
@@ -249,6 +254,7 @@ export class Stack {
     if (tunnel) args.push("--callback-tunnel", `${tunnel.from}=http://127.0.0.1:${tunnel.toPort ?? this.appPort}`);
     const env = baseEnv();
     if (this.options.slowMs !== undefined) env.SIMULATOR_SLOW_MS = String(this.options.slowMs);
+    if (this.options.hangMs !== undefined) env.SIMULATOR_HANG_MS = String(this.options.hangMs);
     this.simulator = new Spawned(`simulator ${this.options.name}`, process.execPath, args, env);
     await waitUntilAnswers(`${this.simUrl}/__sim/log`, this.simulator, 30_000);
   }

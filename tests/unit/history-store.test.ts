@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archivePath, archiveTask } from "@/lib/archive";
 import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
 import type { GenerationRequest } from "@/lib/generation-schema";
+import { listHistory } from "@/lib/history";
 import { remixValues } from "@/lib/remix";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { DatabaseStartupError, openDatabase } from "@/lib/store/connection";
@@ -122,6 +123,15 @@ describe("idempotent submit", () => {
     expect(unknownSubmissions().some((s) => s.prompt === prompt)).toBe(true);
     await expect(submitGeneration(request(prompt), "key-crashed-01")).rejects.toBeDefined();
     expect(await createsFor(prompt)).toBe(0);
+    expect(listHistory().unknownSubmissions.find((s) => s.prompt === prompt)?.cause).toBe("interrupted");
+  });
+
+  it("a create that got no answer is unknown, replayed as unknown, and listed with its cause", async () => {
+    const prompt = `unanswered ${Date.now()} [sim:create-reset]`;
+    await expect(submitGeneration(request(prompt), "key-unanswered-01")).rejects.toMatchObject({ code: "create_outcome_unknown" });
+    await expect(submitGeneration(request(prompt), "key-unanswered-01")).rejects.toMatchObject({ code: "create_outcome_unknown" });
+    expect(await createsFor(prompt)).toBe(1);
+    expect(listHistory().unknownSubmissions.find((s) => s.prompt === prompt)?.cause).toBe("no_answer");
   });
 });
 
