@@ -2,6 +2,7 @@ import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { CALLBACK_TOKEN_PATTERN, callbackUrlFor } from "./evolink/public-base-url";
+import { log } from "./log";
 import { taskIdForCallbackToken } from "./store/submissions";
 import { findTask } from "./store/tasks";
 import { refreshTaskNow } from "./tasks";
@@ -47,7 +48,7 @@ export async function refreshFromCallback(taskId: string, answerWithinMs = ANSWE
   const refresh = refreshTaskNow(taskId).then(
     (view) => view?.phase ?? null,
     (error: unknown) => {
-      console.warn(`A callback's refresh of ${taskId} failed (polling will catch up):`, error instanceof Error ? error.message : error);
+      log().warn({ taskId, error: error instanceof Error ? error.message : String(error) }, "a callback's refresh failed; polling will catch up");
       return null;
     },
   );
