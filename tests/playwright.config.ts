@@ -66,7 +66,9 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `npx tsx lib/simulator/cli.ts --port ${SIMULATOR_PORT} --key ${CANARY_KEY} --task-seconds 4`,
+      // Hangs end after 10 s, beyond the keyed app's shortened timeouts below, so the key-leak test can run
+      // every transport fault within its budget.
+      command: `npx tsx lib/simulator/cli.ts --port ${SIMULATOR_PORT} --key ${CANARY_KEY} --task-seconds 4 --hang-ms 10000`,
       url: `${SIMULATOR_URL}/__sim/log`,
       cwd: repoRoot,
       reuseExistingServer: false,
@@ -85,6 +87,8 @@ export default defineConfig({
         DATA_DIR: DATA_DIRS.keyed,
         EVOLINK_API_BASE: SIMULATOR_URL,
         EVOLINK_FILES_BASE: SIMULATOR_URL,
+        EVOLINK_CREATE_TIMEOUT_MS: "8000",
+        EVOLINK_GET_TIMEOUT_MS: "5000",
       },
       cwd: repoRoot,
       reuseExistingServer: false,
