@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { once } from "node:events";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
@@ -209,16 +210,26 @@ async function streamToFile(
   });
 }
 
-/** Copies the file part into the temp file and on, awaiting both so a slow disk or upstream slows the reader. */
+/**
+ * Copies the file part into the temp file and on to the file service, waiting only when either one
+ * pushes back (a slow disk or upstream slows the reader), then flushes the temp file.
+ */
 async function writeAll(file: Readable, target: FileHandle, forwarder: Forwarder): Promise<number> {
+  // The handle stays ours (closed by receiveUpload on every path), so the stream must not close it.
+  const disk = target.createWriteStream({ autoClose: false, highWaterMark: 1024 * 1024 });
   let size = 0;
-  for await (const chunk of file as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    await Promise.all([target.write(chunk), forwarder.write(chunk)]);
+  try {
+    for await (const chunk of file as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      await Promise.all([disk.write(chunk) ? null : once(disk, "drain"), forwarder.write(chunk)]);
+    }
+    await new Promise<void>((resolve, reject) => disk.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    return size;
+  } finally {
+    // Releases the stream's hold on the handle; until then closing the handle would wait forever.
+    disk.destroy();
   }
-  return size;
 }
-
 type Checked = { ok: true; facts: VideoFacts | ImageFacts } | Extract<UploadOutcome, { ok: false }>;
 
 async function checkFile(kind: UploadKind, filePath: string, size: number): Promise<Checked> {

@@ -180,10 +180,20 @@ export async function startUpload(fileName: string, mimeType: string): Promise<S
     },
     () => undefined,
   );
+  // Waits only when the socket's buffer is full, not for every chunk to reach the kernel.
   const send = (data: Uint8Array | string) =>
     new Promise<void>((resolve, reject) => {
       if (failure) return reject(failure);
-      request.write(data, (error) => (error ? reject(failure ?? error) : resolve()));
+      if (request.write(data)) return resolve();
+      const settle = () => {
+        request.off("drain", settle);
+        request.off("close", settle);
+        if (failure) reject(failure);
+        else if (request.destroyed) reject(new UpstreamError("upstream_unreachable", undefined, undefined));
+        else resolve();
+      };
+      request.on("drain", settle);
+      request.on("close", settle);
     });
   let finishing = false;
   await send(head);
