@@ -172,6 +172,9 @@ async function streamToFile(
       parser = busboy({
         headers: { "content-type": headers.get("content-type") ?? "" },
         limits: { files: 1, fileSize: cap + 1, fields: 4, parts: 6 },
+        // 1 MiB buffers instead of 16–64 KiB: far fewer chunks to pass on, which is most of the per-byte cost.
+        highWaterMark: 1024 * 1024,
+        fileHwm: 1024 * 1024,
       });
     } catch {
       finish({ ok: false, code: "upload_invalid", detail: "The multipart body has no boundary; send it as a normal file upload." });
