@@ -220,12 +220,17 @@ async function streamToFile(
 async function writeAll(file: Readable, target: FileHandle, forwarder: Forwarder): Promise<number> {
   // The handle stays ours (closed by receiveUpload on every path), so the stream must not close it.
   const disk = target.createWriteStream({ autoClose: false, highWaterMark: 1024 * 1024 });
+  // A failed upload closes the handle while chunks may still be passing: that ends the copy, never the process.
+  let diskError: Error | null = null;
+  disk.on("error", (error) => (diskError ??= error));
   let size = 0;
   try {
     for await (const chunk of file as AsyncIterable<Buffer>) {
+      if (diskError) throw diskError;
       size += chunk.length;
       await Promise.all([disk.write(chunk) ? null : once(disk, "drain"), forwarder.write(chunk)]);
     }
+    if (diskError) throw diskError;
     await new Promise<void>((resolve, reject) => disk.end((error?: Error | null) => (error ? reject(error) : resolve())));
     return size;
   } finally {
