@@ -3,6 +3,7 @@ import { guard } from "@/lib/auth/guard";
 import { newSessionToken, passwordMatches, sessionCookie, sessionFromCookieHeader, sessionValid } from "@/lib/auth/session";
 import { PUBLIC_WITHOUT_PASSWORD_OPT_OUT, unsafeBindingReason } from "@/lib/deployment-check";
 import { rateLimit } from "@/lib/rate-limit";
+import packageJson from "../../package.json";
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -98,5 +99,13 @@ describe("binding", () => {
     expect(unsafeBindingReason(env({ HOST: "0.0.0.0", APP_PASSWORD: "x" }))).toBeNull();
     expect(unsafeBindingReason(env({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: "yes" }))).not.toBeNull();
     expect(unsafeBindingReason(env({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT }))).toBeNull();
+  });
+
+  // The check reads HOST; it only holds if every way of serving listens on that same address
+  // (Next's own default is every interface).
+  it("serves with npm start and npm run dev on HOST, defaulting to 127.0.0.1", () => {
+    for (const script of [packageJson.scripts.start, packageJson.scripts.dev]) {
+      expect(script).toContain('-H "${HOST:-127.0.0.1}"');
+    }
   });
 });
