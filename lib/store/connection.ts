@@ -74,3 +74,16 @@ export function db(): Db {
   globalForDb.__studioDb ??= openDatabase();
   return globalForDb.__studioDb;
 }
+
+// Compiling SQL costs more than running these small queries; every poll would otherwise pay it again.
+const preparedByDb = new WeakMap<Db, Map<string, Database.Statement>>();
+
+/** The connection's prepared statement for `sql`, compiled once. */
+export function statement(sql: string): Database.Statement {
+  const connection = db();
+  let prepared = preparedByDb.get(connection);
+  if (!prepared) preparedByDb.set(connection, (prepared = new Map()));
+  let compiled = prepared.get(sql);
+  if (!compiled) prepared.set(sql, (compiled = connection.prepare(sql)));
+  return compiled;
+}

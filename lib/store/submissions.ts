@@ -1,6 +1,6 @@
 import "server-only";
 import type { StudioErrorBody } from "../errors";
-import { db } from "./connection";
+import { statement } from "./connection";
 
 /**
  * A Generate press, keyed by the browser's idempotency key. It is written as `sending` *before* the
@@ -41,7 +41,7 @@ function fromRow(row: SubmissionRow): Submission {
 }
 
 export function findSubmission(key: string): Submission | undefined {
-  const row = db().prepare("SELECT * FROM submissions WHERE idempotency_key = ?").get(key) as SubmissionRow | undefined;
+  const row = statement("SELECT * FROM submissions WHERE idempotency_key = ?").get(key) as SubmissionRow | undefined;
   return row && fromRow(row);
 }
 
@@ -51,46 +51,41 @@ export function findSubmission(key: string): Submission | undefined {
  */
 export function beginSubmission(key: string, requestHash: string, requestJson: string, callbackTokenHash: string | null = null): boolean {
   const now = Date.now();
-  const result = db()
-    .prepare(
-      `INSERT OR IGNORE INTO submissions (idempotency_key, request_hash, state, request_json, created_at, updated_at, callback_token_hash)
-       VALUES (?, ?, 'sending', ?, ?, ?, ?)`,
-    )
-    .run(key, requestHash, requestJson, now, now, callbackTokenHash);
+  const result = statement(
+    `INSERT OR IGNORE INTO submissions (idempotency_key, request_hash, state, request_json, created_at, updated_at, callback_token_hash)
+     VALUES (?, ?, 'sending', ?, ?, ?, ?)`,
+  ).run(key, requestHash, requestJson, now, now, callbackTokenHash);
   return result.changes === 1;
 }
 
 /** The task a callback token was issued for, once its create succeeded. */
 export function taskIdForCallbackToken(tokenHash: string): string | undefined {
-  const row = db()
-    .prepare("SELECT task_id FROM submissions WHERE callback_token_hash = ? AND state = 'created'")
+  const row = statement("SELECT task_id FROM submissions WHERE callback_token_hash = ? AND state = 'created'")
     .get(tokenHash) as { task_id: string | null } | undefined;
   return row?.task_id ?? undefined;
 }
 
 export function settleSubmission(key: string, state: Exclude<SubmissionState, "sending">, outcome: { taskId?: string; error?: StudioErrorBody }): void {
-  db()
-    .prepare("UPDATE submissions SET state = ?, task_id = ?, error_json = ?, updated_at = ? WHERE idempotency_key = ?")
+  statement("UPDATE submissions SET state = ?, task_id = ?, error_json = ?, updated_at = ? WHERE idempotency_key = ?")
     .run(state, outcome.taskId ?? null, outcome.error ? JSON.stringify(outcome.error) : null, Date.now(), key);
 }
 
 /** At start: anything still `sending` was cut off by a restart, so its outcome is unknown. */
 export function markInterruptedSubmissions(): number {
-  return db().prepare("UPDATE submissions SET state = 'unknown', updated_at = ? WHERE state = 'sending'").run(Date.now()).changes;
+  return statement("UPDATE submissions SET state = 'unknown', updated_at = ? WHERE state = 'sending'").run(Date.now()).changes;
 }
 
 /** Submissions whose outcome nobody knows, for the history to show until dismissed. */
 export function unknownSubmissions(): Submission[] {
   return (
-    db().prepare("SELECT * FROM submissions WHERE state = 'unknown' ORDER BY created_at DESC").all() as SubmissionRow[]
+    statement("SELECT * FROM submissions WHERE state = 'unknown' ORDER BY created_at DESC").all() as SubmissionRow[]
   ).map(fromRow);
 }
 
 /** Dismissing keeps the key (so it can never be replayed into a create) but hides it from history. */
 export function dismissSubmission(key: string): boolean {
   return (
-    db()
-      .prepare("UPDATE submissions SET state = 'rejected', updated_at = ? WHERE idempotency_key = ? AND state = 'unknown'")
+    statement("UPDATE submissions SET state = 'rejected', updated_at = ? WHERE idempotency_key = ? AND state = 'unknown'")
       .run(Date.now(), key).changes > 0
   );
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import type { StudioErrorBody } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
-import { db } from "./connection";
+import { statement } from "./connection";
 
 export type ArchiveState = "none" | "archived" | "failed" | "expired";
 
@@ -82,30 +82,28 @@ export type TaskPatch = Partial<Omit<TaskRecord, "id" | "request" | "createdAt" 
 /** Records a newly created task; `idempotencyKey` ties it to the submission that made it. */
 export function insertTask(record: Omit<TaskRecord, "updatedAt" | "polledAt" | "archiveState" | "archiveBytes" | "archiveError" | "archiveAttempts">, idempotencyKey: string | null): TaskRecord {
   const now = Date.now();
-  db()
-    .prepare(
-      `INSERT INTO tasks (id, idempotency_key, request_json, created_at, updated_at, upstream_status, progress,
-         estimated_seconds, credits_reserved, result_url, error_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      record.id,
-      idempotencyKey,
-      JSON.stringify(record.request),
-      record.createdAt,
-      now,
-      record.upstreamStatus,
-      record.progress,
-      record.estimatedSeconds,
-      record.creditsReserved,
-      record.resultUrl,
-      record.error ? JSON.stringify(record.error) : null,
-    );
+  statement(
+    `INSERT INTO tasks (id, idempotency_key, request_json, created_at, updated_at, upstream_status, progress,
+       estimated_seconds, credits_reserved, result_url, error_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    record.id,
+    idempotencyKey,
+    JSON.stringify(record.request),
+    record.createdAt,
+    now,
+    record.upstreamStatus,
+    record.progress,
+    record.estimatedSeconds,
+    record.creditsReserved,
+    record.resultUrl,
+    record.error ? JSON.stringify(record.error) : null,
+  );
   return findTask(record.id) as TaskRecord;
 }
 
 export function findTask(id: string): TaskRecord | undefined {
-  const row = db().prepare("SELECT * FROM tasks WHERE id = ?").get(id) as TaskRow | undefined;
+  const row = statement("SELECT * FROM tasks WHERE id = ?").get(id) as TaskRow | undefined;
   return row && fromRow(row);
 }
 
@@ -113,17 +111,17 @@ export function updateTask(id: string, patch: TaskPatch): TaskRecord | undefined
   const entries = Object.entries({ ...patch, updatedAt: Date.now() }) as Array<[keyof typeof COLUMNS, unknown]>;
   const assignments = entries.map(([key]) => `${COLUMNS[key]} = ?`).join(", ");
   const values = entries.map(([key, value]) => (key === "error" ? (value ? JSON.stringify(value) : null) : value));
-  db().prepare(`UPDATE tasks SET ${assignments} WHERE id = ?`).run(...values, id);
+  statement(`UPDATE tasks SET ${assignments} WHERE id = ?`).run(...values, id);
   return findTask(id);
 }
 
 /** Every task, newest first. */
 export function listTasks(): TaskRecord[] {
-  return (db().prepare("SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC").all() as TaskRow[]).map(fromRow);
+  return (statement("SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC").all() as TaskRow[]).map(fromRow);
 }
 
 export function deleteTask(id: string): boolean {
-  return db().prepare("DELETE FROM tasks WHERE id = ?").run(id).changes > 0;
+  return statement("DELETE FROM tasks WHERE id = ?").run(id).changes > 0;
 }
 
 const TERMINAL_STATUSES = "('completed', 'failed', 'cancelled', 'canceled', 'expired')";
@@ -131,8 +129,7 @@ const TERMINAL_STATUSES = "('completed', 'failed', 'cancelled', 'canceled', 'exp
 /** Tasks the background poller must keep moving: not finished upstream, and not failed here. */
 export function unfinishedTaskIds(): string[] {
   return (
-    db()
-      .prepare(`SELECT id FROM tasks WHERE upstream_status NOT IN ${TERMINAL_STATUSES} AND error_json IS NULL`)
+    statement(`SELECT id FROM tasks WHERE upstream_status NOT IN ${TERMINAL_STATUSES} AND error_json IS NULL`)
       .all() as Array<{ id: string }>
   ).map((row) => row.id);
 }
@@ -140,11 +137,9 @@ export function unfinishedTaskIds(): string[] {
 /** Completed tasks whose result still needs copying into the archive. */
 export function tasksAwaitingArchive(maxAttempts: number): TaskRecord[] {
   return (
-    db()
-      .prepare(
-        `SELECT * FROM tasks WHERE upstream_status = 'completed' AND result_url IS NOT NULL
-           AND (archive_state = 'none' OR (archive_state = 'failed' AND archive_attempts < ?))`,
-      )
-      .all(maxAttempts) as TaskRow[]
+    statement(
+      `SELECT * FROM tasks WHERE upstream_status = 'completed' AND result_url IS NOT NULL
+         AND (archive_state = 'none' OR (archive_state = 'failed' AND archive_attempts < ?))`,
+    ).all(maxAttempts) as TaskRow[]
   ).map(fromRow);
 }
