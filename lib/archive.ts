@@ -52,6 +52,8 @@ async function copyResult(record: TaskRecord): Promise<void> {
   const target = archivePath(record.id);
   const partial = `${target}.part`;
   try {
+    // A folder that cannot be written fails here, before a byte is fetched from the upstream.
+    await mkdir(archiveDir(), { recursive: true });
     const response = await fetchResult(record.resultUrl, null, AbortSignal.timeout(ARCHIVE_TIMEOUT_MS));
     if ([401, 403, 404, 410].includes(response.status)) {
       await response.body?.cancel();
@@ -63,7 +65,6 @@ async function copyResult(record: TaskRecord): Promise<void> {
       await response.body?.cancel();
       throw new Error(`the result link answered HTTP ${response.status}`);
     }
-    await mkdir(archiveDir(), { recursive: true });
     await pipeline(Readable.fromWeb(response.body as unknown as NodeWebStream<Uint8Array>), createWriteStream(partial));
     const { size } = await stat(partial);
     const announced = Number(response.headers.get("content-length"));

@@ -213,23 +213,39 @@ async function streamToFile(
   });
 }
 
+// Both the disk and the file service take 1 MiB writes far more cheaply than the parser's ~64 KiB pieces.
+const BATCH_BYTES = 1024 * 1024;
+// The temp file may lag the network by this much, so a disk write never holds up the next read.
+const DISK_LAG_BYTES = 8 * 1024 * 1024;
+
 /**
- * Copies the file part into the temp file and on to the file service, waiting only when either one
- * pushes back (a slow disk or upstream slows the reader), then flushes the temp file.
+ * Copies the file part into the temp file and on to the file service in 1 MiB batches, waiting only
+ * when the file service pushes back or the disk falls 8 MiB behind, then flushes the temp file.
  */
 async function writeAll(file: Readable, target: FileHandle, forwarder: Forwarder): Promise<number> {
   // The handle stays ours (closed by receiveUpload on every path), so the stream must not close it.
-  const disk = target.createWriteStream({ autoClose: false, highWaterMark: 1024 * 1024 });
+  const disk = target.createWriteStream({ autoClose: false, highWaterMark: DISK_LAG_BYTES });
   // A failed upload closes the handle while chunks may still be passing: that ends the copy, never the process.
   let diskError: Error | null = null;
   disk.on("error", (error) => (diskError ??= error));
   let size = 0;
+  let batch: Buffer[] = [];
+  let batchBytes = 0;
+  const flush = async () => {
+    const data = Buffer.concat(batch, batchBytes);
+    batch = [];
+    batchBytes = 0;
+    await Promise.all([disk.write(data) ? null : once(disk, "drain"), forwarder.write(data)]);
+  };
   try {
     for await (const chunk of file as AsyncIterable<Buffer>) {
       if (diskError) throw diskError;
       size += chunk.length;
-      await Promise.all([disk.write(chunk) ? null : once(disk, "drain"), forwarder.write(chunk)]);
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= BATCH_BYTES) await flush();
     }
+    if (batchBytes > 0) await flush();
     if (diskError) throw diskError;
     await new Promise<void>((resolve, reject) => disk.end((error?: Error | null) => (error ? reject(error) : resolve())));
     return size;
