@@ -1,4 +1,6 @@
-import { createServer, type Server } from "node:http";
+import { randomBytes } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertPublicDestination, BlockedDestination, fetchUpstreamLink, publicOnlyLookup } from "@/lib/net/outbound";
@@ -9,8 +11,12 @@ let origin = "";
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    const target = new URL(req.url ?? "/", "http://x").searchParams.get("to");
-    if (target) res.writeHead(302, { Location: target }).end();
+    const url = new URL(req.url ?? "/", "http://x");
+    const target = url.searchParams.get("to");
+    if (url.pathname === "/big") sendBig(res);
+    else if (url.pathname === "/cut") res.writeHead(200, { "Content-Length": "1000" }).write(Buffer.alloc(400), () => res.destroy());
+    else if (url.pathname === "/endless") sendEndless(res);
+    else if (target) res.writeHead(302, { Location: target }).end();
     else if (req.headers.range) res.writeHead(206, { "Content-Type": "text/plain" }).end(`range ${req.headers.range}`);
     else res.writeHead(200, { "Content-Type": "text/plain" }).end("ok");
   });
@@ -19,6 +25,25 @@ beforeAll(async () => {
 });
 
 afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+const BIG = randomBytes(8 * 1024 * 1024 + 17);
+
+function sendBig(res: ServerResponse): void {
+  res.writeHead(200, { "Content-Length": String(BIG.length) });
+  res.end(BIG);
+}
+
+let endlessClosed: Promise<unknown> = Promise.resolve();
+
+function sendEndless(res: ServerResponse): void {
+  endlessClosed = once(res, "close");
+  res.writeHead(200);
+  const more = () => {
+    while (!res.destroyed && res.write(Buffer.alloc(64 * 1024)));
+    if (!res.destroyed) res.once("drain", more);
+  };
+  more();
+}
 
 describe("destinations", () => {
   for (const url of [
@@ -80,5 +105,23 @@ describe("connect-time address check", () => {
     expect(response.status).toBe(206);
     expect(response.headers.get("content-type")).toBe("text/plain");
     expect(await response.text()).toBe("range bytes=0-1");
+  });
+
+  it("streams a large body byte for byte", async () => {
+    const response = await fetchUpstreamLink(`http://${origin}/big`, {}, new Set([origin]));
+    expect(Buffer.from(await response.arrayBuffer()).equals(BIG)).toBe(true);
+  });
+
+  it("fails the body when the connection drops before it is complete", async () => {
+    const response = await fetchUpstreamLink(`http://${origin}/cut`, {}, new Set([origin]));
+    await expect(response.arrayBuffer()).rejects.toThrow();
+  });
+
+  it("closes the upstream connection when the reader cancels (a viewer who stops the video)", async () => {
+    const response = await fetchUpstreamLink(`http://${origin}/endless`, {}, new Set([origin]));
+    const reader = response.body!.getReader();
+    await reader.read();
+    await reader.cancel();
+    await endlessClosed;
   });
 });
