@@ -6,11 +6,12 @@ import { currentRequestId, log } from "./log";
 /** A catalog error, carrying the request id (when inside a request) so a person can quote it. */
 export function errorResponse(
   code: ErrorCode,
-  options: { detail?: string; fields?: Record<string, string>; headers?: HeadersInit } = {},
+  options: { detail?: string; upstreamMessage?: string; fields?: Record<string, string>; headers?: HeadersInit } = {},
 ): Response {
   const requestId = currentRequestId();
+  const upstreamMessage = options.upstreamMessage ? { upstreamMessage: options.upstreamMessage } : {};
   return Response.json(
-    { error: { ...studioError(code, options.detail, options.fields), ...(requestId ? { requestId } : {}) } },
+    { error: { ...studioError(code, options.detail, options.fields), ...upstreamMessage, ...(requestId ? { requestId } : {}) } },
     { status: ERROR_CATALOG[code].status, headers: { "Cache-Control": "no-store", ...options.headers } },
   );
 }
@@ -20,7 +21,7 @@ export function failureResponse(error: unknown): Response {
   if (error instanceof UpstreamError) {
     log().warn({ code: error.code, upstreamStatus: error.httpStatus }, "upstream failure answered");
     const retryAfter = error.retryAfterMs ? { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) } : undefined;
-    return errorResponse(error.code, { detail: error.upstreamMessage, headers: retryAfter });
+    return errorResponse(error.code, { upstreamMessage: error.upstreamMessage, headers: retryAfter });
   }
   log().error({ err: error }, "unexpected error in an API route");
   const requestId = currentRequestId();

@@ -192,7 +192,10 @@ export interface StudioErrorBody {
   message: string;
   action: string;
   retryable: boolean;
+  /** The studio's own specifics: which limit, how long to wait, what exactly was refused. */
   detail?: string;
+  /** Evolink's words, verbatim, when a failure came from Evolink and it said anything. */
+  upstreamMessage?: string;
   fields?: Record<string, string>;
   /** The studio's id for the request that failed (also in the X-Request-Id header), to quote when asking for help. */
   requestId?: string;
@@ -201,4 +204,9 @@ export interface StudioErrorBody {
 export function studioError(code: ErrorCode, detail?: string, fields?: Record<string, string>): StudioErrorBody {
   const { title, action, retryable } = ERROR_CATALOG[code];
   return { code, message: title, action, retryable, ...(detail ? { detail } : {}), ...(fields ? { fields } : {}) };
+}
+
+/** A failure Evolink reported, carrying what it said apart from the studio's words, so the page can tell them apart. */
+export function upstreamFailure(code: ErrorCode, upstreamMessage: string | undefined): StudioErrorBody {
+  return { ...studioError(code), ...(upstreamMessage ? { upstreamMessage } : {}) };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import { studioError } from "./errors";
+import { studioError, upstreamFailure } from "./errors";
 import { createGeneration, UpstreamError } from "./evolink/client";
 import type { GenerationRequest } from "./generation-schema";
 import { db } from "./store/connection";
@@ -74,7 +74,7 @@ async function send(key: string, request: GenerationRequest, callbackUrl: string
   } catch (error) {
     if (error instanceof UpstreamError) {
       const state = error.code === "create_outcome_unknown" ? "unknown" : "rejected";
-      settleSubmission(key, state, { error: studioError(error.code, error.upstreamMessage) });
+      settleSubmission(key, state, { error: upstreamFailure(error.code, error.upstreamMessage) });
     } else {
       settleSubmission(key, "unknown", { error: studioError("create_outcome_unknown") });
     }
@@ -93,5 +93,5 @@ function replay(submission: Submission | undefined, requestHash: string): TaskVi
   const task = submission.taskId ? findTask(submission.taskId) : undefined;
   if (submission.state === "created" && task) return toTaskView(task);
   const error = submission.error ?? studioError("create_outcome_unknown");
-  throw new UpstreamError(error.code, error.detail, undefined);
+  throw new UpstreamError(error.code, error.upstreamMessage, undefined);
 }

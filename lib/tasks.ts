@@ -1,5 +1,5 @@
 import "server-only";
-import { resolveErrorCode, studioError } from "./errors";
+import { resolveErrorCode, studioError, upstreamFailure } from "./errors";
 import { getTask, UpstreamError } from "./evolink/client";
 import { browserPollMs, pollIntervalMs } from "./evolink/config";
 import type { UpstreamTask } from "./evolink/upstream-schemas";
@@ -80,7 +80,7 @@ async function pollUpstream(record: TaskRecord): Promise<TaskRecord> {
   } catch (error) {
     // The upstream forgot the task (expired or never existed there): that ends it for good.
     if (error instanceof UpstreamError && (error.code === "task_not_found" || error.code === "resource_not_found")) {
-      return updateTask(record.id, { upstreamStatus: "failed", error: studioError(error.code, error.upstreamMessage), polledAt: startedAt }) ?? record;
+      return updateTask(record.id, { upstreamStatus: "failed", error: upstreamFailure(error.code, error.upstreamMessage), polledAt: startedAt }) ?? record;
     }
     updateTask(record.id, { polledAt: startedAt });
     throw error;
@@ -93,7 +93,7 @@ function taskError(upstream: UpstreamTask): TaskView["error"] {
     return studioError("upstream_malformed", "The task completed without a result URL.");
   }
   if (phase !== "failed") return null;
-  if (upstream.error) return studioError(resolveErrorCode(upstream.error.code), upstream.error.message);
+  if (upstream.error) return upstreamFailure(resolveErrorCode(upstream.error.code), upstream.error.message);
   const cancelled = ["cancelled", "canceled", "expired"].includes(upstream.status);
   return studioError(cancelled ? "task_cancelled" : "unknown_status", `Upstream status: ${upstream.status}`);
 }

@@ -15,6 +15,7 @@ import { remixValues } from "@/lib/remix";
 import { createGeneration, StudioApiError } from "@/lib/studio-api";
 import type { TaskView } from "@/lib/task-view";
 import { CostEstimate } from "./cost-estimate";
+import { ErrorDetails } from "./error-details";
 import { GenerationSettings } from "./generation-settings";
 import { ImageUrlsField } from "./image-urls-field";
 import { PromptField } from "./prompt-field";
@@ -185,8 +186,7 @@ export function GenerationForm({
 
       {failure && (
         <Alert tone="error" live testId="form-error" title={failure.message}>
-          <p>{failure.action}</p>
-          {failure.detail && <p className="mt-1 font-mono text-xs opacity-80">Evolink said: {failure.detail}</p>}
+          <ErrorDetails error={failure} />
           <RequestId id={failure.requestId} />
         </Alert>
       )}

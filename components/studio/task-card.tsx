@@ -3,6 +3,7 @@ import { Alert } from "@/components/ui/alert";
 import { useTask } from "@/lib/hooks/use-task";
 import { formatCredits } from "@/lib/pricing";
 import { isTerminal, type TaskView } from "@/lib/task-view";
+import { ErrorDetails } from "./error-details";
 import { StatusBadge } from "./status-badge";
 import { LARGE_FRAME, TaskResult } from "./task-result";
 import { TaskActions } from "./task-actions";
@@ -83,8 +84,7 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
 
       {task.phase === "failed" && task.error && (
         <Alert tone="error" testId="task-error" title={task.error.message}>
-          <p>{task.error.action}</p>
-          {task.error.detail && <p className="mt-1 whitespace-pre-line font-mono text-xs opacity-80">Evolink said: {task.error.detail}</p>}
+          <ErrorDetails error={task.error} />
         </Alert>
       )}
 
@@ -92,7 +92,7 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
 
       {lostError && (
         <Alert tone="warning" testId="task-lost" title={lostError.message}>
-          {lostError.action}
+          <ErrorDetails error={lostError} />
         </Alert>
       )}
     </article>

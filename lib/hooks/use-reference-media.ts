@@ -52,7 +52,8 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
         (error: unknown) => {
           if (error instanceof UploadError && error.aborted) return update(item.id, { state: { status: "cancelled" } });
           const body = error instanceof UploadError ? error.body : null;
-          const message = [body?.message ?? "The upload failed.", body?.detail].filter(Boolean).join(" ");
+          const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
+          const message = [body?.message ?? "The upload failed.", body?.detail, evolinkSaid].filter(Boolean).join(" ");
           update(item.id, { state: { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId } });
         },
       ).finally(() => uploads.current.delete(item.id));

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ERROR_CATALOG, isKnownCode, resolveErrorCode, studioError, type ErrorCode } from "@/lib/errors";
+import { failureResponse } from "@/lib/api-response";
+import { ERROR_CATALOG, isKnownCode, resolveErrorCode, studioError, upstreamFailure, type ErrorCode } from "@/lib/errors";
+import { UpstreamError } from "@/lib/evolink/client";
 
 const entries = Object.entries(ERROR_CATALOG) as [ErrorCode, (typeof ERROR_CATALOG)[ErrorCode]][];
 
@@ -169,11 +171,21 @@ describe("studioError", () => {
     });
   });
 
-  it("uses the exact rejected-key wording as the message for unauthorized", () => {
-    const body = studioError("unauthorized", "Invalid or expired token");
+  it("uses the exact rejected-key wording as the message for unauthorized, with Evolink's words apart", () => {
+    const body = upstreamFailure("unauthorized", "Invalid or expired token");
     expect(body.message).toBe("The server's Evolink API key was rejected.");
     expect(body.retryable).toBe(false);
-    expect(body.detail).toBe("Invalid or expired token");
+    expect(body.upstreamMessage).toBe("Invalid or expired token");
+    expect(body).not.toHaveProperty("detail");
+    expect(upstreamFailure("unauthorized", undefined)).not.toHaveProperty("upstreamMessage");
+  });
+
+  it("answers an upstream failure with Evolink's words apart from the studio's own", async () => {
+    const response = failureResponse(new UpstreamError("insufficient_quota", "Your balance is 0 credits", 402));
+    expect(response.status).toBe(402);
+    const { error } = (await response.json()) as { error: Record<string, unknown> };
+    expect(error.upstreamMessage).toBe("Your balance is 0 credits");
+    expect(error).not.toHaveProperty("detail");
   });
 
   it("includes detail and fields only when given", () => {
