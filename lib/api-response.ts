@@ -1,18 +1,21 @@
 import "server-only";
-import { ERROR_CATALOG, studioError, type ErrorCode } from "./errors";
+import { ERROR_CATALOG, studioError, upstreamFailure, type ErrorCode, type StudioErrorBody } from "./errors";
 import { UpstreamError } from "./evolink/client";
 import { currentRequestId, log } from "./log";
 
 /** A catalog error, carrying the request id (when inside a request) so a person can quote it. */
 export function errorResponse(
   code: ErrorCode,
-  options: { detail?: string; upstreamMessage?: string; fields?: Record<string, string>; headers?: HeadersInit } = {},
+  options: { detail?: string; fields?: Record<string, string>; headers?: HeadersInit } = {},
 ): Response {
+  return catalogResponse(studioError(code, options.detail, options.fields), options.headers);
+}
+
+function catalogResponse(body: StudioErrorBody, headers?: HeadersInit): Response {
   const requestId = currentRequestId();
-  const upstreamMessage = options.upstreamMessage ? { upstreamMessage: options.upstreamMessage } : {};
   return Response.json(
-    { error: { ...studioError(code, options.detail, options.fields), ...upstreamMessage, ...(requestId ? { requestId } : {}) } },
-    { status: ERROR_CATALOG[code].status, headers: { "Cache-Control": "no-store", ...options.headers } },
+    { error: { ...body, ...(requestId ? { requestId } : {}) } },
+    { status: ERROR_CATALOG[body.code].status, headers: { "Cache-Control": "no-store", ...headers } },
   );
 }
 
@@ -21,7 +24,7 @@ export function failureResponse(error: unknown): Response {
   if (error instanceof UpstreamError) {
     log().warn({ code: error.code, upstreamStatus: error.httpStatus }, "upstream failure answered");
     const retryAfter = error.retryAfterMs ? { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) } : undefined;
-    return errorResponse(error.code, { upstreamMessage: error.upstreamMessage, headers: retryAfter });
+    return catalogResponse(upstreamFailure(error.code, error.upstreamMessage), retryAfter);
   }
   log().error({ err: error }, "unexpected error in an API route");
   const requestId = currentRequestId();

@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator } from "@playwright/test";
 import { fixturePath } from "../fixtures/media-fixtures";
 import { SHOTS_DIR, cardFor, fillValidForm, uniqueTag } from "./helpers";
 import { Stack, removeArtifactDirs } from "./stack";
@@ -22,7 +22,7 @@ test.afterAll(async () => {
   removeArtifactDirs({ keep: false });
 });
 
-async function expectWaitMessage(page: Page, within: ReturnType<Page["getByTestId"]>): Promise<void> {
+async function expectWaitMessage(within: Locator): Promise<void> {
   await expect(within).toContainText("Too many requests from this browser.");
   await expect(within).toContainText("Wait the number of seconds shown, then try again.");
   await expect(within).toContainText(/Try again in \d+ s\./);
@@ -45,7 +45,7 @@ test("a Generate over the per-minute budget is refused with the wait, and nothin
   expect(Number(answer.headers()["retry-after"])).toBeGreaterThan(0);
 
   const error = page.getByTestId("form-error");
-  await expectWaitMessage(page, error);
+  await expectWaitMessage(error);
   await expect(cardFor(page, second)).toHaveCount(0);
   await expect(page.getByRole("button", { name: "Generate" })).toBeEnabled();
   await error.scrollIntoViewIfNeeded();
@@ -63,7 +63,7 @@ test("an upload over the per-minute budget fails with the wait shown, and Genera
   await expect(images.getByTestId("upload-done")).toHaveCount(1);
   const failed = images.getByTestId("upload-failed");
   await expect(failed).toHaveCount(1);
-  await expectWaitMessage(page, failed);
+  await expectWaitMessage(failed);
   await expect(images.getByRole("button", { name: "Retry" })).toHaveCount(1);
   await expect(page.getByRole("button", { name: "Generate" })).toBeDisabled();
   await failed.scrollIntoViewIfNeeded();
