@@ -3,7 +3,6 @@ import { randomUUID } from "node:crypto";
 import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { once } from "node:events";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
@@ -11,6 +10,7 @@ import { type ErrorCode } from "./errors";
 import { startUpload, UpstreamError, type StreamingUpload } from "./evolink/client";
 import { log } from "./log";
 import { recordUpload } from "./store/uploads";
+import { spoolAndForward } from "./upload-spool";
 import { MediaProbeError, probeImage, probeVideo, sniffMediaType, type SniffedType } from "./media/probe";
 import {
   DEFAULT_VIDEO_UPLOAD_MAX_BYTES,
@@ -57,8 +57,8 @@ export function rejectByHeaders(headers: Headers, kind: UploadKind): UploadOutco
 }
 
 /**
- * Streams one file to a temp file (counting bytes, so a lying Content-Length cannot get past the cap)
- * and, at the same time, on to the file service; checks the temp file by content against the model's
+ * Streams one file to a temp file (counting bytes, so a lying Content-Length cannot get past the cap;
+ * for a video only the boxes its check reads) and, at the same time, on to the file service; checks the temp file by content against the model's
  * rules; and only then lets the forwarded body end, so a refused file is never stored upstream. The
  * temp file is removed whatever happens.
  */
@@ -193,7 +193,7 @@ async function streamToFile(
         truncated = true;
         finish({ ok: false, code: "upload_too_large", detail: tooLarge(kind, cap + 1) });
       });
-      writeAll(file, target, forwarder).then(
+      spoolAndForward(file, target, (data) => forwarder.write(data), kind === "video").then(
         (size) => {
           if (!truncated) finish({ ok: true, size, fileName: info.filename ?? "" });
         },
@@ -213,47 +213,6 @@ async function streamToFile(
   });
 }
 
-// Both the disk and the file service take 1 MiB writes far more cheaply than the parser's ~64 KiB pieces.
-const BATCH_BYTES = 1024 * 1024;
-// The temp file may lag the network by this much, so a disk write never holds up the next read.
-const DISK_LAG_BYTES = 8 * 1024 * 1024;
-
-/**
- * Copies the file part into the temp file and on to the file service in 1 MiB batches, waiting only
- * when the file service pushes back or the disk falls 8 MiB behind, then flushes the temp file.
- */
-async function writeAll(file: Readable, target: FileHandle, forwarder: Forwarder): Promise<number> {
-  // The handle stays ours (closed by receiveUpload on every path), so the stream must not close it.
-  const disk = target.createWriteStream({ autoClose: false, highWaterMark: DISK_LAG_BYTES });
-  // A failed upload closes the handle while chunks may still be passing: that ends the copy, never the process.
-  let diskError: Error | null = null;
-  disk.on("error", (error) => (diskError ??= error));
-  let size = 0;
-  let batch: Buffer[] = [];
-  let batchBytes = 0;
-  const flush = async () => {
-    const data = Buffer.concat(batch, batchBytes);
-    batch = [];
-    batchBytes = 0;
-    await Promise.all([disk.write(data) ? null : once(disk, "drain"), forwarder.write(data)]);
-  };
-  try {
-    for await (const chunk of file as AsyncIterable<Buffer>) {
-      if (diskError) throw diskError;
-      size += chunk.length;
-      batch.push(chunk);
-      batchBytes += chunk.length;
-      if (batchBytes >= BATCH_BYTES) await flush();
-    }
-    if (batchBytes > 0) await flush();
-    if (diskError) throw diskError;
-    await new Promise<void>((resolve, reject) => disk.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    return size;
-  } finally {
-    // Releases the stream's hold on the handle; until then closing the handle would wait forever.
-    disk.destroy();
-  }
-}
 type Checked = { ok: true; facts: VideoFacts | ImageFacts } | Extract<UploadOutcome, { ok: false }>;
 
 async function checkFile(kind: UploadKind, filePath: string, size: number): Promise<Checked> {
