@@ -116,8 +116,8 @@ const BODY_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * The body as a web stream that passes each socket chunk on as it is. Readable.toWeb copies every
- * chunk (it guards against pooled buffers, which socket reads are not), and for a 200 MB result that
- * copy and its garbage were most of what streaming cost.
+ * chunk (it guards against pooled buffers, which socket reads are not): a second 200 MB of garbage
+ * per streamed result.
  */
 function webBody(message: IncomingMessage): ReadableStream<Uint8Array> {
   let settled = false;

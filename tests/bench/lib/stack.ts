@@ -35,7 +35,7 @@ export interface Studio {
   proc: Spawned;
   url: string;
   dataDir: string;
-  /** RSS of the whole `next start` process tree (npx, node, next-server), in bytes. */
+  /** RSS of the whole `npm start` process tree (npm, sh, next-server), in bytes. */
   rss: () => number;
   /** CPU seconds used so far by the process tree. */
   cpuSeconds: () => number;
@@ -67,7 +67,8 @@ export async function startStudio(options: {
     RATE_LIMIT_UPLOAD_PER_MIN: "1000000",
     ...options.env,
   });
-  const proc = new Spawned(options.name, "npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: options.appDir, env });
+  // `npm start` as deployed (its node flags included); the copy is already built, so skip prestart's build.
+  const proc = new Spawned(options.name, "npm", ["start", "--ignore-scripts"], { cwd: options.appDir, env: { ...env, PORT: String(port), HOST: "127.0.0.1" } });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilAnswers(`${url}/api/tasks`, 90_000, () => proc.deadReason());
   const rss = treeRssReader(proc.pid);
