@@ -1,7 +1,5 @@
 import "server-only";
-import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
-import { Readable } from "node:stream";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import contentDisposition from "content-disposition";
 import parseRange from "range-parser";
 import { archivePath } from "./archive";
@@ -52,8 +50,46 @@ async function fromArchive(taskId: string, range: string | null, headers: Header
   const start = single?.start ?? 0;
   const end = single?.end ?? size - 1;
   if (single) headers.set("Content-Range", `bytes ${start}-${end}/${size}`);
-  const body = Readable.toWeb(createReadStream(file, { start, end })) as ReadableStream<Uint8Array>;
-  return new Response(body, { status: single ? 206 : 200, headers });
+  // Deleted since the stat (history cleared meanwhile): answer as if there were no copy.
+  const handle = await open(file, "r").catch(() => null);
+  if (!handle) return null;
+  return new Response(fileBody(handle, start, end), { status: single ? 206 : 200, headers });
+}
+
+const READ_BYTES = 1024 * 1024;
+
+/**
+ * Bytes start..end (inclusive) of an open file as a web stream of 1 MiB reads, each a fresh buffer passed
+ * on as it is: no copy per chunk (Readable.toWeb makes one), and 16× fewer chunks than a 64 KiB stream
+ * for the response pipe to handle. The handle closes at the end, on an error and when the reader cancels.
+ */
+function fileBody(handle: FileHandle, start: number, end: number): ReadableStream<Uint8Array> {
+  let position = start;
+  const close = () => handle.close().catch(() => undefined);
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (position > end) {
+            controller.close();
+            await close();
+            return;
+          }
+          const wanted = Math.min(READ_BYTES, end + 1 - position);
+          const { bytesRead, buffer } = await handle.read(Buffer.allocUnsafeSlow(wanted), 0, wanted, position);
+          if (bytesRead === 0) throw new Error("the archived file is shorter than it was when the answer began");
+          position += bytesRead;
+          controller.enqueue(buffer.subarray(0, bytesRead));
+        } catch (error) {
+          controller.error(error);
+          await close();
+        }
+      },
+      cancel: close,
+    },
+    // One read ahead, so the disk and the socket work at the same time.
+    { highWaterMark: 2 },
+  );
 }
 
 async function fromUpstream(record: TaskRecord, options: StreamOptions, headers: Headers): Promise<ResultStream> {
