@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { archivePath } from "@/lib/archive";
 import { streamResult } from "@/lib/result-stream";
 import type { TaskRecord } from "@/lib/store/tasks";
+import { openFilesUnder } from "./open-files";
 
 const MiB = 1024 * 1024;
 let dir: string;
@@ -23,17 +24,6 @@ async function fetchArchived(record: TaskRecord, range: string | null): Promise<
   if (!result.ok) throw new Error(`no stream: ${result.reason}`);
   return result.response;
 }
-
-const openFilesUnder = (folder: string) =>
-  readdirSync("/proc/self/fd")
-    .map((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`);
-      } catch {
-        return "";
-      }
-    })
-    .filter((target) => target.startsWith(folder));
 
 beforeAll(() => {
   savedArchiveDir = process.env.ARCHIVE_DIR;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import type { UploadLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { receiveUpload, rejectByHeaders, videoUploadMaxBytes, type UploadKind, type UploadOutcome } from "@/lib/uploads";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
+import { openFilesUnder } from "./open-files";
 
 const KEY = "sk-test-uploads";
 const MB = 1024 * 1024;
@@ -555,16 +556,7 @@ describe("the cap itself", () => {
 
   it("closes the temp file of a refused oversized upload (no open handle to a deleted file)", async () => {
     const dir = process.env.UPLOAD_TMP_DIR ?? "";
-    const openTemp = () =>
-      readdirSync("/proc/self/fd")
-        .map((fd) => {
-          try {
-            return readlinkSync(`/proc/self/fd/${fd}`);
-          } catch {
-            return "";
-          }
-        })
-        .filter((target) => target.startsWith(dir) && target.includes(".part"));
+    const openTemp = () => openFilesUnder(dir).filter((target) => target.includes(".part"));
     const before = new Set(openTemp());
     expectFailure(await receiveUpload(fixtureRequest("video", "bigClip"), "video"), "upload_too_large");
     await expect.poll(() => openTemp().filter((target) => !before.has(target)), { timeout: 5000 }).toEqual([]);
