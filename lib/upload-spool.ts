@@ -1,6 +1,6 @@
 import "server-only";
 import type { FileHandle } from "node:fs/promises";
-import type { Readable } from "node:stream";
+import { finished, type Readable } from "node:stream";
 import { PayloadSkipper, type KeptSegment } from "./media/payload-skipper";
 
 // Both the disk and the file service take 1 MiB writes far more cheaply than the parser's ~64 KiB pieces.
@@ -14,7 +14,7 @@ const DISK_LAG_BYTES = 8 * 1024 * 1024;
  * is written, at its real offset, so 200 MB of frames never touch the disk. Waits only when the file
  * service pushes back or the disk falls 8 MiB behind. Answers the number of bytes received.
  */
-export async function spoolAndForward(
+export function spoolAndForward(
   file: Readable,
   target: FileHandle,
   forward: (data: Buffer) => Promise<void>,
@@ -25,6 +25,7 @@ export async function spoolAndForward(
   let size = 0;
   let batch: Buffer[] = [];
   let batchBytes = 0;
+  let flushing: Promise<void> = Promise.resolve();
   const flush = async () => {
     const data = Buffer.concat(batch, batchBytes);
     batch = [];
@@ -32,18 +33,39 @@ export async function spoolAndForward(
     const segments = skipper ? skipper.take(data) : [{ position: size - data.length, data }];
     await Promise.all([disk.write(segments), forward(data)]);
   };
-  for await (const chunk of file as AsyncIterable<Buffer>) {
-    disk.throwIfFailed();
-    size += chunk.length;
-    batch.push(chunk);
-    batchBytes += chunk.length;
-    if (batchBytes >= BATCH_BYTES) await flush();
-  }
-  if (batchBytes > 0) await flush();
-  await disk.settle();
-  // The skipped payload becomes a hole: the file has its real length and reads as zeros there.
-  await target.truncate(size);
-  return size;
+  return new Promise<number>((resolve, reject) => {
+    let failed = false;
+    const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
+      file.off("data", take);
+      reject(error);
+    };
+    // 'data' events hand over the parser's chunks as they are; an async iterator would concatenate
+    // whatever is buffered into a new Buffer first: a second copy of every byte.
+    const take = (chunk: Buffer) => {
+      size += chunk.length;
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes < BATCH_BYTES) return;
+      file.pause();
+      flushing = flush();
+      flushing.then(() => failed || file.resume(), fail);
+    };
+    file.on("data", take);
+    finished(file, (error) => {
+      if (error) return fail(error);
+      const rest = async () => {
+        await flushing;
+        if (batchBytes > 0) await flush();
+        await disk.settle();
+        // The skipped payload becomes a hole: the file has its real length and reads as zeros there.
+        await target.truncate(size);
+        return size;
+      };
+      rest().then(resolve, fail);
+    });
+  });
 }
 
 /** Positioned writes to one handle, several in flight, holding the caller back past DISK_LAG_BYTES. */
