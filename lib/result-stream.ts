@@ -1,5 +1,5 @@
 import "server-only";
-import { open, stat, type FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import contentDisposition from "content-disposition";
 import parseRange from "range-parser";
 import { archivePath } from "./archive";
@@ -36,24 +36,27 @@ export async function streamResult(record: TaskRecord, options: StreamOptions): 
 }
 
 async function fromArchive(taskId: string, range: string | null, headers: Headers): Promise<Response | null> {
-  const file = archivePath(taskId);
-  const size = await stat(file).then((s) => s.size, () => null);
-  if (size === null) return null;
-  headers.set("Accept-Ranges", "bytes");
-  const ranges = range ? parseRange(size, range, { combine: true }) : -2;
-  if (ranges === -1) {
-    headers.set("Content-Range", `bytes */${size}`);
-    return new Response(null, { status: 416, headers });
-  }
-  // Malformed or multi-part ranges get the whole file, as static servers do.
-  const single = Array.isArray(ranges) && ranges.type === "bytes" && ranges.length === 1 ? ranges[0] : undefined;
-  const start = single?.start ?? 0;
-  const end = single?.end ?? size - 1;
-  if (single) headers.set("Content-Range", `bytes ${start}-${end}/${size}`);
-  // Deleted since the stat (history cleared meanwhile): answer as if there were no copy.
-  const handle = await open(file, "r").catch(() => null);
+  const handle = await open(archivePath(taskId), "r").catch(() => null);
   if (!handle) return null;
-  return new Response(fileBody(handle, start, end), { status: single ? 206 : 200, headers });
+  try {
+    const { size } = await handle.stat();
+    headers.set("Accept-Ranges", "bytes");
+    const ranges = range ? parseRange(size, range, { combine: true }) : -2;
+    if (ranges === -1) {
+      await handle.close();
+      headers.set("Content-Range", `bytes */${size}`);
+      return new Response(null, { status: 416, headers });
+    }
+    // Malformed or multi-part ranges get the whole file, as static servers do.
+    const single = Array.isArray(ranges) && ranges.type === "bytes" && ranges.length === 1 ? ranges[0] : undefined;
+    const start = single?.start ?? 0;
+    const end = single?.end ?? size - 1;
+    if (single) headers.set("Content-Range", `bytes ${start}-${end}/${size}`);
+    return new Response(fileBody(handle, start, end), { status: single ? 206 : 200, headers });
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    throw error;
+  }
 }
 
 const READ_BYTES = 1024 * 1024;

@@ -79,21 +79,23 @@ class PositionedWriter {
   async write(segments: KeptSegment[]): Promise<void> {
     for (const { position, data } of segments) {
       this.inFlightBytes += data.length;
-      const done: Promise<void> = this.handle.write(data, 0, data.length, position).then(
-        () => undefined,
-        (error: Error) => void (this.failure ??= error),
-      );
-      const tracked = done.finally(() => {
-        this.inFlight.delete(tracked);
-        this.inFlightBytes -= data.length;
-      });
+      const tracked: Promise<void> = this.handle
+        .write(data, 0, data.length, position)
+        .then(
+          () => undefined,
+          (error: Error) => void (this.failure ??= error),
+        )
+        .finally(() => {
+          this.inFlight.delete(tracked);
+          this.inFlightBytes -= data.length;
+        });
       this.inFlight.add(tracked);
     }
     while (this.inFlightBytes > DISK_LAG_BYTES) await Promise.race(this.inFlight);
     this.throwIfFailed();
   }
 
-  throwIfFailed(): void {
+  private throwIfFailed(): void {
     if (this.failure) throw this.failure;
   }
 

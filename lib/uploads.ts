@@ -58,9 +58,9 @@ export function rejectByHeaders(headers: Headers, kind: UploadKind): UploadOutco
 
 /**
  * Streams one file to a temp file (counting bytes, so a lying Content-Length cannot get past the cap;
- * for a video only the boxes its check reads) and, at the same time, on to the file service; checks the temp file by content against the model's
- * rules; and only then lets the forwarded body end, so a refused file is never stored upstream. The
- * temp file is removed whatever happens.
+ * for a video only the boxes its check reads) and, at the same time, on to the file service; checks
+ * the temp file by content against the model's rules; and only then lets the forwarded body end, so a
+ * refused file is never stored upstream. The temp file is removed whatever happens.
  */
 export async function receiveUpload(request: Request, kind: UploadKind): Promise<UploadOutcome> {
   const startedAt = performance.now();
