@@ -2,7 +2,8 @@
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { controlClass, Field } from "@/components/ui/field";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
 
 export function SignInForm() {
   const [error, setError] = useState<string | null>(null);
@@ -27,7 +28,7 @@ export function SignInForm() {
       }}
     >
       <Field id="password" label="Password">
-        <input id="password" name="password" type="password" autoComplete="current-password" required className={controlClass} />
+        <Input id="password" name="password" type="password" autoComplete="current-password" required />
       </Field>
       {error && (
         <Alert tone="error" live testId="sign-in-error" title={error} />

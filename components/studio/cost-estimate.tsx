@@ -13,12 +13,12 @@ export function CostEstimate({ quality, duration }: { quality: Quality; duration
       {valid ? (
         <span className="flex flex-wrap items-baseline justify-end gap-x-2">
           <span className="font-semibold text-zinc-900 dark:text-white">{formatCredits(cost.credits)} credits</span>
-          <span className="text-xs text-zinc-500 dark:text-zinc-400">
+          <span className="text-xs text-zinc-600 dark:text-zinc-300">
             ≈ ${cost.usd.toFixed(2)} · {cost.creditsPerSecond} credits/s × {cost.seconds} s
           </span>
         </span>
       ) : (
-        <span className="text-zinc-500">Choose a duration of 3–10 s</span>
+        <span className="text-zinc-600 dark:text-zinc-300">Choose a duration of 3–10 s</span>
       )}
     </div>
   );

@@ -1,6 +1,7 @@
 "use client";
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
-import { controlClass, describedBy, Field } from "@/components/ui/field";
+import { describedBy, Field } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
 import { ASPECT_RATIOS, QUALITIES } from "@/lib/generation-rules";
 import type { GenerationRequest } from "@/lib/generation-schema";
 
@@ -9,7 +10,7 @@ export function GenerationSettings({ register, errors }: { register: UseFormRegi
     <>
       <div className="grid grid-cols-3 gap-3 sm:gap-4">
         <Field id="duration" label="Duration" hint="3–10 s" error={errors.duration?.message}>
-          <input
+          <Input
             id="duration"
             type="number"
             min={3}
@@ -17,23 +18,22 @@ export function GenerationSettings({ register, errors }: { register: UseFormRegi
             step={1}
             aria-invalid={Boolean(errors.duration)}
             aria-describedby={describedBy("duration", errors.duration?.message, true)}
-            className={controlClass}
             {...register("duration", { valueAsNumber: true })}
           />
         </Field>
         <Field id="aspectRatio" label="Aspect ratio" error={errors.aspectRatio?.message}>
-          <select id="aspectRatio" className={controlClass} {...register("aspectRatio")}>
+          <Select id="aspectRatio" {...register("aspectRatio")}>
             {ASPECT_RATIOS.map((ratio) => (
               <option key={ratio}>{ratio}</option>
             ))}
-          </select>
+          </Select>
         </Field>
         <Field id="quality" label="Quality" error={errors.quality?.message}>
-          <select id="quality" className={controlClass} {...register("quality")}>
+          <Select id="quality" {...register("quality")}>
             {QUALITIES.map((quality) => (
               <option key={quality}>{quality}</option>
             ))}
-          </select>
+          </Select>
         </Field>
       </div>
 

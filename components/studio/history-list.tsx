@@ -3,6 +3,7 @@ import { useState } from "react";
 import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { Chip } from "@/components/ui/chip";
 import { HISTORY_KEY, useHistory } from "@/lib/hooks/use-history";
 import { taskQueryKey } from "@/lib/hooks/use-task";
 import { dismissSubmission, fetchTask } from "@/lib/studio-api";
@@ -57,15 +58,9 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
       {tasks.length > 0 && (
         <div role="group" aria-label="Filter by status" className="flex flex-wrap gap-1.5">
           {FILTERS.map(({ value, label, matches: test }) => (
-            <button
-              key={value}
-              type="button"
-              aria-pressed={filter === value}
-              onClick={() => setFilter(value)}
-              className="rounded-full border border-zinc-300 px-3 py-1 text-xs font-medium text-zinc-700 aria-pressed:border-violet-600 aria-pressed:bg-violet-600 aria-pressed:text-white dark:border-zinc-700 dark:text-zinc-300"
-            >
+            <Chip key={value} variant="filter" aria-pressed={filter === value} onClick={() => setFilter(value)}>
               {label} · {tasks.filter((task) => test(phaseOf(task))).length}
-            </button>
+            </Chip>
           ))}
         </div>
       )}
@@ -77,7 +72,7 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
             <p className="mt-1">
               It was not resent, so it cannot have been paid twice. Check your Evolink dashboard before generating it again.
             </p>
-            <Button type="button" variant="secondary" className="mt-2 px-2 py-1 text-xs" onClick={() => dismiss.mutate(submission.key)}>
+            <Button variant="secondary" size="sm" className="mt-2" onClick={() => dismiss.mutate(submission.key)}>
               Dismiss
             </Button>
           </Alert>

@@ -1,6 +1,7 @@
 "use client";
 import { useState } from "react";
-import { controlClass, describedBy, Field } from "@/components/ui/field";
+import { describedBy, Field } from "@/components/ui/field";
+import { Textarea } from "@/components/ui/input";
 import { LIMITS } from "@/lib/generation-rules";
 
 function toLines(text: string): string[] {
@@ -28,14 +29,14 @@ export function ImageUrlsField({
   const hint = `Or paste public https image URLs, one per line (at most ${LIMITS.maxReferenceImages} images in all); the first line is <<<image_${firstNumber}>>>.`;
   return (
     <Field id="imageUrls" label="Reference image URLs" hint={hint} error={error}>
-      <textarea
+      <Textarea
         id="imageUrls"
         rows={2}
         spellCheck={false}
         placeholder="https://example.com/style-frame.png"
         aria-invalid={Boolean(error)}
         aria-describedby={describedBy("imageUrls", error, hint)}
-        className={`${controlClass} resize-y font-mono text-xs leading-6`}
+        className="resize-y font-mono text-xs leading-6"
         value={text}
         onChange={(event) => {
           setText(event.target.value);

@@ -1,12 +1,12 @@
 "use client";
 import { useRef } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
-import { controlBox, controlSurface, describedBy, Field } from "@/components/ui/field";
+import { Chip } from "@/components/ui/chip";
+import { cn } from "@/components/ui/cn";
+import { describedBy, Field } from "@/components/ui/field";
+import { controlVariants, Textarea } from "@/components/ui/input";
 import { LIMITS } from "@/lib/generation-rules";
 import { imageToken, promptSegments, videoToken } from "@/lib/reference-tokens";
-
-const chipClass =
-  "rounded-md border border-violet-200 bg-violet-50 px-2 py-0.5 font-mono text-xs text-violet-800 hover:bg-violet-100 disabled:opacity-40 dark:border-violet-900 dark:bg-violet-950/60 dark:text-violet-200 dark:hover:bg-violet-900/60";
 
 /**
  * The prompt with its character counter, buttons that insert reference tokens at the cursor, and the
@@ -68,7 +68,7 @@ export function PromptField({
           ref={backdrop}
           aria-hidden
           data-testid="prompt-highlights"
-          className={`${controlBox} ${controlSurface} pointer-events-none absolute inset-0 overflow-hidden whitespace-pre-wrap break-words leading-relaxed text-transparent`}
+          className={cn(controlVariants(), "pointer-events-none absolute inset-0 overflow-hidden whitespace-pre-wrap break-words leading-relaxed text-transparent")}
         >
           {promptSegments(value, imageCount, hasVideo).map((segment, index) =>
             segment.token ? (
@@ -85,13 +85,14 @@ export function PromptField({
           )}
           {"\n"}
         </div>
-        <textarea
+        <Textarea
           id="prompt"
+          surface="none"
           rows={5}
           placeholder="<<<video_1>>> a paper boat drifting down a rain-soaked neon street, cinematic, shallow depth of field"
           aria-invalid={Boolean(error) || over}
           aria-describedby={describedBy("prompt", error, hint)}
-          className={`${controlBox} relative block resize-y bg-transparent leading-relaxed text-zinc-900 dark:text-zinc-100`}
+          className="relative block resize-y leading-relaxed text-zinc-900 dark:text-zinc-100"
           onScroll={(event) => {
             if (backdrop.current) backdrop.current.scrollTop = event.currentTarget.scrollTop;
           }}
@@ -104,13 +105,13 @@ export function PromptField({
       </div>
       <div className="flex flex-wrap items-center gap-1.5" aria-label="Insert a reference token">
         <span className="text-xs text-zinc-500 dark:text-zinc-400">Insert:</span>
-        <button type="button" className={chipClass} disabled={!hasVideo} onClick={() => insert(videoToken())}>
+        <Chip disabled={!hasVideo} onClick={() => insert(videoToken())}>
           {videoToken()}
-        </button>
+        </Chip>
         {Array.from({ length: imageCount }, (_, index) => (
-          <button key={index} type="button" className={chipClass} onClick={() => insert(imageToken(index + 1))}>
+          <Chip key={index} onClick={() => insert(imageToken(index + 1))}>
             {imageToken(index + 1)}
-          </button>
+          </Chip>
         ))}
       </div>
     </Field>

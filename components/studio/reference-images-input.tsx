@@ -1,13 +1,11 @@
 "use client";
 import { useState } from "react";
 import { DropZone } from "@/components/ui/drop-zone";
+import { IconButton } from "@/components/ui/icon-button";
 import type { ReferenceFile } from "@/lib/hooks/use-reference-media";
 import { imageToken } from "@/lib/reference-tokens";
 import { imageFactsLine } from "./media-facts";
 import { UploadStatus } from "./upload-status";
-
-const iconButton =
-  "inline-flex size-7 items-center justify-center rounded-md text-zinc-600 hover:bg-zinc-100 disabled:opacity-30 dark:text-zinc-300 dark:hover:bg-zinc-800";
 
 /** Reference images as files: order defines <<<image_1>>> … <<<image_N>>>; each can be moved or removed. */
 export function ReferenceImagesInput({
@@ -68,21 +66,19 @@ export function ReferenceImagesInput({
                   </p>
                 </div>
                 <div className="flex shrink-0 flex-col">
-                  <button type="button" className={iconButton} aria-label={`Move image ${index + 1} earlier`} disabled={index === 0} onClick={() => onMove(index, index - 1)}>
+                  <IconButton aria-label={`Move image ${index + 1} earlier`} disabled={index === 0} onClick={() => onMove(index, index - 1)}>
                     ↑
-                  </button>
-                  <button
-                    type="button"
-                    className={iconButton}
+                  </IconButton>
+                  <IconButton
                     aria-label={`Move image ${index + 1} later`}
                     disabled={index === images.length - 1}
                     onClick={() => onMove(index, index + 1)}
                   >
                     ↓
-                  </button>
-                  <button type="button" className={iconButton} aria-label={`Remove image ${index + 1}`} onClick={() => onRemove(index)}>
+                  </IconButton>
+                  <IconButton aria-label={`Remove image ${index + 1}`} onClick={() => onRemove(index)}>
                     ✕
-                  </button>
+                  </IconButton>
                 </div>
               </div>
               <UploadStatus item={item} onCancel={() => onCancel(item)} onRetry={() => onRetry(item)} />

@@ -2,7 +2,8 @@
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { DropZone } from "@/components/ui/drop-zone";
-import { controlClass, describedBy, Field } from "@/components/ui/field";
+import { describedBy, Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
 import type { ReferenceFile } from "@/lib/hooks/use-reference-media";
 import { formatBytes } from "@/lib/media/rules";
 import { VideoFactsList } from "./media-facts";
@@ -49,7 +50,7 @@ export function ReferenceVideoInput({
               <p className="truncate text-sm font-medium" title={video.file.name}>
                 {video.file.name}
               </p>
-              <Button type="button" variant="ghost" className="px-2 py-0.5 text-xs" onClick={onRemove}>
+              <Button variant="ghost" size="sm" onClick={onRemove}>
                 Remove
               </Button>
             </div>
@@ -71,7 +72,7 @@ export function ReferenceVideoInput({
         </span>
       </DropZone>
       <Field id="videoUrl" label="Reference video URL" hint={hint} error={urlError}>
-        <input
+        <Input
           id="videoUrl"
           type="url"
           inputMode="url"
@@ -79,7 +80,7 @@ export function ReferenceVideoInput({
           placeholder="https://example.com/reference.mp4"
           aria-invalid={Boolean(urlError)}
           aria-describedby={describedBy("videoUrl", urlError, hint)}
-          className={`${controlClass} font-mono text-xs`}
+          className="font-mono text-xs"
           {...urlRegistration}
         />
       </Field>

@@ -32,20 +32,20 @@ export function TaskActions({ task, onRemix }: { task: TaskView; onRemix: (task:
           <span className="text-xs text-zinc-600 dark:text-zinc-300">
             Delete this entry{task.archive.state === "archived" ? " and its saved video" : ""}?
           </span>
-          <Button type="button" variant="secondary" className="px-2 py-1 text-xs" onClick={() => setConfirming(false)}>
+          <Button variant="secondary" size="sm" onClick={() => setConfirming(false)}>
             Keep
           </Button>
-          <Button type="button" className="bg-red-600 px-2 py-1 text-xs hover:bg-red-500" disabled={remove.isPending} onClick={() => remove.mutate()}>
+          <Button variant="destructive" size="sm" disabled={remove.isPending} onClick={() => remove.mutate()}>
             Delete for good
           </Button>
         </>
       ) : (
         <>
-          <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={() => onRemix(task)}>
+          <Button variant="ghost" size="sm" onClick={() => onRemix(task)}>
             Use these settings
           </Button>
           {isTerminal(task.phase) && (
-            <Button type="button" variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-300" onClick={() => setConfirming(true)}>
+            <Button variant="destructive-ghost" size="sm" onClick={() => setConfirming(true)}>
               Delete
             </Button>
           )}

@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { buttonLinkClass } from "@/components/ui/button";
+import { Button, buttonVariants } from "@/components/ui/button";
 import type { TaskView } from "@/lib/task-view";
 
 export const LARGE_FRAME: Record<TaskView["aspectRatio"], string> = {
@@ -39,10 +39,10 @@ export function TaskResult({ task, startLarge }: { task: TaskView & { previewUrl
   );
   const controls = (
     <div className="flex flex-wrap items-center justify-end gap-2">
-      <button type="button" className={`${buttonLinkClass} text-violet-700 hover:bg-violet-50 dark:text-violet-300 dark:hover:bg-violet-950`} onClick={() => setLarge(!large)}>
+      <Button variant="ghost" size="link" onClick={() => setLarge(!large)}>
         {large ? "Smaller" : "Enlarge"}
-      </button>
-      <a href={task.downloadUrl} download className={`${buttonLinkClass} bg-violet-600 text-white hover:bg-violet-500`}>
+      </Button>
+      <a href={task.downloadUrl} download className={buttonVariants({ size: "link" })}>
         <svg aria-hidden viewBox="0 0 20 20" className="size-4 fill-current">
           <path d="M10 3a1 1 0 0 1 1 1v7.59l2.3-2.3a1 1 0 1 1 1.4 1.42l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.42L9 11.6V4a1 1 0 0 1 1-1Zm-6 13a1 1 0 0 1 1-1h10a1 1 0 1 1 0 2H5a1 1 0 0 1-1-1Z" />
         </svg>

@@ -29,7 +29,7 @@ export function UploadStatus({ item, onCancel, onRetry }: { item: ReferenceFile;
           <span data-testid="upload-progress-text" className="w-32 text-right text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
             {percent < 100 ? `${percent}% · ${formatBytes(state.loaded)} / ${formatBytes(state.total)}` : "Checking on server…"}
           </span>
-          <Button type="button" variant="ghost" className="px-2 py-1 text-xs" onClick={onCancel}>
+          <Button variant="ghost" size="sm" onClick={onCancel}>
             Cancel
           </Button>
         </div>
@@ -49,7 +49,7 @@ export function UploadStatus({ item, onCancel, onRetry }: { item: ReferenceFile;
             {state.status === "cancelled" ? "Upload cancelled." : `${state.message} ${state.action}`}
             {state.status === "failed" && <RequestId id={state.requestId} />}
           </p>
-          <Button type="button" variant="secondary" className="px-2 py-1 text-xs" onClick={onRetry}>
+          <Button variant="secondary" size="sm" onClick={onRetry}>
             Retry
           </Button>
         </div>

@@ -42,11 +42,3 @@ export function Field({
 export function describedBy(id: string, error?: string, hint?: unknown): string | undefined {
   return error ? `${id}-error` : hint ? `${id}-hint` : undefined;
 }
-
-/** Box, type and focus styling shared by every text control; `controlClass` adds the surface. */
-export const controlBox =
-  "w-full rounded-lg border border-zinc-300 px-3 py-2 text-sm shadow-xs placeholder:text-zinc-400 focus:border-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-500/30 aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-red-500/20 dark:border-zinc-700 dark:placeholder:text-zinc-500";
-
-export const controlSurface = "bg-white text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100";
-
-export const controlClass = `${controlBox} ${controlSurface}`;
