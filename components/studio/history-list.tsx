@@ -45,7 +45,7 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
   const matches = FILTERS.find((f) => f.value === filter)?.matches ?? (() => true);
   const visible = tasks.filter((task) => matches(phaseOf(task)));
 
-  if (history.isPending) return <p className="text-sm text-zinc-500">Loading your generations…</p>;
+  if (history.isPending) return <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>;
   if (history.isError && !history.data) {
     return (
       <Alert tone="warning" title="The history could not be loaded.">

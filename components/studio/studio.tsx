@@ -1,10 +1,17 @@
 "use client";
+import dynamic from "next/dynamic";
 import { useRef, useState } from "react";
 import { useAddToHistory } from "@/lib/hooks/use-history";
 import type { TaskView } from "@/lib/task-view";
 import { GenerationForm, type RemixRequest } from "./generation-form";
-import { HistoryList } from "./history-list";
 import { KeyRejectedBanner } from "./key-rejected-banner";
+
+// The history is read in the browser after the page loads anyway, so its cards, players and actions need
+// not be part of the first load: the form comes first.
+const HistoryList = dynamic(() => import("./history-list").then((module) => module.HistoryList), {
+  ssr: false,
+  loading: () => <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>,
+});
 
 export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUploadMaxBytes: number }) {
   const addToHistory = useAddToHistory();
