@@ -63,6 +63,21 @@ describe("guard", () => {
     expect(guard(new Request("http://127.0.0.1:3000/api/tasks", { headers: { "sec-fetch-site": "cross-site" } }))).toBeNull();
   });
 
+  it("refuses any method on a Host the studio does not answer to (a rebound name), even same-origin", async () => {
+    const rebound = (method: string) =>
+      new Request("http://rebind.attacker.example:3000/api/tasks", {
+        method,
+        headers: { host: "rebind.attacker.example:3000", origin: "http://rebind.attacker.example:3000", "sec-fetch-site": "same-origin" },
+      });
+    for (const method of ["GET", "POST", "DELETE"]) {
+      const refused = guard(rebound(method));
+      expect(refused?.status).toBe(403);
+      expect((await refused!.json()).error.code).toBe("cross_origin_refused");
+    }
+    vi.stubEnv("ALLOWED_HOSTS", "rebind.attacker.example");
+    expect(guard(rebound("POST"))).toBeNull();
+  });
+
   it("asks for a session only when APP_PASSWORD is set", async () => {
     expect(guard(post({}))).toBeNull();
     vi.stubEnv("APP_PASSWORD", "correct horse");
