@@ -36,7 +36,7 @@ const edge = (globalForEdge.__httpEdge ??= { servers: new WeakSet(), watching: f
 
 const isHttpServer = (handle: unknown): handle is HttpServer => handle instanceof http.Server || handle instanceof https.Server;
 
-function firstValue(value: string | string[] | undefined): string | undefined {
+function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
 }
 
@@ -59,19 +59,19 @@ function refuseHost(request: IncomingMessage, response: ServerResponse, host: st
 /** True when the request may go on to Next (with its client address stamped); otherwise it has been answered. */
 export function admitRequest(request: IncomingMessage, response: ServerResponse, settings: EdgeSettings): boolean {
   const headers = request.headers;
-  const host = requestedHost(headers.host, firstValue(headers["x-forwarded-host"]), settings.hops);
+  const host = requestedHost(headers.host, headerValue(headers["x-forwarded-host"]), settings.hops);
   if (!hostAllowed(host, settings.hosts)) {
     refuseHost(request, response, host);
     return false;
   }
   if (settings.hops === 0) for (const name of FORWARDED_HEADERS) delete headers[name];
-  const address = clientAddress(request.socket.remoteAddress, firstValue(headers["x-forwarded-for"]), settings.hops);
+  const address = clientAddress(request.socket.remoteAddress, headerValue(headers["x-forwarded-for"]), settings.hops);
   headers[CLIENT_ADDRESS_HEADER] = clientAddressStamp(address);
   return true;
 }
 
 function admitUpgrade(request: IncomingMessage, socket: Duplex, settings: EdgeSettings): boolean {
-  if (hostAllowed(requestedHost(request.headers.host, firstValue(request.headers["x-forwarded-host"]), settings.hops), settings.hosts)) {
+  if (hostAllowed(requestedHost(request.headers.host, headerValue(request.headers["x-forwarded-host"]), settings.hops), settings.hosts)) {
     return true;
   }
   socket.end("HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");

@@ -10,7 +10,7 @@ import {
   stampedClientAddress,
   trustedProxyHops,
 } from "@/lib/server/client-address";
-import { attachHttpEdge, edgeSettings, type EdgeSettings } from "@/lib/server/http-edge";
+import { attachHttpEdge, edgeSettings, installHttpEdge, type EdgeSettings } from "@/lib/server/http-edge";
 import { clientKey } from "@/lib/rate-limit";
 
 const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
@@ -178,5 +178,17 @@ describe("the edge on a real http server", () => {
     unbound.emit("listening");
     expect(refusals).toHaveLength(1);
     expect(refusals[0]).toMatch(/Refusing to listen on 0\.0\.0\.0 \(every interface\) without APP_PASSWORD/);
+  });
+
+  // Last in this file: the fallback patches listen() for the rest of this worker.
+  it("attaches to a server that starts listening only after the edge is installed", async () => {
+    installHttpEdge(edgeSettings(env({})), (reason) => {
+      throw new Error(reason);
+    });
+    server = createServer((_request, response) => response.end("next"));
+    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    expect((await send(port, "/api/tasks", { host: "rebind.attacker.example" })).status).toBe(421);
+    expect((await send(port, "/api/tasks", { host: `localhost:${port}` })).body).toBe("next");
   });
 });
