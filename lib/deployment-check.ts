@@ -1,23 +1,29 @@
 import "server-only";
+import type { AddressInfo } from "node:net";
+import ipaddr from "ipaddr.js";
 
 /** Setting this exact value is the only way to serve a password-less studio beyond this machine. */
 export const PUBLIC_WITHOUT_PASSWORD_OPT_OUT = "i-understand-anyone-can-spend-my-credits";
 
-function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(host);
+function isLoopback(address: string): boolean {
+  return ipaddr.isValid(address) && ipaddr.process(address).range() === "loopback";
 }
 
 /**
  * Refuses to serve a studio without APP_PASSWORD on a non-loopback address: anyone who can reach it
- * could spend the key's credits. Returns the reason, or null when the binding is safe.
+ * could spend the key's credits. Takes the address the server really listens on (server.address()),
+ * however it was chosen (HOST, -H, Next's default of every interface). Returns the reason, or null when
+ * the binding is safe; a pipe or socket file (a string) is reachable from this machine only.
  */
-export function unsafeBindingReason(env: NodeJS.ProcessEnv = process.env): string | null {
-  const host = env.HOST || "127.0.0.1";
-  if (isLoopback(host) || env.APP_PASSWORD) return null;
+export function unsafeBindingReason(bound: AddressInfo | string | null, env: NodeJS.ProcessEnv = process.env): string | null {
+  if (bound === null || typeof bound === "string") return null;
+  if (isLoopback(bound.address) || env.APP_PASSWORD) return null;
   if (env.ALLOW_PUBLIC_WITHOUT_PASSWORD === PUBLIC_WITHOUT_PASSWORD_OPT_OUT) return null;
+  const everywhere = bound.address === "::" || bound.address === "0.0.0.0" ? " (every interface)" : "";
   return (
-    `Refusing to listen on ${host} without APP_PASSWORD: anyone who can reach this address could spend your ` +
-    `Evolink credits. Set APP_PASSWORD (recommended), or bind to 127.0.0.1 (HOST=127.0.0.1), or, if something ` +
-    `in front of the studio already authenticates users, set ALLOW_PUBLIC_WITHOUT_PASSWORD=${PUBLIC_WITHOUT_PASSWORD_OPT_OUT}.`
+    `Refusing to listen on ${bound.address}${everywhere} without APP_PASSWORD: anyone who can reach this address could ` +
+    `spend your Evolink credits. Set APP_PASSWORD (recommended), or listen on 127.0.0.1 (npm start does unless HOST ` +
+    `says otherwise; next start needs -H 127.0.0.1), or, if something in front of the studio already authenticates ` +
+    `users, set ALLOW_PUBLIC_WITHOUT_PASSWORD=${PUBLIC_WITHOUT_PASSWORD_OPT_OUT}.`
   );
 }

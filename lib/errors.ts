@@ -146,6 +146,14 @@ export const ERROR_CATALOG = {
   resource_not_found: entry("Evolink no longer knows this task (invalid or expired).", "Start a new generation.", false, 404),
   unknown_status: entry("Evolink reported a status the studio does not know.", "Treat the task as failed; generate again if needed.", false, 422),
   unknown_error: entry("Evolink reported an unknown error.", "Try again; if it keeps failing, change the prompt or references.", true, 422),
+
+  // The HTTP edge: a Host this studio does not answer to (DNS rebinding, or a name the operator has not listed).
+  host_not_allowed: entry(
+    "This studio does not answer to this host name.",
+    "Open it at http://localhost with the studio's port, or have the operator add the name to ALLOWED_HOSTS.",
+    false,
+    421,
+  ),
 } satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

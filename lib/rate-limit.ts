@@ -1,6 +1,7 @@
 import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { errorResponse } from "./api-response";
+import { budgetKey, CLIENT_ADDRESS_HEADER, stampedClientAddress } from "./server/client-address";
 
 /** Per-client budgets for the routes that cost money or bandwidth or take secrets; per minute, set by environment. */
 const BUDGETS = {
@@ -27,9 +28,14 @@ function limiter(budget: Budget): RateLimiterMemory {
   return existing;
 }
 
-/** The client as the server sees it: the first X-Forwarded-For hop, which Next's server sets. */
+/**
+ * The client as the HTTP edge saw it (lib/server/http-edge.ts: the socket, or the hop TRUST_PROXY_HOPS
+ * points at). A request without the edge's stamp shares one budget with all such requests: no header a
+ * client sends can choose its budget.
+ */
 export function clientKey(request: Request): string {
-  return request.headers.get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+  const address = stampedClientAddress(request.headers.get(CLIENT_ADDRESS_HEADER));
+  return address ? budgetKey(address) : "unstamped";
 }
 
 /** A 429 with Retry-After when the client has spent its budget, else null. */

@@ -1,20 +1,28 @@
 import "server-only";
 import { startBackgroundWork } from "./background";
-import { unsafeBindingReason } from "./deployment-check";
 import { upstreamTimeouts } from "./evolink/config";
 import { publicBaseUrlReason } from "./evolink/public-base-url";
 import { log, withLogContext } from "./log";
+import { edgeSettings, installHttpEdge } from "./server/http-edge";
 
-/** Server start (Node runtime only): refuse unsafe setups with a clear message, else start the poller. */
+/**
+ * Server start (Node runtime only): refuse unsafe setups with a clear message (a bad setting, a public
+ * address without a password), else put the HTTP edge in front of Next and start the poller.
+ */
 export function startStudio(): void {
   try {
-    const unsafe = unsafeBindingReason() ?? publicBaseUrlReason();
+    const settings = edgeSettings();
+    const unsafe = publicBaseUrlReason();
     if (unsafe) throw new Error(unsafe);
     upstreamTimeouts();
+    installHttpEdge(settings, refuseToStart);
     startBackgroundWork();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    withLogContext({ job: "startup" }, () => log().fatal(`The studio cannot start: ${reason}`));
-    process.exit(1);
+    refuseToStart(error instanceof Error ? error.message : String(error));
   }
+}
+
+function refuseToStart(reason: string): never {
+  withLogContext({ job: "startup" }, () => log().fatal(`The studio cannot start: ${reason}`));
+  process.exit(1);
 }

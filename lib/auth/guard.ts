@@ -1,20 +1,25 @@
 import "server-only";
 import { errorResponse } from "../api-response";
+import { hostAllowed, hostPolicy, requestedHost } from "../server/allowed-hosts";
+import { trustedProxyHops } from "../server/client-address";
 import { authEnabled, sessionFromCookieHeader, sessionValid } from "./session";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
  * Refuses cross-site state changes: browsers mark requests with Sec-Fetch-Site, and older ones send an
- * Origin that must match the host the request came to.
+ * Origin that must match the host the request came to. A Host the studio does not answer to (a rebound
+ * name) is refused for every method: the HTTP edge (lib/server/http-edge.ts) already turns those away,
+ * and this covers requests that reached a route without it (one that came in while the server started).
  */
 function crossOrigin(request: Request): boolean {
+  const host = requestedHost(request.headers.get("host"), request.headers.get("x-forwarded-host"), trustedProxyHops());
+  if (request.headers.has("host") && !hostAllowed(host, hostPolicy())) return true;
   if (SAFE_METHODS.has(request.method)) return false;
   const site = request.headers.get("sec-fetch-site");
   if (site) return site !== "same-origin" && site !== "none";
   const origin = request.headers.get("origin");
   if (!origin) return false;
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
   try {
     return new URL(origin).host !== host;
   } catch {

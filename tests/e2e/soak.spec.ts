@@ -92,7 +92,8 @@ const UPLOADS: Array<{ fixture: FixtureName; kind: "video" | "image"; type: stri
 
 test("soak: 40 clients for 10 + 25 s get no 5xx, only expected JSON refusals, and the server's memory stays flat", async () => {
   test.setTimeout(WARM_UP_MS + SOAK_MS + 60_000);
-  const stack = await Stack.start({ name: "soak", taskSeconds: 4, pollIntervalMs: 1000 });
+  // The fake clients stand behind one pretend proxy: each sends the X-Forwarded-For a proxy would append.
+  const stack = await Stack.start({ name: "soak", taskSeconds: 4, pollIntervalMs: 1000, appEnv: { TRUST_PROXY_HOPS: "1" } });
   let passed = false;
   try {
     const app = stack.appUrl;
@@ -112,7 +113,7 @@ test("soak: 40 clients for 10 + 25 s get no 5xx, only expected JSON refusals, an
     const deadline = started + WARM_UP_MS + SOAK_MS;
 
     async function client(n: number): Promise<void> {
-      // Distinct X-Forwarded-For: each fake client has its own budget, as real browsers behind a proxy do.
+      // Distinct X-Forwarded-For: each fake client has its own budget, as real browsers behind a trusted proxy do.
       const headers = { "Sec-Fetch-Site": "same-origin", "X-Forwarded-For": `10.77.0.${n + 1}` };
       const mine: string[] = [];
       const done = new Set<string>();

@@ -110,7 +110,7 @@ export class Spawned {
   }
 }
 
-async function waitUntilAnswers(url: string, proc: Spawned, timeoutMs: number): Promise<void> {
+export async function waitUntilAnswers(url: string, proc: Spawned, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.hasExited) throw new Error(`${proc.name} exited (code ${proc.exitCode}) before answering:\n${proc.log.slice(-4000)}`);
@@ -156,10 +156,15 @@ function baseEnv(): NodeJS.ProcessEnv {
 /**
  * Spawns `next start` on `port` with `env` added; the caller waits or watches it exit. `viaNpx` runs it
  * exactly as a person would (`npx next start`); otherwise the same binary is run by node directly,
- * which skips npx's second or so of start-up.
+ * which skips npx's second or so of start-up. `host` is its -H (null: none, Next's every-interface default).
  */
-export function spawnApp(name: string, port: number, env: Record<string, string>, { viaNpx = false } = {}): Spawned {
-  const args = ["start", "-p", String(port), "-H", "127.0.0.1"];
+export function spawnApp(
+  name: string,
+  port: number,
+  env: Record<string, string>,
+  { viaNpx = false, host = "127.0.0.1" as string | null } = {},
+): Spawned {
+  const args = ["start", "-p", String(port), ...(host === null ? [] : ["-H", host])];
   return viaNpx
     ? new Spawned(name, "npx", ["next", ...args], { ...baseEnv(), ...env })
     : new Spawned(name, process.execPath, [path.join(REPO_ROOT, "node_modules/next/dist/bin/next"), ...args], { ...baseEnv(), ...env });

@@ -3,6 +3,7 @@ import { guard } from "@/lib/auth/guard";
 import { newSessionToken, passwordMatches, sessionCookie, sessionFromCookieHeader, sessionValid } from "@/lib/auth/session";
 import { PUBLIC_WITHOUT_PASSWORD_OPT_OUT, unsafeBindingReason } from "@/lib/deployment-check";
 import { rateLimit } from "@/lib/rate-limit";
+import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/client-address";
 import packageJson from "../../package.json";
 
 afterEach(() => vi.unstubAllEnvs());
@@ -62,6 +63,21 @@ describe("guard", () => {
     expect(guard(new Request("http://127.0.0.1:3000/api/tasks", { headers: { "sec-fetch-site": "cross-site" } }))).toBeNull();
   });
 
+  it("refuses any method on a Host the studio does not answer to (a rebound name), even same-origin", async () => {
+    const rebound = (method: string) =>
+      new Request("http://rebind.attacker.example:3000/api/tasks", {
+        method,
+        headers: { host: "rebind.attacker.example:3000", origin: "http://rebind.attacker.example:3000", "sec-fetch-site": "same-origin" },
+      });
+    for (const method of ["GET", "POST", "DELETE"]) {
+      const refused = guard(rebound(method));
+      expect(refused?.status).toBe(403);
+      expect((await refused!.json()).error.code).toBe("cross_origin_refused");
+    }
+    vi.stubEnv("ALLOWED_HOSTS", "rebind.attacker.example");
+    expect(guard(rebound("POST"))).toBeNull();
+  });
+
   it("asks for a session only when APP_PASSWORD is set", async () => {
     expect(guard(post({}))).toBeNull();
     vi.stubEnv("APP_PASSWORD", "correct horse");
@@ -76,7 +92,8 @@ describe("guard", () => {
 describe("rate limits", () => {
   it("answers 429 with Retry-After once a client spends its budget, per client", async () => {
     vi.stubEnv("RATE_LIMIT_SIGN_IN_PER_MIN", "3");
-    const from = (ip: string) => new Request("http://s/api/session", { method: "POST", headers: { "x-forwarded-for": ip } });
+    const from = (ip: string) =>
+      new Request("http://s/api/session", { method: "POST", headers: { [CLIENT_ADDRESS_HEADER]: clientAddressStamp(ip) } });
     const client = `10.9.${Math.floor(Math.random() * 250)}.1`;
     for (let i = 0; i < 3; i += 1) expect(await rateLimit(from(client), "signIn")).toBeNull();
     const limited = await rateLimit(from(client), "signIn");
@@ -90,19 +107,22 @@ describe("rate limits", () => {
 const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
 
 describe("binding", () => {
+  const at = (address: string) => ({ address, family: address.includes(":") ? "IPv6" : "IPv4", port: 3000 });
+
   it("refuses a public address without a password unless explicitly opted out", () => {
-    expect(unsafeBindingReason(env({}))).toBeNull();
-    expect(unsafeBindingReason(env({ HOST: "127.0.0.1" }))).toBeNull();
-    expect(unsafeBindingReason(env({ HOST: "localhost" }))).toBeNull();
-    expect(unsafeBindingReason(env({ HOST: "::1" }))).toBeNull();
-    expect(unsafeBindingReason(env({ HOST: "0.0.0.0" }))).toMatch(/Refusing to listen on 0\.0\.0\.0 without APP_PASSWORD/);
-    expect(unsafeBindingReason(env({ HOST: "0.0.0.0", APP_PASSWORD: "x" }))).toBeNull();
-    expect(unsafeBindingReason(env({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: "yes" }))).not.toBeNull();
-    expect(unsafeBindingReason(env({ HOST: "0.0.0.0", ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT }))).toBeNull();
+    for (const loopback of ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"]) expect(unsafeBindingReason(at(loopback), env({}))).toBeNull();
+    expect(unsafeBindingReason(at("0.0.0.0"), env({}))).toMatch(/Refusing to listen on 0\.0\.0\.0 \(every interface\) without APP_PASSWORD/);
+    expect(unsafeBindingReason(at("::"), env({}))).toMatch(/Refusing to listen on :: \(every interface\) without APP_PASSWORD/);
+    expect(unsafeBindingReason(at("192.168.1.20"), env({}))).toMatch(/Refusing to listen on 192\.168\.1\.20 without APP_PASSWORD/);
+    // HOST says nothing about where the server really listens: only the bound address counts.
+    expect(unsafeBindingReason(at("::"), env({ HOST: "127.0.0.1" }))).not.toBeNull();
+    expect(unsafeBindingReason(at("0.0.0.0"), env({ APP_PASSWORD: "x" }))).toBeNull();
+    expect(unsafeBindingReason(at("0.0.0.0"), env({ ALLOW_PUBLIC_WITHOUT_PASSWORD: "yes" }))).not.toBeNull();
+    expect(unsafeBindingReason(at("0.0.0.0"), env({ ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT }))).toBeNull();
+    expect(unsafeBindingReason("/tmp/studio.sock", env({}))).toBeNull();
   });
 
-  // The check reads HOST; it only holds if every way of serving listens on that same address
-  // (Next's own default is every interface).
+  // Next's own default is every interface; the scripts default to loopback so the check above passes.
   it("serves with npm start and npm run dev on HOST, defaulting to 127.0.0.1", () => {
     for (const script of [packageJson.scripts.start, packageJson.scripts.dev]) {
       expect(script).toContain('-H "${HOST:-127.0.0.1}"');

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { GET as getTaskRoute } from "@/app/api/tasks/[id]/route";
 import { POST as webhook } from "@/app/api/webhooks/evolink/[token]/route";
 import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
+import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/client-address";
 import type { CallbackLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { db } from "@/lib/store/connection";
@@ -174,7 +175,7 @@ describe("the callback route refuses", () => {
   });
 
   it("more callbacks from one address than the budget allows → 429 with Retry-After", async () => {
-    const from = { "x-forwarded-for": "203.0.113.77" };
+    const from = { [CLIENT_ADDRESS_HEADER]: clientAddressStamp("203.0.113.77") };
     for (let i = 0; i < 60; i += 1) expect((await callback("x", {}, from)).status).toBe(404);
     const limited = await callback("x", {}, from);
     expect(limited.status).toBe(429);
