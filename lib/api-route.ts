@@ -11,6 +11,14 @@ export function requestIdFor(request: Request): string {
   return incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
 }
 
+// A callback's path carries its task's token, a credential: only its hash is kept, so logs never see it.
+const CALLBACK_TOKEN_SEGMENT = /(\/api\/webhooks\/evolink\/)[^/]*/g;
+
+/** The path as the access line records it: without the query, and with callback tokens redacted. */
+export function loggedPath(url: string): string {
+  return new URL(url).pathname.replace(CALLBACK_TOKEN_SEGMENT, "$1[redacted]");
+}
+
 // The rest parameter keeps each handler's own signature: with or without the route's params.
 type Handler<Rest extends unknown[]> = (request: Request, ...rest: Rest) => Response | Promise<Response>;
 
@@ -34,7 +42,7 @@ export function apiRoute<Rest extends unknown[]>(handler: Handler<Rest>): (reque
       // Time to the response head: a streamed body (a video) may keep flowing after this line.
       const line = {
         method: request.method,
-        path: new URL(request.url).pathname,
+        path: loggedPath(request.url),
         status: response.status,
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
       };

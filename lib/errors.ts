@@ -3,6 +3,8 @@
  * §2.2, §2.3, §4) and the studio's own codes live here once; routes and the UI only look them up.
  * `status` is the HTTP status the studio's own API answers with when this error is the response.
  */
+import { scrubSecrets } from "./scrub-secrets";
+
 export interface CatalogEntry {
   title: string;
   action: string;
@@ -214,7 +216,11 @@ export function studioError(code: ErrorCode, detail?: string, fields?: Record<st
   return { code, message: title, action, retryable, ...(detail ? { detail } : {}), ...(fields ? { fields } : {}) };
 }
 
-/** A failure Evolink reported, carrying what it said apart from the studio's words, so the page can tell them apart. */
+/**
+ * A failure Evolink reported, carrying what it said apart from the studio's words, so the page can tell
+ * them apart. Its words are scrubbed here again, the last step before they are stored or sent.
+ */
 export function upstreamFailure(code: ErrorCode, upstreamMessage: string | undefined): StudioErrorBody {
-  return { ...studioError(code), ...(upstreamMessage ? { upstreamMessage } : {}) };
+  const said = scrubSecrets(upstreamMessage);
+  return { ...studioError(code), ...(said ? { upstreamMessage: said } : {}) };
 }

@@ -1,8 +1,7 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import pino, { type DestinationStream, type Logger } from "pino";
-import { sessionSecrets } from "./auth/session";
-import { configuredApiKey } from "./evolink/config";
+import { configuredSecrets, secretScrubber } from "./scrub-secrets";
 
 /** What every line logged inside a request, or inside a background job, carries. */
 export interface LogContext {
@@ -53,49 +52,6 @@ export const REDACTED_PATHS = SENSITIVE_KEYS.flatMap((key) =>
   ["", "*", "*.*", "*.*.*"].map((prefix) => `${prefix}${JSON.stringify([key])}`),
 );
 
-// Shorter values are common substrings of ordinary words; scrubbing them would mangle every line.
-const MIN_SCRUBBED_LENGTH = 6;
-
-/** Each secret as it may appear: plain (so also after "Bearer "), base64 and base64url. */
-function secretForms(secrets: readonly string[]): string[] {
-  const forms = secrets
-    .filter((secret) => secret.length >= MIN_SCRUBBED_LENGTH)
-    .flatMap((secret) => [secret, Buffer.from(secret).toString("base64"), Buffer.from(secret).toString("base64url")]);
-  // Longest first, so a secret that contains another is replaced whole.
-  return [...new Set(forms)].sort((a, b) => b.length - a.length);
-}
-
-function scrubString(text: string, forms: readonly string[]): string {
-  return forms.reduce((out, form) => out.replaceAll(form, "[Redacted]"), text);
-}
-
-function scrubValue(value: unknown, forms: readonly string[]): unknown {
-  if (typeof value === "string") return scrubString(value, forms);
-  if (Array.isArray(value)) return value.map((item) => scrubValue(item, forms));
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrubString(key, forms), scrubValue(item, forms)]));
-  }
-  return value;
-}
-
-/**
- * The last line of defence: a secret's literal value anywhere in a finished line (an upstream message
- * echoing the key, an error stack) is replaced. Lines are searched as written, and only a line that
- * holds a secret is parsed, scrubbed value by value and written again, so the output stays valid JSON.
- */
-export function secretScrubber(secrets: readonly string[]): (line: string) => string {
-  const forms = secretForms(secrets);
-  const written = forms.map((form) => JSON.stringify(form).slice(1, -1));
-  return (line) => {
-    if (!written.some((form) => line.includes(form))) return line;
-    try {
-      return `${JSON.stringify(scrubValue(JSON.parse(line), forms))}\n`;
-    } catch {
-      return scrubString(line, written);
-    }
-  };
-}
-
 export interface LoggerOptions {
   destination: DestinationStream;
   level?: string;
@@ -125,7 +81,7 @@ function studioLogger(destination: DestinationStream): Logger {
   return createLogger({
     destination,
     level: process.env.LOG_LEVEL?.trim() || "info",
-    secrets: [configuredApiKey(), ...sessionSecrets()].filter((secret): secret is string => Boolean(secret)),
+    secrets: configuredSecrets(),
   });
 }
 

@@ -4,6 +4,7 @@ import { getTask, UpstreamError } from "./evolink/client";
 import { browserPollMs, pollIntervalMs } from "./evolink/config";
 import type { UpstreamTask } from "./evolink/upstream-schemas";
 import { reservedCredits } from "./pricing";
+import { scrubSecrets, scrubSecretsDeep } from "./scrub-secrets";
 import { findUploads } from "./store/uploads";
 import { findTask, updateTask, type TaskRecord } from "./store/tasks";
 import { isTerminal, phaseOf, type TaskView } from "./task-view";
@@ -11,9 +12,12 @@ import { isTerminal, phaseOf, type TaskView } from "./task-view";
 // Concurrent refreshes of one task share a single upstream GET (browsers, tabs and the poller alike).
 const globalForTasks = globalThis as typeof globalThis & {
   __refreshing?: Map<string, Promise<TaskRecord>>;
+  __refreshedNowAt?: Map<string, number>;
   __onCompleted?: (record: TaskRecord) => void;
 };
 const refreshing = (globalForTasks.__refreshing ??= new Map());
+// When each task last had an out-of-cadence refresh (refreshTaskNow), so callbacks cannot multiply GETs.
+const refreshedNowAt = (globalForTasks.__refreshedNowAt ??= new Map<string, number>());
 
 /** Lets the archiver start as soon as a refresh sees a task complete. */
 export function onTaskCompleted(listener: (record: TaskRecord) => void): void {
@@ -33,16 +37,33 @@ export async function refreshTask(id: string): Promise<TaskView | null> {
 }
 
 /**
- * Asks the upstream now, whatever the interval (a callback said the task changed). Still single-flight:
- * a GET already in flight may have left before the change, so once it lands the task is asked again
- * only if it still looks unfinished.
+ * Asks the upstream now, whatever the interval (a callback said the task finished). At most once per
+ * task per poll interval: further calls within it (retried or replayed callbacks) take the ordinary
+ * path, which joins a GET in flight or answers from the store. Still single-flight: a GET already in
+ * flight may have left before the change, so once it lands the task is asked again only if it still
+ * looks unfinished.
  */
 export async function refreshTaskNow(id: string): Promise<TaskView | null> {
-  await refreshing.get(id)?.catch(() => undefined);
   const record = findTask(id);
   if (!record) return null;
   if (finished(record)) return toTaskView(record);
-  return toTaskView(await sharedPoll(record));
+  const now = Date.now();
+  const last = refreshedNowAt.get(id);
+  if (last !== undefined && now - last < pollIntervalMs()) return refreshTask(id);
+  // Claimed before the first await, so parallel callers see it.
+  forgetStaleNowRefreshes(now);
+  refreshedNowAt.set(id, now);
+  await refreshing.get(id)?.catch(() => undefined);
+  const latest = findTask(id);
+  if (!latest) return null;
+  if (finished(latest)) return toTaskView(latest);
+  return toTaskView(await sharedPoll(latest));
+}
+
+/** Entries older than an interval no longer limit anything; dropping them keeps the map to recent tasks. */
+function forgetStaleNowRefreshes(now: number): void {
+  const interval = pollIntervalMs();
+  for (const [id, at] of refreshedNowAt) if (now - at >= interval) refreshedNowAt.delete(id);
 }
 
 function sharedPoll(record: TaskRecord): Promise<TaskRecord> {
@@ -100,7 +121,8 @@ function taskError(upstream: UpstreamTask): TaskView["error"] {
 
 export function toTaskView(record: TaskRecord): TaskView {
   // A result that expired upstream before it was archived is a failure to the person looking at it.
-  const error = record.error ?? (record.archiveState === "expired" ? studioError("result_expired") : null);
+  // Stored texts are scrubbed again on the way out: rows written before scrubbing existed may hold a secret.
+  const error = record.error ? scrubSecretsDeep(record.error) : record.archiveState === "expired" ? studioError("result_expired") : null;
   const phase = error ? "failed" : phaseOf(record.upstreamStatus);
   const playable = phase === "completed";
   const { request } = record;
@@ -125,7 +147,7 @@ export function toTaskView(record: TaskRecord): TaskView {
     request,
     references: [reference(request.videoUrl, "video"), ...request.imageUrls.map((url) => reference(url, "image"))],
     error,
-    archive: { state: record.archiveState, error: record.archiveError },
+    archive: { state: record.archiveState, error: record.archiveError && scrubSecrets(record.archiveError) },
     previewUrl: playable ? `/api/tasks/${record.id}/video` : null,
     downloadUrl: playable ? `/api/tasks/${record.id}/video?download=1` : null,
     pollAfterMs: nextPollAfterMs(record),

@@ -1,9 +1,16 @@
 import "server-only";
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { deleteSession, insertSession, pruneSessions, sessionExpiresAt, sessionKeys } from "../store/sessions";
 
 /** The access gate for deployed instances: on when APP_PASSWORD is set. */
 export const SESSION_COOKIE = "studio_session";
 const SESSION_SECONDS = 12 * 60 * 60;
+
+// A cookie is `<session id>.<signature>`, each 32 bytes in base64url.
+const TOKEN_PATTERN = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/;
+
+// ~100 ms and 32 MiB once per process and password: a stolen database makes each password guess that dear.
+const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 export function authEnabled(): boolean {
   return Boolean(process.env.APP_PASSWORD);
@@ -14,16 +21,31 @@ export function sessionSecrets(): string[] {
   return [process.env.APP_PASSWORD, process.env.SESSION_SECRET].filter((secret): secret is string => Boolean(secret));
 }
 
-// Derived from the password unless SESSION_SECRET is set, so changing the password signs everyone out.
+let derived: { password: string; configured: string; key: Buffer } | undefined;
+
+/**
+ * The key that signs session ids: from SESSION_SECRET, or else a random secret kept in the database
+ * (so a cookie says nothing about the password and cannot be used to guess it offline), bound to an
+ * scrypt verifier of the current password, so changing APP_PASSWORD (or SESSION_SECRET) signs everyone out.
+ */
 function signingKey(): Buffer {
-  return createHash("sha256")
-    .update(process.env.SESSION_SECRET || `kling-studio-session:${process.env.APP_PASSWORD ?? ""}`)
-    .digest();
+  const password = process.env.APP_PASSWORD ?? "";
+  const configured = process.env.SESSION_SECRET ?? "";
+  if (derived?.password !== password || derived.configured !== configured) {
+    const { secret, passwordSalt } = sessionKeys();
+    const verifier = scryptSync(password, passwordSalt, 32, SCRYPT);
+    const key = createHmac("sha256", configured || secret).update("kling-studio-session\0").update(verifier).digest();
+    derived = { password, configured, key };
+  }
+  return derived.key;
 }
 
-function sign(payload: string): string {
-  return createHmac("sha256", signingKey()).update(payload).digest("base64url");
+function sign(sessionId: string): string {
+  return createHmac("sha256", signingKey()).update(sessionId).digest("base64url");
 }
+
+// Only the id's hash is stored, so a copy of the database holds no cookie that works.
+const idHash = (sessionId: string) => createHash("sha256").update(sessionId).digest("hex");
 
 /** Hashing both sides first makes the comparison constant-time whatever the lengths. */
 function sameSecret(a: string, b: string): boolean {
@@ -35,16 +57,34 @@ export function passwordMatches(attempt: string): boolean {
   return Boolean(password) && sameSecret(attempt, password ?? "");
 }
 
+/** A new signed-in session: a random id, recorded with its expiry (sessions that ran out are dropped). */
 export function newSessionToken(now = Date.now()): { token: string; maxAge: number } {
-  const expires = String(Math.floor(now / 1000) + SESSION_SECONDS);
-  return { token: `${expires}.${sign(expires)}`, maxAge: SESSION_SECONDS };
+  const sessionId = randomBytes(32).toString("base64url");
+  pruneSessions(Date.now());
+  insertSession(idHash(sessionId), now + SESSION_SECONDS * 1000);
+  return { token: `${sessionId}.${sign(sessionId)}`, maxAge: SESSION_SECONDS };
 }
 
+/** The session id of a well-formed token signed with the current key, else undefined. */
+function signedSessionId(token: string | undefined): string | undefined {
+  const match = TOKEN_PATTERN.exec(token ?? "");
+  if (!match) return undefined;
+  const [, sessionId = "", signature = ""] = match;
+  return sameSecret(signature, sign(sessionId)) ? sessionId : undefined;
+}
+
+/** A token is valid while it is signed with the current key and its session is recorded and unexpired. */
 export function sessionValid(token: string | undefined, now = Date.now()): boolean {
-  if (!token) return false;
-  const [expires = "", signature = ""] = token.split(".");
-  if (!/^\d{1,12}$/.test(expires) || !sameSecret(signature, sign(expires))) return false;
-  return Number(expires) * 1000 > now;
+  const sessionId = signedSessionId(token);
+  if (!sessionId) return false;
+  const expiresAt = sessionExpiresAt(idHash(sessionId));
+  return expiresAt !== undefined && expiresAt > now;
+}
+
+/** Signing out: the session is deleted, so its cookie stops working at once, wherever a copy of it is. */
+export function revokeSession(token: string | undefined): void {
+  const sessionId = TOKEN_PATTERN.exec(token ?? "")?.[1];
+  if (sessionId) deleteSession(idHash(sessionId));
 }
 
 /** The session cookie from a request's Cookie header. */

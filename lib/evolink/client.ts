@@ -7,6 +7,7 @@ import { resolveErrorCode, ERROR_CATALOG, type ErrorCode } from "../errors";
 import type { GenerationRequest } from "../generation-schema";
 import { log } from "../log";
 import { fetchUpstreamLink } from "../net/outbound";
+import { scrubSecrets } from "../scrub-secrets";
 import { upstreamConfig, upstreamTimeouts } from "./config";
 import {
   fileServiceBody,
@@ -34,14 +35,19 @@ export class UpstreamError extends Error {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[UPSTREAM_ERROR_BRAND] === true;
   }
 
+  /** Evolink's words, with any configured secret it echoed (the key, say) already replaced. */
+  readonly upstreamMessage: string | undefined;
+
   constructor(
     readonly code: ErrorCode,
-    readonly upstreamMessage: string | undefined,
+    upstreamMessage: string | undefined,
     readonly httpStatus: number | undefined,
     readonly retryAfterMs: number | undefined = undefined,
   ) {
-    super(`${code}${upstreamMessage ? `: ${upstreamMessage}` : ""}`);
+    const said = scrubSecrets(upstreamMessage);
+    super(`${code}${said ? `: ${said}` : ""}`);
     this.name = "UpstreamError";
+    this.upstreamMessage = said;
   }
 
   get retryable(): boolean {

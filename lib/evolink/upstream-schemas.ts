@@ -1,10 +1,14 @@
 import { z } from "zod";
+import { scrubSecrets } from "../scrub-secrets";
+
+// Every text the upstream writes is scrubbed as it is parsed, so no echoed secret reaches the store or a browser.
+const upstreamText = z.string().transform((text) => scrubSecrets(text));
 
 // Lenient on purpose: the upstream adds keys over time and has two error envelopes (upstream-api.md §1.7).
 export const upstreamErrorEnvelope = z.looseObject({
   error: z.looseObject({
     code: z.union([z.string(), z.number()]).optional(),
-    message: z.string().optional(),
+    message: upstreamText.optional(),
     type: z.string().optional(),
   }),
 });
@@ -24,7 +28,7 @@ export const upstreamTaskBody = z.looseObject({
 export const fileServiceBody = z.looseObject({
   success: z.boolean().optional(),
   code: z.union([z.number(), z.string()]).optional(),
-  msg: z.string().optional(),
+  msg: upstreamText.optional(),
   data: z.looseObject({ file_url: z.string().optional(), expires_at: z.string().optional() }).nullish(),
 });
 

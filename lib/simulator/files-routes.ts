@@ -20,6 +20,7 @@ import { receiveUpload, type ReceivedFile } from "./multipart";
 /** Room for multipart boundaries and fields on top of the file itself. */
 const MULTIPART_SLACK = 64 * 1024;
 const STORAGE_ERROR_TAG = "sim-storage-error";
+const ECHO_KEY_TAG = "sim-echo-key";
 const LINGER_MS = 5000;
 
 type UploadFacts = Pick<UploadLogEntry, "fileName" | "uploadPath" | "size" | "mime">;
@@ -111,7 +112,10 @@ async function store(ctx: Context, at: number, file: ReceivedFile, fields: Map<s
   const fileName =
     sanitizeFileName(field(fields, "file_name", "fileName")) || `${type.kind}_${randomId(8)}.${type.ext}`;
   const facts: UploadFacts = { fileName, uploadPath, size: file.size, mime: type.mime };
-  if (`${fileName} ${file.originalName}`.includes(STORAGE_ERROR_TAG)) return { error: FILE_STORAGE_ERROR, facts };
+  const names = `${fileName} ${file.originalName}`;
+  if (names.includes(STORAGE_ERROR_TAG)) return { error: FILE_STORAGE_ERROR, facts };
+  // A careless file service repeating the caller's key in its refusal.
+  if (names.includes(ECHO_KEY_TAG)) return { error: fileError(400, 40002, `File type not allowed for token ${ctx.options.apiKey}`), facts };
   const stored = await ctx.files.commit(file.stagedPath, {
     fileName,
     originalName: file.originalName || fileName,

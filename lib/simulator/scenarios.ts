@@ -1,4 +1,4 @@
-import { INTERNAL_ERROR, errorBody, type HttpError } from "./errors";
+import { INTERNAL_ERROR, badRequest, errorBody, type HttpError } from "./errors";
 
 /** Scenarios are chosen by a `[sim:NAME]` tag anywhere in the prompt; the first known tag wins. */
 export const SIMULATOR_SCENARIOS = [
@@ -33,6 +33,8 @@ export const SIMULATOR_SCENARIOS = [
   },
   { name: "poll-bad-gateway", description: "The first 4 status polls answer 502 with a gateway's HTML page, then normal." },
   { name: "poll-rate-limit-burst", description: "The first 4 status polls answer 429 with Retry-After: 1, then normal." },
+  { name: "echo-key", description: "Create answers 400 invalid_request with a message that repeats the caller's API key." },
+  { name: "echo-key-task", description: "Task fails at ~10% with invalid_parameters and a message that repeats the API key." },
 ] as const satisfies readonly { name: string; description: string }[];
 
 export type ScenarioName = (typeof SIMULATOR_SCENARIOS)[number]["name"];
@@ -87,7 +89,21 @@ const CREATE_ERRORS: Partial<Record<ScenarioName, HttpError>> = {
   },
 };
 
-export function createScenarioError(scenario: ScenarioName | null): HttpError | null {
+/** Stands for the caller's API key in scripted messages; see withEchoedKey. */
+const ECHOED_KEY = "{api_key}";
+
+/**
+ * A careless upstream repeating the caller's credentials in its words: the studio must never pass them
+ * on. `apiKey` replaces the placeholder in a scripted message.
+ */
+export function withEchoedKey(message: string, apiKey: string): string {
+  return message.replaceAll(ECHOED_KEY, apiKey);
+}
+
+export function createScenarioError(scenario: ScenarioName | null, apiKey: string): HttpError | null {
+  if (scenario === "echo-key") {
+    return badRequest("invalid_request", withEchoedKey(`Invalid request for token Bearer ${ECHOED_KEY} (key ${ECHOED_KEY})`, apiKey));
+  }
   return (scenario && CREATE_ERRORS[scenario]) ?? null;
 }
 
@@ -192,6 +208,11 @@ const ENDINGS: Partial<Record<ScenarioName, ScenarioEnding>> = {
     },
   },
   cancelled: { at: 0.5, status: "cancelled" },
+  "echo-key-task": {
+    at: 0.1,
+    status: "failed",
+    error: { code: "invalid_parameters", message: `Parameters rejected for API key ${ECHOED_KEY}`, type: "task_error" },
+  },
 };
 
 export function scenarioEnding(scenario: ScenarioName | null): ScenarioEnding | null {

@@ -51,7 +51,7 @@ function scheduleCallback(ctx: Context, task: Task, callbackUrl: string, origin:
       ctx.callbacks.later(Math.max(50, finishedAtMs(task, taskSeconds) - ctx.now()), check);
       return;
     }
-    ctx.callbacks.deliver(task.id, callbackUrl, taskBody(task, phase, resultUrl(origin, ctx, task)));
+    ctx.callbacks.deliver(task.id, callbackUrl, taskBody(task, phase, resultUrl(origin, ctx, task), ctx.options.apiKey));
   };
   ctx.callbacks.later(finishedAtMs(task, taskSeconds) - ctx.now(), check);
 }
@@ -94,7 +94,7 @@ async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Cont
     return sendError(res, referenceError);
   }
   const scenario = parseScenario(result.value.prompt);
-  const refusal = createScenarioError(scenario);
+  const refusal = createScenarioError(scenario, ctx.options.apiKey);
   if (refusal) {
     record(body, null, refusal.status);
     return sendError(res, refusal);
@@ -119,7 +119,7 @@ async function handleGetTask(req: IncomingMessage, res: ServerResponse, ctx: Con
   const pollError = pollScenarioError(task.scenario, getNumber);
   if (pollError) return sendError(res, pollError);
   const phase = taskPhase(task, ctx.now(), ctx.options.taskSeconds);
-  const body = JSON.stringify(taskBody(task, phase, resultUrl(requestOrigin(req), ctx, task)));
+  const body = JSON.stringify(taskBody(task, phase, resultUrl(requestOrigin(req), ctx, task), ctx.options.apiKey));
   const fault = pollFault(task.scenario, getNumber);
   if (fault) return inflictFault(res, fault, ctx.options.hangMs, body);
   // "malformed": a proxy cut the first response short.

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { withEchoedKey } from "./scenarios";
 import type { Task, TaskPhase } from "./tasks";
 import { MODEL } from "./validate";
 
@@ -41,8 +42,8 @@ export function createBody(task: Task, taskSeconds: number): Record<string, unkn
   });
 }
 
-/** GET /v1/tasks/{id} body; `resultUrl` is only used once the phase is completed. */
-export function taskBody(task: Task, phase: TaskPhase, resultUrl: string): Record<string, unknown> {
+/** GET /v1/tasks/{id} body; `resultUrl` is only used once the phase is completed, `apiKey` by echo scenarios. */
+export function taskBody(task: Task, phase: TaskPhase, resultUrl: string, apiKey: string): Record<string, unknown> {
   const body: Record<string, unknown> = {
     created: task.created,
     id: task.id,
@@ -57,7 +58,7 @@ export function taskBody(task: Task, phase: TaskPhase, resultUrl: string): Recor
       body.result_data = [{ video_url: resultUrl, duration: task.duration }];
     }
   }
-  if ("error" in phase && phase.error) body.error = phase.error;
+  if ("error" in phase && phase.error) body.error = { ...phase.error, message: withEchoedKey(phase.error.message, apiKey) };
   const finished = phase.status !== "pending" && phase.status !== "processing";
   body.task_info = { can_cancel: !finished };
   body.type = "video";

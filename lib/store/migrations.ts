@@ -47,4 +47,20 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE submissions ADD COLUMN callback_token_hash TEXT;
   CREATE UNIQUE INDEX submissions_callback_token ON submissions (callback_token_hash) WHERE callback_token_hash IS NOT NULL;
   `,
+  // Sessions: one row of random key material made at first use (the signing secret when SESSION_SECRET is
+  // unset, and the salt of the password verifier), and one row per signed-in browser, keyed by the
+  // SHA-256 of its session id, so signing out revokes it.
+  `
+  CREATE TABLE session_keys (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    secret BLOB NOT NULL,
+    password_salt BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    id_hash TEXT PRIMARY KEY,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_expiry ON sessions (expires_at);
+  `,
 ];

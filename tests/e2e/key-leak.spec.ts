@@ -101,6 +101,7 @@ test("the API key is in no response body, header, page, script or server log lin
     "bad-gateway",
     "create-reset",
     "create-timeout",
+    "echo-key",
     "insufficient-quota",
     "legacy-error",
     "model-denied",
@@ -124,6 +125,22 @@ test("the API key is in no response body, header, page, script or server log lin
     .toBe(tasks.length);
   expect(phases.get("content-policy")).toBe("failed");
   expect(phases.get("poll-server-error")).toBe("completed");
+  expect(phases.get("echo-key-task")).toBe("failed");
+
+  // The upstream repeats the key in a create refusal, a task failure and a file-service refusal: each
+  // reaches the browser with the key replaced (the search of every byte below proves none got through).
+  const echoedCreate = await api("/api/generations", { method: "POST", data: requestBody(`<<<video_1>>> echo ${tag} [sim:echo-key]`) });
+  expect(echoedCreate.status()).toBe(400);
+  expect(((await echoedCreate.json()) as { error: { upstreamMessage: string } }).error.upstreamMessage).toContain("[Redacted]");
+  const echoTask = tasks.find((task) => task.name === "echo-key-task")?.id ?? "";
+  const echoedTask = (await (await api(`/api/tasks/${echoTask}`)).json()) as { error: { upstreamMessage: string } };
+  expect(echoedTask.error.upstreamMessage).toContain("[Redacted]");
+  const echoedUpload = await api("/api/uploads?kind=image", {
+    method: "POST",
+    multipart: { file: { name: "sim-echo-key.png", mimeType: "image/png", buffer: readFileSync(fixturePath("imagePng")) } },
+  });
+  expect(echoedUpload.status()).toBe(415);
+  expect(((await echoedUpload.json()) as { error: { upstreamMessage: string } }).error.upstreamMessage).toContain("[Redacted]");
 
   await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
   await expect.poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);

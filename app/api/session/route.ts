@@ -2,7 +2,7 @@ import { z } from "zod";
 import { errorResponse, readJsonBody } from "@/lib/api-response";
 import { apiRoute } from "@/lib/api-route";
 import { guard } from "@/lib/auth/guard";
-import { authEnabled, newSessionToken, passwordMatches, sessionCookie } from "@/lib/auth/session";
+import { authEnabled, newSessionToken, passwordMatches, revokeSession, sessionCookie, sessionFromCookieHeader } from "@/lib/auth/session";
 import { rateLimit } from "@/lib/rate-limit";
 
 const signInSchema = z.strictObject({ password: z.string().max(1024) });
@@ -21,7 +21,10 @@ export const POST = apiRoute(async (request: Request): Promise<Response> => {
   return new Response(null, { status: 204, headers: { "Set-Cookie": sessionCookie(token, maxAge, secure) } });
 });
 
-/** Signs out: the cookie is cleared. */
+/** Signs out: the session is revoked on the server (a copy of the cookie stops working too) and the cookie cleared. */
 export const DELETE = apiRoute((request: Request): Response => {
-  return guard(request, { session: false }) ?? new Response(null, { status: 204, headers: { "Set-Cookie": sessionCookie("", 0, false) } });
+  const refused = guard(request, { session: false });
+  if (refused) return refused;
+  revokeSession(sessionFromCookieHeader(request.headers.get("cookie")));
+  return new Response(null, { status: 204, headers: { "Set-Cookie": sessionCookie("", 0, false) } });
 });
