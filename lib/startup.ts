@@ -3,6 +3,7 @@ import { startBackgroundWork } from "./background";
 import { unsafeBindingReason } from "./deployment-check";
 import { upstreamTimeouts } from "./evolink/config";
 import { publicBaseUrlReason } from "./evolink/public-base-url";
+import { claimInstance } from "./instance";
 import { log, withLogContext } from "./log";
 
 /** Server start (Node runtime only): refuse unsafe setups with a clear message, else start the poller. */
@@ -10,6 +11,7 @@ export function startStudio(): void {
   try {
     const unsafe = unsafeBindingReason() ?? publicBaseUrlReason();
     if (unsafe) throw new Error(unsafe);
+    claimInstance();
     upstreamTimeouts();
     startBackgroundWork();
   } catch (error) {

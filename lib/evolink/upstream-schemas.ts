@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TASK_ID_PATTERN } from "../generation-rules";
 
 // Lenient on purpose: the upstream adds keys over time and has two error envelopes (upstream-api.md §1.7).
 export const upstreamErrorEnvelope = z.looseObject({
@@ -10,7 +11,8 @@ export const upstreamErrorEnvelope = z.looseObject({
 });
 
 export const upstreamTaskBody = z.looseObject({
-  id: z.string().min(1),
+  // The id names files and URLs here: one in any other form is an unreadable answer, never used.
+  id: z.string().regex(TASK_ID_PATTERN),
   status: z.string().min(1),
   progress: z.number().optional().catch(undefined),
   created: z.number().optional().catch(undefined),
