@@ -9,6 +9,7 @@ import { probeImage, probeVideo } from "@/lib/media/probe";
 import { DEFAULT_VIDEO_UPLOAD_MAX_BYTES, IMAGE_RULES } from "@/lib/media/rules";
 import type { UploadLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
+import { spoolDir } from "@/lib/upload-spool";
 import { receiveUpload, rejectByHeaders, videoUploadMaxBytes, type UploadKind, type UploadOutcome } from "@/lib/uploads";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
 import { openFilesUnder } from "./open-files";
@@ -45,9 +46,14 @@ beforeAll(async () => {
 
 afterEach(() => {
   // Whatever happened in the test, the receiver must have removed its temp file.
-  expect(readdirSync(tmpDir)).toEqual([]);
+  expect(filesUnder(tmpDir)).toEqual([]);
   setStudioEnv();
 });
+
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => path.join(entry.parentPath, entry.name));
 
 afterAll(async () => {
   for (const name of ENV_NAMES) {
@@ -257,14 +263,18 @@ describe("a good upload", () => {
     expect(uploads[uploads.length - 1]!.fileName).toMatch(/^reference-[0-9a-f]{8}\.png$/);
   });
 
-  it("stages files under UPLOAD_TMP_DIR, making it if needed, and leaves it empty", async () => {
+  it("stages files in this process's own private folder under UPLOAD_TMP_DIR, making it if needed, and leaves it empty", async () => {
     const nested = path.join(tmpDir, "made-on-demand");
     process.env.UPLOAD_TMP_DIR = nested;
     try {
       const outcome = await receiveUpload(fixtureRequest("image", "imageJpg"), "image");
       expect(outcome.ok).toBe(true);
-      expect(statSync(nested).isDirectory()).toBe(true);
-      expect(readdirSync(nested)).toEqual([]);
+      const own = spoolDir();
+      expect(path.dirname(own)).toBe(nested);
+      expect(path.basename(own)).toMatch(new RegExp(`^${process.pid}-[0-9a-f]{12}$`));
+      expect(readdirSync(nested)).toEqual([path.basename(own)]);
+      expect(statSync(own).mode & 0o777).toBe(0o700);
+      expect(readdirSync(own)).toEqual([]);
     } finally {
       rmSync(nested, { recursive: true, force: true });
     }
