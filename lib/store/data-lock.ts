@@ -1,5 +1,5 @@
 import "server-only";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -18,6 +18,7 @@ export function lockDataDir(folder = dataDir()): void {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   const file = path.join(folder, "studio.lock");
   const owner = `${file}.owner`;
+  closeSync(openSync(file, "a", 0o600));
   const lock = new Database(file, { timeout: 0 });
   try {
     lock.pragma("locking_mode = EXCLUSIVE");
@@ -34,6 +35,7 @@ export function lockDataDir(folder = dataDir()): void {
     );
   }
   writeFileSync(owner, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }), { mode: 0o600 });
+  chmodSync(owner, 0o600);
   globalForLock.__dataDirLock = lock;
 }
 
