@@ -22,6 +22,8 @@ export function lockDataDir(folder = dataDir()): void {
   const lock = new Database(file, { timeout: 0 });
   try {
     lock.pragma("locking_mode = EXCLUSIVE");
+    // Nothing in it needs to survive a crash: no journal file left beside it.
+    lock.pragma("journal_mode = MEMORY");
     // The first write takes the exclusive lock; in this mode it is held until the connection closes.
     lock.exec("CREATE TABLE IF NOT EXISTS holder (pid INTEGER); DELETE FROM holder;");
   } catch (error) {
