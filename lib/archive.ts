@@ -67,7 +67,8 @@ export function archiveTask(record: TaskRecord): Promise<void> {
 class IncompleteCopy extends Error {}
 
 async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<void> {
-  if (!record.resultUrl) return;
+  // A row from before ids were checked may carry any id: it is never turned into a path.
+  if (!record.resultUrl || !TASK_ID_PATTERN.test(record.id)) return;
   const target = archivePath(record.id);
   const partial = `${target}.part`;
   try {
