@@ -117,6 +117,9 @@ export const ERROR_CATALOG = {
   file_quota_exceeded: entry("The Evolink account's file storage quota is used up.", "Delete old uploads in the Evolink dashboard or wait for them to expire (72 h).", false, 507),
   file_download_failed: entry("Evolink could not download the file.", "Check that the URL is public and downloads directly.", false, 422),
   storage_error: entry("Evolink's file storage failed.", RETRY_LATER, true, 503),
+  upload_stalled: entry("The upload stopped sending data, so the studio dropped it.", "Check the connection and upload the file again.", true, 408),
+  too_many_uploads: entry("This browser already has as many uploads running as the studio allows.", "Wait for one to finish, then upload again.", true, 429),
+  uploads_busy: entry("The studio is receiving as many uploads as it can right now.", "Wait the number of seconds shown, then upload again.", true, 503),
 
   // Task-level failures (status = failed); failed tasks are not charged.
   content_policy_violation: entry(

@@ -52,5 +52,8 @@ export const GENERATION_DEFAULTS: GenerationRequest = {
   keepOriginalSound: true,
 };
 
-/** Task ids as Evolink issues them (upstream-api.md §1.5); anything else never reaches the upstream. */
+/**
+ * Task ids as Evolink issues them (upstream-api.md §1.5): anything else never reaches the upstream, and
+ * an upstream answer carrying anything else is unreadable (ids become archive file names).
+ */
 export const TASK_ID_PATTERN = /^task-unified-\d{1,12}-[a-z0-9]{8}$/;

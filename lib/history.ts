@@ -1,5 +1,5 @@
 import "server-only";
-import { deleteArchive } from "./archive";
+import { deleteArchived } from "./archive";
 import { unknownSubmissions } from "./store/submissions";
 import { deleteTask, findTask, listTasks } from "./store/tasks";
 import { toTaskView } from "./tasks";
@@ -19,12 +19,14 @@ export function listHistory(): HistoryView {
   };
 }
 
-/** Deletes a finished entry and its archived video. A running task is kept: it is still being paid for. */
+/**
+ * Deletes a finished entry and its archived video, after any copy still downloading is cancelled, so
+ * no file outlives its entry. A running task is kept: it is still being paid for.
+ */
 export async function deleteFromHistory(id: string): Promise<"deleted" | "not_found" | "running"> {
   const record = findTask(id);
   if (!record) return "not_found";
   if (!isTerminal(toTaskView(record).phase)) return "running";
-  await deleteArchive(id);
-  deleteTask(id);
+  await deleteArchived(id, () => deleteTask(id));
   return "deleted";
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { startBackgroundWork } from "./background";
 import { upstreamTimeouts } from "./evolink/config";
 import { publicBaseUrlReason } from "./evolink/public-base-url";
+import { claimInstance } from "./instance";
 import { log, withLogContext } from "./log";
 import { edgeSettings, installHttpEdge } from "./server/http-edge";
 
@@ -14,6 +15,7 @@ export function startStudio(): void {
     const settings = edgeSettings();
     const unsafe = publicBaseUrlReason();
     if (unsafe) throw new Error(unsafe);
+    claimInstance();
     upstreamTimeouts();
     installHttpEdge(settings, refuseToStart);
     startBackgroundWork();

@@ -1,5 +1,9 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
+import { readdirSync, rmSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { finished, type Readable } from "node:stream";
 import { PayloadSkipper, type KeptSegment } from "./media/payload-skipper";
 
@@ -7,6 +11,63 @@ import { PayloadSkipper, type KeptSegment } from "./media/payload-skipper";
 const BATCH_BYTES = 1024 * 1024;
 // The temp file may lag the network by this much, so a disk write never holds up the next read.
 const DISK_LAG_BYTES = 8 * 1024 * 1024;
+
+const globalForSpool = globalThis as typeof globalThis & { __spoolDirs?: Map<string, string> };
+// One folder per base per process; the routes and the startup sweep share it through globalThis.
+const spoolDirs = (globalForSpool.__spoolDirs ??= new Map());
+const OWN_FOLDER = /^(\d+)-[0-9a-f]+$/;
+
+function spoolBase(): string {
+  return process.env.UPLOAD_TMP_DIR || path.join(os.tmpdir(), "kling-studio-uploads");
+}
+
+/**
+ * This process's private folder for upload temp files, `<UPLOAD_TMP_DIR or tmp/kling-studio-uploads>/
+ * <pid>-<random>`: the caller makes it (mode 700) before use, and it is removed when the process exits.
+ * A fixed shared folder would mix files of several studios and keep those of a killed one forever.
+ */
+export function spoolDir(): string {
+  const base = spoolBase();
+  let dir = spoolDirs.get(base);
+  if (!dir) {
+    dir = path.join(base, `${process.pid}-${randomBytes(6).toString("hex")}`);
+    if (spoolDirs.size === 0) process.once("exit", removeSpoolDirs);
+    spoolDirs.set(base, dir);
+  }
+  return dir;
+}
+
+function removeSpoolDirs(): void {
+  for (const dir of spoolDirs.values()) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Removes the spool folders of studios that are no longer running (their pid is gone, or is this process's). */
+export function sweepStaleSpools(): void {
+  const base = spoolBase();
+  const own = spoolDirs.get(base);
+  let names: string[];
+  try {
+    names = readdirSync(base);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(OWN_FOLDER.exec(name)?.[1] ?? NaN);
+    if (!Number.isInteger(pid) || path.join(base, name) === own) continue;
+    // After a restart in a container the old studio often had this very pid.
+    if (pid === process.pid || !isRunning(pid)) rmSync(path.join(base, name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as { code?: string }).code === "EPERM";
+  }
+}
 
 /**
  * Copies an uploaded file part on to the file service in 1 MiB batches and into a temp file for the

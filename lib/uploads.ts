@@ -1,7 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { mkdir, open, rm, type FileHandle } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
@@ -10,7 +9,7 @@ import { type ErrorCode } from "./errors";
 import { startUpload, UpstreamError, type StreamingUpload } from "./evolink/client";
 import { log } from "./log";
 import { recordUpload } from "./store/uploads";
-import { spoolAndForward } from "./upload-spool";
+import { spoolAndForward, spoolDir } from "./upload-spool";
 import { MediaProbeError, probeImage, probeVideo, sniffMediaType, type SniffedType } from "./media/probe";
 import {
   DEFAULT_VIDEO_UPLOAD_MAX_BYTES,
@@ -36,8 +35,12 @@ export function videoUploadMaxBytes(): number {
   return Number.isFinite(megabytes) && megabytes > 0 ? Math.round(megabytes * 1024 * 1024) : DEFAULT_VIDEO_UPLOAD_MAX_BYTES;
 }
 
-function uploadDir(): string {
-  return process.env.UPLOAD_TMP_DIR || path.join(os.tmpdir(), "kling-studio-uploads");
+const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
+
+/** How long an upload body may send nothing before it is dropped (`UPLOAD_IDLE_TIMEOUT_MS`). */
+export function uploadIdleTimeoutMs(): number {
+  const configured = Number(process.env.UPLOAD_IDLE_TIMEOUT_MS);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_IDLE_TIMEOUT_MS;
 }
 
 function capFor(kind: UploadKind): number {
@@ -60,7 +63,8 @@ export function rejectByHeaders(headers: Headers, kind: UploadKind): UploadOutco
  * Streams one file to a temp file (counting bytes, so a lying Content-Length cannot get past the cap;
  * for a video only the boxes its check reads) and, at the same time, on to the file service; checks
  * the temp file by content against the model's rules; and only then lets the forwarded body end, so a
- * refused file is never stored upstream. The temp file is removed whatever happens.
+ * refused file is never stored upstream. A body that sends nothing for `UPLOAD_IDLE_TIMEOUT_MS` is
+ * dropped. The temp file is removed whatever happens.
  */
 export async function receiveUpload(request: Request, kind: UploadKind): Promise<UploadOutcome> {
   const startedAt = performance.now();
@@ -76,10 +80,11 @@ async function receive(request: Request, kind: UploadKind): Promise<UploadOutcom
   if (early) return early;
   if (!request.body) return { ok: false, code: "upload_invalid", detail: "The request has no body." };
 
-  await mkdir(uploadDir(), { recursive: true });
-  const tempPath = path.join(uploadDir(), `${randomUUID()}.part`);
+  const folder = spoolDir();
+  await mkdir(folder, { recursive: true, mode: 0o700 });
+  const tempPath = path.join(folder, `${randomUUID()}.part`);
   // Our own handle, closed on every path: a stream destroyed mid-open could otherwise leak it.
-  const handle = await open(tempPath, "w");
+  const handle = await open(tempPath, "w", 0o600);
   const forwarder = new Forwarder(kind);
   try {
     const received = await streamToFile(request.body, request.headers, kind, handle, forwarder);
@@ -155,6 +160,7 @@ async function streamToFile(
     const finish = (result: Received) => {
       if (settled) return;
       settled = true;
+      clearTimeout(idle);
       // On any failure stop reading and close the temp file, so no handle outlives the request.
       if (!result.ok) stopReading();
       resolve(result);
@@ -163,9 +169,23 @@ async function streamToFile(
     const refusedUpstream = (error: UpstreamError) => {
       if (settled) return;
       settled = true;
+      clearTimeout(idle);
       stopReading();
       reject(error);
     };
+    // A client that stops sending would otherwise hold the temp file, the buffers and the file-service
+    // request until the server's 300 s request timeout.
+    const idleMs = uploadIdleTimeoutMs();
+    const stalled = () => {
+      // Paused means the studio holds the body back (the file service is slower): not the client's silence.
+      if (body.isPaused()) return void idle.refresh();
+      finish({
+        ok: false,
+        code: "upload_stalled",
+        detail: `No data arrived for ${Math.round(idleMs / 100) / 10} s; the upload was dropped and nothing was kept.`,
+      });
+    };
+    const idle = setTimeout(stalled, idleMs);
     let parser: busboy.Busboy;
     try {
       // busboy signals `limit` on reaching fileSize, so cap + 1 lets a file of exactly the cap through.
@@ -210,6 +230,8 @@ async function streamToFile(
     });
     body.on("error", () => finish({ ok: false, code: "upload_interrupted", detail: "The connection closed during the upload." }));
     body.pipe(parser);
+    body.on("data", () => idle.refresh());
+    body.once("end", () => clearTimeout(idle));
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { TASK_ID_PATTERN } from "../generation-rules";
 import { scrubSecrets } from "../scrub-secrets";
 
 // Every text the upstream writes is scrubbed as it is parsed, so no echoed secret reaches the store or a browser.
@@ -14,7 +15,8 @@ export const upstreamErrorEnvelope = z.looseObject({
 });
 
 export const upstreamTaskBody = z.looseObject({
-  id: z.string().min(1),
+  // The id names files and URLs here: one in any other form is an unreadable answer, never used.
+  id: z.string().regex(TASK_ID_PATTERN),
   status: z.string().min(1),
   progress: z.number().optional().catch(undefined),
   created: z.number().optional().catch(undefined),

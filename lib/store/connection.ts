@@ -1,6 +1,6 @@
 import "server-only";
 
-import { mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { MIGRATIONS } from "./migrations";
@@ -23,13 +23,17 @@ export class DatabaseStartupError extends Error {
 /**
  * Opens the database and brings its schema up to date. A file that is not a database, is locked by
  * another process, or has a newer schema stops the studio with a clear message: it is never reset.
+ * The folder is made mode 700 and the files are the owner's alone (0600), whatever the umask.
  */
 export function openDatabase(file = path.join(dataDir(), "studio.sqlite")): Db {
   let db: Db | undefined;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Made here, not by SQLite, so it is private from its first byte; the -wal and -shm files take its mode.
+    if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
     db = new Database(file, { timeout: 2000 });
     db.pragma("journal_mode = WAL");
+    for (const own of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(own)) tighten(own);
     db.pragma("foreign_keys = ON");
     db.pragma("synchronous = NORMAL");
     migrate(db);
@@ -37,6 +41,15 @@ export function openDatabase(file = path.join(dataDir(), "studio.sqlite")): Db {
   } catch (error) {
     db?.close();
     throw new DatabaseStartupError(explain(file, error));
+  }
+}
+
+// A database from before this rule is made private too; one the studio does not own is left as it is.
+function tighten(file: string): void {
+  try {
+    chmodSync(file, 0o600);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "EPERM") throw error;
   }
 }
 

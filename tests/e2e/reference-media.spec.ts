@@ -15,8 +15,10 @@ function countUploads(page: Page): { count: number } {
   return counter;
 }
 
+/** Files anywhere under the upload base (each server process stages in its own folder there). */
 async function leftoverTempFiles(dir: string): Promise<string[]> {
-  return readdir(dir).catch(() => []);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  return entries.filter((entry) => !entry.isDirectory()).map((entry) => entry.name);
 }
 
 test("a dropped video previews with its facts, uploads, and its URL, the ordered images and the tokens reach the upstream", async ({

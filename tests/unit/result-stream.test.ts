@@ -40,7 +40,7 @@ afterAll(() => {
 
 describe("streaming an archived result", () => {
   it("sends the whole file byte for byte, and closes it afterwards", async () => {
-    const response = await fetchArchived(archived("task-whole", content), null);
+    const response = await fetchArchived(archived("task-unified-1757169743-wholexxx", content), null);
     expect(response.status).toBe(200);
     expect(Buffer.from(await response.arrayBuffer()).equals(content)).toBe(true);
     expect(openFilesUnder(dir)).toEqual([]);
@@ -52,26 +52,26 @@ describe("streaming an archived result", () => {
     ["one byte", "bytes=0-0", 0, 0],
     ["from an offset to the end", `bytes=${2 * MiB + 1}-`, 2 * MiB + 1, content.length - 1],
   ])("answers a Range request (%s) with exactly those bytes", async (_label, range, start, end) => {
-    const response = await fetchArchived(archived("task-range", content), range);
+    const response = await fetchArchived(archived("task-unified-1757169743-rangexxx", content), range);
     expect(response.status).toBe(206);
     expect(response.headers.get("content-range")).toBe(`bytes ${start}-${end}/${content.length}`);
     expect(Buffer.from(await response.arrayBuffer()).equals(content.subarray(start, end + 1))).toBe(true);
   });
 
   it("answers 416 for a range past the end", async () => {
-    const response = await fetchArchived(archived("task-past", content), `bytes=${content.length + 10}-`);
+    const response = await fetchArchived(archived("task-unified-1757169743-pastxxxx", content), `bytes=${content.length + 10}-`);
     expect(response.status).toBe(416);
     expect(response.headers.get("content-range")).toBe(`bytes */${content.length}`);
   });
 
   it("sends an empty body for an empty file", async () => {
-    const response = await fetchArchived(archived("task-empty", Buffer.alloc(0)), null);
+    const response = await fetchArchived(archived("task-unified-1757169743-emptyxxx", Buffer.alloc(0)), null);
     expect(response.status).toBe(200);
     expect((await response.arrayBuffer()).byteLength).toBe(0);
   });
 
   it("closes the file when the reader stops half way (a player seeking elsewhere)", async () => {
-    const response = await fetchArchived(archived("task-cancel", content), null);
+    const response = await fetchArchived(archived("task-unified-1757169743-cancelxx", content), null);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     expect(first.value?.byteLength).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { probeImage, probeVideo } from "@/lib/media/probe";
 import { DEFAULT_VIDEO_UPLOAD_MAX_BYTES, IMAGE_RULES } from "@/lib/media/rules";
 import type { UploadLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
+import { spoolDir } from "@/lib/upload-spool";
 import { receiveUpload, rejectByHeaders, videoUploadMaxBytes, type UploadKind, type UploadOutcome } from "@/lib/uploads";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
 import { openFilesUnder } from "./open-files";
@@ -16,7 +17,7 @@ import { openFilesUnder } from "./open-files";
 const KEY = "sk-test-uploads";
 const MB = 1024 * 1024;
 const CAP_MB = 5;
-const ENV_NAMES = ["EVOLINK_API_KEY", "EVOLINK_API_BASE", "EVOLINK_FILES_BASE", "UPLOAD_TMP_DIR", "UPLOAD_MAX_VIDEO_MB"] as const;
+const ENV_NAMES = ["EVOLINK_API_KEY", "EVOLINK_API_BASE", "EVOLINK_FILES_BASE", "UPLOAD_TMP_DIR", "UPLOAD_MAX_VIDEO_MB", "RATE_LIMIT_UPLOAD_PER_MIN"] as const;
 
 let sim: RunningSimulator;
 let tmpDir: string;
@@ -33,6 +34,8 @@ function setStudioEnv(): void {
   pointAt(sim);
   process.env.UPLOAD_TMP_DIR = tmpDir;
   process.env.UPLOAD_MAX_VIDEO_MB = String(CAP_MB);
+  // This file sends more uploads through the route than one client's budget allows in a minute.
+  process.env.RATE_LIMIT_UPLOAD_PER_MIN = "1000";
 }
 
 beforeAll(async () => {
@@ -45,9 +48,14 @@ beforeAll(async () => {
 
 afterEach(() => {
   // Whatever happened in the test, the receiver must have removed its temp file.
-  expect(readdirSync(tmpDir)).toEqual([]);
+  expect(filesUnder(tmpDir)).toEqual([]);
   setStudioEnv();
 });
+
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => path.join(entry.parentPath, entry.name));
 
 afterAll(async () => {
   for (const name of ENV_NAMES) {
@@ -257,14 +265,18 @@ describe("a good upload", () => {
     expect(uploads[uploads.length - 1]!.fileName).toMatch(/^reference-[0-9a-f]{8}\.png$/);
   });
 
-  it("stages files under UPLOAD_TMP_DIR, making it if needed, and leaves it empty", async () => {
+  it("stages files in this process's own private folder under UPLOAD_TMP_DIR, making it if needed, and leaves it empty", async () => {
     const nested = path.join(tmpDir, "made-on-demand");
     process.env.UPLOAD_TMP_DIR = nested;
     try {
       const outcome = await receiveUpload(fixtureRequest("image", "imageJpg"), "image");
       expect(outcome.ok).toBe(true);
-      expect(statSync(nested).isDirectory()).toBe(true);
-      expect(readdirSync(nested)).toEqual([]);
+      const own = spoolDir();
+      expect(path.dirname(own)).toBe(nested);
+      expect(path.basename(own)).toMatch(new RegExp(`^${process.pid}-[0-9a-f]{12}$`));
+      expect(readdirSync(nested)).toEqual([path.basename(own)]);
+      expect(statSync(own).mode & 0o777).toBe(0o700);
+      expect(readdirSync(own)).toEqual([]);
     } finally {
       rmSync(nested, { recursive: true, force: true });
     }
@@ -488,6 +500,106 @@ describe("a body that breaks off", () => {
       body: new Uint8Array(bytes),
     });
     expectFailure(await receiveUpload(request, "video"), "upload_interrupted");
+  });
+});
+
+describe("a body that stops sending", () => {
+  const LIMIT_NAMES = ["UPLOAD_IDLE_TIMEOUT_MS", "UPLOAD_MAX_CONCURRENT_PER_CLIENT", "UPLOAD_MAX_CONCURRENT"] as const;
+  function withLimits(limits: Partial<Record<(typeof LIMIT_NAMES)[number], number>>): () => void {
+    const before = LIMIT_NAMES.map((name) => [name, process.env[name]] as const);
+    for (const [name, value] of Object.entries(limits)) process.env[name] = String(value);
+    return () => {
+      for (const [name, value] of before) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    };
+  }
+
+  /** A video upload that sends its head and 300 kB, then nothing, never ending. */
+  const stalledRequest = () => {
+    const chunks = [multipartHead("clip.mp4"), bytesOf("goodMp4").subarray(0, 300_000)];
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next) controller.enqueue(new Uint8Array(next));
+        else return new Promise<void>(() => undefined);
+      },
+    });
+    return new Request(uploadUrl("video"), { method: "POST", headers: { "content-type": MULTIPART_TYPE }, body, duplex: "half" } as RequestInit);
+  };
+
+  it("drops it after UPLOAD_IDLE_TIMEOUT_MS with upload_stalled (408): temp file closed and removed, nothing stored upstream", async () => {
+    const restore = withLimits({ UPLOAD_IDLE_TIMEOUT_MS: 400 });
+    try {
+      const before = (await simUploads()).length;
+      const startedAt = Date.now();
+      const detail = expectFailure(await receiveUpload(stalledRequest(), "video"), "upload_stalled");
+      expect(detail).toMatch(/No data arrived for 0\.4 s/);
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      const res = await POST(stalledRequest());
+      expect(res.status).toBe(408);
+      await expectRouteError(res, "upload_stalled");
+      await expect.poll(() => openFilesUnder(tmpDir).filter((target) => target.includes(".part")), { timeout: 5000 }).toEqual([]);
+      expect(await simUploads()).toHaveLength(before);
+    } finally {
+      restore();
+    }
+  });
+
+  it("lets a slow body through as long as bytes keep coming (it is an idle timeout, not a total one)", async () => {
+    const restore = withLimits({ UPLOAD_IDLE_TIMEOUT_MS: 400 });
+    try {
+      const bytes = Buffer.concat([multipartHead("clip.mp4"), bytesOf("goodMp4"), Buffer.from(`\r\n------studio-test-boundary--\r\n`)]);
+      const pieces = 8;
+      const step = Math.ceil(bytes.length / pieces);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (sent >= bytes.length) return controller.close();
+          await new Promise((resolve) => setTimeout(resolve, 150));
+          controller.enqueue(new Uint8Array(bytes.subarray(sent, sent + step)));
+          sent += step;
+        },
+      });
+      const request = new Request(uploadUrl("video"), { method: "POST", headers: { "content-type": MULTIPART_TYPE }, body, duplex: "half" } as RequestInit);
+      const startedAt = Date.now();
+      const outcome = await receiveUpload(request, "video");
+      expect(outcome.ok).toBe(true);
+      expect(Date.now() - startedAt).toBeGreaterThan(400);
+    } finally {
+      restore();
+    }
+  });
+
+  it("refuses uploads beyond the per-client cap with 429 and Retry-After, and frees the slots when the stalled ones are dropped", async () => {
+    const restore = withLimits({ UPLOAD_IDLE_TIMEOUT_MS: 600, UPLOAD_MAX_CONCURRENT_PER_CLIENT: 2, UPLOAD_MAX_CONCURRENT: 10 });
+    try {
+      const stalled = [POST(stalledRequest()), POST(stalledRequest())];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const refused = await POST(fixtureRequest("image", "imagePng"));
+      expect(refused.headers.get("retry-after")).toBe("5");
+      await expectRouteError(refused, "too_many_uploads", /At most 2 uploads at a time/);
+      expect((await Promise.all(stalled)).map((res) => res.status)).toEqual([408, 408]);
+      expect((await POST(fixtureRequest("image", "imagePng"))).status).toBe(201);
+    } finally {
+      restore();
+    }
+  });
+
+  it("refuses uploads beyond the studio-wide cap with 503 and Retry-After", async () => {
+    const restore = withLimits({ UPLOAD_IDLE_TIMEOUT_MS: 600, UPLOAD_MAX_CONCURRENT_PER_CLIENT: 10, UPLOAD_MAX_CONCURRENT: 2 });
+    try {
+      const stalled = [POST(stalledRequest()), POST(stalledRequest())];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const refused = await POST(fixtureRequest("image", "imagePng"));
+      expect(refused.headers.get("retry-after")).toBe("5");
+      await expectRouteError(refused, "uploads_busy");
+      expect((await Promise.all(stalled)).map((res) => res.status)).toEqual([408, 408]);
+      expect((await POST(fixtureRequest("image", "imagePng"))).status).toBe(201);
+    } finally {
+      restore();
+    }
   });
 });
 

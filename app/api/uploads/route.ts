@@ -2,6 +2,7 @@ import { errorResponse, failureResponse } from "@/lib/api-response";
 import { apiRoute } from "@/lib/api-route";
 import { guard } from "@/lib/auth/guard";
 import { rateLimit } from "@/lib/rate-limit";
+import { takeUploadSlot } from "@/lib/upload-slots";
 import { receiveUpload } from "@/lib/uploads";
 
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
@@ -11,11 +12,15 @@ export const POST = apiRoute(async (request: Request): Promise<Response> => {
   if (kind !== "video" && kind !== "image") {
     return errorResponse("upload_invalid", { detail: "Add ?kind=video or ?kind=image to the upload URL." });
   }
+  const slot = takeUploadSlot(request);
+  if (!slot.ok) return slot.response;
   try {
     const outcome = await receiveUpload(request, kind);
     if (!outcome.ok) return errorResponse(outcome.code, { detail: outcome.detail });
     return Response.json({ fileUrl: outcome.fileUrl, expiresAt: outcome.expiresAt, facts: outcome.facts }, { status: 201 });
   } catch (error) {
     return failureResponse(error);
+  } finally {
+    slot.release();
   }
 });
