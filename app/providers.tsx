@@ -1,14 +1,8 @@
 "use client";
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createContext, useContext, useState, type ReactNode } from "react";
-import { StudioApiError } from "@/lib/studio-api";
-
-/** Whether any answer said the server's Evolink key was rejected: an operator problem, shown once, page-wide. */
-const KeyRejectedContext = createContext(false);
-
-export function useKeyRejected(): boolean {
-  return useContext(KeyRejectedContext);
-}
+import { useState, type ReactNode } from "react";
+import { StudioApiError } from "@/lib/client/api";
+import { KeyRejectedContext } from "@/lib/client/key-rejected";
 
 export function Providers({ children }: { children: ReactNode }) {
   const [keyRejected, setKeyRejected] = useState(false);

@@ -1,16 +1,11 @@
 "use client";
 import { Button } from "@/components/ui/button";
+import { useSignOut } from "@/lib/client/mutations";
 
 export function SignOutButton() {
+  const signOut = useSignOut();
   return (
-    <Button
-      variant="secondary"
-      size="sm"
-      onClick={async () => {
-        await fetch("/api/session", { method: "DELETE" }).catch(() => null);
-        window.location.assign("/signin");
-      }}
-    >
+    <Button variant="secondary" size="sm" disabled={signOut.isPending} onClick={() => signOut.mutate()}>
       Sign out
     </Button>
   );

@@ -1,18 +1,17 @@
 "use client";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useState } from "react";
 import { useForm, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { RequestId } from "@/components/ui/request-id";
+import { StudioApiError } from "@/lib/client/api";
+import { useCreateGeneration } from "@/lib/client/mutations";
 import { GENERATION_DEFAULTS, LIMITS, promptLength } from "@/lib/generation-rules";
 import type { GenerationRequest } from "@/lib/generation-schema";
 import { useGenerationResolver } from "@/lib/hooks/use-generation-resolver";
-import { HISTORY_KEY } from "@/lib/hooks/use-history";
 import { uploadedUrl, useReferenceMedia } from "@/lib/hooks/use-reference-media";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/reference-tokens";
 import { remixValues } from "@/lib/remix";
-import { createGeneration, StudioApiError } from "@/lib/studio-api";
 import type { TaskView } from "@/lib/task-view";
 import { CostEstimate } from "./cost-estimate";
 import { ErrorDetails } from "./error-details";
@@ -64,9 +63,6 @@ export function GenerationForm({
     if (videoFileUrl !== null) setValue("videoUrl", videoFileUrl, { shouldValidate: formState.isSubmitted });
   }, [videoFileUrl, setValue, formState.isSubmitted]);
 
-  // One key per intended generation: a double click or a retry after a dropped connection reuses it
-  // (the server answers with the same task); any answer from the server retires it.
-  const idempotencyKey = useRef(crypto.randomUUID());
   const [expiredReferences, setExpiredReferences] = useState<string[]>([]);
   const { clear: clearMedia } = media;
   useEffect(() => {
@@ -78,23 +74,14 @@ export function GenerationForm({
     setExpiredReferences(expired);
   }, [remix, form, clearMedia]);
 
-  const queryClient = useQueryClient();
-  const submit = useMutation({
-    mutationFn: (values: GenerationRequest) => createGeneration(values, idempotencyKey.current),
-    onSuccess: (task) => {
-      idempotencyKey.current = crypto.randomUUID();
-      onCreated(task);
-    },
-    onError: (error) => {
-      if (!(error instanceof StudioApiError)) return;
-      if (error.status !== 0) idempotencyKey.current = crypto.randomUUID();
-      // The unknown submission is listed in the history at once, so it is there to check later.
-      if (error.body.code === "create_outcome_unknown") void queryClient.invalidateQueries({ queryKey: HISTORY_KEY });
-      for (const [path, message] of Object.entries(error.body.fields ?? {})) {
-        if (path !== "_") setError(path as Path<GenerationRequest>, { message });
-      }
-    },
-  });
+  const submit = useCreateGeneration({ onCreated });
+  // The server's own field checks mark the same fields the browser's would.
+  const submitFields = submit.error instanceof StudioApiError ? submit.error.body.fields : undefined;
+  useEffect(() => {
+    for (const [path, message] of Object.entries(submitFields ?? {})) {
+      if (path !== "_") setError(path as Path<GenerationRequest>, { message });
+    }
+  }, [submitFields, setError]);
 
   const prompt = watch("prompt") ?? "";
   const videoUrl = watch("videoUrl") ?? "";

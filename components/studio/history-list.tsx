@@ -1,12 +1,12 @@
 "use client";
 import { useState } from "react";
-import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
+import { useQueries } from "@tanstack/react-query";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Chip } from "@/components/ui/chip";
-import { HISTORY_KEY, useHistory } from "@/lib/hooks/use-history";
-import { taskQueryKey } from "@/lib/hooks/use-task";
-import { dismissSubmission, fetchTask } from "@/lib/studio-api";
+import { useHistory } from "@/lib/client/history";
+import { useDismissSubmission } from "@/lib/client/mutations";
+import { taskQuery } from "@/lib/client/task";
 import type { TaskPhase, TaskView, UnknownSubmissionView } from "@/lib/task-view";
 import { TaskCard } from "./task-card";
 
@@ -27,18 +27,13 @@ const UNKNOWN_CAUSE: Record<UnknownSubmissionView["cause"], string> = {
 /** Every generation made on this instance, newest first, filterable by status. */
 export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) {
   const history = useHistory();
-  const client = useQueryClient();
   const [filter, setFilter] = useState<Filter>("all");
-  const dismiss = useMutation({ mutationFn: dismissSubmission, onSuccess: () => client.invalidateQueries({ queryKey: HISTORY_KEY }) });
+  const dismiss = useDismissSubmission();
   const tasks = history.data?.tasks ?? [];
   // Each card polls its own task; the list only watches those results (never fetching itself), so the
   // filter and its counts follow a task the moment its card sees it finish.
   const live = useQueries({
-    queries: tasks.map((task) => ({
-      queryKey: taskQueryKey(task.id),
-      queryFn: ({ signal }: { signal: AbortSignal }) => fetchTask(task.id, signal),
-      enabled: false,
-    })),
+    queries: tasks.map((task) => ({ ...taskQuery(task.id), enabled: false })),
   });
   const phases = new Map(tasks.map((task, index) => [task.id, live[index]?.data?.phase ?? task.phase]));
   const phaseOf = (task: TaskView) => phases.get(task.id) ?? task.phase;

@@ -1,5 +1,5 @@
 "use client";
-import { useKeyRejected } from "@/app/providers";
+import { useKeyRejected } from "@/lib/client/key-rejected";
 
 /** Tells the operator, not the visitor, what to fix when Evolink rejects the server's key. */
 export function KeyRejectedBanner() {

@@ -1,7 +1,7 @@
 "use client";
 import dynamic from "next/dynamic";
 import { useRef, useState } from "react";
-import { useAddToHistory } from "@/lib/hooks/use-history";
+import { useAddToHistory } from "@/lib/client/history";
 import type { TaskView } from "@/lib/task-view";
 import { GenerationForm, type RemixRequest } from "./generation-form";
 import { KeyRejectedBanner } from "./key-rejected-banner";

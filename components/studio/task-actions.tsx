@@ -1,23 +1,15 @@
 "use client";
 import { useState } from "react";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { RequestId } from "@/components/ui/request-id";
-import { HISTORY_KEY } from "@/lib/hooks/use-history";
-import { deleteTask, StudioApiError } from "@/lib/studio-api";
-import { isTerminal, type HistoryView, type TaskView } from "@/lib/task-view";
+import { StudioApiError } from "@/lib/client/api";
+import { useDeleteTask } from "@/lib/client/mutations";
+import { isTerminal, type TaskView } from "@/lib/task-view";
 
 /** "Use these settings" for any entry; "Delete" (confirmed inline) once it has finished. */
 export function TaskActions({ task, onRemix }: { task: TaskView; onRemix: (task: TaskView) => void }) {
-  const client = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const remove = useMutation({
-    mutationFn: () => deleteTask(task.id),
-    onSuccess: () =>
-      client.setQueryData<HistoryView>(HISTORY_KEY, (current) =>
-        current ? { ...current, tasks: current.tasks.filter((entry) => entry.id !== task.id) } : current,
-      ),
-  });
+  const remove = useDeleteTask(task.id);
   const failure = remove.error instanceof StudioApiError ? remove.error.body : null;
   return (
     <div className="flex flex-wrap items-center justify-end gap-2">

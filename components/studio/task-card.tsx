@@ -1,6 +1,6 @@
 "use client";
 import { Alert } from "@/components/ui/alert";
-import { useTask } from "@/lib/hooks/use-task";
+import { useTask } from "@/lib/client/task";
 import { formatCredits } from "@/lib/pricing";
 import { isTerminal, type TaskView } from "@/lib/task-view";
 import { ErrorDetails } from "./error-details";

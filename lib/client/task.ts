@@ -1,6 +1,6 @@
 "use client";
-import { useQuery } from "@tanstack/react-query";
-import { fetchTask, StudioApiError } from "../studio-api";
+import { queryOptions, useQuery } from "@tanstack/react-query";
+import { fetchTask, StudioApiError } from "./api";
 import { isTerminal, type TaskView } from "../task-view";
 
 const MAX_BACKOFF_MS = 30_000;
@@ -10,14 +10,18 @@ export function taskQueryKey(id: string) {
   return ["task", id] as const;
 }
 
+/** One task as the studio reports it; `useTask` adds the polling cadence, other readers only watch the cache. */
+export function taskQuery(id: string) {
+  return queryOptions({ queryKey: taskQueryKey(id), queryFn: ({ signal }) => fetchTask(id, signal) });
+}
+
 /**
  * Polls one task until it finishes. The server says how often to poll; after a failed poll the
  * interval backs off with jitter, and the last known state stays on screen.
  */
 export function useTask(initial: TaskView) {
   const query = useQuery({
-    queryKey: taskQueryKey(initial.id),
-    queryFn: ({ signal }) => fetchTask(initial.id, signal),
+    ...taskQuery(initial.id),
     initialData: initial,
     initialDataUpdatedAt: 0,
     retry: false,

@@ -1,14 +1,20 @@
 "use client";
-import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { fetchHistory } from "../studio-api";
+import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
+import { fetchHistory } from "./api";
 import type { HistoryView, TaskView } from "../task-view";
-import { taskQueryKey } from "./use-task";
+import { taskQueryKey } from "./task";
 
 export const HISTORY_KEY = ["history"] as const;
 
 /** Every generation on this instance; refreshed now and then so other tabs' work shows up too. */
+export const historyQuery = queryOptions({
+  queryKey: HISTORY_KEY,
+  queryFn: ({ signal }) => fetchHistory(signal),
+  refetchInterval: 10_000,
+});
+
 export function useHistory() {
-  return useQuery({ queryKey: HISTORY_KEY, queryFn: ({ signal }) => fetchHistory(signal), refetchInterval: 10_000 });
+  return useQuery(historyQuery);
 }
 
 /** Puts a task the browser just created (or re-got by idempotency) at the top of the history. */
@@ -22,4 +28,9 @@ export function useAddToHistory() {
       return { tasks: [task, ...tasks], unknownSubmissions: current?.unknownSubmissions ?? [] };
     });
   };
+}
+
+/** Takes a deleted task out of the cached history at once, without waiting for the next refresh. */
+export function removeFromHistory(current: HistoryView | undefined, taskId: string): HistoryView | undefined {
+  return current ? { ...current, tasks: current.tasks.filter((entry) => entry.id !== taskId) } : current;
 }

@@ -1,6 +1,9 @@
-import type { StudioErrorBody } from "./errors";
-import type { GenerationRequest } from "./generation-schema";
-import type { HistoryView, TaskView } from "./task-view";
+import type { StudioErrorBody } from "../errors";
+import type { GenerationRequest } from "../generation-schema";
+import type { HistoryView, TaskView } from "../task-view";
+
+// The browser's calls to the studio's own API, one function per route. Named for the request they send,
+// so none shares a name with the server function that answers it.
 
 /** A failed call to the studio's own API, carrying the catalog error it answered with. */
 export class StudioApiError extends Error {
@@ -14,7 +17,7 @@ export class StudioApiError extends Error {
 }
 
 /** The same key on a repeat (double click, network retry) gets the same task back, never a second one. */
-export function createGeneration(request: GenerationRequest, idempotencyKey: string): Promise<TaskView> {
+export function postGeneration(request: GenerationRequest, idempotencyKey: string): Promise<TaskView> {
   return call("/api/generations", {
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },
@@ -26,16 +29,28 @@ export function fetchHistory(signal?: AbortSignal): Promise<HistoryView> {
   return call("/api/tasks", { signal });
 }
 
-export function deleteTask(id: string): Promise<void> {
+export function requestTaskDeletion(id: string): Promise<void> {
   return call(`/api/tasks/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
-export function dismissSubmission(key: string): Promise<void> {
+export function requestSubmissionDismissal(key: string): Promise<void> {
   return call(`/api/submissions/${encodeURIComponent(key)}`, { method: "DELETE" });
 }
 
 export function fetchTask(id: string, signal?: AbortSignal): Promise<TaskView> {
   return call(`/api/tasks/${encodeURIComponent(id)}`, { signal });
+}
+
+export function postSignIn(password: string): Promise<void> {
+  return call("/api/session", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ password }),
+  });
+}
+
+export function requestSignOut(): Promise<void> {
+  return call("/api/session", { method: "DELETE" });
 }
 
 async function call<T>(url: string, init: RequestInit): Promise<T> {
