@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -117,11 +118,13 @@ describe("idempotent submit", () => {
   it("the submission is recorded before the upstream call; a crash leaves it unknown, never resent", async () => {
     const prompt = `crashed ${Date.now()}`;
     // What a process that died mid-create leaves behind: a claimed key with no outcome.
-    expect(beginSubmission("key-crashed-01", "hash", JSON.stringify(request(prompt)))).toBe(true);
+    // Claimed with the same request's hash, so the replay below is judged on its outcome, not refused as a different request.
+    const requestJson = JSON.stringify(request(prompt));
+    expect(beginSubmission("key-crashed-01", createHash("sha256").update(requestJson).digest("hex"), requestJson)).toBe(true);
     expect(markInterruptedSubmissions()).toBeGreaterThanOrEqual(1);
     expect(findSubmission("key-crashed-01")?.state).toBe("unknown");
     expect(unknownSubmissions().some((s) => s.prompt === prompt)).toBe(true);
-    await expect(submitGeneration(request(prompt), "key-crashed-01")).rejects.toBeDefined();
+    await expect(submitGeneration(request(prompt), "key-crashed-01")).rejects.toMatchObject({ code: "create_outcome_unknown" });
     expect(await createsFor(prompt)).toBe(0);
     expect(listHistory().unknownSubmissions.find((s) => s.prompt === prompt)?.cause).toBe("interrupted");
   });

@@ -4,7 +4,6 @@ import { newSessionToken, passwordMatches, sessionCookie, sessionFromCookieHeade
 import { PUBLIC_WITHOUT_PASSWORD_OPT_OUT, unsafeBindingReason } from "@/lib/deployment-check";
 import { rateLimit } from "@/lib/rate-limit";
 import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/client-address";
-import packageJson from "../../package.json";
 
 afterEach(() => vi.unstubAllEnvs());
 
@@ -120,12 +119,5 @@ describe("binding", () => {
     expect(unsafeBindingReason(at("0.0.0.0"), env({ ALLOW_PUBLIC_WITHOUT_PASSWORD: "yes" }))).not.toBeNull();
     expect(unsafeBindingReason(at("0.0.0.0"), env({ ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT }))).toBeNull();
     expect(unsafeBindingReason("/tmp/studio.sock", env({}))).toBeNull();
-  });
-
-  // Next's own default is every interface; the scripts default to loopback so the check above passes.
-  it("serves with npm start and npm run dev on HOST, defaulting to 127.0.0.1", () => {
-    for (const script of [packageJson.scripts.start, packageJson.scripts.dev]) {
-      expect(script).toContain('-H "${HOST:-127.0.0.1}"');
-    }
   });
 });
