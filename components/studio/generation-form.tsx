@@ -1,6 +1,6 @@
 "use client";
-import { useEffect, useState } from "react";
-import { useForm, type Path } from "react-hook-form";
+import { useEffect, useImperativeHandle, useState, type Ref } from "react";
+import { useForm, useWatch, type Path } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { RequestId } from "@/components/ui/request-id";
@@ -24,21 +24,20 @@ import { ReferenceVideoInput } from "./reference-video-input";
 const EXAMPLE_PROMPT = "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
 const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
-export interface RemixRequest {
-  task: TaskView;
-  /** Changes on every "Use these settings" press, even for the same entry. */
-  nonce: number;
+/** What the page can ask of the form from outside: "Use these settings" on a history entry refills it. */
+export interface GenerationFormHandle {
+  remix: (task: TaskView) => void;
 }
 
 export function GenerationForm({
+  ref,
   demo,
   videoUploadMaxBytes,
-  remix,
   onCreated,
 }: {
+  ref: Ref<GenerationFormHandle>;
   demo: boolean;
   videoUploadMaxBytes: number;
-  remix: RemixRequest | null;
   onCreated: (task: TaskView) => void;
 }) {
   const resolver = useGenerationResolver();
@@ -47,7 +46,7 @@ export function GenerationForm({
     defaultValues: GENERATION_DEFAULTS,
     mode: "onTouched",
   });
-  const { register, handleSubmit, setError, watch, setValue, getValues, formState } = form;
+  const { register, handleSubmit, setError, control, setValue, getValues, formState } = form;
   const { errors } = formState;
   const media = useReferenceMedia(videoUploadMaxBytes);
   const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
@@ -65,14 +64,19 @@ export function GenerationForm({
 
   const [expiredReferences, setExpiredReferences] = useState<string[]>([]);
   const { clear: clearMedia } = media;
-  useEffect(() => {
-    if (!remix) return;
-    const { values, pastedImageUrls: pasted, expired } = remixValues(remix.task, Date.now());
-    clearMedia();
-    form.reset(values);
-    setPastedImageUrls(pasted);
-    setExpiredReferences(expired);
-  }, [remix, form, clearMedia]);
+  useImperativeHandle(
+    ref,
+    () => ({
+      remix(task) {
+        const { values, pastedImageUrls: pasted, expired } = remixValues(task, Date.now());
+        clearMedia();
+        form.reset(values);
+        setPastedImageUrls(pasted);
+        setExpiredReferences(expired);
+      },
+    }),
+    [form, clearMedia],
+  );
 
   const submit = useCreateGeneration({ onCreated });
   // The server's own field checks mark the same fields the browser's would.
@@ -83,8 +87,7 @@ export function GenerationForm({
     }
   }, [submitFields, setError]);
 
-  const prompt = watch("prompt") ?? "";
-  const videoUrl = watch("videoUrl") ?? "";
+  const [prompt = "", videoUrl = "", quality, duration] = useWatch({ control, name: ["prompt", "videoUrl", "quality", "duration"] });
   const imageCount = media.images.length + pastedImageUrls.length;
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const imageUrlsError =
@@ -169,7 +172,7 @@ export function GenerationForm({
 
       <GenerationSettings register={register} errors={errors} />
 
-      <CostEstimate quality={watch("quality")} duration={watch("duration")} />
+      <CostEstimate quality={quality} duration={duration} />
 
       {failure && (
         <Alert tone="error" live testId="form-error" title={failure.message}>

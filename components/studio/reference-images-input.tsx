@@ -55,6 +55,7 @@ export function ReferenceImagesInput({
               className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-2 dark:border-zinc-800"
             >
               <div className="flex gap-2">
+                {/* eslint-disable-next-line @next/next/no-img-element -- a blob: URL of the person's own file; next/image cannot optimise it */}
                 <img src={item.previewUrl} alt={`Reference image ${index + 1}`} className="size-16 shrink-0 rounded-md bg-zinc-100 object-cover dark:bg-zinc-800" />
                 <div className="min-w-0 flex-1">
                   <p className="font-mono text-xs font-semibold text-violet-700 dark:text-violet-300">{imageToken(index + 1)}</p>

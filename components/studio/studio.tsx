@@ -1,9 +1,8 @@
 "use client";
 import dynamic from "next/dynamic";
-import { useRef, useState } from "react";
+import { useRef } from "react";
 import { useAddToHistory } from "@/lib/client/history";
-import type { TaskView } from "@/lib/task-view";
-import { GenerationForm, type RemixRequest } from "./generation-form";
+import { GenerationForm, type GenerationFormHandle } from "./generation-form";
 import { KeyRejectedBanner } from "./key-rejected-banner";
 
 // The history is read in the browser after the page loads anyway, so its cards, players and actions need
@@ -15,7 +14,7 @@ const HistoryList = dynamic(() => import("./history-list").then((module) => modu
 
 export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUploadMaxBytes: number }) {
   const addToHistory = useAddToHistory();
-  const [remix, setRemix] = useState<RemixRequest | null>(null);
+  const generationForm = useRef<GenerationFormHandle>(null);
   const formRef = useRef<HTMLElement>(null);
   const listRef = useRef<HTMLElement>(null);
   // On a phone the list sits below the form and vice versa: bring what just changed into view.
@@ -37,7 +36,7 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
           <GenerationForm
             demo={demo}
             videoUploadMaxBytes={videoUploadMaxBytes}
-            remix={remix}
+            ref={generationForm}
             onCreated={(task) => {
               addToHistory(task);
               reveal(listRef.current);
@@ -51,7 +50,7 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
           </h2>
           <HistoryList
             onRemix={(task) => {
-              setRemix({ task, nonce: Date.now() });
+              generationForm.current?.remix(task);
               reveal(formRef.current);
             }}
           />

@@ -1,5 +1,6 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useRef } from "react";
 import type { GenerationRequest } from "../generation-schema";
 import type { HistoryView, TaskView } from "../task-view";
@@ -49,15 +50,26 @@ export function useDismissSubmission() {
   });
 }
 
-/** Signing in leads to the studio; a full page load, so the server renders it with the new session. */
+/** Signing in leads to the studio, rendered afresh by the server with the new session. */
 export function useSignIn() {
-  return useMutation({ mutationFn: postSignIn, onSuccess: () => window.location.assign("/") });
+  const router = useRouter();
+  return useMutation({
+    mutationFn: postSignIn,
+    onSuccess: () => {
+      router.replace("/");
+      router.refresh();
+    },
+  });
 }
 
 /** Leads to the sign-in page even when the request failed: the page then shows whether the session still holds. */
 export function useSignOut() {
+  const router = useRouter();
   return useMutation({
     mutationFn: requestSignOut,
-    onSettled: () => window.location.assign("/signin"),
+    onSettled: () => {
+      router.replace("/signin");
+      router.refresh();
+    },
   });
 }

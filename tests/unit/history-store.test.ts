@@ -13,7 +13,7 @@ import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { DatabaseStartupError, openDatabase } from "@/lib/store/connection";
 import { MIGRATIONS } from "@/lib/store/migrations";
 import { findSubmission, markInterruptedSubmissions, unknownSubmissions, beginSubmission } from "@/lib/store/submissions";
-import { findTask, insertTask, updateTask } from "@/lib/store/tasks";
+import { findTask, updateTask } from "@/lib/store/tasks";
 import { IdempotencyConflict, submitGeneration } from "@/lib/submit";
 import { refreshTask, toTaskView } from "@/lib/tasks";
 

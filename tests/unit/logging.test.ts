@@ -150,7 +150,7 @@ describe("request ids", () => {
   });
 
   it("the wrapper echoes the id, puts it in the error body, and writes one access line", async () => {
-    const route = apiRoute(async (request: Request) => {
+    const route = apiRoute(async () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
       log().info({ step: "deep" }, "inside the handler");
       return errorResponse("validation_failed", { fields: { prompt: "Too long." } });
