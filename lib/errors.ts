@@ -146,6 +146,15 @@ export const ERROR_CATALOG = {
   resource_not_found: entry("Evolink no longer knows this task (invalid or expired).", "Start a new generation.", false, 404),
   unknown_status: entry("Evolink reported a status the studio does not know.", "Treat the task as failed; generate again if needed.", false, 422),
   unknown_error: entry("Evolink reported an unknown error.", "Try again; if it keeps failing, change the prompt or references.", true, 422),
+
+  // The isolated check of an uploaded video (lib/media/isolated-probe.ts).
+  media_probe_failed: entry(
+    "The studio could not finish checking this video: it needed too much time or memory.",
+    "Export it again with a standard encoder (for example H.264 in MP4) and upload it again.",
+    false,
+    422,
+  ),
+  media_probe_busy: entry("The studio is busy checking other videos.", "Wait a few seconds, then upload again.", true, 503),
 } satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

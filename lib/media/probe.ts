@@ -1,12 +1,16 @@
 import { imageSize } from "image-size";
 import { BlobSource, FilePathSource, Input, MP4, QTFF } from "mediabunny";
+import { blobSource, BoxScanError, scanBoxes, type ByteSource } from "./box-scan";
 import { IMAGE_RULES, type ImageFacts, type ImageType, type VideoFacts } from "./rules";
 
-/** Why a file could not be read as a reference, phrased for the person who chose it. */
+/**
+ * Why a file could not be read as a reference, phrased for the person who chose it. From the isolated
+ * probe only: `limit`, it ran out of time or memory (or died) before it could tell; `busy`, no free slot.
+ */
 export class MediaProbeError extends Error {
   constructor(
     message: string,
-    readonly kind: "type" | "unreadable",
+    readonly kind: "type" | "unreadable" | "limit" | "busy",
   ) {
     super(message);
     this.name = "MediaProbeError";
@@ -16,6 +20,8 @@ export class MediaProbeError extends Error {
 /**
  * Reads container facts with a real demuxer (mediabunny): MP4/MOV by content, duration, display size
  * and the average frame rate from the packets. Takes a Blob in the browser and a file path on the server.
+ * The box tree is checked first (box-scan), so the demuxer never sees counts the file cannot hold; on the
+ * server, run it through isolated-probe, which bounds its time and memory as well.
  */
 export async function probeVideo(file: Blob | string, sizeBytes: number): Promise<VideoFacts> {
   const source = typeof file === "string" ? new FilePathSource(file) : new BlobSource(file);
@@ -24,6 +30,7 @@ export async function probeVideo(file: Blob | string, sizeBytes: number): Promis
     if (!(await input.canRead().catch(() => false))) {
       throw new MediaProbeError("This is not an MP4 or MOV video (checked by content, not by name).", "type");
     }
+    const { videoSamples } = await scan(file);
     const format = await input.getFormat();
     const track = await input.getPrimaryVideoTrack();
     if (!track) {
@@ -43,17 +50,40 @@ export async function probeVideo(file: Blob | string, sizeBytes: number): Promis
       width: track.displayWidth,
       height: track.displayHeight,
       fps: stats.averagePacketRate,
+      frameCount: videoSamples,
       sizeBytes,
       codec,
     };
   } catch (error) {
     if (error instanceof MediaProbeError) throw error;
+    if (error instanceof BoxScanError) throw new MediaProbeError(error.message, "unreadable");
     throw new MediaProbeError(
       "The video could not be read: it may be truncated or damaged (an MP4 needs its moov index). Export it again.",
       "unreadable",
     );
   } finally {
     input.dispose();
+  }
+}
+
+async function scan(file: Blob | string) {
+  if (typeof file !== "string") return scanBoxes(blobSource(file));
+  // A path is only ever given on the server; the bundler must not pull Node's fs into the browser chunk.
+  const { open } = (await import(/* webpackIgnore: true */ /*turbopackIgnore: true*/ "node:fs/promises")) as typeof import("node:fs/promises");
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const source: ByteSource = {
+      size,
+      read: async (offset, length) => {
+        const buffer = new Uint8Array(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        return buffer.subarray(0, bytesRead);
+      },
+    };
+    return await scanBoxes(source);
+  } finally {
+    await handle.close();
   }
 }
 

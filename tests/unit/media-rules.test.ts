@@ -20,6 +20,7 @@ const goodVideo: VideoFacts = {
   width: 1280,
   height: 720,
   fps: 24,
+  frameCount: 96,
   sizeBytes: 3 * MB,
   codec: "avc1.42c01f",
 };
@@ -111,7 +112,7 @@ describe("videoProblems", () => {
 
   it("reports every broken rule at once", () => {
     const problems = videoProblems(
-      { container: "mov", durationSeconds: 1.2, width: 640, height: 4000, fps: 90, sizeBytes: 12 * MB, codec: null },
+      { container: "mov", durationSeconds: 1.2, width: 640, height: 4000, fps: 90, frameCount: 108, sizeBytes: 12 * MB, codec: null },
       CAP,
     );
     expect(problems).toHaveLength(5);
