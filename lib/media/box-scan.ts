@@ -28,7 +28,9 @@ export const BOX_SCAN_LIMITS = {
   maxTotalEntries: 4_000_000,
   /** Bytes of index (`moov`, `moof`) read into memory in all: an hour-long index is about 8 MB. */
   maxIndexBytes: 32 * 1024 * 1024,
-} as const;
+};
+
+export type BoxScanLimits = typeof BOX_SCAN_LIMITS;
 
 /** A file whose structure the studio refuses to hand to the demuxer; the message is for the person who chose it. */
 export class BoxScanError extends Error {
@@ -98,7 +100,7 @@ function parseHeader(view: DataView, at: number, start: number, end: number, top
 const printable = (type: string) => type.replace(/[^\x20-\x7e]/g, "?");
 
 /** Walks the box tree within the limits and answers what the rules need; throws BoxScanError on a refusal. */
-export async function scanBoxes(source: ByteSource, limits: typeof BOX_SCAN_LIMITS = BOX_SCAN_LIMITS): Promise<BoxSummary> {
+export async function scanBoxes(source: ByteSource, limits: BoxScanLimits = BOX_SCAN_LIMITS): Promise<BoxSummary> {
   const state: ScanState = { boxes: 0, entries: 0, indexBytes: 0, limits, videoTracks: new Set(), samplesByTrack: new Map() };
   const readHead = windowed(source, 64 * 1024);
   let offset = 0;
@@ -139,7 +141,7 @@ interface ScanState {
   boxes: number;
   entries: number;
   indexBytes: number;
-  limits: typeof BOX_SCAN_LIMITS;
+  limits: BoxScanLimits;
   videoTracks: Set<number>;
   samplesByTrack: Map<number, number>;
 }
@@ -211,7 +213,8 @@ function readLeaf(state: ScanState, type: string, content: DataView, scope: Trac
       return;
     case "hdlr":
       need(12);
-      scope.video = content.getUint32(8) === 0x76696465; // 'vide'
+      // QuickTime also has a data handler (subtype 'alis' or 'url ') in minf; only the media handler says 'vide'.
+      if (content.getUint32(8) === 0x76696465) scope.video = true;
       return;
     case "stsz": {
       need(12);
