@@ -1,4 +1,5 @@
 import "server-only";
+import { open } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { MediaProbeError } from "./probe";
 import type { ProbeReply, ProbeRequest } from "./probe-worker";
@@ -34,12 +35,19 @@ const EXPORT_AGAIN = "Export it again with a standard encoder (for example H.264
 export async function probeVideoIsolated(filePath: string, sizeBytes: number, limits: ProbeLimits = PROBE_LIMITS): Promise<VideoFacts> {
   const release = await slots().acquire(limits);
   try {
-    return await runWorker({ filePath, sizeBytes }, limits);
+    // This thread owns the descriptor, so a worker killed mid-read cannot leak it.
+    const handle = await open(filePath, "r");
+    try {
+      return await runWorker({ fd: handle.fd, sizeBytes }, limits);
+    } finally {
+      await handle.close();
+    }
   } finally {
     release();
   }
 }
 
+/** Answers once the worker has exited (so nothing still reads the descriptor), with its reply or the limit it hit. */
 function runWorker(request: ProbeRequest, limits: ProbeLimits): Promise<VideoFacts> {
   // In the Next app the bundler compiles the worker into its own chunk (and sets NEXT_RUNTIME); run from
   // source (unit tests, tsx) it is TypeScript and needs tsx's loader.
@@ -50,13 +58,12 @@ function runWorker(request: ProbeRequest, limits: ProbeLimits): Promise<VideoFac
     ...(fromSource ? { execArgv: ["--require", "tsx/cjs"] } : {}),
   });
   return new Promise<VideoFacts>((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
+    let outcome: (() => void) | null = null;
+    const settle = (then: () => void) => {
+      if (outcome) return;
+      outcome = then;
       clearTimeout(timer);
       void worker.terminate();
-      outcome();
     };
     const limit = (message: string) => settle(() => reject(new MediaProbeError(`${message} ${EXPORT_AGAIN}`, "limit")));
     const timer = setTimeout(
@@ -73,7 +80,10 @@ function runWorker(request: ProbeRequest, limits: ProbeLimits): Promise<VideoFac
           : "The check of this video stopped before it could read the file.",
       ),
     );
-    worker.once("exit", () => limit("The check of this video stopped before it could read the file."));
+    worker.once("exit", () => {
+      limit("The check of this video stopped before it could read the file.");
+      outcome?.();
+    });
   });
 }
 

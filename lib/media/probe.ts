@@ -1,5 +1,5 @@
 import { imageSize } from "image-size";
-import { BlobSource, FilePathSource, Input, MP4, QTFF } from "mediabunny";
+import { BlobSource, CustomSource, Input, MP4, QTFF, type Source } from "mediabunny";
 import { blobSource, BoxScanError, scanBoxes, type ByteSource } from "./box-scan";
 import { IMAGE_RULES, type ImageFacts, type ImageType, type VideoFacts } from "./rules";
 
@@ -24,13 +24,40 @@ export class MediaProbeError extends Error {
  * server, run it through isolated-probe, which bounds its time and memory as well.
  */
 export async function probeVideo(file: Blob | string, sizeBytes: number): Promise<VideoFacts> {
-  const source = typeof file === "string" ? new FilePathSource(file) : new BlobSource(file);
+  if (typeof file !== "string") return probeWith(new BlobSource(file), blobSource(file), sizeBytes);
+  // A path is only ever given on the server; the bundler must not pull Node's fs into the browser chunk.
+  const { open } = (await import(/* webpackIgnore: true */ /*turbopackIgnore: true*/ "node:fs/promises")) as typeof import("node:fs/promises");
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const read = async (offset: number, length: number) => {
+      const buffer = new Uint8Array(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    };
+    return await probeVideoBytes({ size, read }, sizeBytes);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The same probe over any random-access bytes (the isolated worker reads a descriptor its parent owns). */
+export function probeVideoBytes(bytes: ByteSource, sizeBytes: number): Promise<VideoFacts> {
+  const source = new CustomSource({
+    getSize: () => bytes.size,
+    read: (start, end) => bytes.read(start, end - start),
+    prefetchProfile: "fileSystem",
+  });
+  return probeWith(source, bytes, sizeBytes);
+}
+
+async function probeWith(source: Source, bytes: ByteSource, sizeBytes: number): Promise<VideoFacts> {
   const input = new Input({ source, formats: [MP4, QTFF] });
   try {
     if (!(await input.canRead().catch(() => false))) {
       throw new MediaProbeError("This is not an MP4 or MOV video (checked by content, not by name).", "type");
     }
-    const { videoSamples } = await scan(file);
+    const { videoSamples } = await scanBoxes(bytes);
     const format = await input.getFormat();
     const track = await input.getPrimaryVideoTrack();
     if (!track) {
@@ -63,27 +90,6 @@ export async function probeVideo(file: Blob | string, sizeBytes: number): Promis
     );
   } finally {
     input.dispose();
-  }
-}
-
-async function scan(file: Blob | string) {
-  if (typeof file !== "string") return scanBoxes(blobSource(file));
-  // A path is only ever given on the server; the bundler must not pull Node's fs into the browser chunk.
-  const { open } = (await import(/* webpackIgnore: true */ /*turbopackIgnore: true*/ "node:fs/promises")) as typeof import("node:fs/promises");
-  const handle = await open(file, "r");
-  try {
-    const { size } = await handle.stat();
-    const source: ByteSource = {
-      size,
-      read: async (offset, length) => {
-        const buffer = new Uint8Array(length);
-        const { bytesRead } = await handle.read(buffer, 0, length, offset);
-        return buffer.subarray(0, bytesRead);
-      },
-    };
-    return await scanBoxes(source);
-  } finally {
-    await handle.close();
   }
 }
 
