@@ -1,18 +1,18 @@
 import "server-only";
-import { open } from "node:fs/promises";
-import { Worker } from "node:worker_threads";
-import { MediaProbeError } from "./probe";
-import type { ProbeReply, ProbeRequest } from "./probe-worker";
+import { fork } from "node:child_process";
+import path from "node:path";
+import { checkVideoStructure, factsFrom, MediaProbeError } from "./probe";
 import type { VideoFacts } from "./rules";
+import type { DemuxResult } from "./video-facts.mjs";
 
 /**
  * Bounds for probing an untrusted upload. A real clip's probe takes well under a second and a few MB;
  * these leave wide room for that while a crafted file can cost at most this much.
  */
 export const PROBE_LIMITS = {
-  /** Wall-clock time for one probe, after which its worker is terminated. */
+  /** Wall-clock time for one probe, after which its process is killed. */
   timeoutMs: 10_000,
-  /** The worker's old-generation heap; the demuxer's tables for the largest accepted index fit easily. */
+  /** The child's V8 heap; the demuxer's tables for the largest index the box check lets through fit easily. */
   maxHeapMb: 192,
   /** Probes running at once: each may take a core and its heap. */
   concurrency: 2,
@@ -27,62 +27,71 @@ export type ProbeLimits = typeof PROBE_LIMITS;
 const EXPORT_AGAIN = "Export it again with a standard encoder (for example H.264 in MP4) and upload it again.";
 
 /**
- * Probes a video file in a worker thread with a heap limit and a time limit, at most `concurrency` at
- * a time, so a file that makes the demuxer allocate without bound or spin kills only its worker. A
- * worker that runs out of memory or time, or dies, is a MediaProbeError of kind `limit`; no free slot
- * within maxWaitMs is kind `busy`.
+ * Probes an uploaded video: the type and the bounded box check in this process, then the demuxer in a
+ * child process with its own heap limit, killed after timeoutMs, at most `concurrency` at a time. A child
+ * process, not a worker thread: V8 aborts the whole process when one isolate's heap limit is hit while an
+ * array grows (the crafted `stz2` does exactly that), and a worker shares the process. A child that runs
+ * out of memory or time, or dies, is a MediaProbeError of kind `limit`; no free slot in time, `busy`.
  */
 export async function probeVideoIsolated(filePath: string, sizeBytes: number, limits: ProbeLimits = PROBE_LIMITS): Promise<VideoFacts> {
   const release = await slots().acquire(limits);
   try {
-    // This thread owns the descriptor, so a worker killed mid-read cannot leak it.
-    const handle = await open(filePath, "r");
-    try {
-      return await runWorker({ fd: handle.fd, sizeBytes }, limits);
-    } finally {
-      await handle.close();
-    }
+    const { videoSamples } = await checkVideoStructure(filePath);
+    return factsFrom(await demuxInChild(filePath, limits), videoSamples, sizeBytes);
   } finally {
     release();
   }
 }
 
-/** Answers once the worker has exited (so nothing still reads the descriptor), with its reply or the limit it hit. */
-function runWorker(request: ProbeRequest, limits: ProbeLimits): Promise<VideoFacts> {
-  // In the Next app the bundler compiles the worker into its own chunk (and sets NEXT_RUNTIME); run from
-  // source (unit tests, tsx) it is TypeScript and needs tsx's loader.
-  const fromSource = !process.env.NEXT_RUNTIME;
-  const worker = new Worker(new URL("./probe-worker.ts", import.meta.url), {
-    workerData: request,
-    resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb, maxYoungGenerationSizeMb: 16 },
-    ...(fromSource ? { execArgv: ["--require", "tsx/cjs"] } : {}),
+// A plain module node runs as it is, from the app's folder (where `npm start` runs); not a bundler input.
+const childEntry = () => path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "media", "probe-child.mjs");
+
+// V8 ends a process whose heap is exhausted with abort() or a breakpoint trap, depending on where it failed.
+const OUT_OF_MEMORY = new Set(["SIGABRT", "SIGTRAP"]);
+
+/**
+ * The demuxer alone in a child process (no box check first: probeVideoIsolated runs that). Answers once
+ * the child has exited, with its reply, or rejects with the limit it hit.
+ */
+export function demuxInChild(filePath: string, limits: ProbeLimits): Promise<DemuxResult> {
+  const child = fork(childEntry(), [filePath], {
+    execArgv: [`--max-old-space-size=${limits.maxHeapMb}`],
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
+    serialization: "json",
   });
-  return new Promise<VideoFacts>((resolve, reject) => {
-    let outcome: (() => void) | null = null;
-    const settle = (then: () => void) => {
-      if (outcome) return;
-      outcome = then;
+  return new Promise<DemuxResult>((resolve, reject) => {
+    let reply: DemuxResult | null = null;
+    let timedOut = false;
+    let settled = false;
+    const fail = (why: string) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      void worker.terminate();
+      reject(new MediaProbeError(`${why} ${EXPORT_AGAIN}`, "limit"));
     };
-    const limit = (message: string) => settle(() => reject(new MediaProbeError(`${message} ${EXPORT_AGAIN}`, "limit")));
-    const timer = setTimeout(
-      () => limit(`Checking this video took longer than ${limits.timeoutMs / 1000} s, far longer than a real clip needs: it is damaged or crafted.`),
-      limits.timeoutMs,
-    );
-    worker.once("message", (reply: ProbeReply) =>
-      settle(() => (reply.ok ? resolve(reply.facts) : reject(new MediaProbeError(reply.message, reply.kind)))),
-    );
-    worker.once("error", (error: Error & { code?: string }) =>
-      limit(
-        error.code === "ERR_WORKER_OUT_OF_MEMORY"
-          ? `Checking this video needed more than ${limits.maxHeapMb} MB of memory, far more than a real clip needs: it is damaged or crafted.`
-          : "The check of this video stopped before it could read the file.",
-      ),
-    );
-    worker.once("exit", () => {
-      limit("The check of this video stopped before it could read the file.");
-      outcome?.();
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, limits.timeoutMs);
+    child.once("message", (message: DemuxResult) => (reply = message));
+    // A child that could not be started never exits.
+    child.once("error", () => {
+      child.kill("SIGKILL");
+      fail("The check of this video could not be started.");
+    });
+    child.once("exit", (code, signal) => {
+      if (reply && !settled) {
+        settled = true;
+        clearTimeout(timer);
+        return resolve(reply);
+      }
+      fail(
+        timedOut
+          ? `Checking this video took longer than ${limits.timeoutMs / 1000} s, far longer than a real clip needs: it is damaged or crafted.`
+          : OUT_OF_MEMORY.has(signal ?? "") || code === 134 || code === 133
+            ? `Checking this video needed more than ${limits.maxHeapMb} MB of memory, far more than a real clip needs: it is damaged or crafted.`
+            : "The check of this video stopped before it could read the file.",
+      );
     });
   });
 }

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOX_SCAN_LIMITS, BoxScanError, scanBoxes, type ByteSource } from "@/lib/media/box-scan";
-import { PROBE_LIMITS, probeVideoIsolated } from "@/lib/media/isolated-probe";
+import { demuxInChild, PROBE_LIMITS, probeVideoIsolated } from "@/lib/media/isolated-probe";
 import { MediaProbeError, probeVideo } from "@/lib/media/probe";
 import { VIDEO_RULES, videoProblems } from "@/lib/media/rules";
 import {
@@ -37,7 +37,7 @@ function save(name: string, bytes: Buffer): string {
   return file;
 }
 
-/** Probes in the isolated worker, as the upload route does; answers the refusal and how long it took. */
+/** Probes isolated, as the upload route does; answers the refusal and how long it took. */
 async function refusal(file: string): Promise<{ error: MediaProbeError; ms: number }> {
   const started = performance.now();
   const error = await probeVideoIsolated(file, statSync(file).size).then(
@@ -201,7 +201,7 @@ describe("durations the file cannot hold", () => {
   });
 });
 
-describe("real clips still pass, with the same facts in the worker as in process", () => {
+describe("real clips still pass, with the same facts isolated as in process", () => {
   const clips = [
     path.join("lib", "simulator", "clips", "sample-16x9.mp4"),
     path.join("lib", "simulator", "clips", "sample-9x16.mp4"),
@@ -225,12 +225,20 @@ describe("real clips still pass, with the same facts in the worker as in process
   });
 });
 
-describe("the worker's own limits", () => {
+describe("the isolated probe's own limits", () => {
   const clip = path.join("lib", "simulator", "clips", "sample-16x9.mp4");
 
-  it("a probe over its time limit is terminated and refused as kind limit", async () => {
+  it("a probe over its time limit is killed and refused as kind limit", async () => {
     const error = await probeVideoIsolated(clip, statSync(clip).size, { ...PROBE_LIMITS, timeoutMs: 1 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ kind: "limit", message: expect.stringMatching(/took longer than 0.001 s.*Export it again/) });
+  });
+
+  it("the killer handed straight to the demuxer (no box check) kills only the child, answered as kind limit", async () => {
+    const file = save("killer-raw.mp4", killerStz2());
+    const started = performance.now();
+    const error = await demuxInChild(file, PROBE_LIMITS).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: "limit", message: expect.stringMatching(/needed more than 192 MB of memory|took longer than 10 s/) });
+    expect(performance.now() - started).toBeLessThan(PROBE_LIMITS.timeoutMs + 2_000);
   });
 
   it("a probe over its memory limit dies alone and is refused as kind limit", async () => {
