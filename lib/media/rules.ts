@@ -61,7 +61,7 @@ export function formatBytes(bytes: number): string {
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
 function formatDuration(seconds: number): string {
-  return seconds < 2 * 3600 ? `${round1(seconds / 60)} minutes` : `${Math.round(seconds / 3600).toLocaleString("en")} hours`;
+  return seconds < 2 * 3600 ? `${Math.round(seconds).toLocaleString("en")} s` : `${Math.round(seconds / 3600).toLocaleString("en")} hours`;
 }
 
 export function videoProblems(facts: VideoFacts, maxBytes: number): string[] {
@@ -73,7 +73,7 @@ export function videoProblems(facts: VideoFacts, maxBytes: number): string[] {
     problems.push(`The video is ${round1(facts.durationSeconds)} s long; it must be at least ${VIDEO_RULES.minDurationSeconds} s.`);
   }
   if (facts.durationSeconds > VIDEO_RULES.maxDurationSeconds) {
-    problems.push(`The video says it lasts ${formatDuration(facts.durationSeconds)}; the studio checks videos of at most 1 hour.`);
+    problems.push(`The video says it lasts ${formatDuration(facts.durationSeconds)}; the studio checks videos of at most 1 hour (3,600 s).`);
   } else if (facts.durationSeconds > facts.frameCount / VIDEO_RULES.minAverageFps) {
     problems.push(
       `The video says it lasts ${round1(facts.durationSeconds)} s but holds only ${facts.frameCount} frames (fewer than one a second): its time table is damaged. Export it again.`,
