@@ -159,6 +159,14 @@ export const ERROR_CATALOG = {
     false,
     421,
   ),
+  // The isolated check of an uploaded video (lib/media/isolated-probe.ts).
+  media_probe_failed: entry(
+    "The studio could not finish checking this video: it needed too much time or memory.",
+    "Export it again with a standard encoder (for example H.264 in MP4) and upload it again.",
+    false,
+    422,
+  ),
+  media_probe_busy: entry("The studio is busy checking other videos.", "Wait a few seconds, then upload again.", true, 503),
 } satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -10,7 +10,8 @@ import { startUpload, UpstreamError, type StreamingUpload } from "./evolink/clie
 import { log } from "./log";
 import { recordUpload } from "./store/uploads";
 import { spoolAndForward, spoolDir } from "./upload-spool";
-import { MediaProbeError, probeImage, probeVideo, sniffMediaType, type SniffedType } from "./media/probe";
+import { probeVideoIsolated } from "./media/isolated-probe";
+import { MediaProbeError, probeImage, sniffMediaType, type SniffedType } from "./media/probe";
 import {
   DEFAULT_VIDEO_UPLOAD_MAX_BYTES,
   formatBytes,
@@ -237,10 +238,18 @@ async function streamToFile(
 
 type Checked = { ok: true; facts: VideoFacts | ImageFacts } | Extract<UploadOutcome, { ok: false }>;
 
+const PROBE_ERROR_CODES: Record<MediaProbeError["kind"], ErrorCode> = {
+  type: "unsupported_file_type",
+  unreadable: "media_rule_violation",
+  limit: "media_probe_failed",
+  busy: "media_probe_busy",
+};
+
 async function checkFile(kind: UploadKind, filePath: string, size: number): Promise<Checked> {
   try {
     if (kind === "video") {
-      const facts = await probeVideo(filePath, size);
+      // Untrusted bytes meet the demuxer only in a worker bounded in time and memory.
+      const facts = await probeVideoIsolated(filePath, size);
       const problems = videoProblems(facts, capFor(kind));
       return problems.length ? { ok: false, code: "media_rule_violation", detail: problems.join(" ") } : { ok: true, facts };
     }
@@ -248,9 +257,7 @@ async function checkFile(kind: UploadKind, filePath: string, size: number): Prom
     const problems = imageProblems(facts);
     return problems.length ? { ok: false, code: "media_rule_violation", detail: problems.join(" ") } : { ok: true, facts };
   } catch (error) {
-    if (error instanceof MediaProbeError) {
-      return { ok: false, code: error.kind === "type" ? "unsupported_file_type" : "media_rule_violation", detail: error.message };
-    }
+    if (error instanceof MediaProbeError) return { ok: false, code: PROBE_ERROR_CODES[error.kind], detail: error.message };
     throw error;
   }
 }

@@ -6,6 +6,13 @@ export const VIDEO_RULES = {
   containers: ["mp4", "mov"] as const,
   apiMaxBytes: 200 * 1024 * 1024,
   minDurationSeconds: 3,
+  /** A sanity bound, not the model's: the longest file the studio will check at all. */
+  maxDurationSeconds: 60 * 60,
+  /**
+   * Frames per second over the whole file, at least: a duration longer than frameCount / 1 s is one the
+   * file cannot hold (a damaged or crafted time table), whatever its first frames' rate says.
+   */
+  minAverageFps: 1,
   minSidePx: 720,
   maxSidePx: 2160,
   minFps: 24,
@@ -32,6 +39,8 @@ export interface VideoFacts {
   width: number;
   height: number;
   fps: number;
+  /** Frames in the video track, from its sample table. */
+  frameCount: number;
   sizeBytes: number;
   codec: string | null;
 }
@@ -51,6 +60,10 @@ export function formatBytes(bytes: number): string {
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
 
+function formatDuration(seconds: number): string {
+  return seconds < 2 * 3600 ? `${Math.round(seconds).toLocaleString("en")} s` : `${Math.round(seconds / 3600).toLocaleString("en")} hours`;
+}
+
 export function videoProblems(facts: VideoFacts, maxBytes: number): string[] {
   const problems: string[] = [];
   if (facts.sizeBytes > maxBytes) {
@@ -58,6 +71,13 @@ export function videoProblems(facts: VideoFacts, maxBytes: number): string[] {
   }
   if (facts.durationSeconds < VIDEO_RULES.minDurationSeconds) {
     problems.push(`The video is ${round1(facts.durationSeconds)} s long; it must be at least ${VIDEO_RULES.minDurationSeconds} s.`);
+  }
+  if (facts.durationSeconds > VIDEO_RULES.maxDurationSeconds) {
+    problems.push(`The video says it lasts ${formatDuration(facts.durationSeconds)}; the studio checks videos of at most 1 hour (3,600 s).`);
+  } else if (facts.durationSeconds > facts.frameCount / VIDEO_RULES.minAverageFps) {
+    problems.push(
+      `The video says it lasts ${round1(facts.durationSeconds)} s but holds only ${facts.frameCount} frames (fewer than one a second): its time table is damaged. Export it again.`,
+    );
   }
   for (const [side, value] of [["width", facts.width], ["height", facts.height]] as const) {
     if (value < VIDEO_RULES.minSidePx || value > VIDEO_RULES.maxSidePx) {

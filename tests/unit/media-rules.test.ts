@@ -20,6 +20,7 @@ const goodVideo: VideoFacts = {
   width: 1280,
   height: 720,
   fps: 24,
+  frameCount: 96,
   sizeBytes: 3 * MB,
   codec: "avc1.42c01f",
 };
@@ -109,9 +110,29 @@ describe("videoProblems", () => {
     });
   });
 
+  describe("durations the file cannot hold", () => {
+    it("accepts exactly one hour with enough frames, refuses a second more", () => {
+      expect(videoProblems(video({ durationSeconds: 3600, frameCount: 3600 * 24 }), CAP)).toEqual([]);
+      expect(videoProblems(video({ durationSeconds: 3601, frameCount: 3601 * 24 }), CAP)).toEqual([
+        expect.stringContaining("lasts 3,601 s; the studio checks videos of at most 1 hour (3,600 s)"),
+      ]);
+    });
+
+    it("refuses a duration longer than one second per frame, naming both", () => {
+      expect(videoProblems(video({ durationSeconds: 96, frameCount: 96 }), CAP)).toEqual([]);
+      expect(videoProblems(video({ durationSeconds: 97, frameCount: 96 }), CAP)).toEqual([
+        expect.stringMatching(/lasts 97 s but holds only 96 frames.*Export it again/),
+      ]);
+    });
+
+    it("names an absurd claim in hours", () => {
+      expect(videoProblems(video({ durationSeconds: 400_000, frameCount: 12_000_000 }), CAP)).toEqual([expect.stringContaining("lasts 111 hours")]);
+    });
+  });
+
   it("reports every broken rule at once", () => {
     const problems = videoProblems(
-      { container: "mov", durationSeconds: 1.2, width: 640, height: 4000, fps: 90, sizeBytes: 12 * MB, codec: null },
+      { container: "mov", durationSeconds: 1.2, width: 640, height: 4000, fps: 90, frameCount: 108, sizeBytes: 12 * MB, codec: null },
       CAP,
     );
     expect(problems).toHaveLength(5);
@@ -170,6 +191,26 @@ describe("imageProblems", () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain("The image is 10 MB");
     expect(problems[0]).toContain("limited to 10 MB");
+  });
+
+  describe("durations the file cannot hold", () => {
+    it("accepts exactly one hour with enough frames, refuses a second more", () => {
+      expect(videoProblems(video({ durationSeconds: 3600, frameCount: 3600 * 24 }), CAP)).toEqual([]);
+      expect(videoProblems(video({ durationSeconds: 3601, frameCount: 3601 * 24 }), CAP)).toEqual([
+        expect.stringContaining("lasts 3,601 s; the studio checks videos of at most 1 hour (3,600 s)"),
+      ]);
+    });
+
+    it("refuses a duration longer than one second per frame, naming both", () => {
+      expect(videoProblems(video({ durationSeconds: 96, frameCount: 96 }), CAP)).toEqual([]);
+      expect(videoProblems(video({ durationSeconds: 97, frameCount: 96 }), CAP)).toEqual([
+        expect.stringMatching(/lasts 97 s but holds only 96 frames.*Export it again/),
+      ]);
+    });
+
+    it("names an absurd claim in hours", () => {
+      expect(videoProblems(video({ durationSeconds: 400_000, frameCount: 12_000_000 }), CAP)).toEqual([expect.stringContaining("lasts 111 hours")]);
+    });
   });
 
   it("reports every broken rule at once", () => {

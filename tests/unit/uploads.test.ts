@@ -5,12 +5,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/uploads/route";
 import { UpstreamError } from "@/lib/evolink/client";
 import { ERROR_CATALOG, type ErrorCode, type StudioErrorBody } from "@/lib/errors";
+import { PROBE_LIMITS } from "@/lib/media/isolated-probe";
 import { probeImage, probeVideo } from "@/lib/media/probe";
 import { DEFAULT_VIDEO_UPLOAD_MAX_BYTES, IMAGE_RULES } from "@/lib/media/rules";
 import type { UploadLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { spoolDir } from "@/lib/upload-spool";
 import { receiveUpload, rejectByHeaders, videoUploadMaxBytes, type UploadKind, type UploadOutcome } from "@/lib/uploads";
+import { killerStz2 } from "@/tests/fixtures/crafted-media";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
 import { openFilesUnder } from "./open-files";
 
@@ -408,6 +410,50 @@ describe("files refused by size", () => {
     const outcome = await receiveUpload(fixtureRequest("video", "goodMp4"), "video");
     expect(expectFailure(outcome, "upload_too_large")).toContain("2.0 MB");
     expect(await simUploads()).toHaveLength(before);
+  });
+});
+
+describe("hostile videos and the probe's limits", () => {
+  const withLimits = async (limits: Partial<typeof PROBE_LIMITS>, run: () => Promise<void>) => {
+    const saved = { ...PROBE_LIMITS };
+    Object.assign(PROBE_LIMITS, limits);
+    try {
+      await run();
+    } finally {
+      Object.assign(PROBE_LIMITS, saved);
+    }
+  };
+
+  // Through receiveUpload (the route's own function) rather than POST: the suite's uploads stay within the route's rate budget.
+  it("answers 422 for the 9 kB stz2 killer, stores nothing upstream, and the next good upload passes", async () => {
+    const before = (await simUploads()).length;
+    const detail = expectFailure(await receiveUpload(uploadRequest("video", killerStz2(), "killer.mp4"), "video"), "media_rule_violation");
+    expect(detail).toMatch(/'stz2' has a field size of 0 bits.*Export it again/);
+    expect(await simUploads()).toHaveLength(before);
+    expect(await receiveUpload(fixtureRequest("video", "goodMp4"), "video")).toMatchObject({ ok: true });
+  });
+
+  it("answers 422 media_probe_failed when the probe runs out of time", async () => {
+    await withLimits({ timeoutMs: 1 }, async () => {
+      const before = (await simUploads()).length;
+      expect(expectFailure(await receiveUpload(fixtureRequest("video", "goodMp4"), "video"), "media_probe_failed")).toMatch(/took longer than/);
+      expect(await simUploads()).toHaveLength(before);
+    });
+  });
+
+  it("answers 422 media_probe_failed when the probe runs out of memory", async () => {
+    await withLimits({ maxHeapMb: 2 }, async () => {
+      const detail = expectFailure(await receiveUpload(fixtureRequest("video", "goodMp4"), "video"), "media_probe_failed");
+      expect(detail).toMatch(/more than 2 MB of memory/);
+    });
+  });
+
+  it("answers media_probe_busy (503 in the catalog) when no probe slot is free", async () => {
+    await withLimits({ concurrency: 0, maxWaiting: 0 }, async () => {
+      const detail = expectFailure(await receiveUpload(fixtureRequest("video", "goodMp4"), "video"), "media_probe_busy");
+      expect(detail).toMatch(/checking other videos/);
+    });
+    expect(ERROR_CATALOG.media_probe_busy.status).toBe(503);
   });
 });
 
