@@ -20,10 +20,14 @@ export default async function HomePage() {
       <main className="mx-auto flex max-w-6xl flex-col gap-6 px-4 py-6 sm:px-6 sm:py-10">
         <header className="flex flex-col gap-1">
           <div className="flex items-center justify-between gap-3">
-            <p className="text-xs font-semibold uppercase tracking-widest text-violet-600 dark:text-violet-400">Kling O3 · Evolink</p>
+            <p className="text-xs font-semibold tracking-widest text-violet-600 uppercase dark:text-violet-400">
+              Kling O3 · Evolink
+            </p>
             {gated && <SignOutButton />}
           </div>
-          <h1 className="text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl dark:text-white">Reference-to-video studio</h1>
+          <h1 className="text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl dark:text-white">
+            Reference-to-video studio
+          </h1>
           <p className="max-w-2xl text-sm text-zinc-600 dark:text-zinc-400">
             Guide a new clip with the motion and style of a reference video, plus up to four reference images.
           </p>

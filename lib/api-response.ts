@@ -49,7 +49,10 @@ export async function readJsonBody(request: Request, maxBytes: number): Promise<
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) return { ok: false, response: errorResponse("unsupported_media_type") };
   const declared = Number(request.headers.get("content-length"));
-  const tooLarge = { ok: false as const, response: errorResponse("payload_too_large", { detail: `Limit: ${maxBytes} bytes.` }) };
+  const tooLarge = {
+    ok: false as const,
+    response: errorResponse("payload_too_large", { detail: `Limit: ${maxBytes} bytes.` }),
+  };
   if (declared > maxBytes) return tooLarge;
   if (!request.body) return { ok: false, response: errorResponse("invalid_json", { detail: "The body is empty." }) };
 

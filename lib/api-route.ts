@@ -27,7 +27,9 @@ type Handler<Rest extends unknown[]> = (request: Request, ...rest: Rest) => Resp
  * X-Request-Id (and, through errorResponse, in error bodies); one access line per request; and any
  * error the handler throws answered as a 500 without internals.
  */
-export function apiRoute<Rest extends unknown[]>(handler: Handler<Rest>): (request: Request, ...rest: Rest) => Promise<Response> {
+export function apiRoute<Rest extends unknown[]>(
+  handler: Handler<Rest>,
+): (request: Request, ...rest: Rest) => Promise<Response> {
   return (request, ...rest) => {
     const requestId = requestIdFor(request);
     return withLogContext({ requestId }, async () => {

@@ -29,7 +29,8 @@ export async function wholeMp4Problem(handle: FileHandle, size: number): Promise
       boxSize = size - offset;
     }
     if (boxSize < headerSize) return `the '${type}' box at byte ${offset} has an impossible size`;
-    if (offset + boxSize > size) return `the '${type}' box at byte ${offset} needs ${offset + boxSize} bytes but ${size} arrived`;
+    if (offset + boxSize > size)
+      return `the '${type}' box at byte ${offset} needs ${offset + boxSize} bytes but ${size} arrived`;
     seen.add(type);
     offset += boxSize;
   }

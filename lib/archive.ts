@@ -23,7 +23,8 @@ export function archiveDir(): string {
 
 /** The archived copy's path; only for a well-formed task id, and always directly inside the archive folder. */
 export function archivePath(taskId: string): string {
-  if (!TASK_ID_PATTERN.test(taskId)) throw new Error(`Refusing to build an archive path from the malformed task id ${JSON.stringify(taskId)}`);
+  if (!TASK_ID_PATTERN.test(taskId))
+    throw new Error(`Refusing to build an archive path from the malformed task id ${JSON.stringify(taskId)}`);
   const folder = archiveDir();
   const target = path.join(folder, `${taskId}.mp4`);
   if (path.dirname(target) !== folder) throw new Error(`The archive path for ${taskId} falls outside ${folder}`);
@@ -56,9 +57,9 @@ export function archiveTask(record: TaskRecord): Promise<void> {
   if (running) return running.done;
   const controller = new AbortController();
   // Started from a request or the poller alike, the copy logs as the archiver's own job.
-  const done = withLogContext({ job: "archiver", taskId: record.id }, () => copyResult(record, controller.signal)).finally(() =>
-    archiving.delete(record.id),
-  );
+  const done = withLogContext({ job: "archiver", taskId: record.id }, () =>
+    copyResult(record, controller.signal),
+  ).finally(() => archiving.delete(record.id));
   archiving.set(record.id, { done, controller });
   return done;
 }
@@ -79,7 +80,10 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
     if ([401, 403, 404, 410].includes(response.status)) {
       await response.body?.cancel();
       if (cancelled.aborted) return;
-      updateTask(record.id, { archiveState: "expired", archiveError: `The result link answered ${response.status}: it has expired upstream.` });
+      updateTask(record.id, {
+        archiveState: "expired",
+        archiveError: `The result link answered ${response.status}: it has expired upstream.`,
+      });
       log().warn({ status: response.status }, "result expired upstream before it was archived");
       return;
     }
@@ -101,7 +105,10 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined);
     if (cancelled.aborted) return;
-    log().warn({ err: error, attempt: record.archiveAttempts + 1, folder: archiveDir() }, "archiving failed; will retry");
+    log().warn(
+      { err: error, attempt: record.archiveAttempts + 1, folder: archiveDir() },
+      "archiving failed; will retry",
+    );
     updateTask(record.id, {
       archiveState: "failed",
       archiveAttempts: record.archiveAttempts + 1,
@@ -121,7 +128,8 @@ async function checkWhole(partial: string, contentLength: string | null): Promis
     }
     if (!(announced > 0)) {
       const problem = await wholeMp4Problem(handle, size);
-      if (problem) throw new IncompleteCopy(`the copy is not a whole MP4 (${problem}); the download was probably cut short`);
+      if (problem)
+        throw new IncompleteCopy(`the copy is not a whole MP4 (${problem}); the download was probably cut short`);
     }
     return size;
   } finally {

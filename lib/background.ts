@@ -7,7 +7,9 @@ import { markInterruptedSubmissions } from "./store/submissions";
 import { tasksAwaitingArchive, unfinishedTaskIds } from "./store/tasks";
 import { onTaskCompleted, refreshTask } from "./tasks";
 
-const globalForBackground = globalThis as typeof globalThis & { __background?: { timer: NodeJS.Timeout; busy: boolean } };
+const globalForBackground = globalThis as typeof globalThis & {
+  __background?: { timer: NodeJS.Timeout; busy: boolean };
+};
 
 /**
  * Runs once per server process: opens the store (throwing DatabaseStartupError when it cannot), marks
@@ -18,7 +20,8 @@ export function startBackgroundWork(): void {
   if (globalForBackground.__background) return;
   db();
   const interrupted = markInterruptedSubmissions();
-  if (interrupted > 0) log().warn({ interrupted }, "submissions were cut off by a restart; they show in the history as unknown");
+  if (interrupted > 0)
+    log().warn({ interrupted }, "submissions were cut off by a restart; they show in the history as unknown");
   onTaskCompleted((record) => void archiveTask(record));
   // Timers keep the context they were created in: the poller's lines say so, not some request's id.
   withLogContext({ job: "poller" }, () => {
@@ -36,7 +39,8 @@ async function tick(state: { busy: boolean }): Promise<void> {
   try {
     const refreshed = await Promise.allSettled(unfinishedTaskIds().map((id) => refreshTask(id)));
     for (const outcome of refreshed) {
-      if (outcome.status === "rejected") log().warn({ err: outcome.reason }, "background refresh failed; retrying next tick");
+      if (outcome.status === "rejected")
+        log().warn({ err: outcome.reason }, "background refresh failed; retrying next tick");
     }
     const due = tasksAwaitingArchive(MAX_ARCHIVE_ATTEMPTS).filter((record) => archiveRetryDue(record));
     await Promise.allSettled(due.map((record) => archiveTask(record)));

@@ -15,7 +15,10 @@ function isLoopback(address: string): boolean {
  * however it was chosen (HOST, -H, Next's default of every interface). Returns the reason, or null when
  * the binding is safe; a pipe or socket file (a string) is reachable from this machine only.
  */
-export function unsafeBindingReason(bound: AddressInfo | string | null, env: NodeJS.ProcessEnv = process.env): string | null {
+export function unsafeBindingReason(
+  bound: AddressInfo | string | null,
+  env: NodeJS.ProcessEnv = process.env,
+): string | null {
   if (bound === null || typeof bound === "string") return null;
   if (isLoopback(bound.address) || env.APP_PASSWORD) return null;
   if (env.ALLOW_PUBLIC_WITHOUT_PASSWORD === PUBLIC_WITHOUT_PASSWORD_OPT_OUT) return null;

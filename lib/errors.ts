@@ -24,17 +24,32 @@ const RETRY_LATER = "This is on Evolink's side. Wait a minute and try again.";
 
 export const ERROR_CATALOG = {
   // Access and request hygiene.
-  sign_in_required: entry("Sign in to use this studio.", "Open the studio's page and sign in with the password.", false, 401),
+  sign_in_required: entry(
+    "Sign in to use this studio.",
+    "Open the studio's page and sign in with the password.",
+    false,
+    401,
+  ),
   wrong_password: entry("That password is not right.", "Check it and try again.", false, 401),
   cross_origin_refused: entry("Requests from other sites are refused.", "Use the studio's own page.", false, 403),
-  too_many_requests: entry("Too many requests from this browser.", "Wait the number of seconds shown, then try again.", true, 429),
+  too_many_requests: entry(
+    "Too many requests from this browser.",
+    "Wait the number of seconds shown, then try again.",
+    true,
+    429,
+  ),
 
   // Studio-side request problems.
   validation_failed: entry("Some fields need attention.", "Fix the highlighted fields and try again.", false, 400),
   invalid_json: entry("The request body is not valid JSON.", "Send a JSON object.", false, 400),
   unsupported_media_type: entry("The request must be JSON.", "Send Content-Type: application/json.", false, 415),
   payload_too_large: entry("The request is too large.", "Shorten the prompt or send fewer references.", false, 413),
-  invalid_task_id: entry("That is not a valid task id.", "Task ids look like task-unified-<digits>-<8 letters>.", false, 400),
+  invalid_task_id: entry(
+    "That is not a valid task id.",
+    "Task ids look like task-unified-<digits>-<8 letters>.",
+    false,
+    400,
+  ),
   not_found: entry("Nothing here.", "Check the address.", false, 404),
   task_not_found: entry("This task is unknown.", "It may have expired upstream; start a new generation.", false, 404),
   idempotency_conflict: entry(
@@ -43,7 +58,12 @@ export const ERROR_CATALOG = {
     false,
     409,
   ),
-  submission_in_progress: entry("This request is still being submitted.", "Wait a moment; it shows up in the history.", true, 409),
+  submission_in_progress: entry(
+    "This request is still being submitted.",
+    "Wait a moment; it shows up in the history.",
+    true,
+    409,
+  ),
   task_still_running: entry("This generation is still running.", "Wait until it finishes, then delete it.", false, 409),
   result_not_ready: entry("The video is not ready yet.", "Wait until the task completes.", true, 409),
   unknown_callback: entry(
@@ -72,24 +92,54 @@ export const ERROR_CATALOG = {
     false,
     502,
   ),
-  insufficient_quota: entry("The Evolink account has run out of credits.", "Top up the Evolink account, then generate again.", false, 402),
-  quota_exceeded: entry("The Evolink account's quota is used up.", "Top up or wait for the quota to reset, then try again.", true, 402),
+  insufficient_quota: entry(
+    "The Evolink account has run out of credits.",
+    "Top up the Evolink account, then generate again.",
+    false,
+    402,
+  ),
+  quota_exceeded: entry(
+    "The Evolink account's quota is used up.",
+    "Top up or wait for the quota to reset, then try again.",
+    true,
+    402,
+  ),
   model_access_denied: entry(
     "The API key has no access to kling-o3-reference-to-video.",
     "Enable the model for this key in the Evolink dashboard.",
     false,
     403,
   ),
-  permission_denied: entry("This task belongs to another Evolink account.", "Only tasks made with this key can be read.", false, 403),
+  permission_denied: entry(
+    "This task belongs to another Evolink account.",
+    "Only tasks made with this key can be read.",
+    false,
+    403,
+  ),
 
   // Upstream capacity: retry later.
-  rate_limit_exceeded: entry("Evolink is rate-limiting requests.", "Slow down: wait 30–60 seconds, then try again.", true, 429),
-  rate_limited: entry("Evolink is rate-limiting requests.", "Slow down: wait 30–60 seconds, then try again.", true, 429),
+  rate_limit_exceeded: entry(
+    "Evolink is rate-limiting requests.",
+    "Slow down: wait 30–60 seconds, then try again.",
+    true,
+    429,
+  ),
+  rate_limited: entry(
+    "Evolink is rate-limiting requests.",
+    "Slow down: wait 30–60 seconds, then try again.",
+    true,
+    429,
+  ),
   internal_error: entry("Evolink had an internal error.", RETRY_LATER, true, 503),
   upstream_error: entry("Evolink's AI service is unavailable right now.", RETRY_LATER, true, 503),
   service_unavailable: entry("Evolink has no capacity for this model right now.", "Retry in 1–2 minutes.", true, 503),
   model_unavailable: entry("The model is unavailable right now.", "Retry in a few minutes.", true, 503),
-  upstream_unreachable: entry("Evolink could not be reached.", "Check the server's network, then try again.", true, 503),
+  upstream_unreachable: entry(
+    "Evolink could not be reached.",
+    "Check the server's network, then try again.",
+    true,
+    503,
+  ),
   upstream_timeout: entry("Evolink did not answer in time.", RETRY_LATER, true, 504),
   upstream_malformed: entry("Evolink sent a response the studio could not read.", RETRY_LATER, true, 502),
   create_outcome_unknown: entry(
@@ -104,22 +154,77 @@ export const ERROR_CATALOG = {
   invalid_parameter: entry("Evolink rejected a parameter.", CHECK_INPUT, false, 400),
   missing_required_params: entry("Evolink says a required field is missing.", CHECK_INPUT, false, 400),
   missing_text: entry("Evolink says the prompt is missing.", "Write a prompt and try again.", false, 400),
-  request_too_large: entry("Evolink says the request is too large.", "Shorten the prompt or send fewer references.", false, 413),
+  request_too_large: entry(
+    "Evolink says the request is too large.",
+    "Shorten the prompt or send fewer references.",
+    false,
+    413,
+  ),
 
   // Reference uploads: the studio's own checks, then the file service's codes (upstream-api.md §4).
-  upload_too_large: entry("The file is larger than the upload limit.", "Use a smaller file, or give a larger video as a public https URL.", false, 413),
-  unsupported_file_type: entry("This file type is not accepted.", "Use an MP4 or MOV video, or a JPG, PNG, WebP or GIF image.", false, 415),
-  media_rule_violation: entry("The file does not meet the model's requirements.", "Fix what the message says (re-export or pick another file) and upload again.", false, 422),
+  upload_too_large: entry(
+    "The file is larger than the upload limit.",
+    "Use a smaller file, or give a larger video as a public https URL.",
+    false,
+    413,
+  ),
+  unsupported_file_type: entry(
+    "This file type is not accepted.",
+    "Use an MP4 or MOV video, or a JPG, PNG, WebP or GIF image.",
+    false,
+    415,
+  ),
+  media_rule_violation: entry(
+    "The file does not meet the model's requirements.",
+    "Fix what the message says (re-export or pick another file) and upload again.",
+    false,
+    422,
+  ),
   upload_invalid: entry("The upload was not a single file.", "Choose one file and upload again.", false, 400),
   upload_interrupted: entry("The upload was interrupted.", "Upload the file again.", true, 400),
-  file_too_large: entry("Evolink's file service refused the file as too large (its cap is 100 MB).", "Use a smaller file, or give the video as a public https URL.", false, 413),
-  file_type_not_allowed: entry("Evolink's file service does not accept this file type.", "Give the video as a public https URL instead.", false, 415),
-  file_quota_exceeded: entry("The Evolink account's file storage quota is used up.", "Delete old uploads in the Evolink dashboard or wait for them to expire (72 h).", false, 507),
-  file_download_failed: entry("Evolink could not download the file.", "Check that the URL is public and downloads directly.", false, 422),
+  file_too_large: entry(
+    "Evolink's file service refused the file as too large (its cap is 100 MB).",
+    "Use a smaller file, or give the video as a public https URL.",
+    false,
+    413,
+  ),
+  file_type_not_allowed: entry(
+    "Evolink's file service does not accept this file type.",
+    "Give the video as a public https URL instead.",
+    false,
+    415,
+  ),
+  file_quota_exceeded: entry(
+    "The Evolink account's file storage quota is used up.",
+    "Delete old uploads in the Evolink dashboard or wait for them to expire (72 h).",
+    false,
+    507,
+  ),
+  file_download_failed: entry(
+    "Evolink could not download the file.",
+    "Check that the URL is public and downloads directly.",
+    false,
+    422,
+  ),
   storage_error: entry("Evolink's file storage failed.", RETRY_LATER, true, 503),
-  upload_stalled: entry("The upload stopped sending data, so the studio dropped it.", "Check the connection and upload the file again.", true, 408),
-  too_many_uploads: entry("This browser already has as many uploads running as the studio allows.", "Wait for one to finish, then upload again.", true, 429),
-  uploads_busy: entry("The studio is receiving as many uploads as it can right now.", "Wait the number of seconds shown, then upload again.", true, 503),
+  upload_stalled: entry(
+    "The upload stopped sending data, so the studio dropped it.",
+    "Check the connection and upload the file again.",
+    true,
+    408,
+  ),
+  too_many_uploads: entry(
+    "This browser already has as many uploads running as the studio allows.",
+    "Wait for one to finish, then upload again.",
+    true,
+    429,
+  ),
+  uploads_busy: entry(
+    "The studio is receiving as many uploads as it can right now.",
+    "Wait the number of seconds shown, then upload again.",
+    true,
+    503,
+  ),
 
   // Task-level failures (status = failed); failed tasks are not charged.
   content_policy_violation: entry(
@@ -135,7 +240,12 @@ export const ERROR_CATALOG = {
     false,
     422,
   ),
-  image_dimension_mismatch: entry("A reference image has unsupported dimensions.", "Use images at least 300 px per side, aspect 1:2.5 to 2.5:1.", false, 422),
+  image_dimension_mismatch: entry(
+    "A reference image has unsupported dimensions.",
+    "Use images at least 300 px per side, aspect 1:2.5 to 2.5:1.",
+    false,
+    422,
+  ),
   video_probe_failed: entry(
     "Evolink could not read the reference video.",
     "Make sure the video URL downloads directly and is an MP4 or MOV of at least 3 seconds.",
@@ -143,14 +253,39 @@ export const ERROR_CATALOG = {
     422,
   ),
   request_cancelled: entry("The task was cancelled.", "Generate again if you still want this video.", false, 422),
-  task_cancelled: entry("The task was cancelled or expired upstream.", "Generate again if you still want this video.", false, 422),
-  generation_failed_no_content: entry("The model produced no video.", "Try again, perhaps with a clearer prompt.", true, 422),
+  task_cancelled: entry(
+    "The task was cancelled or expired upstream.",
+    "Generate again if you still want this video.",
+    false,
+    422,
+  ),
+  generation_failed_no_content: entry(
+    "The model produced no video.",
+    "Try again, perhaps with a clearer prompt.",
+    true,
+    422,
+  ),
   service_error: entry("Evolink's generation service failed.", "Retry in 30–60 seconds.", true, 422),
   generation_timeout: entry("The generation timed out upstream.", "Try again in a few minutes.", true, 422),
   resource_exhausted: entry("Evolink is out of capacity.", "Retry in 1–5 minutes.", true, 422),
-  resource_not_found: entry("Evolink no longer knows this task (invalid or expired).", "Start a new generation.", false, 404),
-  unknown_status: entry("Evolink reported a status the studio does not know.", "Treat the task as failed; generate again if needed.", false, 422),
-  unknown_error: entry("Evolink reported an unknown error.", "Try again; if it keeps failing, change the prompt or references.", true, 422),
+  resource_not_found: entry(
+    "Evolink no longer knows this task (invalid or expired).",
+    "Start a new generation.",
+    false,
+    404,
+  ),
+  unknown_status: entry(
+    "Evolink reported a status the studio does not know.",
+    "Treat the task as failed; generate again if needed.",
+    false,
+    422,
+  ),
+  unknown_error: entry(
+    "Evolink reported an unknown error.",
+    "Try again; if it keeps failing, change the prompt or references.",
+    true,
+    422,
+  ),
 
   // The HTTP edge: a Host this studio does not answer to (DNS rebinding, or a name the operator has not listed).
   host_not_allowed: entry(
@@ -166,7 +301,12 @@ export const ERROR_CATALOG = {
     false,
     422,
   ),
-  media_probe_busy: entry("The studio is busy checking other videos.", "Wait a few seconds, then upload again.", true, 503),
+  media_probe_busy: entry(
+    "The studio is busy checking other videos.",
+    "Wait a few seconds, then upload again.",
+    true,
+    503,
+  ),
 } satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

@@ -36,9 +36,13 @@ export const generationRequestSchema = z
         }),
       ),
       duration: z.number({ error: "Duration must be a whole number of seconds." }).check(
-        z.refine((value) => Number.isInteger(value), { error: "Duration must be a whole number of seconds (no fractions)." }),
+        z.refine((value) => Number.isInteger(value), {
+          error: "Duration must be a whole number of seconds (no fractions).",
+        }),
         z.minimum(LIMITS.durationMin, { error: `Duration must be at least ${LIMITS.durationMin} seconds.` }),
-        z.maximum(LIMITS.durationMax, { error: `Duration can be at most ${LIMITS.durationMax} seconds for this model.` }),
+        z.maximum(LIMITS.durationMax, {
+          error: `Duration can be at most ${LIMITS.durationMax} seconds for this model.`,
+        }),
       ),
       aspectRatio: z.enum(ASPECT_RATIOS, { error: "Choose 16:9, 9:16 or 1:1." }),
       quality: z.enum(QUALITIES, { error: "Choose 720p or 1080p (this model has no 4K)." }),
@@ -72,4 +76,3 @@ export function fieldErrors(error: z.core.$ZodError): Record<string, string> {
   }
   return fields;
 }
-

@@ -26,7 +26,9 @@ export async function streamResult(record: TaskRecord, options: StreamOptions): 
     "Content-Type": "video/mp4",
     "Cache-Control": "private, max-age=3600",
     "X-Content-Type-Options": "nosniff",
-    "Content-Disposition": contentDisposition(resultFileName(record), { type: options.download ? "attachment" : "inline" }),
+    "Content-Disposition": contentDisposition(resultFileName(record), {
+      type: options.download ? "attachment" : "inline",
+    }),
   });
   if (record.archiveState === "archived") {
     const archived = await fromArchive(record.id, options.range, headers);

@@ -29,7 +29,9 @@ function scrubValue(value: unknown, forms: readonly string[]): unknown {
   if (typeof value === "string") return scrubString(value, forms);
   if (Array.isArray(value)) return value.map((item) => scrubValue(item, forms));
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [scrubString(key, forms), scrubValue(item, forms)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [scrubString(key, forms), scrubValue(item, forms)]),
+    );
   }
   return value;
 }

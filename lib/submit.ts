@@ -28,7 +28,10 @@ const submitting = (globalForSubmit.__submitting ??= new Map());
  * Creates a task at most once per idempotency key. The submission is recorded before the upstream call;
  * a repeat of the same key gets the same task (or the same refusal) back without another paid create.
  */
-export async function submitGeneration(request: GenerationRequest, idempotencyKey?: string): Promise<{ task: TaskView; replayed: boolean }> {
+export async function submitGeneration(
+  request: GenerationRequest,
+  idempotencyKey?: string,
+): Promise<{ task: TaskView; replayed: boolean }> {
   const key = idempotencyKey ?? randomUUID();
   const requestJson = JSON.stringify(request);
   const requestHash = createHash("sha256").update(requestJson).digest("hex");

@@ -101,7 +101,13 @@ async function pollUpstream(record: TaskRecord): Promise<TaskRecord> {
   } catch (error) {
     // The upstream forgot the task (expired or never existed there): that ends it for good.
     if (error instanceof UpstreamError && (error.code === "task_not_found" || error.code === "resource_not_found")) {
-      return updateTask(record.id, { upstreamStatus: "failed", error: upstreamFailure(error.code, error.upstreamMessage), polledAt: startedAt }) ?? record;
+      return (
+        updateTask(record.id, {
+          upstreamStatus: "failed",
+          error: upstreamFailure(error.code, error.upstreamMessage),
+          polledAt: startedAt,
+        }) ?? record
+      );
     }
     updateTask(record.id, { polledAt: startedAt });
     throw error;
@@ -122,7 +128,11 @@ function taskError(upstream: UpstreamTask): TaskView["error"] {
 export function toTaskView(record: TaskRecord): TaskView {
   // A result that expired upstream before it was archived is a failure to the person looking at it.
   // Stored texts are scrubbed again on the way out: rows written before scrubbing existed may hold a secret.
-  const error = record.error ? scrubSecretsDeep(record.error) : record.archiveState === "expired" ? studioError("result_expired") : null;
+  const error = record.error
+    ? scrubSecretsDeep(record.error)
+    : record.archiveState === "expired"
+      ? studioError("result_expired")
+      : null;
   const phase = error ? "failed" : phaseOf(record.upstreamStatus);
   const playable = phase === "completed";
   const { request } = record;
@@ -162,7 +172,8 @@ const REFRESH_SLACK_MS = { min: 20, spread: 40 };
 function nextPollAfterMs(record: TaskRecord): number {
   const interval = pollIntervalMs();
   const slack = REFRESH_SLACK_MS.min + Math.random() * REFRESH_SLACK_MS.spread;
-  const refreshDueIn = record.polledAt === null ? interval : Math.min(interval, Math.max(0, record.polledAt + interval - Date.now()));
+  const refreshDueIn =
+    record.polledAt === null ? interval : Math.min(interval, Math.max(0, record.polledAt + interval - Date.now()));
   // With callbacks on, news can land between refreshes, so browsers also ask at least every browserPollMs.
   return Math.round(Math.min(refreshDueIn, browserPollMs()) + slack);
 }

@@ -57,7 +57,12 @@ export function uploadReference(
         }),
       );
     xhr.onabort = () =>
-      reject(new UploadError({ code: "upload_interrupted", message: "Upload cancelled.", action: "", retryable: true }, true));
+      reject(
+        new UploadError(
+          { code: "upload_interrupted", message: "Upload cancelled.", action: "", retryable: true },
+          true,
+        ),
+      );
     const form = new FormData();
     form.append("file", file, file.name);
     xhr.send(form);

@@ -8,7 +8,9 @@ const RETRY_AFTER_SECONDS = 5;
 const PER_CLIENT_DEFAULT = 5;
 const TOTAL_DEFAULT = 16;
 
-const globalForSlots = globalThis as typeof globalThis & { __uploadSlots?: { total: number; byClient: Map<string, number> } };
+const globalForSlots = globalThis as typeof globalThis & {
+  __uploadSlots?: { total: number; byClient: Map<string, number> };
+};
 const slots = (globalForSlots.__uploadSlots ??= { total: 0, byClient: new Map() });
 
 function limit(name: string, fallback: number): number {
@@ -30,10 +32,19 @@ export function takeUploadSlot(request: Request): UploadSlot {
   const total = limit("UPLOAD_MAX_CONCURRENT", TOTAL_DEFAULT);
   const headers = { "Retry-After": String(RETRY_AFTER_SECONDS) };
   if (mine >= perClient) {
-    return { ok: false, response: errorResponse("too_many_uploads", { detail: `At most ${perClient} uploads at a time per browser.`, headers }) };
+    return {
+      ok: false,
+      response: errorResponse("too_many_uploads", {
+        detail: `At most ${perClient} uploads at a time per browser.`,
+        headers,
+      }),
+    };
   }
   if (slots.total >= total) {
-    return { ok: false, response: errorResponse("uploads_busy", { detail: `Try again in ${RETRY_AFTER_SECONDS} s.`, headers }) };
+    return {
+      ok: false,
+      response: errorResponse("uploads_busy", { detail: `Try again in ${RETRY_AFTER_SECONDS} s.`, headers }),
+    };
   }
   slots.total += 1;
   slots.byClient.set(key, mine + 1);

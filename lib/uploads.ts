@@ -33,7 +33,9 @@ const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 export function videoUploadMaxBytes(): number {
   const megabytes = Number(process.env.UPLOAD_MAX_VIDEO_MB);
-  return Number.isFinite(megabytes) && megabytes > 0 ? Math.round(megabytes * 1024 * 1024) : DEFAULT_VIDEO_UPLOAD_MAX_BYTES;
+  return Number.isFinite(megabytes) && megabytes > 0
+    ? Math.round(megabytes * 1024 * 1024)
+    : DEFAULT_VIDEO_UPLOAD_MAX_BYTES;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
@@ -94,10 +96,19 @@ async function receive(request: Request, kind: UploadKind): Promise<UploadOutcom
     const checked = await checkFile(kind, tempPath, received.size);
     if (!checked.ok) return checked;
     if (!forwarder.upload || forwarder.sniffed?.extension !== extensionOf(checked.facts)) {
-      return { ok: false, code: "unsupported_file_type", detail: "The file's first bytes do not match its content. Export it again." };
+      return {
+        ok: false,
+        code: "unsupported_file_type",
+        detail: "The file's first bytes do not match its content. Export it again.",
+      };
     }
     const uploaded = await forwarder.upload.finish();
-    recordUpload({ fileUrl: uploaded.fileUrl, kind, originalName: received.fileName || kind, expiresAt: uploaded.expiresAt });
+    recordUpload({
+      fileUrl: uploaded.fileUrl,
+      kind,
+      originalName: received.fileName || kind,
+      expiresAt: uploaded.expiresAt,
+    });
     return { ok: true, fileUrl: uploaded.fileUrl, expiresAt: uploaded.expiresAt, facts: checked.facts };
   } finally {
     forwarder.upload?.abort();
@@ -198,7 +209,11 @@ async function streamToFile(
         fileHwm: 1024 * 1024,
       });
     } catch {
-      finish({ ok: false, code: "upload_invalid", detail: "The multipart body has no boundary; send it as a normal file upload." });
+      finish({
+        ok: false,
+        code: "upload_invalid",
+        detail: "The multipart body has no boundary; send it as a normal file upload.",
+      });
       return;
     }
     parser.on("file", (field, file, info) => {
@@ -225,11 +240,15 @@ async function streamToFile(
       );
     });
     parser.on("filesLimit", () => finish({ ok: false, code: "upload_invalid", detail: "Send one file per upload." }));
-    parser.on("error", () => finish({ ok: false, code: "upload_interrupted", detail: "The upload ended before the file was complete." }));
+    parser.on("error", () =>
+      finish({ ok: false, code: "upload_interrupted", detail: "The upload ended before the file was complete." }),
+    );
     parser.on("close", () => {
       if (!fileSeen) finish({ ok: false, code: "upload_invalid", detail: "No file was sent in the field named file." });
     });
-    body.on("error", () => finish({ ok: false, code: "upload_interrupted", detail: "The connection closed during the upload." }));
+    body.on("error", () =>
+      finish({ ok: false, code: "upload_interrupted", detail: "The connection closed during the upload." }),
+    );
     body.pipe(parser);
     body.on("data", () => idle.refresh());
     body.once("end", () => clearTimeout(idle));
@@ -251,13 +270,18 @@ async function checkFile(kind: UploadKind, filePath: string, size: number): Prom
       // Untrusted bytes meet the demuxer only in a worker bounded in time and memory.
       const facts = await probeVideoIsolated(filePath, size);
       const problems = videoProblems(facts, capFor(kind));
-      return problems.length ? { ok: false, code: "media_rule_violation", detail: problems.join(" ") } : { ok: true, facts };
+      return problems.length
+        ? { ok: false, code: "media_rule_violation", detail: problems.join(" ") }
+        : { ok: true, facts };
     }
     const facts = probeImage(await readHead(filePath), size);
     const problems = imageProblems(facts);
-    return problems.length ? { ok: false, code: "media_rule_violation", detail: problems.join(" ") } : { ok: true, facts };
+    return problems.length
+      ? { ok: false, code: "media_rule_violation", detail: problems.join(" ") }
+      : { ok: true, facts };
   } catch (error) {
-    if (error instanceof MediaProbeError) return { ok: false, code: PROBE_ERROR_CODES[error.kind], detail: error.message };
+    if (error instanceof MediaProbeError)
+      return { ok: false, code: PROBE_ERROR_CODES[error.kind], detail: error.message };
     throw error;
   }
 }
@@ -292,7 +316,9 @@ function safeName(original: string, extension: SniffedType["extension"]): string
 
 function tooLarge(kind: UploadKind, size: number): string {
   const cap = capFor(kind);
-  const what = size > cap + MULTIPART_OVERHEAD_BYTES ? `The request is ${formatBytes(size)}` : "The file is larger than the limit";
-  const hint = kind === "video" ? " Larger videos (up to the API's 200 MB) can be given as a public https URL instead." : "";
+  const what =
+    size > cap + MULTIPART_OVERHEAD_BYTES ? `The request is ${formatBytes(size)}` : "The file is larger than the limit";
+  const hint =
+    kind === "video" ? " Larger videos (up to the API's 200 MB) can be given as a public https URL instead." : "";
   return `${what}; ${kind} uploads are limited to ${formatBytes(cap)}.${hint}`;
 }

@@ -44,11 +44,17 @@ export function callbackTaskId(token: string): string | undefined {
  * the phase the refresh saw, or null when it has not finished within `answerWithinMs` or failed: it
  * then carries on (or polling catches up), and the upstream is not held waiting either way.
  */
-export async function refreshFromCallback(taskId: string, answerWithinMs = ANSWER_WITHIN_MS): Promise<TaskPhase | null> {
+export async function refreshFromCallback(
+  taskId: string,
+  answerWithinMs = ANSWER_WITHIN_MS,
+): Promise<TaskPhase | null> {
   const refresh = refreshTaskNow(taskId).then(
     (view) => view?.phase ?? null,
     (error: unknown) => {
-      log().warn({ taskId, error: error instanceof Error ? error.message : String(error) }, "a callback's refresh failed; polling will catch up");
+      log().warn(
+        { taskId, error: error instanceof Error ? error.message : String(error) },
+        "a callback's refresh failed; polling will catch up",
+      );
       return null;
     },
   );

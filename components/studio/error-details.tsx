@@ -7,7 +7,7 @@ export function ErrorDetails({ error }: { error: Pick<StudioErrorBody, "action" 
       <p>{error.action}</p>
       {error.detail && <p className="mt-1 whitespace-pre-line">{error.detail}</p>}
       {error.upstreamMessage && (
-        <p className="mt-1 whitespace-pre-line font-mono text-xs opacity-80">Evolink said: {error.upstreamMessage}</p>
+        <p className="mt-1 font-mono text-xs whitespace-pre-line opacity-80">Evolink said: {error.upstreamMessage}</p>
       )}
     </>
   );

@@ -21,7 +21,8 @@ import { PromptField } from "./prompt-field";
 import { ReferenceImagesInput } from "./reference-images-input";
 import { ReferenceVideoInput } from "./reference-video-input";
 
-const EXAMPLE_PROMPT = "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
+const EXAMPLE_PROMPT =
+  "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
 const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
 /** What the page can ask of the form from outside: "Use these settings" on a history entry refills it. */
@@ -87,15 +88,16 @@ export function GenerationForm({
     }
   }, [submitFields, setError]);
 
-  const [prompt = "", videoUrl = "", quality, duration] = useWatch({ control, name: ["prompt", "videoUrl", "quality", "duration"] });
+  const [prompt = "", videoUrl = "", quality, duration] = useWatch({
+    control,
+    name: ["prompt", "videoUrl", "quality", "duration"],
+  });
   const imageCount = media.images.length + pastedImageUrls.length;
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const imageUrlsError =
     errors.imageUrls?.message ??
     (Array.isArray(errors.imageUrls)
-      ? errors.imageUrls
-          .map((e, index) => (e?.message ? `Image ${index + 1}: ${e.message}` : undefined))
-          .find(Boolean)
+      ? errors.imageUrls.map((e, index) => (e?.message ? `Image ${index + 1}: ${e.message}` : undefined)).find(Boolean)
       : undefined);
   const waitingFor = media.busy
     ? "Wait for the upload to finish before generating."
@@ -116,7 +118,11 @@ export function GenerationForm({
       className="flex flex-col gap-5"
     >
       {expiredReferences.length > 0 && (
-        <Alert tone="warning" testId="remix-expired" title="Some references were uploads that have expired (uploads last 72 hours).">
+        <Alert
+          tone="warning"
+          testId="remix-expired"
+          title="Some references were uploads that have expired (uploads last 72 hours)."
+        >
           <p>Upload them again: {expiredReferences.join(", ")}.</p>
         </Alert>
       )}

@@ -5,7 +5,13 @@ import { Input, Select } from "@/components/ui/input";
 import { ASPECT_RATIOS, QUALITIES } from "@/lib/generation-rules";
 import type { GenerationRequest } from "@/lib/generation-schema";
 
-export function GenerationSettings({ register, errors }: { register: UseFormRegister<GenerationRequest>; errors: FieldErrors<GenerationRequest> }) {
+export function GenerationSettings({
+  register,
+  errors,
+}: {
+  register: UseFormRegister<GenerationRequest>;
+  errors: FieldErrors<GenerationRequest>;
+}) {
   return (
     <>
       <div className="grid grid-cols-3 gap-3 sm:gap-4">

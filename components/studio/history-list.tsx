@@ -65,7 +65,8 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
           <Alert tone="warning" title={UNKNOWN_CAUSE[submission.cause]}>
             <p className="line-clamp-2 italic">“{submission.prompt}”</p>
             <p className="mt-1">
-              It was not resent, so it cannot have been paid twice. Check your Evolink dashboard before generating it again.
+              It was not resent, so it cannot have been paid twice. Check your Evolink dashboard before generating it
+              again.
             </p>
             <Button variant="secondary" size="sm" className="mt-2" onClick={() => dismiss.mutate(submission.key)}>
               Dismiss
@@ -77,7 +78,9 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
       {tasks.length === 0 ? (
         <div className="rounded-2xl border border-dashed border-zinc-300 px-6 py-12 text-center text-sm text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
           <p className="font-medium text-zinc-700 dark:text-zinc-300">No generations yet</p>
-          <p className="mt-1">Write a prompt, add a reference video and press Generate. Progress shows up here, and stays.</p>
+          <p className="mt-1">
+            Write a prompt, add a reference video and press Generate. Progress shows up here, and stays.
+          </p>
         </div>
       ) : visible.length === 0 ? (
         <p className="text-sm text-zinc-500">No {filter} generations.</p>

@@ -15,7 +15,7 @@ export function VideoFactsList({ facts, sizeBytes }: { facts: VideoFacts | null;
       {rows.map(([name, value]) => (
         <div key={name} className="contents">
           <dt className="text-zinc-500 dark:text-zinc-400">{name}</dt>
-          <dd className="font-medium tabular-nums text-zinc-800 dark:text-zinc-200">{value}</dd>
+          <dd className="font-medium text-zinc-800 tabular-nums dark:text-zinc-200">{value}</dd>
         </div>
       ))}
     </dl>
@@ -23,5 +23,7 @@ export function VideoFactsList({ facts, sizeBytes }: { facts: VideoFacts | null;
 }
 
 export function imageFactsLine(facts: ImageFacts | null, sizeBytes: number): string {
-  return facts ? `${facts.width}×${facts.height} · ${facts.type.toUpperCase()} · ${formatBytes(facts.sizeBytes)}` : formatBytes(sizeBytes);
+  return facts
+    ? `${facts.width}×${facts.height} · ${facts.type.toUpperCase()} · ${formatBytes(facts.sizeBytes)}`
+    : formatBytes(sizeBytes);
 }

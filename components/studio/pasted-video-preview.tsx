@@ -2,7 +2,10 @@
 import { useState } from "react";
 import { referenceUrlProblem } from "@/lib/generation-rules";
 
-type Preview = { url: string; state: "loading" } | { url: string; state: "loaded"; duration: number; width: number; height: number } | { url: string; state: "failed" };
+type Preview =
+  | { url: string; state: "loading" }
+  | { url: string; state: "loaded"; duration: number; width: number; height: number }
+  | { url: string; state: "failed" };
 
 /**
  * Loads a pasted video URL's metadata in the browser to show what it can (duration, size). The server

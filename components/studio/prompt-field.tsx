@@ -68,7 +68,10 @@ export function PromptField({
           ref={backdrop}
           aria-hidden
           data-testid="prompt-highlights"
-          className={cn(controlVariants(), "pointer-events-none absolute inset-0 overflow-hidden whitespace-pre-wrap break-words leading-relaxed text-transparent")}
+          className={cn(
+            controlVariants(),
+            "pointer-events-none absolute inset-0 overflow-hidden leading-relaxed break-words whitespace-pre-wrap text-transparent",
+          )}
         >
           {promptSegments(value, imageCount, hasVideo).map((segment, index) =>
             segment.token ? (

@@ -37,13 +37,18 @@ export function ReferenceImagesInput({
         onFiles={(files) => setOverflow(onAdd(files))}
       >
         <span className="font-medium text-zinc-700 dark:text-zinc-300">
-          {freeSlots === 0 ? "Four images attached (the maximum)" : "Drop JPG, PNG, WebP or GIF images, or click to choose"}
+          {freeSlots === 0
+            ? "Four images attached (the maximum)"
+            : "Drop JPG, PNG, WebP or GIF images, or click to choose"}
         </span>
-        <span className="text-xs text-zinc-500 dark:text-zinc-400">Up to 4 · ≤ 10 MB · each side ≥ 300 px · aspect 1:2.5 to 2.5:1</span>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">
+          Up to 4 · ≤ 10 MB · each side ≥ 300 px · aspect 1:2.5 to 2.5:1
+        </span>
       </DropZone>
       {overflow > 0 && (
         <p data-testid="images-overflow" className="text-xs font-medium text-red-600 dark:text-red-400">
-          {overflow} image{overflow > 1 ? "s were" : " was"} not added: at most 4 reference images (images + elements ≤ 4).
+          {overflow} image{overflow > 1 ? "s were" : " was"} not added: at most 4 reference images (images + elements ≤
+          4).
         </p>
       )}
       {images.length > 0 && (
@@ -56,9 +61,15 @@ export function ReferenceImagesInput({
             >
               <div className="flex gap-2">
                 {/* eslint-disable-next-line @next/next/no-img-element -- a blob: URL of the person's own file; next/image cannot optimise it */}
-                <img src={item.previewUrl} alt={`Reference image ${index + 1}`} className="size-16 shrink-0 rounded-md bg-zinc-100 object-cover dark:bg-zinc-800" />
+                <img
+                  src={item.previewUrl}
+                  alt={`Reference image ${index + 1}`}
+                  className="size-16 shrink-0 rounded-md bg-zinc-100 object-cover dark:bg-zinc-800"
+                />
                 <div className="min-w-0 flex-1">
-                  <p className="font-mono text-xs font-semibold text-violet-700 dark:text-violet-300">{imageToken(index + 1)}</p>
+                  <p className="font-mono text-xs font-semibold text-violet-700 dark:text-violet-300">
+                    {imageToken(index + 1)}
+                  </p>
                   <p className="truncate text-xs" title={item.file.name}>
                     {item.file.name}
                   </p>
@@ -67,7 +78,11 @@ export function ReferenceImagesInput({
                   </p>
                 </div>
                 <div className="flex shrink-0 flex-col">
-                  <IconButton aria-label={`Move image ${index + 1} earlier`} disabled={index === 0} onClick={() => onMove(index, index - 1)}>
+                  <IconButton
+                    aria-label={`Move image ${index + 1} earlier`}
+                    disabled={index === 0}
+                    onClick={() => onMove(index, index - 1)}
+                  >
                     ↑
                   </IconButton>
                   <IconButton

@@ -36,7 +36,10 @@ export function ReferenceVideoInput({
     return (
       <div className="flex flex-col gap-1.5">
         <span className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Reference video</span>
-        <div data-testid="video-reference" className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 sm:flex-row dark:border-zinc-800">
+        <div
+          data-testid="video-reference"
+          className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 sm:flex-row dark:border-zinc-800"
+        >
           <video
             data-testid="video-preview"
             src={video.previewUrl}
@@ -54,7 +57,10 @@ export function ReferenceVideoInput({
                 Remove
               </Button>
             </div>
-            <VideoFactsList facts={video.facts && "container" in video.facts ? video.facts : null} sizeBytes={video.file.size} />
+            <VideoFactsList
+              facts={video.facts && "container" in video.facts ? video.facts : null}
+              sizeBytes={video.file.size}
+            />
             <UploadStatus item={video} onCancel={onCancel} onRetry={onRetry} />
           </div>
         </div>
@@ -65,8 +71,16 @@ export function ReferenceVideoInput({
   const hint = `Or paste a public https URL below. Larger videos (up to the API's 200 MB) must be given as a URL.`;
   return (
     <div className="flex flex-col gap-3">
-      <DropZone id="referenceVideo" label="Reference video" accept="video/mp4,video/quicktime,.mp4,.mov" multiple={false} onFiles={(files) => files[0] && onChoose(files[0])}>
-        <span className="font-medium text-zinc-700 dark:text-zinc-300">Drop an MP4 or MOV here, or click to choose</span>
+      <DropZone
+        id="referenceVideo"
+        label="Reference video"
+        accept="video/mp4,video/quicktime,.mp4,.mov"
+        multiple={false}
+        onFiles={(files) => files[0] && onChoose(files[0])}
+      >
+        <span className="font-medium text-zinc-700 dark:text-zinc-300">
+          Drop an MP4 or MOV here, or click to choose
+        </span>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">
           ≥ 3 s · 720–2160 px per side · 24–60 fps · upload up to {formatBytes(uploadMaxBytes)}
         </span>

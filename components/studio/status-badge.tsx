@@ -9,7 +9,10 @@ const STYLES: Record<TaskPhase, string> = {
 
 export function StatusBadge({ phase }: { phase: TaskPhase }) {
   return (
-    <span data-testid="task-status" className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ${STYLES[phase]}`}>
+    <span
+      data-testid="task-status"
+      className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ${STYLES[phase]}`}
+    >
       {phase === "generating" && <span className="size-1.5 animate-pulse rounded-full bg-current" aria-hidden />}
       {PHASE_LABEL[phase]}
     </span>

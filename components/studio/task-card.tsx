@@ -23,7 +23,10 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
           <summary className="line-clamp-2 cursor-pointer list-none" title="Show the whole prompt">
             {task.prompt}
           </summary>
-          <p data-testid="task-full-prompt" className="mt-1 whitespace-pre-wrap break-words text-xs text-zinc-600 dark:text-zinc-400">
+          <p
+            data-testid="task-full-prompt"
+            className="mt-1 text-xs break-words whitespace-pre-wrap text-zinc-600 dark:text-zinc-400"
+          >
             {task.prompt}
           </p>
         </details>
@@ -40,7 +43,9 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
         {task.reservedCredits !== null && (
           <div className="flex gap-1" data-testid="task-reserved">
             <dt>Reserved</dt>
-            <dd className="font-medium text-zinc-700 dark:text-zinc-300">{formatCredits(task.reservedCredits)} credits</dd>
+            <dd className="font-medium text-zinc-700 dark:text-zinc-300">
+              {formatCredits(task.reservedCredits)} credits
+            </dd>
           </div>
         )}
         <div className="flex gap-1">
@@ -79,7 +84,10 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
       )}
 
       {task.phase === "completed" && task.previewUrl && task.downloadUrl && (
-        <TaskResult task={{ ...task, previewUrl: task.previewUrl, downloadUrl: task.downloadUrl }} startLarge={!isTerminal(initial.phase)} />
+        <TaskResult
+          task={{ ...task, previewUrl: task.previewUrl, downloadUrl: task.downloadUrl }}
+          startLarge={!isTerminal(initial.phase)}
+        />
       )}
 
       {task.phase === "failed" && task.error && (

@@ -18,12 +18,14 @@ export function TaskProgress({
   const now = useNow(running);
   const stalledMs = useStall(task.id, task.progress, running, now);
   const elapsed = Math.max(0, ((running ? now : task.updatedAt) - task.createdAt) / 1000);
-  const left = running ? secondsLeft({ progress: task.progress, elapsedSeconds: elapsed, estimatedSeconds: task.estimatedSeconds }) : null;
+  const left = running
+    ? secondsLeft({ progress: task.progress, elapsedSeconds: elapsed, estimatedSeconds: task.estimatedSeconds })
+    : null;
   const tone = task.phase === "completed" ? "done" : task.phase === "failed" ? "failed" : "active";
   return (
     <div aria-live="polite" className="flex flex-col gap-1.5">
       <ProgressBar value={task.progress} label={`Progress of task ${task.id}`} tone={tone} />
-      <div className="flex flex-wrap justify-between gap-x-3 text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
+      <div className="flex flex-wrap justify-between gap-x-3 text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
         <span data-testid="task-progress-text">
           {task.progress}% · elapsed {formatDuration(elapsed)}
         </span>
@@ -32,12 +34,12 @@ export function TaskProgress({
             {waitingForCapacity
               ? "waiting for capacity…"
               : reconnecting
-              ? "reconnecting…"
-              : left === null
-                ? "estimating…"
-                : left === 0
-                  ? "any moment now"
-                  : `about ${formatDuration(left)} left`}
+                ? "reconnecting…"
+                : left === null
+                  ? "estimating…"
+                  : left === 0
+                    ? "any moment now"
+                    : `about ${formatDuration(left)} left`}
           </span>
         )}
       </div>

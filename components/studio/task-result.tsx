@@ -18,7 +18,13 @@ const COMPACT: Record<TaskView["aspectRatio"], string> = {
  * A finished task's video: compact in the history (the player doubles as its own thumbnail, showing the
  * first frame), enlarged on request or when it has just finished in front of the person.
  */
-export function TaskResult({ task, startLarge }: { task: TaskView & { previewUrl: string; downloadUrl: string }; startLarge: boolean }) {
+export function TaskResult({
+  task,
+  startLarge,
+}: {
+  task: TaskView & { previewUrl: string; downloadUrl: string };
+  startLarge: boolean;
+}) {
   const [large, setLarge] = useState(startLarge);
   const archiveNote =
     task.archive.state === "archived"
@@ -51,7 +57,10 @@ export function TaskResult({ task, startLarge }: { task: TaskView & { previewUrl
     </div>
   );
   const note = (
-    <span data-testid="task-archive" className={`text-xs ${task.archive.state === "failed" ? "text-amber-700 dark:text-amber-300" : "text-zinc-500 dark:text-zinc-400"}`}>
+    <span
+      data-testid="task-archive"
+      className={`text-xs ${task.archive.state === "failed" ? "text-amber-700 dark:text-amber-300" : "text-zinc-500 dark:text-zinc-400"}`}
+    >
       {archiveNote}
     </span>
   );

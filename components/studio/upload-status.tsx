@@ -6,14 +6,25 @@ import type { ReferenceFile } from "@/lib/hooks/use-reference-media";
 import { formatBytes } from "@/lib/media/rules";
 
 /** Where one reference file stands: checking, rejected (with every rule it broke), uploading, done or failed. */
-export function UploadStatus({ item, onCancel, onRetry }: { item: ReferenceFile; onCancel: () => void; onRetry: () => void }) {
+export function UploadStatus({
+  item,
+  onCancel,
+  onRetry,
+}: {
+  item: ReferenceFile;
+  onCancel: () => void;
+  onRetry: () => void;
+}) {
   const { state } = item;
   switch (state.status) {
     case "checking":
       return <p className="text-xs text-zinc-500">Checking the file…</p>;
     case "rejected":
       return (
-        <ul data-testid="reference-problems" className="list-disc space-y-0.5 pl-4 text-xs font-medium text-red-600 dark:text-red-400">
+        <ul
+          data-testid="reference-problems"
+          className="list-disc space-y-0.5 pl-4 text-xs font-medium text-red-600 dark:text-red-400"
+        >
           {state.problems.map((problem) => (
             <li key={problem}>{problem}</li>
           ))}
@@ -26,8 +37,13 @@ export function UploadStatus({ item, onCancel, onRetry }: { item: ReferenceFile;
           <div className="flex-1">
             <ProgressBar value={percent} label={`Upload of ${item.file.name}`} />
           </div>
-          <span data-testid="upload-progress-text" className="w-32 text-right text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
-            {percent < 100 ? `${percent}% · ${formatBytes(state.loaded)} / ${formatBytes(state.total)}` : "Checking on server…"}
+          <span
+            data-testid="upload-progress-text"
+            className="w-32 text-right text-xs text-zinc-600 tabular-nums dark:text-zinc-400"
+          >
+            {percent < 100
+              ? `${percent}% · ${formatBytes(state.loaded)} / ${formatBytes(state.total)}`
+              : "Checking on server…"}
           </span>
           <Button variant="ghost" size="sm" onClick={onCancel}>
             Cancel
@@ -38,7 +54,10 @@ export function UploadStatus({ item, onCancel, onRetry }: { item: ReferenceFile;
     case "uploaded":
       return (
         <p data-testid="upload-done" className="text-xs font-medium text-emerald-700 dark:text-emerald-400">
-          Uploaded{state.expiresAt ? ` · link expires ${new Date(state.expiresAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}` : ""}
+          Uploaded
+          {state.expiresAt
+            ? ` · link expires ${new Date(state.expiresAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}`
+            : ""}
         </p>
       );
     case "failed":

@@ -31,7 +31,11 @@ export function Field({
         </p>
       )}
       {error && (
-        <p id={`${id}-error`} data-testid={`${id}-error`} className="text-xs font-medium text-red-600 dark:text-red-400">
+        <p
+          id={`${id}-error`}
+          data-testid={`${id}-error`}
+          className="text-xs font-medium text-red-600 dark:text-red-400"
+        >
           {error}
         </p>
       )}

@@ -1,4 +1,12 @@
-export function ProgressBar({ value, label, tone = "active" }: { value: number; label: string; tone?: "active" | "done" | "failed" }) {
+export function ProgressBar({
+  value,
+  label,
+  tone = "active",
+}: {
+  value: number;
+  label: string;
+  tone?: "active" | "done" | "failed";
+}) {
   const colour = tone === "done" ? "bg-emerald-500" : tone === "failed" ? "bg-red-500" : "bg-violet-500";
   return (
     <div
@@ -9,7 +17,10 @@ export function ProgressBar({ value, label, tone = "active" }: { value: number; 
       aria-valuenow={value}
       className="h-2 w-full overflow-hidden rounded-full bg-zinc-200 dark:bg-zinc-800"
     >
-      <div className={`h-full rounded-full transition-[width] duration-700 ease-out ${colour}`} style={{ width: `${value}%` }} />
+      <div
+        className={`h-full rounded-full transition-[width] duration-700 ease-out ${colour}`}
+        style={{ width: `${value}%` }}
+      />
     </div>
   );
 }

@@ -3,7 +3,7 @@ export function RequestId({ id }: { id?: string }) {
   if (!id) return null;
   return (
     <span data-testid="request-id" className="block text-[11px] opacity-60">
-      Request id: <span className="select-all font-mono">{id}</span>
+      Request id: <span className="font-mono select-all">{id}</span>
     </span>
   );
 }

@@ -34,7 +34,10 @@ function signingKey(): Buffer {
   if (derived?.password !== password || derived.configured !== configured) {
     const { secret, passwordSalt } = sessionKeys();
     const verifier = scryptSync(password, passwordSalt, 32, SCRYPT);
-    const key = createHmac("sha256", configured || secret).update("kling-studio-session\0").update(verifier).digest();
+    const key = createHmac("sha256", configured || secret)
+      .update("kling-studio-session\0")
+      .update(verifier)
+      .digest();
     derived = { password, configured, key };
   }
   return derived.key;

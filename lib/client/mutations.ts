@@ -4,7 +4,14 @@ import { useRouter } from "next/navigation";
 import { useRef } from "react";
 import type { GenerationRequest } from "../generation-schema";
 import type { HistoryView, TaskView } from "../task-view";
-import { postGeneration, postSignIn, requestSignOut, requestSubmissionDismissal, requestTaskDeletion, StudioApiError } from "./api";
+import {
+  postGeneration,
+  postSignIn,
+  requestSignOut,
+  requestSubmissionDismissal,
+  requestTaskDeletion,
+  StudioApiError,
+} from "./api";
 import { HISTORY_KEY, removeFromHistory } from "./history";
 
 /**
@@ -38,7 +45,8 @@ export function useDeleteTask(taskId: string) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: () => requestTaskDeletion(taskId),
-    onSuccess: () => queryClient.setQueryData<HistoryView>(HISTORY_KEY, (current) => removeFromHistory(current, taskId)),
+    onSuccess: () =>
+      queryClient.setQueryData<HistoryView>(HISTORY_KEY, (current) => removeFromHistory(current, taskId)),
   });
 }
 

@@ -4,7 +4,13 @@ import { fetchTask, StudioApiError } from "./api";
 import { isTerminal, type TaskView } from "../task-view";
 
 const MAX_BACKOFF_MS = 30_000;
-const CAPACITY_CODES = new Set(["rate_limit_exceeded", "rate_limited", "service_unavailable", "resource_exhausted", "too_many_requests"]);
+const CAPACITY_CODES = new Set([
+  "rate_limit_exceeded",
+  "rate_limited",
+  "service_unavailable",
+  "resource_exhausted",
+  "too_many_requests",
+]);
 
 export function taskQueryKey(id: string) {
   return ["task", id] as const;
@@ -46,7 +52,8 @@ export function useTask(initial: TaskView) {
     /** A poll failed but another will follow. */
     reconnecting: Boolean(error?.retryable) || (query.isError && !error),
     /** What went wrong upstream, when the studio's server answered the failed poll (null: it could not be reached). */
-    pollProblem: error?.retryable && query.error instanceof StudioApiError && query.error.status !== 0 ? error.message : null,
+    pollProblem:
+      error?.retryable && query.error instanceof StudioApiError && query.error.status !== 0 ? error.message : null,
     /** The upstream is out of capacity or rate-limiting: polling continues, more slowly. */
     waitingForCapacity: Boolean(error?.retryable && CAPACITY_CODES.has(error.code)),
     /** Polling stopped for good without the task finishing. */

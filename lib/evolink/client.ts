@@ -32,7 +32,9 @@ export class UpstreamError extends Error {
   // copies of this class, and a refresh the poller started can reject into a route that joined it.
   // `instanceof` therefore checks the brand, which both copies share.
   static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[UPSTREAM_ERROR_BRAND] === true;
+    return (
+      typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[UPSTREAM_ERROR_BRAND] === true
+    );
   }
 
   /** Evolink's words, with any configured secret it echoed (the key, say) already replaced. */
@@ -167,7 +169,11 @@ export async function startUpload(fileName: string, mimeType: string): Promise<S
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", () =>
-        resolve({ status: response.statusCode ?? 502, text: Buffer.concat(chunks).toString("utf8"), headers: headersOf(response) }),
+        resolve({
+          status: response.statusCode ?? 502,
+          text: Buffer.concat(chunks).toString("utf8"),
+          headers: headersOf(response),
+        }),
       );
       response.on("error", reject);
     });
@@ -182,7 +188,9 @@ export async function startUpload(fileName: string, mimeType: string): Promise<S
   answer.then(
     (early) => {
       if (finishing) return;
-      failure ??= fileServiceFailure(early) ?? new UpstreamError("upstream_malformed", "The file service answered before the upload ended", early.status);
+      failure ??=
+        fileServiceFailure(early) ??
+        new UpstreamError("upstream_malformed", "The file service answered before the upload ended", early.status);
     },
     () => undefined,
   );
@@ -264,9 +272,22 @@ export async function fetchResult(url: string, range: string | null, signal: Abo
  * One line per upstream call: method, host, path (no query: result links may carry signatures), status
  * or failure, duration and attempt. Never headers or bodies.
  */
-function logCall(method: string, url: string, attempt: number, startedAt: number, outcome: { status?: number; failure?: string }): void {
+function logCall(
+  method: string,
+  url: string,
+  attempt: number,
+  startedAt: number,
+  outcome: { status?: number; failure?: string },
+): void {
   const { host, pathname } = new URL(url);
-  const line = { method, host, path: pathname, ...outcome, durationMs: Math.round(performance.now() - startedAt), attempt };
+  const line = {
+    method,
+    host,
+    path: pathname,
+    ...outcome,
+    durationMs: Math.round(performance.now() - startedAt),
+    attempt,
+  };
   if (outcome.failure || (outcome.status ?? 0) >= 500) log().warn(line, "upstream call");
   else log().info(line, "upstream call");
 }
@@ -302,7 +323,8 @@ async function send(url: string, options: SendOptions): Promise<{ status: number
   } catch (error) {
     const timedOut = error instanceof DOMException && error.name === "TimeoutError";
     logCall(options.method, url, options.attempt, startedAt, { failure: timedOut ? "timeout" : "connection" });
-    const code = options.method === "POST" ? options.ambiguousCode : timedOut ? "upstream_timeout" : "upstream_unreachable";
+    const code =
+      options.method === "POST" ? options.ambiguousCode : timedOut ? "upstream_timeout" : "upstream_unreachable";
     // No upstreamMessage: Evolink said nothing, and the browser shows that field as Evolink's words.
     throw new UpstreamError(code, undefined, undefined);
   }

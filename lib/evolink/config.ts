@@ -52,7 +52,8 @@ function timeoutFromEnv(name: string, fallback: number): number {
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
   const parsed = timeoutMs.safeParse(raw);
-  if (!parsed.success) throw new Error(`${name}=${raw} ${parsed.error.issues[0]?.message}; unset it to use ${fallback}.`);
+  if (!parsed.success)
+    throw new Error(`${name}=${raw} ${parsed.error.issues[0]?.message}; unset it to use ${fallback}.`);
   return parsed.data;
 }
 

@@ -26,7 +26,8 @@ export function publicBaseUrlProblem(raw: string): string | null {
   }
   if (url.protocol !== "https:") return "Evolink only calls https:// addresses";
   if (url.username || url.password) return "it must not contain a user name or password";
-  if (url.search || url.hash || raw.includes("?") || raw.includes("#")) return "it must not have a query (?) or fragment (#)";
+  if (url.search || url.hash || raw.includes("?") || raw.includes("#"))
+    return "it must not have a query (?) or fragment (#)";
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const range = ipaddr.isValid(host) ? nonPublicRange(host) : isLocalOnlyName(host) ? "local-only" : null;
   if (range) return `${url.hostname} is a ${range} address that Evolink cannot reach (it refuses private targets)`;

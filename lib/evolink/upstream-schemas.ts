@@ -21,7 +21,10 @@ export const upstreamTaskBody = z.looseObject({
   progress: z.number().optional().catch(undefined),
   created: z.number().optional().catch(undefined),
   results: z.array(z.string()).optional().catch(undefined),
-  result_data: z.array(z.looseObject({ video_url: z.string().optional() })).optional().catch(undefined),
+  result_data: z
+    .array(z.looseObject({ video_url: z.string().optional() }))
+    .optional()
+    .catch(undefined),
   task_info: z.looseObject({ estimated_time: z.number().optional() }).optional().catch(undefined),
   usage: z.looseObject({ credits_reserved: z.number().optional() }).optional().catch(undefined),
   error: upstreamErrorEnvelope.shape.error.nullable().optional().catch(undefined),

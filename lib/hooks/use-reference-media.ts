@@ -47,23 +47,32 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
         update(item.id, { state: { status: "uploading", loaded, total } }),
       );
       uploads.current.set(item.id, handle);
-      handle.done.then(
-        (result) => update(item.id, { state: { status: "uploaded", fileUrl: result.fileUrl, expiresAt: result.expiresAt } }),
-        (error: unknown) => {
-          if (error instanceof UploadError && error.aborted) return update(item.id, { state: { status: "cancelled" } });
-          const body = error instanceof UploadError ? error.body : null;
-          const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
-          const message = [body?.message ?? "The upload failed.", body?.detail, evolinkSaid].filter(Boolean).join(" ");
-          update(item.id, { state: { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId } });
-        },
-      ).finally(() => uploads.current.delete(item.id));
+      handle.done
+        .then(
+          (result) =>
+            update(item.id, { state: { status: "uploaded", fileUrl: result.fileUrl, expiresAt: result.expiresAt } }),
+          (error: unknown) => {
+            if (error instanceof UploadError && error.aborted)
+              return update(item.id, { state: { status: "cancelled" } });
+            const body = error instanceof UploadError ? error.body : null;
+            const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
+            const message = [body?.message ?? "The upload failed.", body?.detail, evolinkSaid]
+              .filter(Boolean)
+              .join(" ");
+            update(item.id, {
+              state: { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId },
+            });
+          },
+        )
+        .finally(() => uploads.current.delete(item.id));
     },
     [update],
   );
 
   const admit = useCallback(
     async (item: ReferenceFile) => {
-      const inspection = item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
+      const inspection =
+        item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
       if (inspection.problems.length) {
         update(item.id, { facts: inspection.facts, state: { status: "rejected", problems: inspection.problems } });
         return;

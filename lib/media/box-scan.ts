@@ -52,7 +52,21 @@ const fail = (what: string): never => {
 };
 
 // Boxes whose body is a list of boxes, which the demuxer descends into.
-const CONTAINERS = new Set(["moov", "trak", "mdia", "minf", "stbl", "edts", "dinf", "mvex", "moof", "traf", "mfra", "sinf", "schi"]);
+const CONTAINERS = new Set([
+  "moov",
+  "trak",
+  "mdia",
+  "minf",
+  "stbl",
+  "edts",
+  "dinf",
+  "mvex",
+  "moof",
+  "traf",
+  "mfra",
+  "sinf",
+  "schi",
+]);
 const INDEXES = new Set(["moov", "moof"]);
 // Sample tables: bytes before the entries (after the box header), bytes per entry.
 const TABLES: Record<string, { head: number; entry: number }> = {
@@ -76,7 +90,12 @@ interface Header {
 function parseHeader(view: DataView, at: number, start: number, end: number, topLevel: boolean): Header {
   if (end - start < 8) fail(`A box header at byte ${start} is cut off.`);
   const size32 = view.getUint32(at);
-  const type = String.fromCharCode(view.getUint8(at + 4), view.getUint8(at + 5), view.getUint8(at + 6), view.getUint8(at + 7));
+  const type = String.fromCharCode(
+    view.getUint8(at + 4),
+    view.getUint8(at + 5),
+    view.getUint8(at + 6),
+    view.getUint8(at + 7),
+  );
   let size = size32;
   let headerSize = 8;
   if (size32 === 1) {
@@ -88,7 +107,8 @@ function parseHeader(view: DataView, at: number, start: number, end: number, top
     // Size 0 means "to the end of the file", allowed for the last top-level box.
     size = end - start;
   }
-  if (size < headerSize) fail(`Box '${printable(type)}' at byte ${start} declares ${size} bytes, less than its own header.`);
+  if (size < headerSize)
+    fail(`Box '${printable(type)}' at byte ${start} declares ${size} bytes, less than its own header.`);
   if (size > end - start) {
     fail(
       `Box '${printable(type)}' at byte ${start} declares ${size} bytes, but only ${end - start} remain ${topLevel ? "in the file" : "in its parent box"}: the file may be truncated.`,
@@ -101,12 +121,25 @@ const printable = (type: string) => type.replace(/[^\x20-\x7e]/g, "?");
 
 /** Walks the box tree within the limits and answers what the rules need; throws BoxScanError on a refusal. */
 export async function scanBoxes(source: ByteSource, limits: BoxScanLimits = BOX_SCAN_LIMITS): Promise<BoxSummary> {
-  const state: ScanState = { boxes: 0, entries: 0, indexBytes: 0, limits, videoTracks: new Set(), samplesByTrack: new Map() };
+  const state: ScanState = {
+    boxes: 0,
+    entries: 0,
+    indexBytes: 0,
+    limits,
+    videoTracks: new Set(),
+    samplesByTrack: new Map(),
+  };
   const readHead = windowed(source, 64 * 1024);
   let offset = 0;
   while (source.size - offset >= 8) {
     const head = await readHead(offset, Math.min(16, source.size - offset));
-    const header = parseHeader(new DataView(head.buffer, head.byteOffset, head.byteLength), 0, offset, source.size, true);
+    const header = parseHeader(
+      new DataView(head.buffer, head.byteOffset, head.byteLength),
+      0,
+      offset,
+      source.size,
+      true,
+    );
     count(state);
     if (INDEXES.has(header.type)) {
       const bodySize = header.size - header.headerSize;
@@ -180,7 +213,12 @@ function walkIndex(state: ScanState, header: Header, body: Uint8Array): void {
       } else if (CONTAINERS.has(child.type)) {
         walk(contentFrom, contentTo, depth + 1, scope);
       } else if (scope) {
-        readLeaf(state, child.type, new DataView(body.buffer, body.byteOffset + contentFrom, contentTo - contentFrom), scope);
+        readLeaf(
+          state,
+          child.type,
+          new DataView(body.buffer, body.byteOffset + contentFrom, contentTo - contentFrom),
+          scope,
+        );
       }
       at = contentTo;
     }
@@ -228,7 +266,8 @@ function readLeaf(state: ScanState, type: string, content: DataView, scope: Trac
     case "stz2": {
       need(12);
       const fieldBits = content.getUint8(7);
-      if (fieldBits !== 4 && fieldBits !== 8 && fieldBits !== 16) fail(`Box 'stz2' has a field size of ${fieldBits} bits; only 4, 8 or 16 are valid.`);
+      if (fieldBits !== 4 && fieldBits !== 8 && fieldBits !== 16)
+        fail(`Box 'stz2' has a field size of ${fieldBits} bits; only 4, 8 or 16 are valid.`);
       const samples = content.getUint32(8);
       table(state, type, samples, 12, fieldBits / 8, content.byteLength);
       scope.samples += samples;
@@ -254,13 +293,22 @@ function readLeaf(state: ScanState, type: string, content: DataView, scope: Trac
 }
 
 /** Refuses a table whose declared entries cannot fit its box, or exceed the caps. */
-function table(state: ScanState, type: string, entries: number, head: number, entryBytes: number, available: number): void {
+function table(
+  state: ScanState,
+  type: string,
+  entries: number,
+  head: number,
+  entryBytes: number,
+  available: number,
+): void {
   const { maxTableEntries, maxTotalEntries } = state.limits;
   if (head + Math.ceil(entries * entryBytes) > available) {
     fail(`Box '${type}' declares ${entries.toLocaleString("en")} entries, which cannot fit in its ${available} bytes.`);
   }
   if (entries > maxTableEntries) {
-    fail(`Box '${type}' lists ${entries.toLocaleString("en")} entries; the studio reads at most ${maxTableEntries.toLocaleString("en")} (over an hour of video).`);
+    fail(
+      `Box '${type}' lists ${entries.toLocaleString("en")} entries; the studio reads at most ${maxTableEntries.toLocaleString("en")} (over an hour of video).`,
+    );
   }
   state.entries += entries;
   if (state.entries > maxTotalEntries) {

@@ -33,7 +33,11 @@ const EXPORT_AGAIN = "Export it again with a standard encoder (for example H.264
  * array grows (the crafted `stz2` does exactly that), and a worker shares the process. A child that runs
  * out of memory or time, or dies, is a MediaProbeError of kind `limit`; no free slot in time, `busy`.
  */
-export async function probeVideoIsolated(filePath: string, sizeBytes: number, limits: ProbeLimits = PROBE_LIMITS): Promise<VideoFacts> {
+export async function probeVideoIsolated(
+  filePath: string,
+  sizeBytes: number,
+  limits: ProbeLimits = PROBE_LIMITS,
+): Promise<VideoFacts> {
   const release = await slots().acquire(limits);
   try {
     const { videoSamples } = await checkVideoStructure(filePath);

@@ -39,7 +39,8 @@ export class PayloadSkipper {
       if (to <= from) return;
       const last = kept.at(-1);
       // Neighbouring ranges (a header and its kept body) go out as one write.
-      if (last && last.position + last.data.length === from) last.data = chunk.subarray(last.position - start, to - start);
+      if (last && last.position + last.data.length === from)
+        last.data = chunk.subarray(last.position - start, to - start);
       else kept.push({ position: from, data: chunk.subarray(from - start, to - start) });
     };
     let at = start;
@@ -61,7 +62,13 @@ export class PayloadSkipper {
   }
 
   /** Collects header bytes from `at`; once the header is whole, sets up its body. Answers where it stopped. */
-  private readHeader(chunk: Buffer, at: number, start: number, end: number, keep: (from: number, to: number) => void): number {
+  private readHeader(
+    chunk: Buffer,
+    at: number,
+    start: number,
+    end: number,
+    keep: (from: number, to: number) => void,
+  ): number {
     const wanted = this.headerBytes >= 8 && this.peekHeader().readUInt32BE(0) === 1 ? 16 : 8;
     const take = Math.min(end - at, wanted - this.headerBytes);
     this.header.push(chunk.subarray(at - start, at - start + take));

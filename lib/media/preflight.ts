@@ -12,13 +12,19 @@ export async function inspectVideo(file: File, maxUploadBytes: number): Promise<
     const facts = await probeVideo(file, file.size);
     return { facts, problems: videoProblems(facts, maxUploadBytes) };
   } catch (error) {
-    return { facts: null, problems: [error instanceof MediaProbeError ? error.message : "The video could not be read."] };
+    return {
+      facts: null,
+      problems: [error instanceof MediaProbeError ? error.message : "The video could not be read."],
+    };
   }
 }
 
 export async function inspectImage(file: File): Promise<Inspection<ImageFacts>> {
   if (file.size > IMAGE_RULES.maxBytes * 4) {
-    return { facts: null, problems: [`The image is far larger than the ${IMAGE_RULES.maxBytes / 1024 / 1024} MB limit.`] };
+    return {
+      facts: null,
+      problems: [`The image is far larger than the ${IMAGE_RULES.maxBytes / 1024 / 1024} MB limit.`],
+    };
   }
   const { probeImage, MediaProbeError } = await loadProbe();
   try {
@@ -26,6 +32,9 @@ export async function inspectImage(file: File): Promise<Inspection<ImageFacts>> 
     const facts = probeImage(head, file.size);
     return { facts, problems: imageProblems(facts) };
   } catch (error) {
-    return { facts: null, problems: [error instanceof MediaProbeError ? error.message : "The image could not be read."] };
+    return {
+      facts: null,
+      problems: [error instanceof MediaProbeError ? error.message : "The image could not be read."],
+    };
   }
 }

@@ -33,14 +33,18 @@ export async function probeVideo(file: Blob | string, sizeBytes: number): Promis
   return factsFrom(result, videoSamples, sizeBytes);
 }
 
-const UNREADABLE = "The video could not be read: it may be truncated or damaged (an MP4 needs its moov index). Export it again.";
+const UNREADABLE =
+  "The video could not be read: it may be truncated or damaged (an MP4 needs its moov index). Export it again.";
 
 /**
  * What every probe does in-process before the demuxer: MP4/MOV by content (the demuxer's own sniff,
  * which reads at most ten box headers), then the bounded box-tree check. Throws MediaProbeError.
  */
 export async function checkVideoStructure(file: Blob | string): Promise<BoxSummary> {
-  const input = new Input({ source: typeof file === "string" ? new FilePathSource(file) : new BlobSource(file), formats: [MP4, QTFF] });
+  const input = new Input({
+    source: typeof file === "string" ? new FilePathSource(file) : new BlobSource(file),
+    formats: [MP4, QTFF],
+  });
   try {
     if (!(await input.canRead().catch(() => false))) throw typeError();
   } finally {
@@ -66,11 +70,14 @@ export function factsFrom(result: DemuxResult, videoSamples: number, sizeBytes: 
   throw new MediaProbeError(UNREADABLE, "unreadable");
 }
 
-const typeError = () => new MediaProbeError("This is not an MP4 or MOV video (checked by content, not by name).", "type");
+const typeError = () =>
+  new MediaProbeError("This is not an MP4 or MOV video (checked by content, not by name).", "type");
 
 async function scanFile(filePath: string): Promise<BoxSummary> {
   // A path is only ever given on the server; the bundler must not pull Node's fs into the browser chunk.
-  const { open } = (await import(/* webpackIgnore: true */ /*turbopackIgnore: true*/ "node:fs/promises")) as typeof import("node:fs/promises");
+  const { open } = (await import(
+    /* webpackIgnore: true */ /*turbopackIgnore: true*/ "node:fs/promises"
+  )) as typeof import("node:fs/promises");
   const handle = await open(filePath, "r");
   try {
     const { size } = await handle.stat();
@@ -126,7 +133,10 @@ const QUICKTIME_FIRST_ATOMS = ["moov", "mdat", "wide", "free", "skip", "pnot"];
 export function sniffMediaType(head: Uint8Array, kind: "video" | "image"): SniffedType | null {
   const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
   if (kind === "video") {
-    if (ascii(4, 8) === "ftyp") return ascii(8, 12) === "qt  " ? { extension: "mov", mime: "video/quicktime" } : { extension: "mp4", mime: "video/mp4" };
+    if (ascii(4, 8) === "ftyp")
+      return ascii(8, 12) === "qt  "
+        ? { extension: "mov", mime: "video/quicktime" }
+        : { extension: "mp4", mime: "video/mp4" };
     return QUICKTIME_FIRST_ATOMS.includes(ascii(4, 8)) ? { extension: "mov", mime: "video/quicktime" } : null;
   }
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { extension: "jpg", mime: "image/jpeg" };

@@ -30,7 +30,8 @@ export function isLocalOnlyName(hostname: string): boolean {
 
 /** Resolves the host and refuses anything but public unicast addresses (metadata endpoints included). */
 export async function assertPublicDestination(url: URL): Promise<void> {
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new BlockedDestination(`${url.protocol} links are not fetched`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new BlockedDestination(`${url.protocol} links are not fetched`);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   const addresses = ipaddr.isValid(host)
     ? [host]
@@ -71,7 +72,11 @@ export const publicOnlyLookup: LookupFunction = (hostname, options, callback) =>
  * node:http rather than fetch: a 200 MB result streams through here, and fetch's body stream costs
  * several times more CPU per byte on these machines.
  */
-export async function fetchUpstreamLink(url: string, init: LinkRequest, trustedHosts: ReadonlySet<string>): Promise<Response> {
+export async function fetchUpstreamLink(
+  url: string,
+  init: LinkRequest,
+  trustedHosts: ReadonlySet<string>,
+): Promise<Response> {
   let current = new URL(url);
   for (let hop = 0; ; hop += 1) {
     const trusted = trustedHosts.has(current.host);
@@ -92,10 +97,15 @@ export interface LinkRequest {
 }
 
 function get(url: URL, init: LinkRequest, trusted: boolean): Promise<IncomingMessage> {
-  if (url.protocol !== "https:" && url.protocol !== "http:") throw new BlockedDestination(`${url.protocol} links are not fetched`);
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new BlockedDestination(`${url.protocol} links are not fetched`);
   const client = url.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { headers: init.headers, signal: init.signal, ...(trusted ? {} : { lookup: publicOnlyLookup }) }, resolve);
+    const request = client.get(
+      url,
+      { headers: init.headers, signal: init.signal, ...(trusted ? {} : { lookup: publicOnlyLookup }) },
+      resolve,
+    );
     request.on("error", reject);
   });
 }

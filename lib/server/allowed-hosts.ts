@@ -36,7 +36,10 @@ function isLoopbackName(name: string): boolean {
 
 /** ALLOWED_HOSTS: comma-separated names, each optionally with :port. Throws a message naming a bad entry. */
 export function parseAllowedHosts(value: string | undefined): HostName[] {
-  const entries = (value ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
+  const entries = (value ?? "")
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   return entries.map((entry) => {
     const host = splitHost(entry);
     if (!host) {
@@ -73,7 +76,11 @@ export function hostAllowed(host: string | null | undefined, policy: HostPolicy)
  * The name the browser asked for. Behind trusted proxies it is the last X-Forwarded-Host entry (the one
  * the nearest proxy wrote), since the proxy may rewrite Host to its upstream's; otherwise Host alone.
  */
-export function requestedHost(host: string | null | undefined, forwardedHost: string | null | undefined, trustedHops: number): string | null {
+export function requestedHost(
+  host: string | null | undefined,
+  forwardedHost: string | null | undefined,
+  trustedHops: number,
+): string | null {
   const forwarded = trustedHops > 0 ? forwardedHost?.split(",").at(-1)?.trim() : undefined;
   return forwarded || host || null;
 }

@@ -27,7 +27,8 @@ export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
 
 /** An address in one spelling (IPv4-mapped IPv6 as IPv4, brackets and ports dropped); a non-address as given, capped. */
 function normalized(entry: string): string {
-  const bare = /^\[([^\]]+)\](?::\d+)?$/.exec(entry)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry)?.[1] ?? entry;
+  const bare =
+    /^\[([^\]]+)\](?::\d+)?$/.exec(entry)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d+$/.exec(entry)?.[1] ?? entry;
   return ipaddr.isValid(bare) ? ipaddr.process(bare).toString() : bare.slice(0, 64);
 }
 
@@ -36,10 +37,21 @@ function normalized(entry: string): string {
  * from the right of [X-Forwarded-For…, socket] (each trusted proxy appended the one before it), and the
  * leftmost given when the chain is shorter (a request that came through fewer proxies than configured).
  */
-export function clientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, hops: number): string {
+export function clientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | undefined,
+  hops: number,
+): string {
   const socket = socketAddress ? normalized(socketAddress) : "unknown";
   if (hops === 0) return socket;
-  const chain = [...(forwardedFor ?? "").split(",").map((entry) => entry.trim()).filter(Boolean).map(normalized), socket];
+  const chain = [
+    ...(forwardedFor ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean)
+      .map(normalized),
+    socket,
+  ];
   return chain[Math.max(0, chain.length - 1 - hops)] ?? socket;
 }
 

@@ -31,10 +31,13 @@ const FORWARDED_HEADERS = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-p
 
 type HttpServer = http.Server | https.Server;
 
-const globalForEdge = globalThis as typeof globalThis & { __httpEdge?: { servers: WeakSet<HttpServer>; watching: boolean } };
+const globalForEdge = globalThis as typeof globalThis & {
+  __httpEdge?: { servers: WeakSet<HttpServer>; watching: boolean };
+};
 const edge = (globalForEdge.__httpEdge ??= { servers: new WeakSet(), watching: false });
 
-const isHttpServer = (handle: unknown): handle is HttpServer => handle instanceof http.Server || handle instanceof https.Server;
+const isHttpServer = (handle: unknown): handle is HttpServer =>
+  handle instanceof http.Server || handle instanceof https.Server;
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(", ") : value;
@@ -71,7 +74,12 @@ export function admitRequest(request: IncomingMessage, response: ServerResponse,
 }
 
 function admitUpgrade(request: IncomingMessage, socket: Duplex, settings: EdgeSettings): boolean {
-  if (hostAllowed(requestedHost(request.headers.host, headerValue(request.headers["x-forwarded-host"]), settings.hops), settings.hosts)) {
+  if (
+    hostAllowed(
+      requestedHost(request.headers.host, headerValue(request.headers["x-forwarded-host"]), settings.hops),
+      settings.hosts,
+    )
+  ) {
     return true;
   }
   socket.end("HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
@@ -91,7 +99,8 @@ export function attachHttpEdge(server: HttpServer, settings: EdgeSettings, refus
   // Wrapping emit (rather than adding a listener) lets the edge stop a request before any listener sees it.
   const emit = server.emit;
   server.emit = function emitThroughEdge(this: HttpServer, event: string | symbol, ...args: unknown[]): boolean {
-    if (event === "request" && !admitRequest(args[0] as IncomingMessage, args[1] as ServerResponse, settings)) return true;
+    if (event === "request" && !admitRequest(args[0] as IncomingMessage, args[1] as ServerResponse, settings))
+      return true;
     if (event === "upgrade" && !admitUpgrade(args[0] as IncomingMessage, args[1] as Duplex, settings)) return true;
     return Reflect.apply(emit, this, [event, ...args]) as boolean;
   } as typeof server.emit;

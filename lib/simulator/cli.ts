@@ -8,7 +8,8 @@ const USAGE =
 function numberArg(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a non-negative number`);
+  if (raw.trim() === "" || !Number.isFinite(value) || value < 0)
+    throw new Error(`--${name} must be a non-negative number`);
   return value;
 }
 
@@ -16,7 +17,8 @@ function numberArg(name: string, raw: string | undefined): number | undefined {
 function tunnelArg(raw: string | undefined): { from: string; to: string } | undefined {
   if (raw === undefined) return undefined;
   const [from, to, ...rest] = raw.split("=");
-  if (!from || !to || rest.length) throw new Error("--callback-tunnel must look like https://public.example=http://127.0.0.1:3000");
+  if (!from || !to || rest.length)
+    throw new Error("--callback-tunnel must look like https://public.example=http://127.0.0.1:3000");
   return { from, to };
 }
 

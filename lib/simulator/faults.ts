@@ -30,7 +30,12 @@ function hang(res: ServerResponse, ms: number): Promise<void> {
 }
 
 /** Answers with `fault` instead of `body`, the response a healthy server would have sent. */
-export async function inflictFault(res: ServerResponse, fault: TransportFault, hangMs: number, body = ""): Promise<void> {
+export async function inflictFault(
+  res: ServerResponse,
+  fault: TransportFault,
+  hangMs: number,
+  body = "",
+): Promise<void> {
   switch (fault) {
     case "bad-gateway":
       return sendRaw(res, 502, "text/html", GATEWAY_PAGE);

@@ -26,7 +26,10 @@ export function randomId(bytes: number): string {
 
 /** Unsafe characters become "_"; leading dots go, so no segment can be "..", "." or hidden. */
 function safeSegment(raw: string, maxLength: number): string {
-  return raw.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "").slice(0, maxLength);
+  return raw
+    .replace(/[^A-Za-z0-9._-]+/g, "_")
+    .replace(/^\.+/, "")
+    .slice(0, maxLength);
 }
 
 /** "a/../b c" → "a/b_c"; "" when nothing usable is left (the caller then picks a default). */

@@ -78,7 +78,8 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ct
   if (!/^multipart\/form-data\b/i.test(req.headers["content-type"] ?? "")) {
     return fail(fileError(400, 400, "Content-Type must be multipart/form-data"));
   }
-  if (Number(req.headers["content-length"] ?? 0) > fileMaxBytes + MULTIPART_SLACK) return fail(fileTooLarge(fileMaxBytes));
+  if (Number(req.headers["content-length"] ?? 0) > fileMaxBytes + MULTIPART_SLACK)
+    return fail(fileTooLarge(fileMaxBytes));
   if ((await ctx.files.used(at)) >= fileQuota) return fail(FILE_QUOTA_EXCEEDED);
 
   const received = await receiveUpload(req, await ctx.files.stagingPath(), fileMaxBytes);
@@ -89,9 +90,10 @@ export async function handleUpload(req: IncomingMessage, res: ServerResponse, ct
   const { fields, file } = received;
   if (!file) return fail(fileError(400, 400, "Missing required file field: file"));
 
-  const outcome = await store(ctx, at, file, fields).catch(
-    (): Outcome => ({ error: FILE_STORAGE_ERROR, facts: { ...UNKNOWN, size: file.size } }),
-  );
+  const outcome = await store(ctx, at, file, fields).catch((): Outcome => ({
+    error: FILE_STORAGE_ERROR,
+    facts: { ...UNKNOWN, size: file.size },
+  }));
   if ("error" in outcome) {
     await rm(file.stagedPath, { force: true });
     return fail(outcome.error, outcome.facts);
@@ -115,7 +117,8 @@ async function store(ctx: Context, at: number, file: ReceivedFile, fields: Map<s
   const names = `${fileName} ${file.originalName}`;
   if (names.includes(STORAGE_ERROR_TAG)) return { error: FILE_STORAGE_ERROR, facts };
   // A careless file service repeating the caller's key in its refusal.
-  if (names.includes(ECHO_KEY_TAG)) return { error: fileError(400, 40002, `File type not allowed for token ${ctx.options.apiKey}`), facts };
+  if (names.includes(ECHO_KEY_TAG))
+    return { error: fileError(400, 40002, `File type not allowed for token ${ctx.options.apiKey}`), facts };
   const stored = await ctx.files.commit(file.stagedPath, {
     fileName,
     originalName: file.originalName || fileName,
@@ -128,14 +131,24 @@ async function store(ctx: Context, at: number, file: ReceivedFile, fields: Map<s
 }
 
 /** GET|HEAD /files/<upload_path>/<file_name>: the public CDN link, no auth. */
-export async function handleServeFile(req: IncomingMessage, res: ServerResponse, ctx: Context, key: string): Promise<void> {
+export async function handleServeFile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: Context,
+  key: string,
+): Promise<void> {
   const file = ctx.files.findByKey(key, ctx.now());
   if (!file) return sendText(res, 404, "Not Found");
   await serveFile(req, res, file.diskPath, file.mime);
 }
 
 /** GET|HEAD /api/v1/files/download/<file_id>, no auth. */
-export async function handleDownload(req: IncomingMessage, res: ServerResponse, ctx: Context, id: string): Promise<void> {
+export async function handleDownload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: Context,
+  id: string,
+): Promise<void> {
   const file = ctx.files.findById(id, ctx.now());
   if (!file) return sendError(res, FILE_NOT_FOUND);
   await serveFile(req, res, file.diskPath, file.mime);

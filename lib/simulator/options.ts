@@ -78,7 +78,9 @@ function checkTunnel(tunnel: CallbackTunnel | null): CallbackTunnel | null {
       throw new RangeError(`Simulator option callbackTunnel.${name} must be a URL, got ${raw}`);
     }
     if (!protocols.includes(url.protocol) || url.href !== `${url.origin}/`) {
-      throw new RangeError(`Simulator option callbackTunnel.${name} must be a bare ${protocols.join(" or ")} origin, got ${raw}`);
+      throw new RangeError(
+        `Simulator option callbackTunnel.${name} must be a bare ${protocols.join(" or ")} origin, got ${raw}`,
+      );
     }
     return url.origin;
   };
@@ -114,8 +116,14 @@ export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {
       0,
       true,
     ),
-    publicFilesBase: (overrides.publicFilesBase ?? process.env.SIMULATOR_PUBLIC_FILES_BASE ?? "https://files.evolink.ai").replace(/\/+$/, ""),
-    fileQuota: Math.floor(requireNumber("fileQuota", overrides.fileQuota ?? envNumber("SIMULATOR_FILE_QUOTA", 2000), 0, false)),
+    publicFilesBase: (
+      overrides.publicFilesBase ??
+      process.env.SIMULATOR_PUBLIC_FILES_BASE ??
+      "https://files.evolink.ai"
+    ).replace(/\/+$/, ""),
+    fileQuota: Math.floor(
+      requireNumber("fileQuota", overrides.fileQuota ?? envNumber("SIMULATOR_FILE_QUOTA", 2000), 0, false),
+    ),
     callbackTimeoutMs: requireNumber("callbackTimeoutMs", overrides.callbackTimeoutMs ?? 10_000, 0, true),
     callbackRetryDelaysMs: (overrides.callbackRetryDelaysMs ?? [1000, 2000, 4000]).map((ms, i) =>
       requireNumber(`callbackRetryDelaysMs[${i}]`, ms, 0, false),

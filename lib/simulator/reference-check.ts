@@ -50,7 +50,8 @@ async function checkVideo(file: StoredFile | undefined): Promise<HttpError | nul
 
 async function checkImage(file: StoredFile | undefined, index: number): Promise<HttpError | null> {
   const name = `image_urls[${index}]`;
-  if (!file) return badRequest("invalid_parameter", `${name} could not be downloaded: ${NOT_DOWNLOADABLE}`, "image_urls");
+  if (!file)
+    return badRequest("invalid_parameter", `${name} could not be downloaded: ${NOT_DOWNLOADABLE}`, "image_urls");
   try {
     const problems = imageProblems(probeImage(await readHead(file.diskPath), file.size));
     return problems.length ? badRequest("invalid_parameter", `${name}: ${problems.join(" ")}`, "image_urls") : null;
@@ -71,7 +72,10 @@ export async function checkReferences(
   publicFilesBase: string,
   refs: { videoUrl: string; imageUrls: readonly string[] },
 ): Promise<HttpError | null> {
-  const ownHosts: OwnHosts = { local: new URL(requestOrigin(req)).host, public: publicFilesBase ? new URL(publicFilesBase).host : null };
+  const ownHosts: OwnHosts = {
+    local: new URL(requestOrigin(req)).host,
+    public: publicFilesBase ? new URL(publicFilesBase).host : null,
+  };
   const video = ownFile(refs.videoUrl, ownHosts, files, nowMs);
   if (video) {
     const error = await checkVideo(video.file);

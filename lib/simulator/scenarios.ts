@@ -25,16 +25,31 @@ export const SIMULATOR_SCENARIOS = [
   },
   { name: "create-reset", description: "The task is created, then the connection is reset before any response." },
   { name: "bad-gateway", description: "The task is created, but a gateway answers 502 with an HTML page instead." },
-  { name: "poll-timeout", description: "The first 4 status polls get no answer (held for hangMs, then dropped), then normal." },
+  {
+    name: "poll-timeout",
+    description: "The first 4 status polls get no answer (held for hangMs, then dropped), then normal.",
+  },
   { name: "poll-reset", description: "The first 4 status polls have their connection reset, then normal." },
   {
     name: "poll-truncated",
     description: "The first 4 status polls declare the full Content-Length, send half the body and reset, then normal.",
   },
-  { name: "poll-bad-gateway", description: "The first 4 status polls answer 502 with a gateway's HTML page, then normal." },
-  { name: "poll-rate-limit-burst", description: "The first 4 status polls answer 429 with Retry-After: 1, then normal." },
-  { name: "echo-key", description: "Create answers 400 invalid_request with a message that repeats the caller's API key." },
-  { name: "echo-key-task", description: "Task fails at ~10% with invalid_parameters and a message that repeats the API key." },
+  {
+    name: "poll-bad-gateway",
+    description: "The first 4 status polls answer 502 with a gateway's HTML page, then normal.",
+  },
+  {
+    name: "poll-rate-limit-burst",
+    description: "The first 4 status polls answer 429 with Retry-After: 1, then normal.",
+  },
+  {
+    name: "echo-key",
+    description: "Create answers 400 invalid_request with a message that repeats the caller's API key.",
+  },
+  {
+    name: "echo-key-task",
+    description: "Task fails at ~10% with invalid_parameters and a message that repeats the API key.",
+  },
 ] as const satisfies readonly { name: string; description: string }[];
 
 export type ScenarioName = (typeof SIMULATOR_SCENARIOS)[number]["name"];
@@ -102,7 +117,10 @@ export function withEchoedKey(message: string, apiKey: string): string {
 
 export function createScenarioError(scenario: ScenarioName | null, apiKey: string): HttpError | null {
   if (scenario === "echo-key") {
-    return badRequest("invalid_request", withEchoedKey(`Invalid request for token Bearer ${ECHOED_KEY} (key ${ECHOED_KEY})`, apiKey));
+    return badRequest(
+      "invalid_request",
+      withEchoedKey(`Invalid request for token Bearer ${ECHOED_KEY} (key ${ECHOED_KEY})`, apiKey),
+    );
   }
   return (scenario && CREATE_ERRORS[scenario]) ?? null;
 }
@@ -196,7 +214,11 @@ const ENDINGS: Partial<Record<ScenarioName, ScenarioEnding>> = {
   "invalid-parameters": {
     at: 0.1,
     status: "failed",
-    error: { code: "invalid_parameters", message: "Video duration must be between 3 and 10 seconds", type: "task_error" },
+    error: {
+      code: "invalid_parameters",
+      message: "Video duration must be between 3 and 10 seconds",
+      type: "task_error",
+    },
   },
   "service-error": {
     at: 0.6,

@@ -51,7 +51,11 @@ function scheduleCallback(ctx: Context, task: Task, callbackUrl: string, origin:
       ctx.callbacks.later(Math.max(50, finishedAtMs(task, taskSeconds) - ctx.now()), check);
       return;
     }
-    ctx.callbacks.deliver(task.id, callbackUrl, taskBody(task, phase, resultUrl(origin, ctx, task), ctx.options.apiKey));
+    ctx.callbacks.deliver(
+      task.id,
+      callbackUrl,
+      taskBody(task, phase, resultUrl(origin, ctx, task), ctx.options.apiKey),
+    );
   };
   ctx.callbacks.later(finishedAtMs(task, taskSeconds) - ctx.now(), check);
 }

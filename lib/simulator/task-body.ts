@@ -58,7 +58,8 @@ export function taskBody(task: Task, phase: TaskPhase, resultUrl: string, apiKey
       body.result_data = [{ video_url: resultUrl, duration: task.duration }];
     }
   }
-  if ("error" in phase && phase.error) body.error = { ...phase.error, message: withEchoedKey(phase.error.message, apiKey) };
+  if ("error" in phase && phase.error)
+    body.error = { ...phase.error, message: withEchoedKey(phase.error.message, apiKey) };
   const finished = phase.status !== "pending" && phase.status !== "processing";
   body.task_info = { can_cancel: !finished };
   body.type = "video";

@@ -88,7 +88,9 @@ export function taskPhase(task: Task, nowMs: number, taskSeconds: number): TaskP
   const ending = scenarioEnding(task.scenario);
   if (ending && t >= ending.at) {
     const progress = Math.floor(ending.at * 100);
-    return ending.error ? { status: ending.status, progress, error: ending.error } : { status: ending.status, progress };
+    return ending.error
+      ? { status: ending.status, progress, error: ending.error }
+      : { status: ending.status, progress };
   }
   if (t < 0.1) return { status: "pending", progress: 0 };
   if (t < 1) return { status: "processing", progress: Math.min(99, Math.max(1, Math.floor(t * 100))) };

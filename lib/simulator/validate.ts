@@ -88,7 +88,9 @@ function checkDuration(value: unknown): number {
 function checkImageUrls(value: unknown): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) invalid("image_urls", "image_urls must be an array of http(s) URLs");
-  return value.map((url: unknown, i) => (isHttpUrl(url) ? url : invalid("image_urls", `image_urls[${i}] must be an http(s) URL`)));
+  return value.map((url: unknown, i) =>
+    isHttpUrl(url) ? url : invalid("image_urls", `image_urls[${i}] must be an http(s) URL`),
+  );
 }
 
 /** Returns the number of elements, which count toward the reference limit. */

@@ -56,7 +56,9 @@ function tighten(file: string): void {
 function migrate(db: Db): void {
   const applied = db.pragma("user_version", { simple: true }) as number;
   if (applied > MIGRATIONS.length) {
-    throw new Error(`its schema version ${applied} is newer than this studio knows (${MIGRATIONS.length}); upgrade the studio`);
+    throw new Error(
+      `its schema version ${applied} is newer than this studio knows (${MIGRATIONS.length}); upgrade the studio`,
+    );
   }
   MIGRATIONS.slice(applied).forEach((sql, index) => {
     db.transaction(() => {

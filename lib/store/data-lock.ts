@@ -36,7 +36,9 @@ export function lockDataDir(folder = dataDir()): void {
         "Stop the other one first, or give this one its own DATA_DIR.",
     );
   }
-  writeFileSync(owner, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }), { mode: 0o600 });
+  writeFileSync(owner, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }), {
+    mode: 0o600,
+  });
   chmodSync(owner, 0o600);
   globalForLock.__dataDirLock = lock;
 }
@@ -44,7 +46,11 @@ export function lockDataDir(folder = dataDir()): void {
 /** Who holds the folder, as the holder wrote it down (best effort: only for the message). */
 function ownerText(owner: string): string {
   try {
-    const { pid, host, since } = JSON.parse(readFileSync(owner, "utf8")) as { pid?: number; host?: string; since?: string };
+    const { pid, host, since } = JSON.parse(readFileSync(owner, "utf8")) as {
+      pid?: number;
+      host?: string;
+      since?: string;
+    };
     return ` (process ${pid} on ${host}, since ${since})`;
   } catch {
     return "";

@@ -32,7 +32,8 @@ export function insertSession(idHash: string, expiresAt: number): void {
 
 /** Checked on every request of a signed-in browser, so one indexed lookup on a prepared statement. */
 export function sessionExpiresAt(idHash: string): number | undefined {
-  const row = statement("SELECT expires_at FROM sessions WHERE id_hash = ?").get(idHash) as { expires_at: number } | undefined;
+  const row = statement("SELECT expires_at FROM sessions WHERE id_hash = ?").get(idHash) as
+    { expires_at: number } | undefined;
   return row?.expires_at;
 }
 

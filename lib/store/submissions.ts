@@ -49,7 +49,12 @@ export function findSubmission(key: string): Submission | undefined {
  * Claims the key; false when another request already holds it (the primary key decides races).
  * `callbackTokenHash` is the SHA-256 of the task's callback token, when callbacks are on.
  */
-export function beginSubmission(key: string, requestHash: string, requestJson: string, callbackTokenHash: string | null = null): boolean {
+export function beginSubmission(
+  key: string,
+  requestHash: string,
+  requestJson: string,
+  callbackTokenHash: string | null = null,
+): boolean {
   const now = Date.now();
   const result = statement(
     `INSERT OR IGNORE INTO submissions (idempotency_key, request_hash, state, request_json, created_at, updated_at, callback_token_hash)
@@ -60,19 +65,26 @@ export function beginSubmission(key: string, requestHash: string, requestJson: s
 
 /** The task a callback token was issued for, once its create succeeded. */
 export function taskIdForCallbackToken(tokenHash: string): string | undefined {
-  const row = statement("SELECT task_id FROM submissions WHERE callback_token_hash = ? AND state = 'created'")
-    .get(tokenHash) as { task_id: string | null } | undefined;
+  const row = statement("SELECT task_id FROM submissions WHERE callback_token_hash = ? AND state = 'created'").get(
+    tokenHash,
+  ) as { task_id: string | null } | undefined;
   return row?.task_id ?? undefined;
 }
 
-export function settleSubmission(key: string, state: Exclude<SubmissionState, "sending">, outcome: { taskId?: string; error?: StudioErrorBody }): void {
-  statement("UPDATE submissions SET state = ?, task_id = ?, error_json = ?, updated_at = ? WHERE idempotency_key = ?")
-    .run(state, outcome.taskId ?? null, outcome.error ? JSON.stringify(outcome.error) : null, Date.now(), key);
+export function settleSubmission(
+  key: string,
+  state: Exclude<SubmissionState, "sending">,
+  outcome: { taskId?: string; error?: StudioErrorBody },
+): void {
+  statement(
+    "UPDATE submissions SET state = ?, task_id = ?, error_json = ?, updated_at = ? WHERE idempotency_key = ?",
+  ).run(state, outcome.taskId ?? null, outcome.error ? JSON.stringify(outcome.error) : null, Date.now(), key);
 }
 
 /** At start: anything still `sending` was cut off by a restart, so its outcome is unknown. */
 export function markInterruptedSubmissions(): number {
-  return statement("UPDATE submissions SET state = 'unknown', updated_at = ? WHERE state = 'sending'").run(Date.now()).changes;
+  return statement("UPDATE submissions SET state = 'unknown', updated_at = ? WHERE state = 'sending'").run(Date.now())
+    .changes;
 }
 
 /** Submissions whose outcome nobody knows, for the history to show until dismissed. */
@@ -85,7 +97,8 @@ export function unknownSubmissions(): Submission[] {
 /** Dismissing keeps the key (so it can never be replayed into a create) but hides it from history. */
 export function dismissSubmission(key: string): boolean {
   return (
-    statement("UPDATE submissions SET state = 'rejected', updated_at = ? WHERE idempotency_key = ? AND state = 'unknown'")
-      .run(Date.now(), key).changes > 0
+    statement(
+      "UPDATE submissions SET state = 'rejected', updated_at = ? WHERE idempotency_key = ? AND state = 'unknown'",
+    ).run(Date.now(), key).changes > 0
   );
 }

@@ -80,7 +80,13 @@ const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "createdAt">, st
 export type TaskPatch = Partial<Omit<TaskRecord, "id" | "request" | "createdAt" | "updatedAt">>;
 
 /** Records a newly created task; `idempotencyKey` ties it to the submission that made it. */
-export function insertTask(record: Omit<TaskRecord, "updatedAt" | "polledAt" | "archiveState" | "archiveBytes" | "archiveError" | "archiveAttempts">, idempotencyKey: string | null): TaskRecord {
+export function insertTask(
+  record: Omit<
+    TaskRecord,
+    "updatedAt" | "polledAt" | "archiveState" | "archiveBytes" | "archiveError" | "archiveAttempts"
+  >,
+  idempotencyKey: string | null,
+): TaskRecord {
   const now = Date.now();
   statement(
     `INSERT INTO tasks (id, idempotency_key, request_json, created_at, updated_at, upstream_status, progress,
@@ -129,8 +135,9 @@ const TERMINAL_STATUSES = "('completed', 'failed', 'cancelled', 'canceled', 'exp
 /** Tasks the background poller must keep moving: not finished upstream, and not failed here. */
 export function unfinishedTaskIds(): string[] {
   return (
-    statement(`SELECT id FROM tasks WHERE upstream_status NOT IN ${TERMINAL_STATUSES} AND error_json IS NULL`)
-      .all() as Array<{ id: string }>
+    statement(
+      `SELECT id FROM tasks WHERE upstream_status NOT IN ${TERMINAL_STATUSES} AND error_json IS NULL`,
+    ).all() as Array<{ id: string }>
   ).map((row) => row.id);
 }
 

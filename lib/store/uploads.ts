@@ -17,9 +17,13 @@ export function recordUpload(upload: UploadRecord): void {
 
 export function findUploads(urls: readonly string[]): Map<string, UploadRecord> {
   if (urls.length === 0) return new Map();
-  const rows = statement(`SELECT * FROM uploads WHERE file_url IN (${urls.map(() => "?").join(", ")})`)
-    .all(...urls) as Array<{ file_url: string; kind: "video" | "image"; original_name: string; expires_at: string | null }>;
+  const rows = statement(`SELECT * FROM uploads WHERE file_url IN (${urls.map(() => "?").join(", ")})`).all(
+    ...urls,
+  ) as Array<{ file_url: string; kind: "video" | "image"; original_name: string; expires_at: string | null }>;
   return new Map(
-    rows.map((row) => [row.file_url, { fileUrl: row.file_url, kind: row.kind, originalName: row.original_name, expiresAt: row.expires_at }]),
+    rows.map((row) => [
+      row.file_url,
+      { fileUrl: row.file_url, kind: row.kind, originalName: row.original_name, expiresAt: row.expires_at },
+    ]),
   );
 }

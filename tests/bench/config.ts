@@ -24,7 +24,15 @@ export function benchConfig(quick: boolean): BenchConfig {
     return {
       quick,
       reps: 2,
-      video: { file: "reference-quick.mp4", label: "8 MB", width: 1280, height: 720, fps: 30, seconds: 4, bitrate: "16M" },
+      video: {
+        file: "reference-quick.mp4",
+        label: "8 MB",
+        width: 1280,
+        height: 720,
+        fps: 30,
+        seconds: 4,
+        bitrate: "16M",
+      },
       pollIntervalMs: 1000,
       taskSeconds: 2,
       rangeReads: 20,
@@ -40,7 +48,16 @@ export function benchConfig(quick: boolean): BenchConfig {
     reps: 3,
     // testsrc2 at a padded 80 Mbit/s; -fs stops it just under 200 MiB (the API's cap; ffmpeg overshoots
     // -fs by about 1.3 MB), about 21 s of video.
-    video: { file: "reference-200mb.mp4", label: "200 MB", width: 1920, height: 1080, fps: 30, seconds: 30, bitrate: "80M", maxBytes: 207_500_000 },
+    video: {
+      file: "reference-200mb.mp4",
+      label: "200 MB",
+      width: 1920,
+      height: 1080,
+      fps: 30,
+      seconds: 30,
+      bitrate: "80M",
+      maxBytes: 207_500_000,
+    },
     pollIntervalMs: 1000,
     taskSeconds: 4,
     rangeReads: 50,

@@ -23,7 +23,14 @@ import { chooseBuild, type BuildChoice } from "./lib/build";
 import { benchConfig } from "./config";
 import { ensureVideo } from "./lib/media";
 import { installCleanupHooks, killAllSync, stopAll, type Spawned } from "./lib/processes";
-import { startReferenceProxy, startSimulator, startStudio, type ReferenceProxy, type Simulator, type Studio } from "./lib/stack";
+import {
+  startReferenceProxy,
+  startSimulator,
+  startStudio,
+  type ReferenceProxy,
+  type Simulator,
+  type Studio,
+} from "./lib/stack";
 import { judgeRow, renderNotes, renderTable, verdict, type Row } from "./lib/table";
 import type { BenchContext } from "./scenarios/context";
 import { downloadScenario } from "./scenarios/download";
@@ -89,8 +96,11 @@ async function main(): Promise<number> {
   const quick = Boolean(values.quick);
   const buildMode = values.build as "auto" | "repo" | "isolated";
   if (!["auto", "repo", "isolated"].includes(buildMode)) throw new Error("--build must be auto, repo or isolated");
-  const only = new Set<ScenarioName>(values.only ? (values.only.split(",").map((s) => s.trim()) as ScenarioName[]) : SCENARIOS);
-  for (const name of only) if (!SCENARIOS.includes(name)) throw new Error(`Unknown scenario ${name}; known: ${SCENARIOS.join(", ")}`);
+  const only = new Set<ScenarioName>(
+    values.only ? (values.only.split(",").map((s) => s.trim()) as ScenarioName[]) : SCENARIOS,
+  );
+  for (const name of only)
+    if (!SCENARIOS.includes(name)) throw new Error(`Unknown scenario ${name}; known: ${SCENARIOS.join(", ")}`);
 
   const repoRoot = path.resolve(__dirname, "..", "..");
   const artifacts = path.join(repoRoot, "tests", ".artifacts", "bench");
@@ -102,8 +112,15 @@ async function main(): Promise<number> {
   const loadBefore = loadAverage();
   log(`bench${quick ? " --quick" : ""}: ${JSON.stringify(machine())}, load average ${loadBefore}`);
 
-  const build: BuildChoice = await chooseBuild(repoRoot, path.join(os.tmpdir(), "kling-studio-bench-build"), buildMode, log);
-  log(`build: ${build.how} (${build.appDir})${build.buildSeconds ? `, built in ${build.buildSeconds.toFixed(0)} s` : ""}`);
+  const build: BuildChoice = await chooseBuild(
+    repoRoot,
+    path.join(os.tmpdir(), "kling-studio-bench-build"),
+    buildMode,
+    log,
+  );
+  log(
+    `build: ${build.how} (${build.appDir})${build.buildSeconds ? `, built in ${build.buildSeconds.toFixed(0)} s` : ""}`,
+  );
   // The build is outside the deadline; everything after it must end by itself.
   const watchdog = setTimeout(() => {
     log(`bench: still running after ${config.deadlineMs / 1000} s; stopping everything it started`);
@@ -113,7 +130,9 @@ async function main(): Promise<number> {
   watchdog.unref();
 
   const video = await ensureVideo(path.join(artifacts, config.video.file), config.video, log);
-  log(`video: ${video.path}, ${video.sizeBytes} bytes, ${video.width}x${video.height} ${video.fps} fps, ${video.durationSeconds.toFixed(1)} s`);
+  log(
+    `video: ${video.path}, ${video.sizeBytes} bytes, ${video.width}x${video.height} ${video.fps} fps, ${video.durationSeconds.toFixed(1)} s`,
+  );
   const ctx: BenchContext = { config, repoRoot, runDir, video, log };
 
   const sections = new Map<ScenarioName, Row[]>();
@@ -125,7 +144,7 @@ async function main(): Promise<number> {
     try {
       sections.set(name, [...(sections.get(name) ?? []), ...(await body())]);
     } catch (error) {
-      log(`  ✗ ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+      log(`  ✗ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       sections.set(name, [...(sections.get(name) ?? []), errorRow(label, error)]);
     }
     log(`  (${((Date.now() - began) / 1000).toFixed(1)} s)`);
@@ -150,24 +169,35 @@ async function main(): Promise<number> {
         env: { SIMULATOR_FILE_MAX_MB: "250", SIMULATOR_RESULT_FILE: video.path },
       });
       const blocker = path.join(runDir, "archive-is-a-file");
-      writeFileSync(blocker, "ARCHIVE_DIR points here so the archive copy fails and results stream from the upstream link.\n");
+      writeFileSync(
+        blocker,
+        "ARCHIVE_DIR points here so the archive copy fails and results stream from the upstream link.\n",
+      );
       const base = { appDir: build.appDir, runDir, simulator: sim, pollIntervalMs: config.pollIntervalMs };
       [archiving, linking, reference] = await Promise.all([
         startStudio({ ...base, name: "studio-archive" }),
-        only.has("download") ? startStudio({ ...base, name: "studio-link", env: { ARCHIVE_DIR: blocker } }) : Promise.resolve(null),
+        only.has("download")
+          ? startStudio({ ...base, name: "studio-link", env: { ARCHIVE_DIR: blocker } })
+          : Promise.resolve(null),
         startReferenceProxy(repoRoot, sim.url),
       ]);
-      log(`stack 1: simulator ${sim.url}, studio (archive) ${archiving.url}${linking ? `, studio (upstream link) ${linking.url}` : ""}`);
+      log(
+        `stack 1: simulator ${sim.url}, studio (archive) ${archiving.url}${linking ? `, studio (upstream link) ${linking.url}` : ""}`,
+      );
       const a = archiving;
       const l = linking;
       const s = sim;
       const r = reference;
       await run("upload", `Upload ${config.video.label}`, () => uploadScenario(ctx, a, s, r));
       await run("download", `Download ${config.video.label} (archive)`, () => downloadScenario(ctx, a, s, "archive"));
-      if (l) await run("download", `Download ${config.video.label} (upstream link)`, () => downloadScenario(ctx, l, s, "upstream link", r));
+      if (l)
+        await run("download", `Download ${config.video.label} (upstream link)`, () =>
+          downloadScenario(ctx, l, s, "upstream link", r),
+        );
     } catch (error) {
       log(`stack 1 failed: ${error instanceof Error ? error.message : String(error)}`);
-      for (const name of ["upload", "download"] as const) if (only.has(name) && !sections.has(name)) sections.set(name, [errorRow(name, error)]);
+      for (const name of ["upload", "download"] as const)
+        if (only.has(name) && !sections.has(name)) sections.set(name, [errorRow(name, error)]);
     } finally {
       await stop(archiving, linking, reference, sim);
     }
@@ -179,7 +209,13 @@ async function main(): Promise<number> {
     let studio: Studio | null = null;
     try {
       sim = await startSimulator({ repoRoot, name: "simulator", key: SIM_KEY, taskSeconds: config.taskSeconds });
-      studio = await startStudio({ appDir: build.appDir, runDir, simulator: sim, pollIntervalMs: config.pollIntervalMs, name: "studio" });
+      studio = await startStudio({
+        appDir: build.appDir,
+        runDir,
+        simulator: sim,
+        pollIntervalMs: config.pollIntervalMs,
+        name: "studio",
+      });
       log(`stack 2: simulator ${sim.url}, studio ${studio.url}`);
       const st = studio;
       const s = sim;
@@ -234,7 +270,10 @@ async function main(): Promise<number> {
   const out = values.out ? path.resolve(values.out) : path.join(artifacts, quick ? "latest-quick.json" : "latest.json");
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(out.replace(/\.json$/, "") + ".md", `${header}\n\n${table}\n${notes ? `\n${notes}\n` : ""}\n${summary}\n`);
+  writeFileSync(
+    out.replace(/\.json$/, "") + ".md",
+    `${header}\n\n${table}\n${notes ? `\n${notes}\n` : ""}\n${summary}\n`,
+  );
   copyFileSync(out, path.join(artifacts, `results-${stamp}${quick ? "-quick" : ""}.json`));
   // The run folder holds the studios' databases and archived copies (hundreds of MB): gone unless --keep.
   if (!values.keep) rmSync(runDir, { recursive: true, force: true });
@@ -252,7 +291,7 @@ main().then(
     process.exit(code);
   },
   (error: unknown) => {
-    log(error instanceof Error ? error.stack ?? error.message : String(error));
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
     killAllSync();
     process.exit(1);
   },

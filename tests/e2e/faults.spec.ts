@@ -13,7 +13,16 @@ test("a rejected API key tells the operator what to fix, once, with no retry sto
   });
   try {
     const url = `http://127.0.0.1:${port}`;
-    await expect.poll(() => fetch(url).then((r) => r.status, () => 0), { timeout: 30_000 }).toBe(200);
+    await expect
+      .poll(
+        () =>
+          fetch(url).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBe(200);
     await page.goto(url);
     const tag = uniqueTag("wrongkey");
     await fillValidForm(page, { prompt: `<<<video_1>>> ${tag}` });
@@ -32,7 +41,9 @@ test("a rejected API key tells the operator what to fix, once, with no retry sto
   }
 });
 
-test("a task stuck at the same progress shows a stall notice and polling carries on to completion", async ({ page }) => {
+test("a task stuck at the same progress shows a stall notice and polling carries on to completion", async ({
+  page,
+}) => {
   test.setTimeout(90_000);
   await page.goto("/");
   const tag = uniqueTag("stall");
@@ -56,7 +67,9 @@ for (const scenario of recoveringScenarios) {
     await page.getByRole("button", { name: "Generate" }).click();
     const card = cardFor(page, tag);
     await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 30_000 });
-    await expect.poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState))
+      .toBeGreaterThanOrEqual(1);
   });
 }
 

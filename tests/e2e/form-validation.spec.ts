@@ -18,7 +18,10 @@ test("bad form input is explained inline and never reaches the server", async ({
   await expect(page.getByTestId("prompt-error")).toContainText("2501 characters; the limit is 2500");
   expect(await page.getByLabel("Prompt").inputValue()).toHaveLength(2501);
 
-  await fillValidForm(page, { prompt: "<<<image_3>>> in the style of <<<video_1>>>", videoUrl: "http://insecure.example.com/a.mp4" });
+  await fillValidForm(page, {
+    prompt: "<<<image_3>>> in the style of <<<video_1>>>",
+    videoUrl: "http://insecure.example.com/a.mp4",
+  });
   await page.getByLabel("Reference image URLs").fill("https://a.example.com/1.png\nhttps://a.example.com/2.png");
   await page.getByLabel("Duration").fill("11");
   await page.getByRole("button", { name: "Generate" }).click();
@@ -30,9 +33,9 @@ test("bad form input is explained inline and never reaches the server", async ({
   await expect(page.getByTestId("duration-error")).toContainText("whole number");
   await expect(page.getByTestId("cost-estimate")).toContainText("Choose a duration of 3–10 s");
 
-  await page.getByLabel("Reference image URLs").fill(
-    Array.from({ length: 5 }, (_, i) => `https://a.example.com/${i}.png`).join("\n"),
-  );
+  await page
+    .getByLabel("Reference image URLs")
+    .fill(Array.from({ length: 5 }, (_, i) => `https://a.example.com/${i}.png`).join("\n"));
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByTestId("imageUrls-error")).toContainText("5 reference images given; at most 4");
 
@@ -65,9 +68,15 @@ test("the server validates again and the form shows its per-field messages", asy
     expect(typeof body.error.fields[field], name).toBe("string");
   }
 
-  const notJson = await request.post("/api/generations", { data: "prompt=x", headers: { "content-type": "text/plain" } });
+  const notJson = await request.post("/api/generations", {
+    data: "prompt=x",
+    headers: { "content-type": "text/plain" },
+  });
   expect(notJson.status()).toBe(415);
-  const broken = await request.post("/api/generations", { data: Buffer.from("{oops"), headers: { "content-type": "application/json" } });
+  const broken = await request.post("/api/generations", {
+    data: Buffer.from("{oops"),
+    headers: { "content-type": "application/json" },
+  });
   expect(broken.status()).toBe(400);
   expect((await broken.json()).error.code).toBe("invalid_json");
   const huge = await request.post("/api/generations", { data: { ...valid, prompt: "z".repeat(200_000) } });

@@ -7,7 +7,10 @@ mkdirSync(SHOTS_DIR, { recursive: true });
 
 export const SAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
-export async function fillValidForm(page: Page, { prompt, videoUrl = SAMPLE_VIDEO_URL }: { prompt: string; videoUrl?: string }) {
+export async function fillValidForm(
+  page: Page,
+  { prompt, videoUrl = SAMPLE_VIDEO_URL }: { prompt: string; videoUrl?: string },
+) {
   await page.getByLabel("Prompt").fill(prompt);
   await page.getByLabel("Reference video URL").fill(videoUrl);
 }

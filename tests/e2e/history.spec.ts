@@ -48,12 +48,16 @@ async function waitForMidwayProgress(card: Locator, timeout = 20_000): Promise<n
 
 /** Loads metadata and plays a muted video for a moment. */
 async function expectPlays(video: Locator): Promise<void> {
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(1);
   await video.evaluate(async (v: HTMLVideoElement) => {
     v.muted = true;
     await v.play();
   });
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.2);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+    .toBeGreaterThan(0.2);
 }
 
 async function createsFor(logUrl: string, text: string): Promise<CreateEntry[]> {
@@ -89,7 +93,10 @@ async function generateThroughForm(page: Page, prompt: string, tag: string): Pro
   return { card, id: id as string };
 }
 
-test("a reload mid-way brings the same card back, it completes, and a second tab shows it too", async ({ page, context }) => {
+test("a reload mid-way brings the same card back, it completes, and a second tab shows it too", async ({
+  page,
+  context,
+}) => {
   await page.goto("/");
   const tag = uniqueTag("reload");
   const { card, id } = await generateThroughForm(page, `<<<video_1>>> a kite over the dunes ${tag}`, tag);
@@ -113,7 +120,10 @@ test("a reload mid-way brings the same card back, it completes, and a second tab
   await second.close();
 });
 
-test("a server restart mid-way: the background poller finishes and archives the task with no browser open", async ({ page, context }) => {
+test("a server restart mid-way: the background poller finishes and archives the task with no browser open", async ({
+  page,
+  context,
+}) => {
   test.setTimeout(120_000);
   const stack = await Stack.start({ name: "restart", taskSeconds: 6 });
   try {
@@ -153,7 +163,10 @@ test("a server restart mid-way: the background poller finishes and archives the 
   }
 });
 
-test("the archived copy outlives the upstream result link: preview and download still work", async ({ page, browser }) => {
+test("the archived copy outlives the upstream result link: preview and download still work", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(120_000);
   const stack = await Stack.start({ name: "ttl3", taskSeconds: 3, resultTtlSeconds: 3 });
   try {
@@ -166,13 +179,20 @@ test("the archived copy outlives the upstream result link: preview and download 
 
     // The upstream link is dead now.
     await expect
-      .poll(async () => (await fetch(`${stack.simUrl}/cdn/results/${id}.mp4`)).status, { intervals: [500], timeout: 20_000 })
+      .poll(async () => (await fetch(`${stack.simUrl}/cdn/results/${id}.mp4`)).status, {
+        intervals: [500],
+        timeout: 20_000,
+      })
       .toBe(403);
 
     // A fresh browser (no cached bytes) still gets the video, seekable, from the studio's own copy.
     const ranged = await fetch(`${stack.appUrl}/api/tasks/${id}/video`, { headers: { Range: "bytes=0-15" } });
     expect(ranged.status).toBe(206);
-    expect(Buffer.from(await ranged.arrayBuffer()).subarray(4, 8).toString("ascii")).toBe("ftyp");
+    expect(
+      Buffer.from(await ranged.arrayBuffer())
+        .subarray(4, 8)
+        .toString("ascii"),
+    ).toBe("ftyp");
     const fresh = await browser.newContext({ acceptDownloads: true });
     try {
       const viewer = await fresh.newPage();
@@ -221,7 +241,9 @@ test("a result already expired when the archiver runs ends as Failed, with no vi
   }
 });
 
-test("an unwritable archive folder is explained, and the preview still plays from the upstream link", async ({ page }) => {
+test("an unwritable archive folder is explained, and the preview still plays from the upstream link", async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   // A folder under a regular file: mkdir fails with ENOTDIR even for root.
   const blockerRoot = artifactDir("blocker");
@@ -253,7 +275,8 @@ test("a double click and parallel same-key requests create exactly one upstream 
   const tag = uniqueTag("dblclick");
   let clickPosts = 0;
   page.on("request", (request) => {
-    if (request.method() === "POST" && request.url().endsWith("/api/generations") && request.postData()?.includes(tag)) clickPosts += 1;
+    if (request.method() === "POST" && request.url().endsWith("/api/generations") && request.postData()?.includes(tag))
+      clickPosts += 1;
   });
   await fillValidForm(page, { prompt: `<<<video_1>>> two clicks, one task ${tag}` });
   await page.getByRole("button", { name: "Generate" }).dblclick();
@@ -309,7 +332,10 @@ test("a double click and parallel same-key requests create exactly one upstream 
   expect(clickPosts).toBeGreaterThanOrEqual(1);
 });
 
-test('"Use these settings" puts an entry\'s prompt, reference video and settings back in the form', async ({ page, request }) => {
+test('"Use these settings" puts an entry\'s prompt, reference video and settings back in the form', async ({
+  page,
+  request,
+}) => {
   const tag = uniqueTag("remix");
   const source = {
     prompt: `<<<video_1>>> a glass whale over the city ${tag}`,
@@ -326,7 +352,10 @@ test('"Use these settings" puts an entry\'s prompt, reference video and settings
 
   await page.goto("/");
   // Something else in the form first, so the values must come from the entry.
-  await fillValidForm(page, { prompt: "<<<video_1>>> something else entirely", videoUrl: "https://media.example.com/other.mp4" });
+  await fillValidForm(page, {
+    prompt: "<<<video_1>>> something else entirely",
+    videoUrl: "https://media.example.com/other.mp4",
+  });
   await page.getByLabel("Duration").fill("3");
   await page.getByLabel("Aspect ratio").selectOption("9:16");
   await page.getByLabel("Quality").selectOption("720p");
@@ -339,7 +368,10 @@ test('"Use these settings" puts an entry\'s prompt, reference video and settings
   await expect(page.getByLabel("Quality")).toHaveValue("1080p");
 });
 
-test("status filters show only matching cards; a deleted entry and its archived video are gone for good", async ({ page, request }) => {
+test("status filters show only matching cards; a deleted entry and its archived video are gone for good", async ({
+  page,
+  request,
+}) => {
   const tag = uniqueTag("filters");
   const make = async (label: string, extra: string) => {
     const response = await request.post("/api/generations", {
@@ -365,7 +397,10 @@ test("status filters show only matching cards; a deleted entry and its archived 
   await page.reload();
   await expect(done.getByTestId("task-status")).toHaveText("Completed");
 
-  const filter = (label: string) => page.getByRole("group", { name: "Filter by status" }).getByRole("button", { name: new RegExp(`^${label} · \\d+$`) });
+  const filter = (label: string) =>
+    page
+      .getByRole("group", { name: "Filter by status" })
+      .getByRole("button", { name: new RegExp(`^${label} · \\d+$`) });
   const statuses = () => page.getByTestId("task-card").getByTestId("task-status").allTextContents();
   const expectOnly = async (label: string, visible: Locator, hidden: Locator[], allowed: RegExp) => {
     await filter(label).click();
@@ -410,7 +445,10 @@ test("a card that finishes while the Running filter is on leaves the Running lis
   let longest = 0;
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
-    const status = await card.getByTestId("task-status").textContent({ timeout: 1_000 }).catch(() => null);
+    const status = await card
+      .getByTestId("task-status")
+      .textContent({ timeout: 1_000 })
+      .catch(() => null);
     if (status === null && (await card.count()) === 0) break;
     if (status === "Completed") {
       completedSince ??= Date.now();
@@ -432,17 +470,28 @@ test("a corrupted database stops the studio at start with a clear message and is
   const dataDir = path.join(root, "data");
   mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, "studio.sqlite");
-  const garbage = Buffer.concat([Buffer.from("this is not a database, it is a shopping list\n".repeat(100)), Buffer.alloc(4096, 0xa5)]);
+  const garbage = Buffer.concat([
+    Buffer.from("this is not a database, it is a shopping list\n".repeat(100)),
+    Buffer.alloc(4096, 0xa5),
+  ]);
   writeFileSync(file, garbage);
 
   const port = await freePort(APP_PORTS);
-  const app = spawnApp("corrupt-db app", port, {
-    EVOLINK_API_KEY: "",
-    DATA_DIR: dataDir,
-    UPLOAD_TMP_DIR: path.join(root, "uploads"),
-  }, { viaNpx: true });
+  const app = spawnApp(
+    "corrupt-db app",
+    port,
+    {
+      EVOLINK_API_KEY: "",
+      DATA_DIR: dataDir,
+      UPLOAD_TMP_DIR: path.join(root, "uploads"),
+    },
+    { viaNpx: true },
+  );
   try {
-    const outcome = await Promise.race([app.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000))]);
+    const outcome = await Promise.race([
+      app.exited,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 30_000)),
+    ]);
     expect(outcome, `the studio should have exited; output so far:\n${app.log}`).not.toBeNull();
     expect(outcome?.code, app.log).not.toBe(0);
     expect(outcome?.code, app.log).not.toBeNull();
@@ -471,7 +520,11 @@ test("a submission cut off by a restart shows as unknown, is never resent, and c
       (error: unknown) => ({ error: String(error) }),
     );
     // The simulator records the create before its slow answer: the studio is now waiting on it.
-    await expect.poll(async () => (await stack.simLog()).creates.filter((c) => c.body?.prompt?.includes(tag)).length, { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(async () => (await stack.simLog()).creates.filter((c) => c.body?.prompt?.includes(tag)).length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
     await stack.stopApp();
     expect(await inFlight).toHaveProperty("error");
     await stack.startApp();

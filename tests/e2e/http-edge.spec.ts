@@ -18,10 +18,19 @@ test.afterAll(async () => {
   removeArtifactDirs({ keep: !passed });
 });
 
-async function startDemo(name: string, env: Record<string, string>, host: string | null = "127.0.0.1"): Promise<number> {
+async function startDemo(
+  name: string,
+  env: Record<string, string>,
+  host: string | null = "127.0.0.1",
+): Promise<number> {
   const port = await freePort(APP_PORTS);
   const dir = artifactDir(name);
-  const app = spawnApp(`app ${name}`, port, { EVOLINK_API_KEY: "", DATA_DIR: path.join(dir, "data"), UPLOAD_TMP_DIR: path.join(dir, "uploads"), ...env }, { host });
+  const app = spawnApp(
+    `app ${name}`,
+    port,
+    { EVOLINK_API_KEY: "", DATA_DIR: path.join(dir, "data"), UPLOAD_TMP_DIR: path.join(dir, "uploads"), ...env },
+    { host },
+  );
   started.push(app);
   await waitUntilAnswers(`http://127.0.0.1:${port}/`, app, 60_000);
   return port;
@@ -34,26 +43,52 @@ interface Answer {
 }
 
 /** One request over node:http, which (unlike fetch) sends the Host header it is given. */
-function send(port: number, { method = "GET", path: target = "/", headers = {}, body }: { method?: string; path?: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+function send(
+  port: number,
+  {
+    method = "GET",
+    path: target = "/",
+    headers = {},
+    body,
+  }: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: "127.0.0.1", port, method, path: target, headers, agent: false }, (response) => {
-      let text = "";
-      response.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"]), body: text }));
-    });
+    const request = httpRequest(
+      { host: "127.0.0.1", port, method, path: target, headers, agent: false },
+      (response) => {
+        let text = "";
+        response.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"]), body: text }),
+        );
+      },
+    );
     request.on("error", reject);
     request.end(body);
   });
 }
 
 const generation = (prompt: string): string =>
-  JSON.stringify({ prompt, videoUrl: "https://media.example.com/edge/reference.mp4", imageUrls: [], duration: 3, aspectRatio: "16:9", quality: "720p", keepOriginalSound: true });
+  JSON.stringify({
+    prompt,
+    videoUrl: "https://media.example.com/edge/reference.mp4",
+    imageUrls: [],
+    duration: 3,
+    aspectRatio: "16:9",
+    quality: "720p",
+    keepOriginalSound: true,
+  });
 
 function create(port: number, prompt: string, headers: Record<string, string>): Promise<Answer> {
   return send(port, {
     method: "POST",
     path: "/api/generations",
-    headers: { host: `127.0.0.1:${port}`, "content-type": "application/json", "sec-fetch-site": "same-origin", ...headers },
+    headers: {
+      host: `127.0.0.1:${port}`,
+      "content-type": "application/json",
+      "sec-fetch-site": "same-origin",
+      ...headers,
+    },
     body: generation(prompt),
   });
 }
@@ -74,7 +109,11 @@ test.describe("a studio without a password", () => {
   });
 
   test("refuses a rebound Host name on API routes and pages with the catalog's 421, and creates nothing", async () => {
-    const rebound = { host: "rebind.attacker.example", origin: "http://rebind.attacker.example", "sec-fetch-site": "same-origin" };
+    const rebound = {
+      host: "rebind.attacker.example",
+      origin: "http://rebind.attacker.example",
+      "sec-fetch-site": "same-origin",
+    };
     const created = await create(port, "<<<video_1>>> rebound create", rebound);
     expect(created.status).toBe(421);
     expect(created.type).toBe("application/json");
@@ -92,7 +131,10 @@ test.describe("a studio without a password", () => {
     expect(page.status).toBe(421);
     expect(page.body).toContain("This studio does not answer to this host name.");
     // A forged X-Forwarded-Host does not help: without a trusted proxy only Host counts.
-    const forwarded = await send(port, { path: "/api/tasks", headers: { ...rebound, "x-forwarded-host": `127.0.0.1:${port}` } });
+    const forwarded = await send(port, {
+      path: "/api/tasks",
+      headers: { ...rebound, "x-forwarded-host": `127.0.0.1:${port}` },
+    });
     expect(forwarded.status).toBe(421);
 
     expect(await historyPrompts(port)).not.toContain("<<<video_1>>> rebound create");
@@ -122,13 +164,19 @@ test("behind one trusted proxy (TRUST_PROXY_HOPS=1) the budget keys on the last 
   const port = await startDemo("edge-proxy", { RATE_LIMIT_GENERATE_PER_MIN: "10", TRUST_PROXY_HOPS: "1" });
   const distinct: number[] = [];
   for (let i = 0; i < 12; i += 1) {
-    distinct.push((await create(port, `<<<video_1>>> proxied client ${i}`, { "x-forwarded-for": `198.51.100.1, 10.60.0.${i + 1}` })).status);
+    distinct.push(
+      (await create(port, `<<<video_1>>> proxied client ${i}`, { "x-forwarded-for": `198.51.100.1, 10.60.0.${i + 1}` }))
+        .status,
+    );
   }
   expect(distinct).toEqual(Array(12).fill(201));
   const sameClient: number[] = [];
   for (let i = 0; i < 12; i += 1) {
     // The client forges the hops on the left; the proxy appended its real address last.
-    sameClient.push((await create(port, `<<<video_1>>> one client ${i}`, { "x-forwarded-for": `10.70.0.${i + 1}, 10.61.0.1` })).status);
+    sameClient.push(
+      (await create(port, `<<<video_1>>> one client ${i}`, { "x-forwarded-for": `10.70.0.${i + 1}, 10.61.0.1` }))
+        .status,
+    );
   }
   expect(sameClient).toEqual([...Array(10).fill(201), 429, 429]);
 });
@@ -141,7 +189,12 @@ test("sign-in attempts with a fresh X-Forwarded-For each still hit 429", async (
     const answer = await send(port, {
       method: "POST",
       path: "/api/session",
-      headers: { host: `127.0.0.1:${port}`, "content-type": "application/json", "sec-fetch-site": "same-origin", "x-forwarded-for": `203.0.113.${i + 1}` },
+      headers: {
+        host: `127.0.0.1:${port}`,
+        "content-type": "application/json",
+        "sec-fetch-site": "same-origin",
+        "x-forwarded-for": `203.0.113.${i + 1}`,
+      },
       body: JSON.stringify({ password: `guess ${i}` }),
     });
     statuses.push(answer.status);
@@ -153,12 +206,22 @@ test("sign-in attempts with a fresh X-Forwarded-For each still hit 429", async (
 test.describe("the address the server really listens on", () => {
   async function refusal(name: string, host: string | null): Promise<void> {
     const port = await freePort(APP_PORTS);
-    const app = spawnApp(`app ${name}`, port, { EVOLINK_API_KEY: "", DATA_DIR: path.join(artifactDir(name), "data") }, { host });
+    const app = spawnApp(
+      `app ${name}`,
+      port,
+      { EVOLINK_API_KEY: "", DATA_DIR: path.join(artifactDir(name), "data") },
+      { host },
+    );
     started.push(app);
-    const exit = await Promise.race([app.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 45_000))]);
+    const exit = await Promise.race([
+      app.exited,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), 45_000)),
+    ]);
     expect(exit, `still running:\n${app.log.slice(-2000)}`).not.toBeNull();
     expect(exit?.code).toBe(1);
-    expect(app.log).toMatch(/The studio cannot start: Refusing to listen on (::|0\.0\.0\.0) \(every interface\) without APP_PASSWORD/);
+    expect(app.log).toMatch(
+      /The studio cannot start: Refusing to listen on (::|0\.0\.0\.0) \(every interface\) without APP_PASSWORD/,
+    );
   }
 
   test("next start -H 0.0.0.0 without APP_PASSWORD stops with the message", async () => {
@@ -178,7 +241,12 @@ test.describe("the address the server really listens on", () => {
     test(`next start -H 0.0.0.0 starts with ${label}`, async () => {
       test.setTimeout(90_000);
       const port = await freePort(APP_PORTS);
-      const app = spawnApp(`app 0.0.0.0 ${label}`, port, { EVOLINK_API_KEY: "", DATA_DIR: path.join(artifactDir("edge-bind-ok"), "data"), ...env }, { host: "0.0.0.0" });
+      const app = spawnApp(
+        `app 0.0.0.0 ${label}`,
+        port,
+        { EVOLINK_API_KEY: "", DATA_DIR: path.join(artifactDir("edge-bind-ok"), "data"), ...env },
+        { host: "0.0.0.0" },
+      );
       started.push(app);
       try {
         await waitUntilAnswers(`http://127.0.0.1:${port}/api/tasks`, app, 60_000);

@@ -21,7 +21,11 @@ const filesUnder = (dir: string) =>
 async function uploadImage(appUrl: string): Promise<Response> {
   const form = new FormData();
   form.append("file", new Blob([readFileSync(fixturePath("imagePng"))], { type: "image/png" }), "board.png");
-  return fetch(`${appUrl}/api/uploads?kind=image`, { method: "POST", body: form, headers: { "Sec-Fetch-Site": "same-origin" } });
+  return fetch(`${appUrl}/api/uploads?kind=image`, {
+    method: "POST",
+    body: form,
+    headers: { "Sec-Fetch-Site": "same-origin" },
+  });
 }
 
 test("a second studio on the same data folder refuses to start and names it; the first keeps serving; a crash frees the folder", async () => {
@@ -29,9 +33,16 @@ test("a second studio on the same data folder refuses to start and names it; the
   try {
     expect((await uploadImage(stack.appUrl)).status).toBe(201);
     const port = await freePort(APP_PORTS);
-    const second = spawnApp("second studio", port, { EVOLINK_API_KEY: "", DATA_DIR: stack.dataDir, UPLOAD_TMP_DIR: stack.uploadDir });
+    const second = spawnApp("second studio", port, {
+      EVOLINK_API_KEY: "",
+      DATA_DIR: stack.dataDir,
+      UPLOAD_TMP_DIR: stack.uploadDir,
+    });
     try {
-      const outcome = await Promise.race([second.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), 45_000))]);
+      const outcome = await Promise.race([
+        second.exited,
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), 45_000)),
+      ]);
       expect(outcome, `the second studio should have exited:\n${second.log}`).not.toBeNull();
       expect(outcome?.code, second.log).not.toBe(0);
       expect(second.log).toContain(`Another studio is already running on the data folder ${stack.dataDir}`);
@@ -92,7 +103,11 @@ function stalledUpload(port: number): { socket: net.Socket; answer: Promise<stri
 test("stalled uploads are capped per client, dropped after the idle timeout with their slots and files freed, and others are served meanwhile", async () => {
   const stack = await Stack.start({
     name: "stall",
-    appEnv: { UPLOAD_IDLE_TIMEOUT_MS: "3000", UPLOAD_MAX_CONCURRENT_PER_CLIENT: "3", RATE_LIMIT_UPLOAD_PER_MIN: "1000" },
+    appEnv: {
+      UPLOAD_IDLE_TIMEOUT_MS: "3000",
+      UPLOAD_MAX_CONCURRENT_PER_CLIENT: "3",
+      RATE_LIMIT_UPLOAD_PER_MIN: "1000",
+    },
   });
   const stalled: ReturnType<typeof stalledUpload>[] = [];
   try {
@@ -116,8 +131,12 @@ test("stalled uploads are capped per client, dropped after the idle timeout with
       expect(answer).toContain('"code":"upload_stalled"');
     }
     expect(filesUnder(stack.uploadDir)).toEqual([]);
-    const storedAfter = (await stack.simLog()) as unknown as { uploads: Array<{ status: number; fileName: string | null }> };
-    expect(storedAfter.uploads.slice(storedBefore.uploads.length).filter((entry) => entry.fileName?.endsWith(".mp4"))).toEqual([]);
+    const storedAfter = (await stack.simLog()) as unknown as {
+      uploads: Array<{ status: number; fileName: string | null }>;
+    };
+    expect(
+      storedAfter.uploads.slice(storedBefore.uploads.length).filter((entry) => entry.fileName?.endsWith(".mp4")),
+    ).toEqual([]);
 
     // The slots are free again.
     expect((await uploadImage(stack.appUrl)).status).toBe(201);

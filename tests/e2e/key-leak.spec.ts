@@ -66,7 +66,9 @@ function recorder(page: Page) {
   return { seen, api, settled: () => Promise.all(pending), keep };
 }
 
-test("the API key is in no response body, header, page, script or server log line, whatever the flow", async ({ page }) => {
+test("the API key is in no response body, header, page, script or server log line, whatever the flow", async ({
+  page,
+}) => {
   // About 70 s on an idle 2-core machine (the poll-timeout task alone needs ~25 s); the margin is for a loaded one.
   test.setTimeout(180_000);
   const { seen, api, settled, keep } = recorder(page);
@@ -76,7 +78,9 @@ test("the API key is in no response body, header, page, script or server log lin
   await page.goto(`${KEYED_URL}/`);
   await expect(page.getByTestId("demo-banner")).toHaveCount(0);
   await page.getByLabel("Reference video", { exact: true }).setInputFiles(fixturePath("goodMp4"));
-  await page.getByLabel("Reference images", { exact: true }).setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
+  await page
+    .getByLabel("Reference images", { exact: true })
+    .setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
   await expect(page.getByTestId("upload-done")).toHaveCount(3, { timeout: 20_000 });
   await page.getByLabel("Prompt").fill(`<<<video_1>>> with <<<image_1>>> a canary in a coal mine ${tag}`);
   await page.getByRole("button", { name: "Generate" }).click();
@@ -93,7 +97,11 @@ test("the API key is in no response body, header, page, script or server log lin
         data: requestBody(`<<<video_1>>> ${name} ${tag} [sim:${name}]`),
         headers: { "Idempotency-Key": `${name}-${tag}` },
       });
-      return { name, status: response.status(), id: response.ok() ? ((await response.json()) as { id: string }).id : null };
+      return {
+        name,
+        status: response.status(),
+        id: response.ok() ? ((await response.json()) as { id: string }).id : null,
+      };
     }),
   );
   const refused = created.filter((entry) => entry.status >= 400).map((entry) => entry.name);
@@ -129,21 +137,32 @@ test("the API key is in no response body, header, page, script or server log lin
 
   // The upstream repeats the key in a create refusal, a task failure and a file-service refusal: each
   // reaches the browser with the key replaced (the search of every byte below proves none got through).
-  const echoedCreate = await api("/api/generations", { method: "POST", data: requestBody(`<<<video_1>>> echo ${tag} [sim:echo-key]`) });
+  const echoedCreate = await api("/api/generations", {
+    method: "POST",
+    data: requestBody(`<<<video_1>>> echo ${tag} [sim:echo-key]`),
+  });
   expect(echoedCreate.status()).toBe(400);
-  expect(((await echoedCreate.json()) as { error: { upstreamMessage: string } }).error.upstreamMessage).toContain("[Redacted]");
+  expect(((await echoedCreate.json()) as { error: { upstreamMessage: string } }).error.upstreamMessage).toContain(
+    "[Redacted]",
+  );
   const echoTask = tasks.find((task) => task.name === "echo-key-task")?.id ?? "";
   const echoedTask = (await (await api(`/api/tasks/${echoTask}`)).json()) as { error: { upstreamMessage: string } };
   expect(echoedTask.error.upstreamMessage).toContain("[Redacted]");
   const echoedUpload = await api("/api/uploads?kind=image", {
     method: "POST",
-    multipart: { file: { name: "sim-echo-key.png", mimeType: "image/png", buffer: readFileSync(fixturePath("imagePng")) } },
+    multipart: {
+      file: { name: "sim-echo-key.png", mimeType: "image/png", buffer: readFileSync(fixturePath("imagePng")) },
+    },
   });
   expect(echoedUpload.status()).toBe(415);
-  expect(((await echoedUpload.json()) as { error: { upstreamMessage: string } }).error.upstreamMessage).toContain("[Redacted]");
+  expect(((await echoedUpload.json()) as { error: { upstreamMessage: string } }).error.upstreamMessage).toContain(
+    "[Redacted]",
+  );
 
   await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
-  await expect.poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState))
+    .toBeGreaterThanOrEqual(1);
   const taskId = (await card.getAttribute("data-task-id")) as string;
 
   // An upstream refusal through the form: its message (and request id) shown, no key echoed.
@@ -157,16 +176,25 @@ test("the API key is in no response body, header, page, script or server log lin
   // Bad input of every kind, each a 4xx with the request id in body and header.
   const badInputs = [
     api("/api/generations", { method: "POST", data: { ...requestBody(""), duration: 99 } }),
-    api("/api/generations", { method: "POST", data: requestBody("<<<video_1>>> ok"), headers: { "Idempotency-Key": "bad key!" } }),
+    api("/api/generations", {
+      method: "POST",
+      data: requestBody("<<<video_1>>> ok"),
+      headers: { "Idempotency-Key": "bad key!" },
+    }),
     api("/api/generations", { method: "POST", data: "{not json", headers: { "Content-Type": "application/json" } }),
     api("/api/generations", { method: "POST", data: "prompt=x", headers: { "Content-Type": "text/plain" } }),
     api("/api/tasks/task-unified-1700000000-zzzzzzzz"),
     api("/api/tasks/not-a-task"),
     api("/api/tasks/task-unified-1700000000-zzzzzzzz/video"),
-    api("/api/uploads", { method: "POST", multipart: { file: { name: "a.mp4", mimeType: "video/mp4", buffer: Buffer.from("x") } } }),
+    api("/api/uploads", {
+      method: "POST",
+      multipart: { file: { name: "a.mp4", mimeType: "video/mp4", buffer: Buffer.from("x") } },
+    }),
     api("/api/uploads?kind=video", {
       method: "POST",
-      multipart: { file: { name: "really-a-png.mp4", mimeType: "video/mp4", buffer: readFileSync(fixturePath("pngNamedMp4")) } },
+      multipart: {
+        file: { name: "really-a-png.mp4", mimeType: "video/mp4", buffer: readFileSync(fixturePath("pngNamedMp4")) },
+      },
     }),
     api("/api/tasks", { headers: { "X-Request-Id": `quoted-${tag}` } }),
   ];
@@ -180,7 +208,10 @@ test("the API key is in no response body, header, page, script or server log lin
 
   // History: filters, "Use these settings", delete a failed entry.
   await page.reload();
-  const filter = (label: string) => page.getByRole("group", { name: "Filter by status" }).getByRole("button", { name: new RegExp(`^${label} · \\d+$`) });
+  const filter = (label: string) =>
+    page
+      .getByRole("group", { name: "Filter by status" })
+      .getByRole("button", { name: new RegExp(`^${label} · \\d+$`) });
   const failedCard = cardFor(page, `content-policy ${tag}`);
   await filter("Failed").click();
   await expect(failedCard).toHaveCount(1);
@@ -208,7 +239,10 @@ test("the API key is in no response body, header, page, script or server log lin
   // Every script the pages reference or loaded, fetched whole (the browser may have had some cached), and the sign-in page.
   const scripts = await page.evaluate(() => [...document.scripts].map((script) => script.src).filter(Boolean));
   await settled();
-  const chunks = new Set([...scripts, ...seen.map((entry) => entry.url).filter((url) => /\/_next\/static\/.+\.js$/.test(url))]);
+  const chunks = new Set([
+    ...scripts,
+    ...seen.map((entry) => entry.url).filter((url) => /\/_next\/static\/.+\.js$/.test(url)),
+  ]);
   for (const src of chunks) await api(new URL(src).pathname);
   await api("/signin");
   await settled();
@@ -237,9 +271,13 @@ test("the API key is in no response body, header, page, script or server log lin
   expect(stray).toEqual([]);
   const lines = rawLines.filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as LogLine);
   expect(lines.length).toBeGreaterThan(50);
-  const access = lines.filter((line) => line.msg === "request" && typeof line.requestId === "string" && line.requestId.length >= 8);
+  const access = lines.filter(
+    (line) => line.msg === "request" && typeof line.requestId === "string" && line.requestId.length >= 8,
+  );
   const accessed = (method: string, path: string | RegExp) =>
-    access.some((line) => line.method === method && (typeof path === "string" ? line.path === path : path.test(line.path ?? "")));
+    access.some(
+      (line) => line.method === method && (typeof path === "string" ? line.path === path : path.test(line.path ?? "")),
+    );
   expect(accessed("POST", "/api/generations")).toBe(true);
   expect(accessed("POST", "/api/uploads")).toBe(true);
   expect(accessed("GET", `/api/tasks/${taskId}/video`)).toBe(true);

@@ -14,7 +14,14 @@ function listeningAddresses(port: number): string[] {
       const [, local, , state] = line.trim().split(/\s+/);
       if (state !== "0A" || !local?.endsWith(`:${hexPort}`)) continue;
       const hex = local.slice(0, local.indexOf(":"));
-      addresses.push(hex.length === 8 ? (hex.match(/../g) ?? []).reverse().map((byte) => parseInt(byte, 16)).join(".") : hex);
+      addresses.push(
+        hex.length === 8
+          ? (hex.match(/../g) ?? [])
+              .reverse()
+              .map((byte) => parseInt(byte, 16))
+              .join(".")
+          : hex,
+      );
     }
   }
   return addresses;
@@ -32,7 +39,13 @@ const LOOPBACK_V6 = "00000000000000000000000001000000";
 test("npm start without HOST listens on loopback only, as deployed (with its node flag)", async () => {
   const port = await freePort(APP_PORTS);
   const dir = artifactDir("npm-start");
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dir, UPLOAD_TMP_DIR: `${dir}/uploads`, EVOLINK_API_KEY: "" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    DATA_DIR: dir,
+    UPLOAD_TMP_DIR: `${dir}/uploads`,
+    EVOLINK_API_KEY: "",
+  };
   delete env.APP_PASSWORD;
   delete env.HOST;
   // --ignore-scripts skips the prestart build: the suite has built the app already.
@@ -41,7 +54,8 @@ test("npm start without HOST listens on loopback only, as deployed (with its nod
     await waitUntilAnswers(`http://127.0.0.1:${port}/`, server, 60_000);
     const addresses = listeningAddresses(port);
     expect(addresses.length).toBeGreaterThan(0);
-    for (const address of addresses) expect(address === LOOPBACK_V6 || address.startsWith("127."), `listening on ${address}`).toBe(true);
+    for (const address of addresses)
+      expect(address === LOOPBACK_V6 || address.startsWith("127."), `listening on ${address}`).toBe(true);
     expect(commandLines(server.pid).some((line) => line.includes("--heap-growing-percent=200"))).toBe(true);
   } finally {
     await server.kill();

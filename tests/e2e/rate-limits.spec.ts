@@ -29,7 +29,9 @@ async function expectWaitMessage(within: Locator): Promise<void> {
   await expect(within).not.toContainText("Evolink said");
 }
 
-test("a Generate over the per-minute budget is refused with the wait, and nothing is sent upstream", async ({ page }) => {
+test("a Generate over the per-minute budget is refused with the wait, and nothing is sent upstream", async ({
+  page,
+}) => {
   await page.goto(stack.appUrl);
   const first = uniqueTag("budget");
   await fillValidForm(page, { prompt: `<<<video_1>>> a paper crane ${first}` });
@@ -57,7 +59,9 @@ test("a Generate over the per-minute budget is refused with the wait, and nothin
 
 test("an upload over the per-minute budget fails with the wait shown, and Generate waits for it", async ({ page }) => {
   await page.goto(stack.appUrl);
-  await page.getByLabel("Reference images", { exact: true }).setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
+  await page
+    .getByLabel("Reference images", { exact: true })
+    .setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
   const images = page.getByTestId("image-reference");
   await expect(images).toHaveCount(2);
   await expect(images.getByTestId("upload-done")).toHaveCount(1);

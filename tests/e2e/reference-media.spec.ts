@@ -65,11 +65,15 @@ test("a dropped video previews with its facts, uploads, and its URL, the ordered
   await expect(page.getByTestId("task-card").filter({ hasText: "A dancer from" })).toBeVisible();
 
   const log = await (await request.get(`${SIMULATOR_URL}/__sim/log`)).json();
-  const create = log.creates.findLast((c: { body?: { prompt?: string } }) => c.body?.prompt?.startsWith("A dancer from"));
+  const create = log.creates.findLast((c: { body?: { prompt?: string } }) =>
+    c.body?.prompt?.startsWith("A dancer from"),
+  );
   expect(create.status).toBe(200);
   const uploaded = log.uploads.filter((u: { status: number }) => u.status === 200);
   const urlOf = (name: string) => create.body.image_urls.find((url: string) => url.includes(name));
-  expect(create.body.video_url).toMatch(/^https:\/\/files\.evolink\.ai\/videos\/good-1280x720-24fps-4s-[a-f0-9]{8}\.mp4$/);
+  expect(create.body.video_url).toMatch(
+    /^https:\/\/files\.evolink\.ai\/videos\/good-1280x720-24fps-4s-[a-f0-9]{8}\.mp4$/,
+  );
   expect(create.body.image_urls).toHaveLength(3);
   expect(create.body.image_urls.indexOf(urlOf("scene-640x480"))).toBe(0);
   expect(create.body.image_urls.indexOf(urlOf("frame-600x600"))).toBe(1);
@@ -143,7 +147,12 @@ test("an upload cancelled half way really stops, leaves nothing behind and can b
   await page.goto("/");
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
-  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 256 * 1024 });
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: 256 * 1024,
+  });
   await videoInput(page).setInputFiles(fixturePath("goodMp4"));
   const progress = page.getByTestId("upload-progress-text");
   await expect(progress).toContainText(/[1-9]\d?% · /);
@@ -153,7 +162,12 @@ test("an upload cancelled half way really stops, leaves nothing behind and can b
   await expect(page.getByTestId("upload-failed")).toHaveText("Upload cancelled.");
   await expect.poll(() => leftoverTempFiles(UPLOAD_DIRS.demo), { timeout: 10_000 }).toEqual([]);
 
-  await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+  await cdp.send("Network.emulateNetworkConditions", {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
   await page.getByRole("button", { name: "Retry" }).click();
   await expect(page.getByTestId("upload-done")).toBeVisible();
   await expect(page.getByRole("button", { name: "Generate" })).toBeEnabled();

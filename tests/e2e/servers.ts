@@ -11,7 +11,12 @@ export const KEYED_URL = `http://127.0.0.1:${KEYED_PORT}`;
 export const SIMULATOR_URL = `http://127.0.0.1:${SIMULATOR_PORT}`;
 /** A fake key the keyed app uses against the standalone simulator; the leak test hunts for it. */
 export const CANARY_KEY = "sk-canary-7f3e9b2c41d8a6e5f0c3b7d9";
-const RUN = path.join(__dirname, "..", ".artifacts", `run-${process.env.E2E_RUN_ID ?? (process.env.E2E_RUN_ID = String(Date.now()))}`);
+const RUN = path.join(
+  __dirname,
+  "..",
+  ".artifacts",
+  `run-${process.env.E2E_RUN_ID ?? (process.env.E2E_RUN_ID = String(Date.now()))}`,
+);
 
 /** Each run starts with empty histories: one data folder per app instance. */
 export const DATA_DIRS = { demo: path.join(RUN, "data-demo"), keyed: path.join(RUN, "data-keyed") };

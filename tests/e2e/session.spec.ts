@@ -23,7 +23,8 @@ async function signIn(appUrl: string): Promise<string> {
   return cookie as string;
 }
 
-const history = (appUrl: string, cookie?: string) => fetch(`${appUrl}/api/tasks`, { headers: cookie ? { cookie } : {} });
+const history = (appUrl: string, cookie?: string) =>
+  fetch(`${appUrl}/api/tasks`, { headers: cookie ? { cookie } : {} });
 
 test("a cookie replayed after sign-out is refused, and sessions survive a restart", async () => {
   const stack = await Stack.start({ name: "session", appEnv: { APP_PASSWORD: PASSWORD } });

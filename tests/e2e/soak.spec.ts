@@ -24,7 +24,15 @@ const REFERENCE_URL = "https://media.example.com/soak/reference.mp4";
 const MIB = 1024 * 1024;
 
 const generation = (prompt: string): string =>
-  JSON.stringify({ prompt, videoUrl: REFERENCE_URL, imageUrls: [], duration: 3, aspectRatio: "16:9", quality: "720p", keepOriginalSound: true });
+  JSON.stringify({
+    prompt,
+    videoUrl: REFERENCE_URL,
+    imageUrls: [],
+    duration: 3,
+    aspectRatio: "16:9",
+    quality: "720p",
+    keepOriginalSound: true,
+  });
 
 type Check = { label: string; allowed: readonly string[] };
 
@@ -46,7 +54,8 @@ class Tally {
     if (response.status >= 500) this.problems.push(`${label}: ${response.status} ${text.slice(0, 200)}`);
     else if (typeof error?.code !== "string" || typeof error.message !== "string" || typeof error.action !== "string") {
       this.problems.push(`${label}: ${response.status} without a JSON error: ${text.slice(0, 200)}`);
-    } else if (!allowed.includes(error.code)) this.problems.push(`${label}: unexpected ${response.status} ${error.code}`);
+    } else if (!allowed.includes(error.code))
+      this.problems.push(`${label}: unexpected ${response.status} ${error.code}`);
     else this.bump(this.byCode, error.code);
     return new Response(text, { status: response.status });
   }
@@ -93,12 +102,21 @@ const UPLOADS: Array<{ fixture: FixtureName; kind: "video" | "image"; type: stri
 test("soak: 40 clients for 10 + 25 s get no 5xx, only expected JSON refusals, and the server's memory stays flat", async () => {
   test.setTimeout(WARM_UP_MS + SOAK_MS + 60_000);
   // The fake clients stand behind one pretend proxy: each sends the X-Forwarded-For a proxy would append.
-  const stack = await Stack.start({ name: "soak", taskSeconds: 4, pollIntervalMs: 1000, appEnv: { TRUST_PROXY_HOPS: "1" } });
+  const stack = await Stack.start({
+    name: "soak",
+    taskSeconds: 4,
+    pollIntervalMs: 1000,
+    appEnv: { TRUST_PROXY_HOPS: "1" },
+  });
   let passed = false;
   try {
     const app = stack.appUrl;
     const pid = nextServerPid(stack.app!.pid);
-    const files = UPLOADS.map((u) => ({ ...u, bytes: readFileSync(fixturePath(u.fixture)), name: fixturePath(u.fixture).split("/").pop()! }));
+    const files = UPLOADS.map((u) => ({
+      ...u,
+      bytes: readFileSync(fixturePath(u.fixture)),
+      name: fixturePath(u.fixture).split("/").pop()!,
+    }));
     const tally = new Tally();
     const created = new Set<string>();
     const deleted = new Set<string>();
@@ -140,27 +158,41 @@ test("soak: 40 clients for 10 + 25 s get no 5xx, only expected JSON refusals, an
             // A double click: the same key answers 200 with the same task, and nothing new upstream.
             const replay = await send(`${app}/api/generations`, init, check);
             counts.replays += 1;
-            if (replay.status === 200 && ((await replay.json()) as { id: string }).id !== id) tally.problems.push("replay gave another task");
+            if (replay.status === 200 && ((await replay.json()) as { id: string }).id !== id)
+              tally.problems.push("replay gave another task");
           }
         } else if (roll < 0.2) {
           const file = files[(n + uploads) % files.length]!;
           uploads += 1;
           const form = new FormData();
           form.append("file", new Blob([file.bytes], { type: file.type }), file.name);
-          await send(`${app}/api/uploads?kind=${file.kind}`, { method: "POST", headers, body: form }, { label: `upload ${file.fixture}`, allowed: ["too_many_requests", ...file.allowed] });
+          await send(
+            `${app}/api/uploads?kind=${file.kind}`,
+            { method: "POST", headers, body: form },
+            { label: `upload ${file.fixture}`, allowed: ["too_many_requests", ...file.allowed] },
+          );
           counts.uploads += 1;
         } else if (roll < 0.35 || mine.length === 0) {
           await (await send(`${app}/api/tasks`, { headers }, { label: "history", allowed: [] })).arrayBuffer();
           counts.lists += 1;
         } else if (roll < 0.5 && done.size > 0) {
           const id = [...done][Math.floor(Math.random() * done.size)]!;
-          const response = await send(`${app}/api/tasks/${id}/video`, { headers: { ...headers, Range: "bytes=0-1023" } }, { label: "range", allowed: [] });
+          const response = await send(
+            `${app}/api/tasks/${id}/video`,
+            { headers: { ...headers, Range: "bytes=0-1023" } },
+            { label: "range", allowed: [] },
+          );
           const bytes = new Uint8Array(await response.arrayBuffer());
           counts.ranges += 1;
-          if (response.status !== 206 || bytes.length !== 1024) tally.problems.push(`range read: ${response.status}, ${bytes.length} bytes`);
+          if (response.status !== 206 || bytes.length !== 1024)
+            tally.problems.push(`range read: ${response.status}, ${bytes.length} bytes`);
           // Half the time the person then clears it from the history (its archived copy goes too).
           if (Math.random() < 0.5) {
-            const removed = await send(`${app}/api/tasks/${id}`, { method: "DELETE", headers }, { label: "delete", allowed: [] });
+            const removed = await send(
+              `${app}/api/tasks/${id}`,
+              { method: "DELETE", headers },
+              { label: "delete", allowed: [] },
+            );
             counts.deletes += 1;
             if (removed.status !== 204) tally.problems.push(`delete answered ${removed.status}`);
             done.delete(id);
@@ -184,14 +216,22 @@ test("soak: 40 clients for 10 + 25 s get no 5xx, only expected JSON refusals, an
     const third = Math.floor(steady.length / 3);
     const first = median(steady.slice(0, third));
     const last = median(steady.slice(-third));
-    const statuses = [...tally.byStatus].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(" ");
+    const statuses = [...tally.byStatus]
+      .sort(([a], [b]) => a - b)
+      .map(([s, c]) => `${s}×${c}`)
+      .join(" ");
     const codes = [...tally.byCode].map(([code, c]) => `${code}×${c}`).join(" ") || "none";
     console.log(
       [
         `soak: ${CLIENTS} clients, ${((Date.now() - started) / 1000).toFixed(1)} s, next-server pid ${pid}`,
         `requests by status: ${statuses}; refusals: ${codes}`,
-        `actions: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(", ")}; tasks created ${created.size}`,
-        `RSS series MiB: ${rss.filter((_, i) => i % 10 === 0).map((x) => (x.bytes / MIB).toFixed(0)).join(" ")}`,
+        `actions: ${Object.entries(counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(", ")}; tasks created ${created.size}`,
+        `RSS series MiB: ${rss
+          .filter((_, i) => i % 10 === 0)
+          .map((x) => (x.bytes / MIB).toFixed(0))
+          .join(" ")}`,
         `RSS MiB: start ${(rss[0]!.bytes / MIB).toFixed(1)}, peak ${(Math.max(...rss.map((s) => s.bytes)) / MIB).toFixed(1)}, ` +
           `end ${(rss.at(-1)!.bytes / MIB).toFixed(1)}; after warm-up median first third ${(first / MIB).toFixed(1)}, last third ${(last / MIB).toFixed(1)}`,
       ].join("\n"),

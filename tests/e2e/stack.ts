@@ -113,7 +113,8 @@ export class Spawned {
 export async function waitUntilAnswers(url: string, proc: Spawned, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (proc.hasExited) throw new Error(`${proc.name} exited (code ${proc.exitCode}) before answering:\n${proc.log.slice(-4000)}`);
+    if (proc.hasExited)
+      throw new Error(`${proc.name} exited (code ${proc.exitCode}) before answering:\n${proc.log.slice(-4000)}`);
     try {
       const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       await response.arrayBuffer();
@@ -167,7 +168,10 @@ export function spawnApp(
   const args = ["start", "-p", String(port), ...(host === null ? [] : ["-H", host])];
   return viaNpx
     ? new Spawned(name, "npx", ["next", ...args], { ...baseEnv(), ...env })
-    : new Spawned(name, process.execPath, [path.join(REPO_ROOT, "node_modules/next/dist/bin/next"), ...args], { ...baseEnv(), ...env });
+    : new Spawned(name, process.execPath, [path.join(REPO_ROOT, "node_modules/next/dist/bin/next"), ...args], {
+        ...baseEnv(),
+        ...env,
+      });
 }
 
 export interface StackOptions {
@@ -196,7 +200,10 @@ const madeDirs: string[] = [];
 
 /** A fresh folder under tests/.artifacts/ for one stack or test. */
 export function artifactDir(name: string): string {
-  const dir = path.join(ARTIFACTS_DIR, `history-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`);
+  const dir = path.join(
+    ARTIFACTS_DIR,
+    `history-${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`,
+  );
   mkdirSync(dir, { recursive: true });
   madeDirs.push(dir);
   return dir;

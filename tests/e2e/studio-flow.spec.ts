@@ -42,13 +42,17 @@ test("demo mode: generate, watch progress rise, preview, play and download the r
   expect(seen).toEqual([...seen].sort((a, b) => a - b));
 
   const video = card.getByTestId("task-video");
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.readyState), { timeout: 15_000 })
+    .toBeGreaterThanOrEqual(1);
   expect(await video.evaluate((v: HTMLVideoElement) => Math.round(v.duration))).toBe(5);
   await video.evaluate(async (v: HTMLVideoElement) => {
     v.muted = true;
     await v.play();
   });
-  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.2);
+  await expect
+    .poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+    .toBeGreaterThan(0.2);
   // Seeking needs Range support end to end.
   await video.evaluate((v: HTMLVideoElement) => {
     v.pause();
@@ -88,12 +92,18 @@ test("several generations run at once, each in its own card", async ({ page }) =
 });
 
 test("phone width and dark mode stay usable through a whole generation", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: "dark", deviceScaleFactor: 2 });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    colorScheme: "dark",
+    deviceScaleFactor: 2,
+  });
   const page = await context.newPage();
   await page.goto("/");
   const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   expect(background).not.toBe("rgb(250, 250, 250)");
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 
   const tag = uniqueTag("lighthouse");

@@ -75,7 +75,11 @@ function recordTaskReadFailures(page: Page): Array<{ status: number; code: strin
   page.on("response", async (response) => {
     if (!/\/api\/tasks\/task-unified-/.test(response.url()) || response.ok()) return;
     const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
-    failures.push({ status: response.status(), code: body?.error?.code ?? "(no JSON error)", retryAfter: response.headers()["retry-after"] ?? null });
+    failures.push({
+      status: response.status(),
+      code: body?.error?.code ?? "(no JSON error)",
+      retryAfter: response.headers()["retry-after"] ?? null,
+    });
   });
   return failures;
 }
@@ -93,7 +97,9 @@ const createFaults = [
 ];
 
 for (const { scenario, shot } of createFaults) {
-  test(`create fault "${scenario}": outcome unknown, sent once, listed in the history, form usable`, async ({ page }) => {
+  test(`create fault "${scenario}": outcome unknown, sent once, listed in the history, form usable`, async ({
+    page,
+  }) => {
     const crashes = watchForCrashes(page);
     await page.goto(stack.appUrl);
     const tag = uniqueTag(scenario);
@@ -103,7 +109,9 @@ for (const { scenario, shot } of createFaults) {
     await page.getByRole("button", { name: "Generate" }).click();
 
     const error = page.getByTestId("form-error");
-    await expect(error).toContainText("Evolink did not confirm whether the task was created, so the studio did not resubmit it");
+    await expect(error).toContainText(
+      "Evolink did not confirm whether the task was created, so the studio did not resubmit it",
+    );
     await expect(error).toContainText("It stays in the history as “Outcome unknown”; check your Evolink dashboard");
     // The studio gave up at its own create timeout, not when the simulator dropped the connection.
     if (scenario === "create-timeout") expect(Date.now() - started).toBeLessThan(CREATE_TIMEOUT_MS + 6_000);
@@ -131,15 +139,47 @@ for (const { scenario, shot } of createFaults) {
 }
 
 const pollFaults = [
-  { scenario: "poll-timeout", code: "upstream_timeout", status: 504, notice: "Evolink did not answer in time.", eta: "reconnecting…" },
-  { scenario: "poll-reset", code: "upstream_unreachable", status: 503, notice: "Evolink could not be reached.", eta: "reconnecting…" },
-  { scenario: "poll-truncated", code: "upstream_unreachable", status: 503, notice: "Evolink could not be reached.", eta: "reconnecting…" },
-  { scenario: "poll-bad-gateway", code: "upstream_error", status: 503, notice: "Evolink's AI service is unavailable right now.", eta: "reconnecting…" },
-  { scenario: "poll-rate-limit-burst", code: "rate_limit_exceeded", status: 429, notice: "Evolink is busy — waiting for capacity", eta: "waiting for capacity…" },
+  {
+    scenario: "poll-timeout",
+    code: "upstream_timeout",
+    status: 504,
+    notice: "Evolink did not answer in time.",
+    eta: "reconnecting…",
+  },
+  {
+    scenario: "poll-reset",
+    code: "upstream_unreachable",
+    status: 503,
+    notice: "Evolink could not be reached.",
+    eta: "reconnecting…",
+  },
+  {
+    scenario: "poll-truncated",
+    code: "upstream_unreachable",
+    status: 503,
+    notice: "Evolink could not be reached.",
+    eta: "reconnecting…",
+  },
+  {
+    scenario: "poll-bad-gateway",
+    code: "upstream_error",
+    status: 503,
+    notice: "Evolink's AI service is unavailable right now.",
+    eta: "reconnecting…",
+  },
+  {
+    scenario: "poll-rate-limit-burst",
+    code: "rate_limit_exceeded",
+    status: 429,
+    notice: "Evolink is busy — waiting for capacity",
+    eta: "waiting for capacity…",
+  },
 ];
 
 for (const { scenario, code, status, notice, eta } of pollFaults) {
-  test(`poll fault "${scenario}": reads are retried, the card says it is reconnecting, then completes`, async ({ page }) => {
+  test(`poll fault "${scenario}": reads are retried, the card says it is reconnecting, then completes`, async ({
+    page,
+  }) => {
     const crashes = watchForCrashes(page);
     const notices = await recordNotices(page);
     const failures = recordTaskReadFailures(page);
@@ -151,7 +191,9 @@ for (const { scenario, code, status, notice, eta } of pollFaults) {
     await expect(card).toHaveCount(1);
 
     await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 45_000 });
-    await expect.poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState))
+      .toBeGreaterThanOrEqual(1);
     await expect(card.getByTestId("task-error")).toHaveCount(0);
     await expect(card.getByTestId("task-lost")).toHaveCount(0);
 

@@ -34,7 +34,9 @@ async function generate(page: Page, prompt: string) {
   return card;
 }
 
-test("with PUBLIC_BASE_URL, the callback finishes the card within seconds although the poll interval is a minute", async ({ page }) => {
+test("with PUBLIC_BASE_URL, the callback finishes the card within seconds although the poll interval is a minute", async ({
+  page,
+}) => {
   const stack = await Stack.start({
     name: "webhook",
     taskSeconds: TASK_SECONDS,
@@ -61,7 +63,9 @@ test("with PUBLIC_BASE_URL, the callback finishes the card within seconds althou
     const log = await stack.simLog();
     const create = log.creates.find((entry) => entry.body?.prompt === prompt);
     const taskId = create?.taskId ?? "";
-    expect(create?.body?.callback_url).toMatch(/^https:\/\/studio\.example\.com\/api\/webhooks\/evolink\/[A-Za-z0-9_-]{43}$/);
+    expect(create?.body?.callback_url).toMatch(
+      /^https:\/\/studio\.example\.com\/api\/webhooks\/evolink\/[A-Za-z0-9_-]{43}$/,
+    );
     const attempts = log.callbacks.filter((entry) => entry.taskId === taskId);
     expect(attempts).toEqual([
       expect.objectContaining({
@@ -107,10 +111,17 @@ test("when the callback cannot reach the studio, polling still completes the tas
     const taskId = (await stack.simLog()).creates.find((entry) => entry.body?.prompt === prompt)?.taskId ?? "";
     // All four documented attempts (retries after 1, 2 and 4 s) fail to connect, and nothing else is tried.
     await expect
-      .poll(async () => (await stack.simLog()).callbacks.filter((entry) => entry.taskId === taskId).length, { timeout: 15_000 })
+      .poll(async () => (await stack.simLog()).callbacks.filter((entry) => entry.taskId === taskId).length, {
+        timeout: 15_000,
+      })
       .toBe(4);
     const attempts = (await stack.simLog()).callbacks.filter((entry) => entry.taskId === taskId);
-    expect(attempts.map((entry) => [entry.attempt, entry.status])).toEqual([[1, null], [2, null], [3, null], [4, null]]);
+    expect(attempts.map((entry) => [entry.attempt, entry.status])).toEqual([
+      [1, null],
+      [2, null],
+      [3, null],
+      [4, null],
+    ]);
     expect(attempts.every((entry) => entry.error === "ECONNREFUSED")).toBe(true);
     await expect(card.getByTestId("task-status")).toHaveText("Completed");
   } finally {

@@ -18,7 +18,11 @@ const box = (type: string, payload: Buffer) => {
   return Buffer.concat([header, payload]);
 };
 /** A minimal MP4 as the tiling check sees it: ftyp, moov, then a 64 kB mdat. */
-const MP4 = Buffer.concat([box("ftyp", Buffer.from("isom\0\0\0\0isom")), box("moov", Buffer.alloc(200, 1)), box("mdat", Buffer.alloc(64_000, 7))]);
+const MP4 = Buffer.concat([
+  box("ftyp", Buffer.from("isom\0\0\0\0isom")),
+  box("moov", Buffer.alloc(200, 1)),
+  box("mdat", Buffer.alloc(64_000, 7)),
+]);
 /** Where the mdat starts. */
 const BEFORE_MDAT = MP4.length - (8 + 64_000);
 
@@ -96,7 +100,9 @@ describe("a result body that ends early is never archived as complete", () => {
     await archiveTask(record);
     const failed = findTask(record.id)!;
     expect(failed.archiveState).toBe("failed");
-    expect(failed.archiveError).toMatch(/not a whole MP4 \(the 'mdat' box at byte \d+ needs \d+ bytes but \d+ arrived\)/);
+    expect(failed.archiveError).toMatch(
+      /not a whole MP4 \(the 'mdat' box at byte \d+ needs \d+ bytes but \d+ arrived\)/,
+    );
     expect(existsSync(archivePath(record.id))).toBe(false);
     expect(existsSync(`${archivePath(record.id)}.part`)).toBe(false);
   });
@@ -154,9 +160,12 @@ describe("deleting a task while its copy downloads", () => {
 });
 
 describe("archive paths", () => {
-  it.each(["../../x", "task-unified-1-abcdefgh/../../x", "/etc/passwd", "", "task-unified-123-ABCDEFGH"])("refuses the id %j", (id) => {
-    expect(() => archivePath(id)).toThrow(/malformed task id/);
-  });
+  it.each(["../../x", "task-unified-1-abcdefgh/../../x", "/etc/passwd", "", "task-unified-123-ABCDEFGH"])(
+    "refuses the id %j",
+    (id) => {
+      expect(() => archivePath(id)).toThrow(/malformed task id/);
+    },
+  );
 
   it("builds a path directly inside the archive folder for a well-formed id", () => {
     expect(path.dirname(archivePath("task-unified-1757169743-abcd1234"))).toBe(archiveDir());
@@ -187,7 +196,11 @@ describe("wholeMp4Problem", () => {
     ["bytes after the last box", Buffer.concat([MP4, Buffer.alloc(3)]), /ends inside a box header/],
     ["no moov", Buffer.concat([box("ftyp", Buffer.alloc(8)), box("mdat", Buffer.alloc(100))]), /no 'moov'/],
     ["no mdat", Buffer.concat([box("ftyp", Buffer.alloc(8)), box("moov", Buffer.alloc(100))]), /no 'mdat'/],
-    ["a box smaller than its header", Buffer.concat([MP4, Buffer.from([0, 0, 0, 4, 0x66, 0x72, 0x65, 0x65])]), /impossible size/],
+    [
+      "a box smaller than its header",
+      Buffer.concat([MP4, Buffer.from([0, 0, 0, 4, 0x66, 0x72, 0x65, 0x65])]),
+      /impossible size/,
+    ],
   ])("refuses a file with %s", async (_name, bytes, reason) => {
     expect(await problemOf(bytes)).toMatch(reason);
   });

@@ -14,7 +14,14 @@ import {
 } from "../bench/lib/proc";
 
 const STATUS = (rssKb: number | null) =>
-  ["Name:\tnext-server (v16)", "State:\tS (sleeping)", "VmPeak:\t 9999999 kB", ...(rssKb === null ? [] : [`VmRSS:\t  ${rssKb} kB`]), "Threads:\t11", ""].join("\n");
+  [
+    "Name:\tnext-server (v16)",
+    "State:\tS (sleeping)",
+    "VmPeak:\t 9999999 kB",
+    ...(rssKb === null ? [] : [`VmRSS:\t  ${rssKb} kB`]),
+    "Threads:\t11",
+    "",
+  ].join("\n");
 
 function stat(pid: number, comm: string, ppid: number, utime = 0, stime = 0): string {
   const after = ["S", ppid, pid, pid, 0, -1, 4194560, 100, 0, 0, 0, utime, stime, 0, 0, 20, 0, 11, 0, 12345];
@@ -28,7 +35,12 @@ describe("bench /proc parsing", () => {
   });
 
   it("reads ppid and CPU ticks even when the command name has spaces and parentheses", () => {
-    expect(parseStat(stat(42, "next-server (v16.4.6)", 7, 150, 25))).toEqual({ pid: 42, ppid: 7, utime: 150, stime: 25 });
+    expect(parseStat(stat(42, "next-server (v16.4.6)", 7, 150, 25))).toEqual({
+      pid: 42,
+      ppid: 7,
+      utime: 150,
+      stime: 25,
+    });
     expect(parseStat(stat(43, "a) b (c", 1, 1, 2))).toEqual({ pid: 43, ppid: 1, utime: 1, stime: 2 });
     expect(parseStat("garbage")).toBeNull();
   });

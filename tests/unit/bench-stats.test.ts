@@ -88,7 +88,12 @@ describe("bench Range reads", () => {
     const size = 10_000_000;
     const ranges = randomRanges(size, 50, seededRandom(7), 1_000_000);
     expect(ranges).toHaveLength(50);
-    expect(ranges.slice(0, 4).map((r) => r.header)).toEqual(["bytes=0-0", `bytes=${size - 1}-${size - 1}`, "bytes=-1000", `bytes=${size - 70_000}-`]);
+    expect(ranges.slice(0, 4).map((r) => r.header)).toEqual([
+      "bytes=0-0",
+      `bytes=${size - 1}-${size - 1}`,
+      "bytes=-1000",
+      `bytes=${size - 70_000}-`,
+    ]);
     for (const range of ranges) {
       expect(range.start).toBeGreaterThanOrEqual(0);
       expect(range.end).toBeLessThan(size);

@@ -43,14 +43,22 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const taskGets = async (id: string) =>
-  (((await (await fetch(`${sim.url}/__sim/log`)).json()) as { taskGets: Record<string, number> }).taskGets[id] ?? 0);
+  ((await (await fetch(`${sim.url}/__sim/log`)).json()) as { taskGets: Record<string, number> }).taskGets[id] ?? 0;
 
 async function submit(prompt: string): Promise<{ id: string; token: string }> {
-  const { task } = await submitGeneration({ ...GENERATION_DEFAULTS, prompt, videoUrl: "https://media.example.com/a.mp4" });
+  const { task } = await submitGeneration({
+    ...GENERATION_DEFAULTS,
+    prompt,
+    videoUrl: "https://media.example.com/a.mp4",
+  });
   const log = (await (await fetch(`${sim.url}/__sim/log`)).json()) as {
     creates: Array<{ taskId: string | null; body: { callback_url?: string } | null }>;
   };
-  const token = log.creates.find((c) => c.taskId === task.id)?.body?.callback_url?.split("/").pop() ?? "";
+  const token =
+    log.creates
+      .find((c) => c.taskId === task.id)
+      ?.body?.callback_url?.split("/")
+      .pop() ?? "";
   expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   return { id: task.id, token };
 }
@@ -68,7 +76,9 @@ const callback = (token: string, id: string) =>
 describe("callback-triggered refreshes", () => {
   it("30 parallel callbacks for one task, arriving over ~100 ms as over a network, make at most one upstream GET", async () => {
     const { id, token } = await submit("thirty at once");
-    const responses = await Promise.all(Array.from({ length: 30 }, async (_, i) => (await sleep(i * 3), callback(token, id))));
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => (await sleep(i * 3), callback(token, id))),
+    );
     expect(responses.every((response) => response.status === 200)).toBe(true);
     expect(await taskGets(id)).toBe(1);
   });
@@ -113,14 +123,21 @@ describe("callback tokens in logs", () => {
     expect(text).not.toContain(token);
     expect(text).not.toContain(forged);
     expect(text).not.toContain(token.slice(0, 20));
-    const access = text.split("\n").filter(Boolean).map((line) => JSON.parse(line) as { msg?: string; path?: string });
+    const access = text
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as { msg?: string; path?: string });
     const paths = access.filter((line) => line.msg === "request").map((line) => line.path);
     expect(paths).toEqual(Array(3).fill("/api/webhooks/evolink/[redacted]"));
   });
 
   it("loggedPath redacts the token segment wherever the route sits, and leaves other paths alone", () => {
     expect(loggedPath("https://s.example/api/webhooks/evolink/abc?x=1")).toBe("/api/webhooks/evolink/[redacted]");
-    expect(loggedPath("https://s.example/prefix/api/webhooks/evolink/abc/")).toBe("/prefix/api/webhooks/evolink/[redacted]/");
-    expect(loggedPath("http://s/api/tasks/task-unified-1-abcdefgh?download=1")).toBe("/api/tasks/task-unified-1-abcdefgh");
+    expect(loggedPath("https://s.example/prefix/api/webhooks/evolink/abc/")).toBe(
+      "/prefix/api/webhooks/evolink/[redacted]/",
+    );
+    expect(loggedPath("http://s/api/tasks/task-unified-1-abcdefgh?download=1")).toBe(
+      "/api/tasks/task-unified-1-abcdefgh",
+    );
   });
 });

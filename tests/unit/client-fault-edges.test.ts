@@ -57,7 +57,9 @@ describe("create failures that do not prove nothing was created", () => {
   it("a documented 503 no-channel answer is a plain, retryable refusal", async () => {
     reply = {
       status: 503,
-      body: JSON.stringify({ error: { code: "service_unavailable", message: "No available channel", type: "api_error" } }),
+      body: JSON.stringify({
+        error: { code: "service_unavailable", message: "No available channel", type: "api_error" },
+      }),
     };
     const error = await createFailure();
     expect(error.code).toBe("service_unavailable");
@@ -69,7 +71,9 @@ describe("status polls", () => {
   it("do not wait out a Retry-After when no retry will follow", async () => {
     reply = {
       status: 401,
-      body: JSON.stringify({ error: { code: "unauthorized", message: "Authentication required", type: "authentication_error" } }),
+      body: JSON.stringify({
+        error: { code: "unauthorized", message: "Authentication required", type: "authentication_error" },
+      }),
       headers: { "Retry-After": "4" },
     };
     requests = 0;

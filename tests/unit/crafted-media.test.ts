@@ -56,7 +56,10 @@ async function expectRefused(file: string, message: RegExp): Promise<void> {
   expect(ms).toBeLessThan(PROBE_LIMITS.timeoutMs);
 }
 
-const bufferSource = (bytes: Buffer): ByteSource => ({ size: bytes.length, read: async (at, n) => bytes.subarray(at, at + n) });
+const bufferSource = (bytes: Buffer): ByteSource => ({
+  size: bytes.length,
+  read: async (at, n) => bytes.subarray(at, at + n),
+});
 const ftyp = () => leaf("ftyp", Buffer.from("isom\0\0\0\0isomavc1", "latin1"));
 
 describe("sample tables that cannot fit", () => {
@@ -75,16 +78,25 @@ describe("sample tables that cannot fit", () => {
 
   it("refuses an 8-bit stz2 claiming 2³²−1 samples in a 12-byte box", async () => {
     const stz2 = leaf("stz2", [0, 0, 0, 0, 0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff]);
-    await expectRefused(save("stz2-8.mp4", withVideoTable("stz2", stz2)), /'stz2' declares 4,294,967,295 entries, which cannot fit/);
+    await expectRefused(
+      save("stz2-8.mp4", withVideoTable("stz2", stz2)),
+      /'stz2' declares 4,294,967,295 entries, which cannot fit/,
+    );
   });
 
   it("refuses an stsz of per-sample sizes claiming 12 million entries in 12 bytes", async () => {
     const stsz = fullBox("stsz", [0, 12_000_000]);
-    await expectRefused(save("stsz-lie.mp4", withVideoTable("stsz", stsz)), /'stsz' declares 12,000,000 entries, which cannot fit/);
+    await expectRefused(
+      save("stsz-lie.mp4", withVideoTable("stsz", stsz)),
+      /'stsz' declares 12,000,000 entries, which cannot fit/,
+    );
   });
 
   it("refuses a real table of 1.5 million samples (6 MB) as over the 1,000,000 cap", async () => {
-    await expectRefused(save("stsz-big.mp4", withVideoTable("stsz", stszWith(1_500_000))), /lists 1,500,000 entries; the studio reads at most 1,000,000/);
+    await expectRefused(
+      save("stsz-big.mp4", withVideoTable("stsz", stszWith(1_500_000))),
+      /lists 1,500,000 entries; the studio reads at most 1,000,000/,
+    );
   });
 
   it("refuses a 12-million-entry table (a 48 MB index, written sparse) by the index size cap", async () => {
@@ -101,16 +113,29 @@ describe("sample tables that cannot fit", () => {
   // Each table's entry size: 8 bytes for stts, ctts, co64; 12 for stsc; 4 for stco, stss.
   it.each(["stts", "ctts", "stsc", "stco", "co64", "stss"])("refuses an %s claiming 2³²−1 entries", async (type) => {
     const table = fullBox(type, [MAX_U32]);
-    await expectRefused(save(`${type}.mp4`, withVideoTable(type, table)), new RegExp(`'${type}' declares 4,294,967,295 entries`));
+    await expectRefused(
+      save(`${type}.mp4`, withVideoTable(type, table)),
+      new RegExp(`'${type}' declares 4,294,967,295 entries`),
+    );
   });
 
   it("refuses a fragment run (trun) claiming 2³²−1 samples, and one with no per-sample fields over the cap", async () => {
     const fragment = (flags: number, count: number): Buffer =>
       serialize([
         ftyp(),
-        { type: "moof", children: [{ type: "traf", children: [fullBox("tfhd", [1]), leaf("trun", [0, 0, flags >> 8, flags & 0xff, ...u32(count)])] }] },
+        {
+          type: "moof",
+          children: [
+            {
+              type: "traf",
+              children: [fullBox("tfhd", [1]), leaf("trun", [0, 0, flags >> 8, flags & 0xff, ...u32(count)])],
+            },
+          ],
+        },
       ]);
-    await expect(scanBoxes(bufferSource(fragment(0x300, MAX_U32)))).rejects.toThrow(/'trun' declares 4,294,967,295 entries/);
+    await expect(scanBoxes(bufferSource(fragment(0x300, MAX_U32)))).rejects.toThrow(
+      /'trun' declares 4,294,967,295 entries/,
+    );
     await expect(scanBoxes(bufferSource(fragment(0, 2_000_000)))).rejects.toThrow(/'trun' lists 2,000,000 entries/);
   });
 });
@@ -145,7 +170,10 @@ describe("box counts, nesting and sizes", () => {
     for (const declared of [2n ** 40n, 2n ** 64n - 1n]) {
       const boxes = sampleClip();
       Object.assign(find(boxes, "mdat"), { large: true, declaredSize: declared });
-      await expectRefused(save("large-size.mp4", serialize(boxes)), /Box 'mdat' at byte \d+ declares \d+ bytes, but only \d+ remain in the file/);
+      await expectRefused(
+        save("large-size.mp4", serialize(boxes)),
+        /Box 'mdat' at byte \d+ declares \d+ bytes, but only \d+ remain in the file/,
+      );
     }
   });
 
@@ -158,7 +186,10 @@ describe("box counts, nesting and sizes", () => {
   it("refuses a box whose size is smaller than its own header", async () => {
     const boxes = sampleClip();
     Object.assign(find(boxes, "stts"), { declaredSize: 4n });
-    await expectRefused(save("tiny-box.mp4", serialize(boxes)), /'stts' at byte \d+ declares 4 bytes, less than its own header/);
+    await expectRefused(
+      save("tiny-box.mp4", serialize(boxes)),
+      /'stts' at byte \d+ declares 4 bytes, less than its own header/,
+    );
   });
 
   it("refuses a file cut off inside its moov index as truncated", async () => {
@@ -167,13 +198,20 @@ describe("box counts, nesting and sizes", () => {
   });
 
   it("refuses a sample-table box shorter than its fixed fields", async () => {
-    await expectRefused(save("short-stsz.mp4", withVideoTable("stsz", leaf("stsz", [0, 0, 0, 0]))), /'stsz' is shorter than its fixed fields/);
+    await expectRefused(
+      save("short-stsz.mp4", withVideoTable("stsz", leaf("stsz", [0, 0, 0, 0]))),
+      /'stsz' is shorter than its fixed fields/,
+    );
   });
 
   it("stops at its own limits whatever the caller passes", async () => {
     const bytes = serialize([ftyp(), { type: "moov", children: [leaf("free"), leaf("free")] }]);
-    await expect(scanBoxes(bufferSource(bytes), { ...BOX_SCAN_LIMITS, maxBoxes: 3 })).rejects.toBeInstanceOf(BoxScanError);
-    await expect(scanBoxes(bufferSource(bytes), { ...BOX_SCAN_LIMITS, maxBoxes: 4 })).resolves.toEqual({ videoSamples: 0 });
+    await expect(scanBoxes(bufferSource(bytes), { ...BOX_SCAN_LIMITS, maxBoxes: 3 })).rejects.toBeInstanceOf(
+      BoxScanError,
+    );
+    await expect(scanBoxes(bufferSource(bytes), { ...BOX_SCAN_LIMITS, maxBoxes: 4 })).resolves.toEqual({
+      videoSamples: 0,
+    });
   });
 });
 
@@ -191,13 +229,17 @@ describe("durations the file cannot hold", () => {
     const facts = await probeVideoIsolated(file, statSync(file).size);
     expect(facts.frameCount).toBe(120);
     expect(facts.durationSeconds).toBeGreaterThan(590);
-    expect(videoProblems(facts, 100 * 1024 * 1024)).toContainEqual(expect.stringMatching(/lasts 60\d(\.\d)? s but holds only 120 frames/));
+    expect(videoProblems(facts, 100 * 1024 * 1024)).toContainEqual(
+      expect.stringMatching(/lasts 60\d(\.\d)? s but holds only 120 frames/),
+    );
   });
 
   it("refuses a claimed 400,000 s by the one-hour bound", async () => {
     const file = save("eternal.mp4", stretched(400_000));
     const facts = await probeVideoIsolated(file, statSync(file).size);
-    expect(videoProblems(facts, 100 * 1024 * 1024)).toContainEqual(expect.stringMatching(/lasts 111 hours; the studio checks videos of at most 1 hour/));
+    expect(videoProblems(facts, 100 * 1024 * 1024)).toContainEqual(
+      expect.stringMatching(/lasts 111 hours; the studio checks videos of at most 1 hour/),
+    );
   });
 });
 
@@ -229,21 +271,31 @@ describe("the isolated probe's own limits", () => {
   const clip = path.join("lib", "simulator", "clips", "sample-16x9.mp4");
 
   it("a probe over its time limit is killed and refused as kind limit", async () => {
-    const error = await probeVideoIsolated(clip, statSync(clip).size, { ...PROBE_LIMITS, timeoutMs: 1 }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "limit", message: expect.stringMatching(/took longer than 0.001 s.*Export it again/) });
+    const error = await probeVideoIsolated(clip, statSync(clip).size, { ...PROBE_LIMITS, timeoutMs: 1 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({
+      kind: "limit",
+      message: expect.stringMatching(/took longer than 0.001 s.*Export it again/),
+    });
   });
 
   it("the killer handed straight to the demuxer (no box check) kills only the child, answered as kind limit", async () => {
     const file = save("killer-raw.mp4", killerStz2());
     const started = performance.now();
     const error = await demuxInChild(file, PROBE_LIMITS).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: "limit", message: expect.stringMatching(/needed more than 192 MB of memory|took longer than 10 s/) });
+    expect(error).toMatchObject({
+      kind: "limit",
+      message: expect.stringMatching(/needed more than 192 MB of memory|took longer than 10 s/),
+    });
     expect(performance.now() - started).toBeLessThan(PROBE_LIMITS.timeoutMs + 2_000);
   });
 
   it("a probe over its memory limit dies alone and is refused as kind limit", async () => {
     const file = save("heavy.mp4", withVideoTable("stsz", stszWith(900_000)));
-    const error = await probeVideoIsolated(file, statSync(file).size, { ...PROBE_LIMITS, maxHeapMb: 8 }).catch((e: unknown) => e);
+    const error = await probeVideoIsolated(file, statSync(file).size, { ...PROBE_LIMITS, maxHeapMb: 8 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ kind: "limit", message: expect.stringMatching(/needed more than 8 MB of memory/) });
     // The same file within the normal limit is read (the cap on tables is what keeps it small).
     expect((await probeVideoIsolated(file, statSync(file).size)).frameCount).toBe(900_000);
@@ -260,7 +312,10 @@ describe("the isolated probe's own limits", () => {
   it("a probe that waits longer than maxWaitMs for a slot is refused as busy", async () => {
     const size = statSync(clip).size;
     const limits = { ...PROBE_LIMITS, concurrency: 1, maxWaitMs: 1 };
-    const results = await Promise.allSettled([probeVideoIsolated(clip, size, limits), probeVideoIsolated(clip, size, limits)]);
+    const results = await Promise.allSettled([
+      probeVideoIsolated(clip, size, limits),
+      probeVideoIsolated(clip, size, limits),
+    ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected"]);
   });
 });

@@ -38,7 +38,9 @@ describe("the data-folder lock", () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), "lock-"));
     const other = await otherStudioOn(folder);
     expect(() => lockDataDir(folder)).toThrow(
-      new RegExp(`Another studio is already running on the data folder ${folder} \\(process ${other.pid} on other-host, since then\\)\\. .*Stop the other one first, or give this one its own DATA_DIR\\.`),
+      new RegExp(
+        `Another studio is already running on the data folder ${folder} \\(process ${other.pid} on other-host, since then\\)\\. .*Stop the other one first, or give this one its own DATA_DIR\\.`,
+      ),
     );
     other.kill("SIGKILL");
     await new Promise((resolve) => other.once("exit", resolve));
@@ -60,7 +62,9 @@ describe("database file modes", () => {
     const folder = path.join(mkdtempSync(path.join(os.tmpdir(), "db-modes-")), "data");
     const file = path.join(folder, "studio.sqlite");
     const db = openDatabase(file);
-    db.prepare("INSERT INTO uploads (file_url, kind, original_name, created_at) VALUES ('u', 'image', 'a.png', 1)").run();
+    db.prepare(
+      "INSERT INTO uploads (file_url, kind, original_name, created_at) VALUES ('u', 'image', 'a.png', 1)",
+    ).run();
     for (const own of [file, `${file}-wal`, `${file}-shm`]) expect([own, modeOf(own)]).toEqual([own, 0o600]);
     db.close();
   });

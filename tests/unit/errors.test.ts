@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { failureResponse } from "@/lib/api-response";
-import { ERROR_CATALOG, isKnownCode, resolveErrorCode, studioError, upstreamFailure, type ErrorCode } from "@/lib/errors";
+import {
+  ERROR_CATALOG,
+  isKnownCode,
+  resolveErrorCode,
+  studioError,
+  upstreamFailure,
+  type ErrorCode,
+} from "@/lib/errors";
 import { UpstreamError } from "@/lib/evolink/client";
 
 const entries = Object.entries(ERROR_CATALOG) as [ErrorCode, (typeof ERROR_CATALOG)[ErrorCode]][];

@@ -86,7 +86,11 @@ async function upstreamErrorFrom(promise: Promise<unknown>): Promise<UpstreamErr
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls until `done` holds, with a generous deadline rather than a fixed sleep. */
-async function pollUntil(taskId: string, done: (task: UpstreamTask) => boolean, deadlineMs = 15_000): Promise<UpstreamTask[]> {
+async function pollUntil(
+  taskId: string,
+  done: (task: UpstreamTask) => boolean,
+  deadlineMs = 15_000,
+): Promise<UpstreamTask[]> {
   const seen: UpstreamTask[] = [];
   const deadline = Date.now() + deadlineMs;
   for (;;) {
@@ -148,7 +152,12 @@ describe("createGeneration", () => {
     await createGeneration(req);
     const [entry] = await createsFor(req.prompt);
     expect(entry?.body).not.toHaveProperty("image_urls");
-    expect(entry?.body).toMatchObject({ keep_original_sound: true, duration: 5, aspect_ratio: "16:9", quality: "720p" });
+    expect(entry?.body).toMatchObject({
+      keep_original_sound: true,
+      duration: 5,
+      aspect_ratio: "16:9",
+      quality: "720p",
+    });
   });
 
   it("returns the created task in the studio's shape", async () => {
@@ -188,9 +197,7 @@ describe("createGeneration", () => {
   it("keeps the upstream's own message", async () => {
     const error = await upstreamErrorFrom(createGeneration(request({ prompt: promptWith("[sim:model-denied] x") })));
     expect(error.upstreamMessage).toBe("Token does not have access to model: kling-o3-reference-to-video");
-    expect(error.message).toBe(
-      "model_access_denied: Token does not have access to model: kling-o3-reference-to-video",
-    );
+    expect(error.message).toBe("model_access_denied: Token does not have access to model: kling-o3-reference-to-video");
   });
 
   it("maps a synchronous 400 from the upstream to a non-retryable parameter error", async () => {
@@ -265,17 +272,14 @@ describe("getTask", () => {
     expect(seen.at(-1)?.status).toBe("cancelled");
   });
 
-  it.each(["poll-rate-limit", "poll-server-error"])(
-    "[sim:%s] recovers through GET retries",
-    async (scenario) => {
-      const created = await createGeneration(request({ prompt: promptWith(`[sim:${scenario}] A kite`) }));
-      const task = await getTask(created.id);
-      expect(task.id).toBe(created.id);
-      expect(["pending", "processing", "completed"]).toContain(task.status);
-      // The first two GETs failed upstream; the third, retried inside one getTask call, succeeded.
-      expect((await simLog()).taskGets[created.id]).toBe(3);
-    },
-  );
+  it.each(["poll-rate-limit", "poll-server-error"])("[sim:%s] recovers through GET retries", async (scenario) => {
+    const created = await createGeneration(request({ prompt: promptWith(`[sim:${scenario}] A kite`) }));
+    const task = await getTask(created.id);
+    expect(task.id).toBe(created.id);
+    expect(["pending", "processing", "completed"]).toContain(task.status);
+    // The first two GETs failed upstream; the third, retried inside one getTask call, succeeded.
+    expect((await simLog()).taskGets[created.id]).toBe(3);
+  });
 
   it("[sim:malformed] a truncated first body is retried and recovered, not surfaced", async () => {
     const created = await createGeneration(request({ prompt: promptWith("[sim:malformed] A river") }));

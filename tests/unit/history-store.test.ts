@@ -12,7 +12,12 @@ import { remixValues } from "@/lib/remix";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { DatabaseStartupError, openDatabase } from "@/lib/store/connection";
 import { MIGRATIONS } from "@/lib/store/migrations";
-import { findSubmission, markInterruptedSubmissions, unknownSubmissions, beginSubmission } from "@/lib/store/submissions";
+import {
+  findSubmission,
+  markInterruptedSubmissions,
+  unknownSubmissions,
+  beginSubmission,
+} from "@/lib/store/submissions";
 import { findTask, updateTask } from "@/lib/store/tasks";
 import { IdempotencyConflict, submitGeneration } from "@/lib/submit";
 import { refreshTask, toTaskView } from "@/lib/tasks";
@@ -23,7 +28,12 @@ const saved = { ...process.env };
 
 beforeAll(async () => {
   sim = await startSimulator({ apiKey: KEY, taskSeconds: 2, publicFilesBase: "" });
-  Object.assign(process.env, { EVOLINK_API_KEY: KEY, EVOLINK_API_BASE: sim.url, EVOLINK_FILES_BASE: sim.url, POLL_INTERVAL_MS: "1000" });
+  Object.assign(process.env, {
+    EVOLINK_API_KEY: KEY,
+    EVOLINK_API_BASE: sim.url,
+    EVOLINK_FILES_BASE: sim.url,
+    POLL_INTERVAL_MS: "1000",
+  });
 });
 
 afterAll(async () => {
@@ -31,7 +41,11 @@ afterAll(async () => {
   await sim.close();
 });
 
-const request = (prompt: string): GenerationRequest => ({ ...GENERATION_DEFAULTS, prompt, videoUrl: "https://media.example.com/a.mp4" });
+const request = (prompt: string): GenerationRequest => ({
+  ...GENERATION_DEFAULTS,
+  prompt,
+  videoUrl: "https://media.example.com/a.mp4",
+});
 const simLog = async () =>
   (await (await fetch(`${sim.url}/__sim/log`)).json()) as {
     creates: Array<{ body: { prompt?: string } | null; taskId: string | null }>;
@@ -44,7 +58,9 @@ describe("database", () => {
     const file = path.join(mkdtempSync(path.join(os.tmpdir(), "db-")), "studio.sqlite");
     const first = openDatabase(file);
     expect(first.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
-    first.prepare("INSERT INTO uploads (file_url, kind, original_name, created_at) VALUES ('u', 'image', 'a.png', 1)").run();
+    first
+      .prepare("INSERT INTO uploads (file_url, kind, original_name, created_at) VALUES ('u', 'image', 'a.png', 1)")
+      .run();
     first.close();
     const again = openDatabase(file);
     expect(again.prepare("SELECT original_name FROM uploads").get()).toEqual({ original_name: "a.png" });
@@ -96,7 +112,9 @@ describe("idempotent submit", () => {
 
   it("concurrent requests with one key (a double click) share one upstream create", async () => {
     const prompt = `double click ${Date.now()}`;
-    const results = await Promise.all(Array.from({ length: 5 }, () => submitGeneration(request(prompt), "key-double-0001")));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => submitGeneration(request(prompt), "key-double-0001")),
+    );
     expect(new Set(results.map((r) => r.task.id)).size).toBe(1);
     expect(await createsFor(prompt)).toBe(1);
   });
@@ -110,8 +128,12 @@ describe("idempotent submit", () => {
 
   it("a refusal is replayed for the same key, not resent", async () => {
     const prompt = `refused ${Date.now()} [sim:insufficient-quota]`;
-    await expect(submitGeneration(request(prompt), "key-refused-01")).rejects.toMatchObject({ code: "insufficient_quota" });
-    await expect(submitGeneration(request(prompt), "key-refused-01")).rejects.toMatchObject({ code: "insufficient_quota" });
+    await expect(submitGeneration(request(prompt), "key-refused-01")).rejects.toMatchObject({
+      code: "insufficient_quota",
+    });
+    await expect(submitGeneration(request(prompt), "key-refused-01")).rejects.toMatchObject({
+      code: "insufficient_quota",
+    });
     expect(await createsFor(prompt)).toBe(1);
   });
 
@@ -120,19 +142,27 @@ describe("idempotent submit", () => {
     // What a process that died mid-create leaves behind: a claimed key with no outcome.
     // Claimed with the same request's hash, so the replay below is judged on its outcome, not refused as a different request.
     const requestJson = JSON.stringify(request(prompt));
-    expect(beginSubmission("key-crashed-01", createHash("sha256").update(requestJson).digest("hex"), requestJson)).toBe(true);
+    expect(beginSubmission("key-crashed-01", createHash("sha256").update(requestJson).digest("hex"), requestJson)).toBe(
+      true,
+    );
     expect(markInterruptedSubmissions()).toBeGreaterThanOrEqual(1);
     expect(findSubmission("key-crashed-01")?.state).toBe("unknown");
     expect(unknownSubmissions().some((s) => s.prompt === prompt)).toBe(true);
-    await expect(submitGeneration(request(prompt), "key-crashed-01")).rejects.toMatchObject({ code: "create_outcome_unknown" });
+    await expect(submitGeneration(request(prompt), "key-crashed-01")).rejects.toMatchObject({
+      code: "create_outcome_unknown",
+    });
     expect(await createsFor(prompt)).toBe(0);
     expect(listHistory().unknownSubmissions.find((s) => s.prompt === prompt)?.cause).toBe("interrupted");
   });
 
   it("a create that got no answer is unknown, replayed as unknown, and listed with its cause", async () => {
     const prompt = `unanswered ${Date.now()} [sim:create-reset]`;
-    await expect(submitGeneration(request(prompt), "key-unanswered-01")).rejects.toMatchObject({ code: "create_outcome_unknown" });
-    await expect(submitGeneration(request(prompt), "key-unanswered-01")).rejects.toMatchObject({ code: "create_outcome_unknown" });
+    await expect(submitGeneration(request(prompt), "key-unanswered-01")).rejects.toMatchObject({
+      code: "create_outcome_unknown",
+    });
+    await expect(submitGeneration(request(prompt), "key-unanswered-01")).rejects.toMatchObject({
+      code: "create_outcome_unknown",
+    });
     expect(await createsFor(prompt)).toBe(1);
     expect(listHistory().unknownSubmissions.find((s) => s.prompt === prompt)?.cause).toBe("no_answer");
   });
@@ -168,7 +198,9 @@ describe("coalesced polling", () => {
   it("an id this studio did not create is never asked upstream", async () => {
     const before = await simLog();
     expect(await refreshTask("task-unified-1757169743-7cvnl5zw")).toBeNull();
-    expect((await simLog()).taskGets["task-unified-1757169743-7cvnl5zw"]).toBe(before.taskGets["task-unified-1757169743-7cvnl5zw"]);
+    expect((await simLog()).taskGets["task-unified-1757169743-7cvnl5zw"]).toBe(
+      before.taskGets["task-unified-1757169743-7cvnl5zw"],
+    );
   });
 });
 
@@ -199,7 +231,10 @@ describe("archive", () => {
 
   it("marks a result whose link already died as expired upstream", async () => {
     const record = await completedTask(`dead link ${Date.now()}`, "key-archive-02");
-    updateTask(record.id, { resultUrl: `${sim.url}/cdn/results/task-unified-1757169743-zzzzzzzz.mp4`, archiveState: "none" });
+    updateTask(record.id, {
+      resultUrl: `${sim.url}/cdn/results/task-unified-1757169743-zzzzzzzz.mp4`,
+      archiveState: "none",
+    });
     await archiveTask(findTask(record.id)!);
     expect(findTask(record.id)!.archiveState).toBe("expired");
     expect(existsSync(archivePath(record.id))).toBe(false);
@@ -226,9 +261,18 @@ describe("archive", () => {
 describe("remix", () => {
   it("fills every setting and leaves out expired uploads, dropping their tokens and renumbering the rest", () => {
     const task = {
-      request: { ...request("<<<image_1>>> and <<<image_2>>> in <<<video_1>>>"), imageUrls: ["https://f/1.png", "https://f/2.png"], duration: 7 },
+      request: {
+        ...request("<<<image_1>>> and <<<image_2>>> in <<<video_1>>>"),
+        imageUrls: ["https://f/1.png", "https://f/2.png"],
+        duration: 7,
+      },
       references: [
-        { url: "https://media.example.com/a.mp4", kind: "video" as const, name: "clip.mp4", expiresAt: "2026-01-01T00:00:00Z" },
+        {
+          url: "https://media.example.com/a.mp4",
+          kind: "video" as const,
+          name: "clip.mp4",
+          expiresAt: "2026-01-01T00:00:00Z",
+        },
         { url: "https://f/1.png", kind: "image" as const, name: "one.png", expiresAt: "2026-01-01T00:00:00Z" },
         { url: "https://f/2.png", kind: "image" as const, name: "two.png", expiresAt: "2099-01-01T00:00:00Z" },
       ],

@@ -34,7 +34,11 @@ afterAll(async () => {
 });
 
 const upstreamCalls = async () => {
-  const log = (await (await fetch(`${sim.url}/__sim/log`)).json()) as { creates: unknown[]; taskGets: Record<string, number>; uploads: unknown[] };
+  const log = (await (await fetch(`${sim.url}/__sim/log`)).json()) as {
+    creates: unknown[];
+    taskGets: Record<string, number>;
+    uploads: unknown[];
+  };
   return log.creates.length + log.uploads.length + Object.values(log.taskGets).reduce((a, b) => a + b, 0);
 };
 
@@ -46,10 +50,16 @@ async function expectClientError(response: Response): Promise<void> {
   expect(typeof body.error?.message).toBe("string");
 }
 
-const validRequest = (prompt: string) => ({ ...GENERATION_DEFAULTS, prompt, videoUrl: "https://media.example.com/a.mp4" });
+const validRequest = (prompt: string) => ({
+  ...GENERATION_DEFAULTS,
+  prompt,
+  videoUrl: "https://media.example.com/a.mp4",
+});
 const jsonPost = (url: string, body: string, headers: Record<string, string> = {}) =>
   new Request(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
-const params = <K extends string>(key: K, value: string) => ({ params: Promise.resolve({ [key]: value } as Record<K, string>) });
+const params = <K extends string>(key: K, value: string) => ({
+  params: Promise.resolve({ [key]: value } as Record<K, string>),
+});
 
 describe("fuzzed JSON bodies", () => {
   it("POST /api/generations answers every arbitrary JSON value with a 4xx and calls nothing upstream", async () => {
@@ -69,7 +79,15 @@ describe("fuzzed JSON bodies", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...Object.keys(valid)),
-        fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string()), fc.object()),
+        fc.oneof(
+          fc.string(),
+          fc.integer(),
+          fc.double(),
+          fc.boolean(),
+          fc.constant(null),
+          fc.array(fc.string()),
+          fc.object(),
+        ),
         async (field, replacement) => {
           const candidate = { ...valid, [field]: replacement };
           fc.pre(!generationRequestSchema.safeParse(JSON.parse(JSON.stringify(candidate))).success);
@@ -99,28 +117,105 @@ describe("fuzzed JSON bodies", () => {
 
 describe("hand-made attacks", () => {
   const attacks: Array<[string, () => Promise<Response>]> = [
-    ["prototype pollution keys", () => createGeneration(jsonPost("http://s/", '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}'))],
+    [
+      "prototype pollution keys",
+      () => createGeneration(jsonPost("http://s/", '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}}}')),
+    ],
     ["deeply nested JSON", () => createGeneration(jsonPost("http://s/", `${"[".repeat(5000)}${"]".repeat(5000)}`))],
-    ["a 10 MB string", () => createGeneration(jsonPost("http://s/", JSON.stringify({ prompt: "x".repeat(10 * 1024 * 1024) })))],
-    ["text/plain body", () => createGeneration(new Request("http://s/", { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" }))],
-    ["form body", () => createGeneration(new Request("http://s/", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "prompt=x" }))],
+    [
+      "a 10 MB string",
+      () => createGeneration(jsonPost("http://s/", JSON.stringify({ prompt: "x".repeat(10 * 1024 * 1024) }))),
+    ],
+    [
+      "text/plain body",
+      () =>
+        createGeneration(
+          new Request("http://s/", { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" }),
+        ),
+    ],
+    [
+      "form body",
+      () =>
+        createGeneration(
+          new Request("http://s/", {
+            method: "POST",
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: "prompt=x",
+          }),
+        ),
+    ],
     ["no content type", () => createGeneration(new Request("http://s/", { method: "POST", body: "{}" }))],
     ["empty JSON body", () => createGeneration(jsonPost("http://s/", ""))],
-    ["invalid UTF-8", () => createGeneration(new Request("http://s/", { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]) }))],
-    ["bad idempotency key", () => createGeneration(jsonPost("http://s/", "{}", { "idempotency-key": "../../etc/passwd" }))],
+    [
+      "invalid UTF-8",
+      () =>
+        createGeneration(
+          new Request("http://s/", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]),
+          }),
+        ),
+    ],
+    [
+      "bad idempotency key",
+      () => createGeneration(jsonPost("http://s/", "{}", { "idempotency-key": "../../etc/passwd" })),
+    ],
     ["cross-origin POST", () => createGeneration(jsonPost("http://s/", "{}", { "sec-fetch-site": "cross-site" }))],
     ["upload without kind", () => upload(new Request("http://s/api/uploads", { method: "POST", body: "x" }))],
-    ["upload as JSON", () => upload(new Request("http://s/api/uploads?kind=video", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }))],
-    ["upload with a 2 TB Content-Length", () => upload(new Request("http://s/api/uploads?kind=video", { method: "POST", headers: { "content-type": "multipart/form-data; boundary=x", "content-length": "2000000000000" }, body: "--x--" }))],
+    [
+      "upload as JSON",
+      () =>
+        upload(
+          new Request("http://s/api/uploads?kind=video", {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: "{}",
+          }),
+        ),
+    ],
+    [
+      "upload with a 2 TB Content-Length",
+      () =>
+        upload(
+          new Request("http://s/api/uploads?kind=video", {
+            method: "POST",
+            headers: { "content-type": "multipart/form-data; boundary=x", "content-length": "2000000000000" },
+            body: "--x--",
+          }),
+        ),
+    ],
     ["task id path traversal", () => getTask(new Request("http://s/"), params("id", "../../v1/credits"))],
-    ["task id with a slash", () => getTask(new Request("http://s/"), params("id", "task-unified-1757169743-7cvnl5zw/../../x"))],
-    ["well-formed id not created here", () => getTask(new Request("http://s/"), params("id", "task-unified-1757169743-7cvnl5zw"))],
-    ["video of an unknown task", () => getVideo(new Request("http://s/"), params("id", "task-unified-1757169743-aaaaaaaa"))],
-    ["delete an unknown task", () => deleteTask(new Request("http://s/", { method: "DELETE" }), params("id", "task-unified-1757169743-bbbbbbbb"))],
-    ["dismiss a forged submission key", () => dismiss(new Request("http://s/", { method: "DELETE" }), params("key", "<script>"))],
+    [
+      "task id with a slash",
+      () => getTask(new Request("http://s/"), params("id", "task-unified-1757169743-7cvnl5zw/../../x")),
+    ],
+    [
+      "well-formed id not created here",
+      () => getTask(new Request("http://s/"), params("id", "task-unified-1757169743-7cvnl5zw")),
+    ],
+    [
+      "video of an unknown task",
+      () => getVideo(new Request("http://s/"), params("id", "task-unified-1757169743-aaaaaaaa")),
+    ],
+    [
+      "delete an unknown task",
+      () =>
+        deleteTask(new Request("http://s/", { method: "DELETE" }), params("id", "task-unified-1757169743-bbbbbbbb")),
+    ],
+    [
+      "dismiss a forged submission key",
+      () => dismiss(new Request("http://s/", { method: "DELETE" }), params("key", "<script>")),
+    ],
     [
       "forged webhook token",
-      () => webhook(jsonPost("http://s/", '{"id":"task-unified-1757169743-7cvnl5zw","status":"completed"}', { "sec-fetch-site": "cross-site" }), params("token", "A".repeat(43))),
+      () =>
+        webhook(
+          jsonPost("http://s/", '{"id":"task-unified-1757169743-7cvnl5zw","status":"completed"}', {
+            "sec-fetch-site": "cross-site",
+          }),
+          params("token", "A".repeat(43)),
+        ),
     ],
     ["webhook token path traversal", () => webhook(jsonPost("http://s/", "{}"), params("token", "../../tasks/x"))],
   ];
@@ -147,8 +242,18 @@ describe("hand-made attacks", () => {
   it("a forged session cookie is refused when the gate is on", async () => {
     process.env.APP_PASSWORD = "correct horse battery";
     try {
-      for (const cookie of ["studio_session=9999999999.AAAA", "studio_session=", "studio_session=1.2.3", "studio_session=../../"]) {
-        await expectClientError(await getTask(new Request("http://s/", { headers: { cookie } }), params("id", "task-unified-1757169743-7cvnl5zw")));
+      for (const cookie of [
+        "studio_session=9999999999.AAAA",
+        "studio_session=",
+        "studio_session=1.2.3",
+        "studio_session=../../",
+      ]) {
+        await expectClientError(
+          await getTask(
+            new Request("http://s/", { headers: { cookie } }),
+            params("id", "task-unified-1757169743-7cvnl5zw"),
+          ),
+        );
       }
     } finally {
       delete process.env.APP_PASSWORD;
@@ -157,10 +262,7 @@ describe("hand-made attacks", () => {
 
   it("the server still works after all of it", async () => {
     const response = await createGeneration(
-      jsonPost(
-        "http://s/api/generations",
-        JSON.stringify(validRequest("still healthy")),
-      ),
+      jsonPost("http://s/api/generations", JSON.stringify(validRequest("still healthy"))),
     );
     expect(response.status).toBe(201);
   });

@@ -20,7 +20,16 @@ describe("allowed hosts", () => {
     expect(splitHost("Studio.Example.com:8443")).toEqual({ name: "studio.example.com", port: "8443" });
     expect(splitHost("localhost.")).toEqual({ name: "localhost", port: null });
     expect(splitHost("[::1]:3000")).toEqual({ name: "[::1]", port: "3000" });
-    for (const bad of ["", "http://x.example", "x.example/path", "a b", "x.example:0", "x.example:70000", "user@x.example", "::1"]) {
+    for (const bad of [
+      "",
+      "http://x.example",
+      "x.example/path",
+      "a b",
+      "x.example:0",
+      "x.example:70000",
+      "user@x.example",
+      "::1",
+    ]) {
       expect(splitHost(bad)).toBeNull();
     }
   });
@@ -30,7 +39,16 @@ describe("allowed hosts", () => {
     for (const host of ["localhost", "localhost:3000", "127.0.0.1:3210", "127.0.0.2", "[::1]:80", "LOCALHOST:1"]) {
       expect(hostAllowed(host, open)).toBe(true);
     }
-    for (const host of ["rebind.attacker.example", "rebind.attacker.example:3000", "0.0.0.0:3000", "localhost.attacker.example", "10.0.0.5", "", null, undefined]) {
+    for (const host of [
+      "rebind.attacker.example",
+      "rebind.attacker.example:3000",
+      "0.0.0.0:3000",
+      "localhost.attacker.example",
+      "10.0.0.5",
+      "",
+      null,
+      undefined,
+    ]) {
       expect(hostAllowed(host, open)).toBe(false);
     }
     const listed = hostPolicy(env({ ALLOWED_HOSTS: " studio.lan , box.example.com:8443," }));
@@ -51,7 +69,9 @@ describe("allowed hosts", () => {
   });
 
   it("refuses a malformed ALLOWED_HOSTS entry with a message naming it", () => {
-    expect(() => parseAllowedHosts("studio.lan,https://studio.example.com")).toThrow(/"https:\/\/studio\.example\.com"/);
+    expect(() => parseAllowedHosts("studio.lan,https://studio.example.com")).toThrow(
+      /"https:\/\/studio\.example\.com"/,
+    );
     expect(() => edgeSettings(env({ ALLOWED_HOSTS: "a b" }))).toThrow(/ALLOWED_HOSTS has an entry/);
   });
 
@@ -86,7 +106,9 @@ describe("client address", () => {
     expect(trustedProxyHops(env({}))).toBe(0);
     expect(trustedProxyHops(env({ TRUST_PROXY_HOPS: " 2 " }))).toBe(2);
     for (const bad of ["-1", "1.5", "11", "yes", "true"]) {
-      expect(() => trustedProxyHops(env({ TRUST_PROXY_HOPS: bad }))).toThrow(/TRUST_PROXY_HOPS must be a whole number from 0 to 10/);
+      expect(() => trustedProxyHops(env({ TRUST_PROXY_HOPS: bad }))).toThrow(
+        /TRUST_PROXY_HOPS must be a whole number from 0 to 10/,
+      );
     }
   });
 
@@ -110,7 +132,9 @@ describe("the edge on a real http server", () => {
   let server: Server | null = null;
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
-  async function serve(settings: EdgeSettings): Promise<{ port: number; seen: Array<Record<string, string | string[] | undefined>> }> {
+  async function serve(
+    settings: EdgeSettings,
+  ): Promise<{ port: number; seen: Array<Record<string, string | string[] | undefined>> }> {
     const seen: Array<Record<string, string | string[] | undefined>> = [];
     server = createServer((request, response) => {
       seen.push({ ...request.headers });
@@ -123,12 +147,18 @@ describe("the edge on a real http server", () => {
     return { port: (server.address() as AddressInfo).port, seen };
   }
 
-  function send(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; type: string; body: string }> {
+  function send(
+    port: number,
+    path: string,
+    headers: Record<string, string>,
+  ): Promise<{ status: number; type: string; body: string }> {
     return new Promise((resolve, reject) => {
       const request = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers }, (response) => {
         let body = "";
         response.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"]), body }));
+        response.on("end", () =>
+          resolve({ status: response.statusCode ?? 0, type: String(response.headers["content-type"]), body }),
+        );
       });
       request.on("error", reject);
       request.end("{}");
@@ -137,11 +167,18 @@ describe("the edge on a real http server", () => {
 
   it("answers a foreign Host with the catalog's 421 before any listener runs", async () => {
     const { port, seen } = await serve(edgeSettings(env({})));
-    const api = await send(port, "/api/generations", { host: "rebind.attacker.example", origin: "http://rebind.attacker.example" });
+    const api = await send(port, "/api/generations", {
+      host: "rebind.attacker.example",
+      origin: "http://rebind.attacker.example",
+    });
     expect(api.status).toBe(421);
     expect(api.type).toBe("application/json");
     const { error } = JSON.parse(api.body);
-    expect(error).toMatchObject({ code: "host_not_allowed", message: "This studio does not answer to this host name.", retryable: false });
+    expect(error).toMatchObject({
+      code: "host_not_allowed",
+      message: "This studio does not answer to this host name.",
+      retryable: false,
+    });
     expect(error.detail).toContain('"rebind.attacker.example"');
     const page = await send(port, "/", { host: "rebind.attacker.example:3000" });
     expect(page.status).toBe(421);
@@ -152,7 +189,12 @@ describe("the edge on a real http server", () => {
 
   it("stamps the socket address, replacing a forged stamp and dropping X-Forwarded-* without trusted proxies", async () => {
     const { port, seen } = await serve(edgeSettings(env({})));
-    const forged = { host: `127.0.0.1:${port}`, [CLIENT_ADDRESS_HEADER]: "198.51.100.1", "x-forwarded-for": "203.0.113.9", "x-forwarded-host": "x.example" };
+    const forged = {
+      host: `127.0.0.1:${port}`,
+      [CLIENT_ADDRESS_HEADER]: "198.51.100.1",
+      "x-forwarded-for": "203.0.113.9",
+      "x-forwarded-host": "x.example",
+    };
     expect((await send(port, "/api/tasks", forged)).body).toBe("next");
     const [headers] = seen;
     expect(stampedClientAddress(String(headers?.[CLIENT_ADDRESS_HEADER]))).toBe("127.0.0.1");
@@ -161,11 +203,19 @@ describe("the edge on a real http server", () => {
   });
 
   it("behind one trusted proxy keys on the last X-Forwarded-For hop and checks X-Forwarded-Host", async () => {
-    const { port, seen } = await serve(edgeSettings(env({ TRUST_PROXY_HOPS: "1", ALLOWED_HOSTS: "studio.example.com" })));
-    const viaProxy = { host: `127.0.0.1:${port}`, "x-forwarded-for": "198.51.100.1, 203.0.113.9", "x-forwarded-host": "studio.example.com" };
+    const { port, seen } = await serve(
+      edgeSettings(env({ TRUST_PROXY_HOPS: "1", ALLOWED_HOSTS: "studio.example.com" })),
+    );
+    const viaProxy = {
+      host: `127.0.0.1:${port}`,
+      "x-forwarded-for": "198.51.100.1, 203.0.113.9",
+      "x-forwarded-host": "studio.example.com",
+    };
     expect((await send(port, "/api/tasks", viaProxy)).status).toBe(200);
     expect(stampedClientAddress(String(seen[0]?.[CLIENT_ADDRESS_HEADER]))).toBe("203.0.113.9");
-    expect((await send(port, "/api/tasks", { ...viaProxy, "x-forwarded-host": "rebind.attacker.example" })).status).toBe(421);
+    expect(
+      (await send(port, "/api/tasks", { ...viaProxy, "x-forwarded-host": "rebind.attacker.example" })).status,
+    ).toBe(421);
   });
 
   it("refuses to run on a public address without a password, checked whenever the server listens", () => {

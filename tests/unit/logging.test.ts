@@ -25,7 +25,11 @@ function capture() {
     },
   });
   const text = () => chunks.join("");
-  const lines = (): Line[] => text().split("\n").filter(Boolean).map((line) => JSON.parse(line) as Line);
+  const lines = (): Line[] =>
+    text()
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Line);
   return { stream, text, lines };
 }
 
@@ -58,7 +62,13 @@ describe("redaction", () => {
   it("redacts authorization, cookie, set-cookie and x-api-key headers, at the top and nested", () => {
     log().info(
       {
-        headers: { authorization: "Bearer abc", cookie: "studio_session=1.x", "set-cookie": "a=b", "x-api-key": "k1", accept: "*/*" },
+        headers: {
+          authorization: "Bearer abc",
+          cookie: "studio_session=1.x",
+          "set-cookie": "a=b",
+          "x-api-key": "k1",
+          accept: "*/*",
+        },
         request: { headers: { Authorization: "Bearer def", "X-Api-Key": "k2" } },
         authorization: "Basic xyz",
       },
@@ -78,7 +88,11 @@ describe("redaction", () => {
   });
 
   it("redacts key- and password-like fields down to four levels", () => {
-    log().info({ config: { apiKey: "one", nested: { deeper: { password: "two" } } }, api_key: "three", user: { token: "four" } });
+    log().info({
+      config: { apiKey: "one", nested: { deeper: { password: "two" } } },
+      api_key: "three",
+      user: { token: "four" },
+    });
     const [line] = out.lines() as [Line];
     expect(line.config).toEqual({ apiKey: "[Redacted]", nested: { deeper: { password: "[Redacted]" } } });
     expect(line.api_key).toBe("[Redacted]");
@@ -137,12 +151,22 @@ describe("redaction", () => {
 });
 
 describe("request ids", () => {
-  const withHeader = (value: string) => new Request("http://studio.test/api/tasks", { headers: { "X-Request-Id": value } });
+  const withHeader = (value: string) =>
+    new Request("http://studio.test/api/tasks", { headers: { "X-Request-Id": value } });
   const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
   it("keeps a caller's id only when it is 8–64 letters, digits, dot, dash or underscore", () => {
-    for (const good of ["abcd1234", "req_2024.11-25", "A".repeat(64)]) expect(requestIdFor(withHeader(good))).toBe(good);
-    for (const bad of ["short", "A".repeat(65), "has space1", "inject\"quote", "tab\tinside1", "<script>x</script>", "ünïcode123"]) {
+    for (const good of ["abcd1234", "req_2024.11-25", "A".repeat(64)])
+      expect(requestIdFor(withHeader(good))).toBe(good);
+    for (const bad of [
+      "short",
+      "A".repeat(65),
+      "has space1",
+      'inject"quote',
+      "tab\tinside1",
+      "<script>x</script>",
+      "ünïcode123",
+    ]) {
       expect(requestIdFor(withHeader(bad))).toMatch(UUID);
     }
     expect(requestIdFor(new Request("http://studio.test/"))).toMatch(UUID);
@@ -156,7 +180,10 @@ describe("request ids", () => {
       return errorResponse("validation_failed", { fields: { prompt: "Too long." } });
     });
     const response = await route(
-      new Request("http://studio.test/api/generations?secret=1", { method: "POST", headers: { "X-Request-Id": "client-id-0001" } }),
+      new Request("http://studio.test/api/generations?secret=1", {
+        method: "POST",
+        headers: { "X-Request-Id": "client-id-0001" },
+      }),
     );
     expect(response.status).toBe(400);
     expect(response.headers.get("x-request-id")).toBe("client-id-0001");
@@ -167,7 +194,13 @@ describe("request ids", () => {
     expect(lines.find((line) => line.step === "deep")?.requestId).toBe("client-id-0001");
     const access = lines.filter((line) => line.msg === "request");
     expect(access).toHaveLength(1);
-    expect(access[0]).toMatchObject({ method: "POST", path: "/api/generations", status: 400, requestId: "client-id-0001", level: "info" });
+    expect(access[0]).toMatchObject({
+      method: "POST",
+      path: "/api/generations",
+      status: 400,
+      requestId: "client-id-0001",
+      level: "info",
+    });
     expect(access[0]?.durationMs).toBeGreaterThanOrEqual(4);
   });
 
@@ -186,12 +219,18 @@ describe("request ids", () => {
     const failure = out.lines().find((line) => line.msg === "unexpected error in an API route");
     expect(failure?.requestId).toBe(requestId);
     expect((failure?.err as { stack: string }).stack).toContain("database exploded at /secret/path");
-    expect(out.lines().find((line) => line.msg === "request")).toMatchObject({ status: 500, level: "error", requestId });
+    expect(out.lines().find((line) => line.msg === "request")).toMatchObject({
+      status: 500,
+      level: "error",
+      requestId,
+    });
   });
 
   it("adds the header to responses whose headers are immutable", async () => {
     const route = apiRoute(() => Response.redirect("http://studio.test/", 302));
-    const response = await route(new Request("http://studio.test/api/tasks", { headers: { "X-Request-Id": "redirect-0001" } }));
+    const response = await route(
+      new Request("http://studio.test/api/tasks", { headers: { "X-Request-Id": "redirect-0001" } }),
+    );
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("http://studio.test/");
     expect(response.headers.get("x-request-id")).toBe("redirect-0001");
@@ -199,25 +238,45 @@ describe("request ids", () => {
 
   it("a real route's refusal carries the id in header and body", async () => {
     // APP_PASSWORD is set here, so a request without a session is refused first.
-    const response = await getTaskRoute(new Request("http://studio.test/api/tasks/nope"), { params: Promise.resolve({ id: "nope" }) });
+    const response = await getTaskRoute(new Request("http://studio.test/api/tasks/nope"), {
+      params: Promise.resolve({ id: "nope" }),
+    });
     expect(response.status).toBe(401);
     const requestId = response.headers.get("x-request-id");
     expect(requestId).toBeTruthy();
-    expect(((await response.json()) as { error: { code: string; requestId: string } }).error).toMatchObject({ code: "sign_in_required", requestId });
-    expect(out.lines()).toContainEqual(expect.objectContaining({ msg: "request", path: "/api/tasks/nope", status: 401, requestId }));
+    expect(((await response.json()) as { error: { code: string; requestId: string } }).error).toMatchObject({
+      code: "sign_in_required",
+      requestId,
+    });
+    expect(out.lines()).toContainEqual(
+      expect.objectContaining({ msg: "request", path: "/api/tasks/nope", status: 401, requestId }),
+    );
   });
 });
 
 describe("upstream calls", () => {
-  const request = (prompt: string) => ({ ...GENERATION_DEFAULTS, prompt, videoUrl: "https://media.example.com/ref.mp4", imageUrls: [] });
+  const request = (prompt: string) => ({
+    ...GENERATION_DEFAULTS,
+    prompt,
+    videoUrl: "https://media.example.com/ref.mp4",
+    imageUrls: [],
+  });
 
   it("are logged with method, path, status, duration, attempt and the request id; never headers or the key", async () => {
     await withLogContext({ requestId: "upstream-0001" }, () =>
-      expect(createGeneration(request("<<<video_1>>> [sim:insufficient-quota]"))).rejects.toMatchObject({ code: "insufficient_quota" }),
+      expect(createGeneration(request("<<<video_1>>> [sim:insufficient-quota]"))).rejects.toMatchObject({
+        code: "insufficient_quota",
+      }),
     );
     const calls = out.lines().filter((line) => line.msg === "upstream call");
     expect(calls).toHaveLength(1);
-    expect(calls[0]).toMatchObject({ method: "POST", path: "/v1/videos/generations", status: 402, attempt: 1, requestId: "upstream-0001" });
+    expect(calls[0]).toMatchObject({
+      method: "POST",
+      path: "/v1/videos/generations",
+      status: 402,
+      attempt: 1,
+      requestId: "upstream-0001",
+    });
     expect(typeof calls[0]?.durationMs).toBe("number");
     expect(out.text()).not.toMatch(/Bearer|authorization|sk-log-canary/i);
   });

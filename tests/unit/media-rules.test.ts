@@ -31,7 +31,13 @@ const image = (over: Partial<ImageFacts>): ImageFacts => ({ ...goodImage, ...ove
 
 describe("the rule constants", () => {
   it("match the model's documented limits", () => {
-    expect(VIDEO_RULES).toMatchObject({ minDurationSeconds: 3, minSidePx: 720, maxSidePx: 2160, minFps: 24, maxFps: 60 });
+    expect(VIDEO_RULES).toMatchObject({
+      minDurationSeconds: 3,
+      minSidePx: 720,
+      maxSidePx: 2160,
+      minFps: 24,
+      maxFps: 60,
+    });
     expect(IMAGE_RULES).toMatchObject({ maxBytes: 10 * MB, minSidePx: 300, maxAspect: 2.5 });
     expect(IMAGE_RULES.minAspect).toBeCloseTo(0.4, 12);
   });
@@ -126,13 +132,24 @@ describe("videoProblems", () => {
     });
 
     it("names an absurd claim in hours", () => {
-      expect(videoProblems(video({ durationSeconds: 400_000, frameCount: 12_000_000 }), CAP)).toEqual([expect.stringContaining("lasts 111 hours")]);
+      expect(videoProblems(video({ durationSeconds: 400_000, frameCount: 12_000_000 }), CAP)).toEqual([
+        expect.stringContaining("lasts 111 hours"),
+      ]);
     });
   });
 
   it("reports every broken rule at once", () => {
     const problems = videoProblems(
-      { container: "mov", durationSeconds: 1.2, width: 640, height: 4000, fps: 90, frameCount: 108, sizeBytes: 12 * MB, codec: null },
+      {
+        container: "mov",
+        durationSeconds: 1.2,
+        width: 640,
+        height: 4000,
+        fps: 90,
+        frameCount: 108,
+        sizeBytes: 12 * MB,
+        codec: null,
+      },
       CAP,
     );
     expect(problems).toHaveLength(5);
@@ -209,7 +226,9 @@ describe("imageProblems", () => {
     });
 
     it("names an absurd claim in hours", () => {
-      expect(videoProblems(video({ durationSeconds: 400_000, frameCount: 12_000_000 }), CAP)).toEqual([expect.stringContaining("lasts 111 hours")]);
+      expect(videoProblems(video({ durationSeconds: 400_000, frameCount: 12_000_000 }), CAP)).toEqual([
+        expect.stringContaining("lasts 111 hours"),
+      ]);
     });
   });
 
@@ -238,7 +257,12 @@ describe("probeVideo on real files", () => {
 
   it("reads the good MP4: container, duration, size, frame rate, byte count, codec", async () => {
     const facts = await probe("goodMp4");
-    expect(facts).toMatchObject({ container: "mp4", width: 1280, height: 720, sizeBytes: statSync(fixturePath("goodMp4")).size });
+    expect(facts).toMatchObject({
+      container: "mp4",
+      width: 1280,
+      height: 720,
+      sizeBytes: statSync(fixturePath("goodMp4")).size,
+    });
     expect(facts.durationSeconds).toBeCloseTo(4, 1);
     expect(facts.fps).toBeCloseTo(24, 1);
     expect(facts.codec).toMatch(/^avc1\./);
@@ -324,16 +348,19 @@ describe("probeImage on real files", () => {
     expect(imageProblems(probe("imageTall"))).toEqual([expect.stringContaining("300:1200")]);
   });
 
-  it.each(["textNamedMov", "goodMp4", "truncatedMp4"] as const)("refuses the non-image bytes of %s (kind type)", (name) => {
-    let caught: unknown;
-    try {
-      probe(name);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(MediaProbeError);
-    expect((caught as MediaProbeError).kind).toBe("type");
-  });
+  it.each(["textNamedMov", "goodMp4", "truncatedMp4"] as const)(
+    "refuses the non-image bytes of %s (kind type)",
+    (name) => {
+      let caught: unknown;
+      try {
+        probe(name);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(MediaProbeError);
+      expect((caught as MediaProbeError).kind).toBe("type");
+    },
+  );
 
   it("refuses empty bytes (kind type)", () => {
     expect(() => probeImage(new Uint8Array(0), 0)).toThrow(MediaProbeError);

@@ -14,7 +14,8 @@ beforeAll(async () => {
     const url = new URL(req.url ?? "/", "http://x");
     const target = url.searchParams.get("to");
     if (url.pathname === "/big") sendBig(res);
-    else if (url.pathname === "/cut") res.writeHead(200, { "Content-Length": "1000" }).write(Buffer.alloc(400), () => res.destroy());
+    else if (url.pathname === "/cut")
+      res.writeHead(200, { "Content-Length": "1000" }).write(Buffer.alloc(400), () => res.destroy());
     else if (url.pathname === "/endless") sendEndless(res);
     else if (target) res.writeHead(302, { Location: target }).end();
     else if (req.headers.range) res.writeHead(206, { "Content-Type": "text/plain" }).end(`range ${req.headers.range}`);
@@ -84,7 +85,9 @@ describe("fetching upstream links", () => {
 
   it("re-checks every redirect hop: a trusted host cannot bounce the server to a metadata address", async () => {
     const link = `http://${origin}/?to=${encodeURIComponent("http://169.254.169.254/latest/meta-data/")}`;
-    await expect(fetchUpstreamLink(link, {}, new Set([origin]))).rejects.toThrow(/169.254.169.254 resolves to a linkLocal address/);
+    await expect(fetchUpstreamLink(link, {}, new Set([origin]))).rejects.toThrow(
+      /169.254.169.254 resolves to a linkLocal address/,
+    );
   });
 });
 
@@ -101,7 +104,11 @@ describe("connect-time address check", () => {
   });
 
   it("streams the body with status and headers, and passes Range through", async () => {
-    const response = await fetchUpstreamLink(`http://${origin}/`, { headers: { Range: "bytes=0-1" } }, new Set([origin]));
+    const response = await fetchUpstreamLink(
+      `http://${origin}/`,
+      { headers: { Range: "bytes=0-1" } },
+      new Set([origin]),
+    );
     expect(response.status).toBe(206);
     expect(response.headers.get("content-type")).toBe("text/plain");
     expect(await response.text()).toBe("range bytes=0-1");

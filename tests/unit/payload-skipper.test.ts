@@ -24,7 +24,11 @@ function largeBox(type: string, bodyBytes: number): Buffer {
 }
 
 /** Feeds `bytes` in pieces of the given sizes (cycled) and lays the kept parts out as a sparse file would. */
-function spool(bytes: Buffer, pieceSizes: number[], skipper = new PayloadSkipper()): { file: Buffer; keptBytes: number } {
+function spool(
+  bytes: Buffer,
+  pieceSizes: number[],
+  skipper = new PayloadSkipper(),
+): { file: Buffer; keptBytes: number } {
   const file = Buffer.alloc(bytes.length);
   let keptBytes = 0;
   for (let at = 0, i = 0; at < bytes.length; i += 1) {
@@ -40,7 +44,8 @@ function spool(bytes: Buffer, pieceSizes: number[], skipper = new PayloadSkipper
 
 const isZero = (bytes: Buffer) => bytes.every((byte) => byte === 0);
 // Buffer.equals: a deep toEqual over megabytes takes seconds.
-const expectSameBytes = (actual: Buffer, expected: Buffer) => expect(actual.equals(expected), `${actual.length} vs ${expected.length} bytes differ`).toBe(true);
+const expectSameBytes = (actual: Buffer, expected: Buffer) =>
+  expect(actual.equals(expected), `${actual.length} vs ${expected.length} bytes differ`).toBe(true);
 
 describe("PayloadSkipper", () => {
   const ftyp = box("ftyp", 16);
@@ -56,7 +61,10 @@ describe("PayloadSkipper", () => {
     const { file, keptBytes } = spool(stream, sizes);
     const mdatBody = ftyp.length + 8;
     expectSameBytes(file.subarray(0, mdatBody), stream.subarray(0, mdatBody));
-    expectSameBytes(file.subarray(mdatBody, mdatBody + PAYLOAD_HEAD_BYTES), stream.subarray(mdatBody, mdatBody + PAYLOAD_HEAD_BYTES));
+    expectSameBytes(
+      file.subarray(mdatBody, mdatBody + PAYLOAD_HEAD_BYTES),
+      stream.subarray(mdatBody, mdatBody + PAYLOAD_HEAD_BYTES),
+    );
     expect(isZero(file.subarray(mdatBody + PAYLOAD_HEAD_BYTES, ftyp.length + mdat.length))).toBe(true);
     expectSameBytes(file.subarray(ftyp.length + mdat.length), moov);
     expect(keptBytes).toBe(ftyp.length + 8 + PAYLOAD_HEAD_BYTES + moov.length);
@@ -100,7 +108,9 @@ describe("PayloadSkipper", () => {
       const { file, keptBytes } = spool(original, [65_536, 1000, 300_000], new PayloadSkipper(0));
       const sparsePath = path.join(dir, `sparse-${name}`);
       writeFileSync(sparsePath, file);
-      expect(await probeVideo(sparsePath, original.length)).toEqual(await probeVideo(fixturePath(name), original.length));
+      expect(await probeVideo(sparsePath, original.length)).toEqual(
+        await probeVideo(fixturePath(name), original.length),
+      );
       expect(keptBytes).toBeLessThan(original.length / 10);
     });
   });

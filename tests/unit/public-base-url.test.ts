@@ -50,7 +50,11 @@ describe("PUBLIC_BASE_URL", () => {
     ["https://user:pw@studio.example.com", "https://user:pw@studio.example.com", /user name or password/],
     ["https://studio.example.com/?x=1", "https://studio.example.com/?x=1", /query/],
     ["https://studio.example.com/#top", "https://studio.example.com/#top", /fragment/],
-    ["a base too long for 2048-character callback URLs", `https://studio.example.com/${"p".repeat(2048 - SUFFIX - "https://studio.example.com/".length + 1)}`, /2049 characters; Evolink accepts at most 2048/],
+    [
+      "a base too long for 2048-character callback URLs",
+      `https://studio.example.com/${"p".repeat(2048 - SUFFIX - "https://studio.example.com/".length + 1)}`,
+      /2049 characters; Evolink accepts at most 2048/,
+    ],
   ])("refuses %s with a message saying why and what to do", (_label, value, why) => {
     const message = reason(value);
     expect(message).toMatch(why);
@@ -69,7 +73,9 @@ describe("PUBLIC_BASE_URL", () => {
     vi.stubEnv("PUBLIC_BASE_URL", "http://studio.example.com");
     vi.stubEnv("LOG_LEVEL", "info");
     let written = "";
-    redirectLogs(new Writable({ write: (chunk: Buffer, _encoding, done) => void ((written += chunk.toString("utf8")), done()) }));
+    redirectLogs(
+      new Writable({ write: (chunk: Buffer, _encoding, done) => void ((written += chunk.toString("utf8")), done()) }),
+    );
     const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
       throw new Error(`exit ${code}`);
     }) as typeof process.exit);

@@ -12,7 +12,9 @@ describe("renumbering image tokens", () => {
   const prompt = "<<<image_1>>> meets <<<image_2>>> under <<<image_3>>> in <<<video_1>>>";
 
   it("removing an image drops its tokens and moves later ones up", () => {
-    expect(renumberImageTokens(prompt, mappingAfterRemoval(2))).toBe("<<<image_1>>> meets under <<<image_2>>> in <<<video_1>>>");
+    expect(renumberImageTokens(prompt, mappingAfterRemoval(2))).toBe(
+      "<<<image_1>>> meets under <<<image_2>>> in <<<video_1>>>",
+    );
   });
 
   it("moving image 3 to the front shifts the ones it passes", () => {

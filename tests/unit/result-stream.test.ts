@@ -59,7 +59,10 @@ describe("streaming an archived result", () => {
   });
 
   it("answers 416 for a range past the end", async () => {
-    const response = await fetchArchived(archived("task-unified-1757169743-pastxxxx", content), `bytes=${content.length + 10}-`);
+    const response = await fetchArchived(
+      archived("task-unified-1757169743-pastxxxx", content),
+      `bytes=${content.length + 10}-`,
+    );
     expect(response.status).toBe(416);
     expect(response.headers.get("content-range")).toBe(`bytes */${content.length}`);
   });

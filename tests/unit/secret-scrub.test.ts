@@ -30,7 +30,11 @@ let sim: RunningSimulator;
 let cookie: string;
 
 /** Every form a secret may take in a text: plain, after "Bearer ", base64 and base64url. */
-const formsOf = (secret: string) => [secret, Buffer.from(secret).toString("base64"), Buffer.from(secret).toString("base64url")];
+const formsOf = (secret: string) => [
+  secret,
+  Buffer.from(secret).toString("base64"),
+  Buffer.from(secret).toString("base64url"),
+];
 const ALL_FORMS = [KEY, PASSWORD, SESSION_SECRET].flatMap(formsOf);
 const leaks = (text: string) => ALL_FORMS.filter((form) => text.includes(form));
 
@@ -66,7 +70,10 @@ describe("the scrubber", () => {
     expect(scrubSecrets(`Authorization: Bearer ${KEY}`)).toBe("Authorization: Bearer [Redacted]");
     expect(scrubSecrets("nothing secret here")).toBe("nothing secret here");
     expect(scrubSecrets(undefined)).toBeUndefined();
-    expect(scrubSecretsDeep({ a: [KEY, { [KEY]: PASSWORD }], n: 1 })).toEqual({ a: ["[Redacted]", { "[Redacted]": "[Redacted]" }], n: 1 });
+    expect(scrubSecretsDeep({ a: [KEY, { [KEY]: PASSWORD }], n: 1 })).toEqual({
+      a: ["[Redacted]", { "[Redacted]": "[Redacted]" }],
+      n: 1,
+    });
   });
 
   it("follows the configuration: a secret no longer configured is no longer scrubbed", () => {
@@ -77,14 +84,20 @@ describe("the scrubber", () => {
 
 describe("every way upstream text comes in", () => {
   it("an UpstreamError built from any text, and an error body built from one", () => {
-    const error = new UpstreamError("invalid_request", `bad key ${KEY} / ${Buffer.from(PASSWORD).toString("base64")}`, 400);
+    const error = new UpstreamError(
+      "invalid_request",
+      `bad key ${KEY} / ${Buffer.from(PASSWORD).toString("base64")}`,
+      400,
+    );
     expect(leaks(`${error.upstreamMessage} ${error.message}`)).toEqual([]);
     expect(error.upstreamMessage).toBe("bad key [Redacted] / [Redacted]");
     expect(leaks(JSON.stringify(upstreamFailure("invalid_request", `echo ${SESSION_SECRET}`)))).toEqual([]);
   });
 
   it("a create refusal that repeats the key (the API envelope)", async () => {
-    const refused = await createGeneration(request("<<<video_1>>> echo [sim:echo-key]")).catch((error: unknown) => error);
+    const refused = await createGeneration(request("<<<video_1>>> echo [sim:echo-key]")).catch(
+      (error: unknown) => error,
+    );
     expect(refused).toBeInstanceOf(UpstreamError);
     expect((refused as UpstreamError).code).toBe("invalid_request");
     expect((refused as UpstreamError).upstreamMessage).toContain("[Redacted]");
@@ -138,7 +151,9 @@ describe("what a browser receives and the store keeps", () => {
   it("a refused upload", async () => {
     const form = new FormData();
     form.append("file", new Blob([new Uint8Array(readFileSync(fixturePath("imagePng")))]), "sim-echo-key.png");
-    const response = await uploadRoute(new Request("http://studio/api/uploads?kind=image", { method: "POST", body: form, headers: { cookie } }));
+    const response = await uploadRoute(
+      new Request("http://studio/api/uploads?kind=image", { method: "POST", body: form, headers: { cookie } }),
+    );
     expect(response.status).toBe(415);
     const text = await response.text();
     expect(text).toContain("[Redacted]");
@@ -167,7 +182,9 @@ describe("what a browser receives and the store keeps", () => {
 
     const key = "old-submission-row-1";
     beginSubmission(key, "hash", JSON.stringify(request("old submission")));
-    settleSubmission(key, "rejected", { error: { ...upstreamFailure("invalid_request", undefined), upstreamMessage: `stored raw ${KEY}` } });
+    settleSubmission(key, "rejected", {
+      error: { ...upstreamFailure("invalid_request", undefined), upstreamMessage: `stored raw ${KEY}` },
+    });
     const replay = await submitGeneration(request("old submission"), key).catch((error: unknown) => error);
     expect(replay).toBeInstanceOf(Error);
     expect(leaks(String((replay as Error).message))).toEqual([]);

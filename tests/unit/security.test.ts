@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { guard } from "@/lib/auth/guard";
-import { newSessionToken, passwordMatches, sessionCookie, sessionFromCookieHeader, sessionValid } from "@/lib/auth/session";
+import {
+  newSessionToken,
+  passwordMatches,
+  sessionCookie,
+  sessionFromCookieHeader,
+  sessionValid,
+} from "@/lib/auth/session";
 import { PUBLIC_WITHOUT_PASSWORD_OPT_OUT, unsafeBindingReason } from "@/lib/deployment-check";
 import { rateLimit } from "@/lib/rate-limit";
 import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/client-address";
@@ -8,7 +14,10 @@ import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/client-a
 afterEach(() => vi.unstubAllEnvs());
 
 const post = (headers: Record<string, string>) =>
-  new Request("http://127.0.0.1:3000/api/generations", { method: "POST", headers: { host: "127.0.0.1:3000", ...headers } });
+  new Request("http://127.0.0.1:3000/api/generations", {
+    method: "POST",
+    headers: { host: "127.0.0.1:3000", ...headers },
+  });
 
 describe("session tokens", () => {
   it("accepts its own token and refuses tampered, expired or foreign ones", () => {
@@ -59,14 +68,20 @@ describe("guard", () => {
       expect(refused?.status).toBe(403);
       expect((await refused!.json()).error.code).toBe("cross_origin_refused");
     }
-    expect(guard(new Request("http://127.0.0.1:3000/api/tasks", { headers: { "sec-fetch-site": "cross-site" } }))).toBeNull();
+    expect(
+      guard(new Request("http://127.0.0.1:3000/api/tasks", { headers: { "sec-fetch-site": "cross-site" } })),
+    ).toBeNull();
   });
 
   it("refuses any method on a Host the studio does not answer to (a rebound name), even same-origin", async () => {
     const rebound = (method: string) =>
       new Request("http://rebind.attacker.example:3000/api/tasks", {
         method,
-        headers: { host: "rebind.attacker.example:3000", origin: "http://rebind.attacker.example:3000", "sec-fetch-site": "same-origin" },
+        headers: {
+          host: "rebind.attacker.example:3000",
+          origin: "http://rebind.attacker.example:3000",
+          "sec-fetch-site": "same-origin",
+        },
       });
     for (const method of ["GET", "POST", "DELETE"]) {
       const refused = guard(rebound(method));
@@ -92,7 +107,10 @@ describe("rate limits", () => {
   it("answers 429 with Retry-After once a client spends its budget, per client", async () => {
     vi.stubEnv("RATE_LIMIT_SIGN_IN_PER_MIN", "3");
     const from = (ip: string) =>
-      new Request("http://s/api/session", { method: "POST", headers: { [CLIENT_ADDRESS_HEADER]: clientAddressStamp(ip) } });
+      new Request("http://s/api/session", {
+        method: "POST",
+        headers: { [CLIENT_ADDRESS_HEADER]: clientAddressStamp(ip) },
+      });
     const client = `10.9.${Math.floor(Math.random() * 250)}.1`;
     for (let i = 0; i < 3; i += 1) expect(await rateLimit(from(client), "signIn")).toBeNull();
     const limited = await rateLimit(from(client), "signIn");
@@ -109,15 +127,24 @@ describe("binding", () => {
   const at = (address: string) => ({ address, family: address.includes(":") ? "IPv6" : "IPv4", port: 3000 });
 
   it("refuses a public address without a password unless explicitly opted out", () => {
-    for (const loopback of ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"]) expect(unsafeBindingReason(at(loopback), env({}))).toBeNull();
-    expect(unsafeBindingReason(at("0.0.0.0"), env({}))).toMatch(/Refusing to listen on 0\.0\.0\.0 \(every interface\) without APP_PASSWORD/);
-    expect(unsafeBindingReason(at("::"), env({}))).toMatch(/Refusing to listen on :: \(every interface\) without APP_PASSWORD/);
-    expect(unsafeBindingReason(at("192.168.1.20"), env({}))).toMatch(/Refusing to listen on 192\.168\.1\.20 without APP_PASSWORD/);
+    for (const loopback of ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"])
+      expect(unsafeBindingReason(at(loopback), env({}))).toBeNull();
+    expect(unsafeBindingReason(at("0.0.0.0"), env({}))).toMatch(
+      /Refusing to listen on 0\.0\.0\.0 \(every interface\) without APP_PASSWORD/,
+    );
+    expect(unsafeBindingReason(at("::"), env({}))).toMatch(
+      /Refusing to listen on :: \(every interface\) without APP_PASSWORD/,
+    );
+    expect(unsafeBindingReason(at("192.168.1.20"), env({}))).toMatch(
+      /Refusing to listen on 192\.168\.1\.20 without APP_PASSWORD/,
+    );
     // HOST says nothing about where the server really listens: only the bound address counts.
     expect(unsafeBindingReason(at("::"), env({ HOST: "127.0.0.1" }))).not.toBeNull();
     expect(unsafeBindingReason(at("0.0.0.0"), env({ APP_PASSWORD: "x" }))).toBeNull();
     expect(unsafeBindingReason(at("0.0.0.0"), env({ ALLOW_PUBLIC_WITHOUT_PASSWORD: "yes" }))).not.toBeNull();
-    expect(unsafeBindingReason(at("0.0.0.0"), env({ ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT }))).toBeNull();
+    expect(
+      unsafeBindingReason(at("0.0.0.0"), env({ ALLOW_PUBLIC_WITHOUT_PASSWORD: PUBLIC_WITHOUT_PASSWORD_OPT_OUT })),
+    ).toBeNull();
     expect(unsafeBindingReason("/tmp/studio.sock", env({}))).toBeNull();
   });
 });

@@ -34,7 +34,9 @@ describe("sessions", () => {
   it("are refused after sign-out, though the cookie is replayed unchanged", async () => {
     const token = await signedIn();
     const other = await signedIn();
-    const out = await signOut(new Request("http://127.0.0.1:3000/api/session", { method: "DELETE", headers: withCookie(token) }));
+    const out = await signOut(
+      new Request("http://127.0.0.1:3000/api/session", { method: "DELETE", headers: withCookie(token) }),
+    );
     expect(out.status).toBe(204);
     expect(out.headers.get("set-cookie")).toMatch(/Max-Age=0/);
     expect(sessionValid(token)).toBe(false);
@@ -70,7 +72,8 @@ describe("sessions", () => {
   it("refuses tampered, truncated, expired and malformed tokens", () => {
     const { token } = newSessionToken();
     const [sessionId = "", signature = ""] = token.split(".");
-    const flip = (text: string, at: number) => `${text.slice(0, at)}${text[at] === "A" ? "B" : "A"}${text.slice(at + 1)}`;
+    const flip = (text: string, at: number) =>
+      `${text.slice(0, at)}${text[at] === "A" ? "B" : "A"}${text.slice(at + 1)}`;
     for (const bad of [
       `${flip(sessionId, 5)}.${signature}`,
       `${sessionId}.${flip(signature, 5)}`,

@@ -2,7 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CallbackLogEntry } from "@/lib/simulator/log";
-import { resolveSimulatorOptions, startSimulator, type RunningSimulator, type SimulatorOptions } from "@/lib/simulator/server";
+import {
+  resolveSimulatorOptions,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from "@/lib/simulator/server";
 
 // The documented schedule (§1.6: 10 s per attempt, retries after 1 s, 2 s, 4 s) scaled down 10×.
 const KEY = "sk-test-callbacks";
@@ -119,10 +124,23 @@ describe("callback delivery", () => {
     const url = `${PUBLIC_ORIGIN}/api/webhooks/evolink/tok-123?x=1`;
     const id = await createTask(sim, { callback_url: url });
     const [entry] = await waitForCallbacks(sim, 1);
-    expect(entry).toMatchObject({ taskId: id, url, deliveredTo: `${receiverUrl}/api/webhooks/evolink/tok-123?x=1`, attempt: 1, status: 200, error: null });
+    expect(entry).toMatchObject({
+      taskId: id,
+      url,
+      deliveredTo: `${receiverUrl}/api/webhooks/evolink/tok-123?x=1`,
+      attempt: 1,
+      status: 200,
+      error: null,
+    });
     expect(received).toHaveLength(1);
-    expect(received[0]).toMatchObject({ method: "POST", path: "/api/webhooks/evolink/tok-123?x=1", contentType: "application/json" });
-    const get = await (await fetch(`${sim.url}/v1/tasks/${id}`, { headers: { Authorization: `Bearer ${KEY}` } })).json();
+    expect(received[0]).toMatchObject({
+      method: "POST",
+      path: "/api/webhooks/evolink/tok-123?x=1",
+      contentType: "application/json",
+    });
+    const get = await (
+      await fetch(`${sim.url}/v1/tasks/${id}`, { headers: { Authorization: `Bearer ${KEY}` } })
+    ).json();
     expect(received[0]?.body).toEqual(get);
     expect(received[0]?.body).toMatchObject({ id, status: "completed", progress: 100 });
     await sleep(DELAYS[0]! * 2);
@@ -134,7 +152,11 @@ describe("callback delivery", () => {
     const sim = await simulator();
     await createTask(sim, { callback_url: `${PUBLIC_ORIGIN}/hook` });
     const entries = await waitForCallbacks(sim, 3);
-    expect(entries.map((e) => [e.attempt, e.status])).toEqual([[1, 500], [2, 500], [3, 204]]);
+    expect(entries.map((e) => [e.attempt, e.status])).toEqual([
+      [1, 500],
+      [2, 500],
+      [3, 204],
+    ]);
     const [first = 0, second = 0] = gaps(received);
     expect(first).toBeGreaterThanOrEqual(DELAYS[0]! - 5);
     expect(second).toBeGreaterThanOrEqual(DELAYS[1]! - 5);
@@ -165,20 +187,33 @@ describe("callback delivery", () => {
   });
 
   it("retries when the receiver cannot be reached, recording why", async () => {
-    const sim = await simulator({ callbackTunnel: { from: PUBLIC_ORIGIN, to: `http://127.0.0.1:${await closedPort()}` } });
+    const sim = await simulator({
+      callbackTunnel: { from: PUBLIC_ORIGIN, to: `http://127.0.0.1:${await closedPort()}` },
+    });
     await createTask(sim, { callback_url: `${PUBLIC_ORIGIN}/hook` });
     const entries = await waitForCallbacks(sim, 4);
-    expect(entries.map((e) => [e.attempt, e.status])).toEqual([[1, null], [2, null], [3, null], [4, null]]);
+    expect(entries.map((e) => [e.attempt, e.status])).toEqual([
+      [1, null],
+      [2, null],
+      [3, null],
+      [4, null],
+    ]);
     expect(entries[0]?.error).toBe("ECONNREFUSED");
   });
 
   it("fires for failed and cancelled tasks too, with the final status in the body", async () => {
     const sim = await simulator();
     const failed = await createTask(sim, { prompt: "x [sim:content-policy]", callback_url: `${PUBLIC_ORIGIN}/failed` });
-    const cancelled = await createTask(sim, { prompt: "x [sim:cancelled]", callback_url: `${PUBLIC_ORIGIN}/cancelled` });
+    const cancelled = await createTask(sim, {
+      prompt: "x [sim:cancelled]",
+      callback_url: `${PUBLIC_ORIGIN}/cancelled`,
+    });
     await waitForCallbacks(sim, 2);
     const byId = new Map(received.map((r) => [r.body.id, r.body]));
-    expect(byId.get(failed)).toMatchObject({ status: "failed", error: { code: "content_policy_violation", type: "task_error" } });
+    expect(byId.get(failed)).toMatchObject({
+      status: "failed",
+      error: { code: "content_policy_violation", type: "task_error" },
+    });
     expect(byId.get(cancelled)).toMatchObject({ status: "cancelled", task_info: { can_cancel: false } });
   });
 
@@ -231,7 +266,10 @@ describe("callback_url validation (as the upstream does it)", () => {
     const sim = await simulator();
     const response = await create(sim, { callback_url: callbackUrl });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: unknown }).error).toMatchObject({ code: "invalid_parameter", param: "callback_url" });
+    expect(((await response.json()) as { error: unknown }).error).toMatchObject({
+      code: "invalid_parameter",
+      param: "callback_url",
+    });
     const log = (await (await fetch(`${sim.url}/__sim/log`)).json()) as { creates: Array<{ taskId: string | null }> };
     expect(log.creates.map((c) => c.taskId)).toEqual([null]);
   });
@@ -244,7 +282,12 @@ describe("callback_url validation (as the upstream does it)", () => {
   });
 
   it("checks the tunnel option: an https origin to an http(s) origin, nothing else", () => {
-    expect(resolveSimulatorOptions({ callbackTunnel: { from: "https://a.example", to: "http://127.0.0.1:9" }, filesDir: "/nonexistent" }).callbackTunnel).toEqual({
+    expect(
+      resolveSimulatorOptions({
+        callbackTunnel: { from: "https://a.example", to: "http://127.0.0.1:9" },
+        filesDir: "/nonexistent",
+      }).callbackTunnel,
+    ).toEqual({
       from: "https://a.example",
       to: "http://127.0.0.1:9",
     });

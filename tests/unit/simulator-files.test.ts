@@ -122,7 +122,10 @@ describe("upload", () => {
     expect(first).toMatchObject({ upload_path: "etc/my_refs", file_name: "one_shot.png", mime_type: "image/png" });
     expect(existsSync(path.join(filesDir, "etc/my_refs/one_shot.png"))).toBe(true);
 
-    const second = await uploaded(fixture("good.mp4"), "b.mp4", { uploadPath: "etc/my_refs", fileName: "one_shot.png" });
+    const second = await uploaded(fixture("good.mp4"), "b.mp4", {
+      uploadPath: "etc/my_refs",
+      fileName: "one_shot.png",
+    });
     expect(second.file_url).toBe(first.file_url);
     const served = await fetch(first.file_url);
     expect(served.headers.get("content-type")).toBe("video/mp4");
@@ -201,7 +204,11 @@ describe("size cap", () => {
       req.write("--xyz\r\n");
     });
     expect(answer.status).toBe(413);
-    expect(JSON.parse(answer.body)).toEqual({ success: false, code: 40001, msg: "File size exceeds the limit of 100MB" });
+    expect(JSON.parse(answer.body)).toEqual({
+      success: false,
+      code: 40001,
+      msg: "File size exceeds the limit of 100MB",
+    });
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
@@ -240,7 +247,14 @@ describe("quota", () => {
     const data = (used: number): unknown => ({
       success: true,
       code: 200,
-      data: { user_group: "default", used_files: used, max_files: 1, remain_files: 1 - used, is_custom: false, quota_reason: "" },
+      data: {
+        user_group: "default",
+        used_files: used,
+        max_files: 1,
+        remain_files: 1 - used,
+        is_custom: false,
+        quota_reason: "",
+      },
     });
     expect(await quota()).toEqual(data(0));
     expect((await upload(fixture("still.png"), "a.png", {}, small)).status).toBe(200);
@@ -262,7 +276,15 @@ describe("introspection", () => {
     const text = await (await fetch(`${own.url}/__sim/log`)).text();
     expect(text).not.toContain(KEY);
     expect((JSON.parse(text) as { uploads: unknown[] }).uploads).toEqual([
-      { at: clock, fileName: "a.png", uploadPath: "images", size: fixture("still.png").length, mime: "image/png", status: 200, code: 200 },
+      {
+        at: clock,
+        fileName: "a.png",
+        uploadPath: "images",
+        size: fixture("still.png").length,
+        mime: "image/png",
+        status: 200,
+        code: 200,
+      },
       { at: clock, fileName: null, uploadPath: null, size: 4, mime: null, status: 400, code: 40002 },
     ]);
     await fetch(`${own.url}/__sim/reset`, { method: "POST" });
@@ -284,7 +306,12 @@ describe("expiry", () => {
   });
 
   it("answers 404 for traversal attempts and unknown paths", async () => {
-    for (const p of ["/files/../package.json", "/files/..%2f..%2fpackage.json", "/files/%2e%2e/%2e%2e/etc/passwd", "/files/videos/"]) {
+    for (const p of [
+      "/files/../package.json",
+      "/files/..%2f..%2fpackage.json",
+      "/files/%2e%2e/%2e%2e/etc/passwd",
+      "/files/videos/",
+    ]) {
       expect((await fetch(`${sim.url}${p}`)).status).toBe(404);
     }
     expect((await fetch(`${sim.url}/api/v1/files/download/file_nothing`)).status).toBe(404);

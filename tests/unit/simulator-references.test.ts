@@ -16,7 +16,9 @@ beforeAll(async () => {
     execFileSync("ffmpeg", ["-y", "-loglevel", "error", ...args.split(" ")], { cwd: fixtures });
   };
   const clip = (size: string, rate: number, seconds: number, name: string): void =>
-    ffmpeg(`-f lavfi -i testsrc2=size=${size}:rate=${rate} -t ${seconds} -c:v libx264 -preset ultrafast -pix_fmt yuv420p ${name}`);
+    ffmpeg(
+      `-f lavfi -i testsrc2=size=${size}:rate=${rate} -t ${seconds} -c:v libx264 -preset ultrafast -pix_fmt yuv420p ${name}`,
+    );
   clip("1280x720", 24, 4, "good.mp4");
   clip("1280x720", 24, 2, "short.mp4");
   clip("640x480", 24, 4, "small.mp4");
@@ -24,7 +26,10 @@ beforeAll(async () => {
   ffmpeg("-f lavfi -i testsrc2=size=1280x720 -frames:v 1 still.png");
   ffmpeg("-f lavfi -i testsrc2=size=200x200 -frames:v 1 tiny.png");
   // No faststart, so the first 200 kB lack the moov index: an MP4 by its bytes, unreadable as a video.
-  writeFileSync(path.join(fixtures, "truncated.mp4"), readFileSync(path.join(fixtures, "good.mp4")).subarray(0, 200_000));
+  writeFileSync(
+    path.join(fixtures, "truncated.mp4"),
+    readFileSync(path.join(fixtures, "good.mp4")).subarray(0, 200_000),
+  );
   sim = await startSimulator({ apiKey: KEY, publicFilesBase: "", now: () => clock });
 }, 60_000);
 

@@ -126,7 +126,8 @@ describe("create", () => {
 
 describe("create validation", () => {
   const images = (n: number): string[] => Array.from({ length: n }, (_, i) => `https://example.com/${i}.png`);
-  const elements = (n: number): { element_id: string }[] => Array.from({ length: n }, (_, i) => ({ element_id: `el-${i}` }));
+  const elements = (n: number): { element_id: string }[] =>
+    Array.from({ length: n }, (_, i) => ({ element_id: `el-${i}` }));
 
   const accepted: [string, Record<string, unknown>][] = [
     ["prompt of 2500 chars", { prompt: "a".repeat(2500) }],
@@ -158,10 +159,25 @@ describe("create validation", () => {
     ["quality 4k", { quality: "4k" }, "invalid_parameter", "quality"],
     ["keep_original_sound string", { keep_original_sound: "yes" }, "invalid_parameter", "keep_original_sound"],
     ["5 images", { image_urls: images(5) }, "invalid_parameter", "image_urls"],
-    ["3 images + 2 elements", { image_urls: images(3), model_params: { element_list: elements(2) } }, "invalid_parameter", "image_urls"],
+    [
+      "3 images + 2 elements",
+      { image_urls: images(3), model_params: { element_list: elements(2) } },
+      "invalid_parameter",
+      "image_urls",
+    ],
     ["non-URL image", { image_urls: ["not a url"] }, "invalid_parameter", "image_urls"],
-    ["integer element_id", { model_params: { element_list: [{ element_id: 7 }] } }, "invalid_parameter", "model_params.element_list"],
-    ["bad watermark_info", { model_params: { watermark_info: { enabled: "yes" } } }, "invalid_parameter", "model_params.watermark_info"],
+    [
+      "integer element_id",
+      { model_params: { element_list: [{ element_id: 7 }] } },
+      "invalid_parameter",
+      "model_params.element_list",
+    ],
+    [
+      "bad watermark_info",
+      { model_params: { watermark_info: { enabled: "yes" } } },
+      "invalid_parameter",
+      "model_params.watermark_info",
+    ],
     ["multi_shot", { model_params: { multi_shot: true } }, "invalid_parameter", "model_params.multi_shot"],
     ["multi_prompt", { model_params: { multi_prompt: [] } }, "invalid_parameter", "model_params.multi_prompt"],
     ["shot_type", { model_params: { shot_type: "customize" } }, "invalid_parameter", "model_params.shot_type"],
@@ -171,7 +187,12 @@ describe("create validation", () => {
     ["private callback_url", { callback_url: "https://192.168.1.10/x" }, "invalid_parameter", "callback_url"],
     ["172.16/12 callback_url", { callback_url: "https://172.20.0.1/x" }, "invalid_parameter", "callback_url"],
     ["IPv6 loopback callback_url", { callback_url: "https://[::1]/x" }, "invalid_parameter", "callback_url"],
-    ["2049-char callback_url", { callback_url: `https://example.com/${"a".repeat(2029)}` }, "invalid_parameter", "callback_url"],
+    [
+      "2049-char callback_url",
+      { callback_url: `https://example.com/${"a".repeat(2029)}` },
+      "invalid_parameter",
+      "callback_url",
+    ],
   ];
   it.each(rejected)("rejects %s", async (_name, overrides, code, param) => {
     const res = await create(validBody(overrides));
@@ -222,7 +243,11 @@ describe("task lifecycle", () => {
     const unknown = await getTask("task-unified-1700000000-zzzzzzzz");
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({
-      error: { code: "task_not_found", message: "The requested task could not be found", type: "invalid_request_error" },
+      error: {
+        code: "task_not_found",
+        message: "The requested task could not be found",
+        type: "invalid_request_error",
+      },
     });
   });
 
@@ -318,12 +343,45 @@ describe("scenarios", () => {
   });
 
   const refusals: [string, number, unknown][] = [
-    ["rate-limit", 429, { code: "rate_limit_exceeded", message: "Too many requests, please try again later", type: "rate_limit_error" }],
-    ["no-channel", 503, { code: "service_unavailable", message: "No available channel for the requested model", type: "api_error" }],
+    [
+      "rate-limit",
+      429,
+      { code: "rate_limit_exceeded", message: "Too many requests, please try again later", type: "rate_limit_error" },
+    ],
+    [
+      "no-channel",
+      503,
+      { code: "service_unavailable", message: "No available channel for the requested model", type: "api_error" },
+    ],
     ["server-error", 500, { code: "internal_error", message: "Internal server error", type: "api_error" }],
-    ["insufficient-quota", 402, { code: "insufficient_quota", message: "Insufficient quota. Please top up your account.", type: "insufficient_quota" }],
-    ["model-denied", 403, { code: "model_access_denied", message: "Token does not have access to model: kling-o3-reference-to-video", type: "invalid_request_error" }],
-    ["legacy-error", 503, { code: 503, message: "Service temporarily unavailable", type: "service_unavailable_error", fallback_suggestion: "retry after 60 seconds" }],
+    [
+      "insufficient-quota",
+      402,
+      {
+        code: "insufficient_quota",
+        message: "Insufficient quota. Please top up your account.",
+        type: "insufficient_quota",
+      },
+    ],
+    [
+      "model-denied",
+      403,
+      {
+        code: "model_access_denied",
+        message: "Token does not have access to model: kling-o3-reference-to-video",
+        type: "invalid_request_error",
+      },
+    ],
+    [
+      "legacy-error",
+      503,
+      {
+        code: 503,
+        message: "Service temporarily unavailable",
+        type: "service_unavailable_error",
+        fallback_suggestion: "retry after 60 seconds",
+      },
+    ],
   ];
   it.each(refusals)("%s refuses the create without creating a task", async (name, status, error) => {
     const res = await create(validBody(tagged(name)));
@@ -367,7 +425,9 @@ describe("scenarios", () => {
     const body = await taskJson(id);
     expect(body.status).toBe("completed");
     expect(body).not.toHaveProperty("results");
-    expect(body.result_data).toEqual([{ video_url: expect.stringContaining(`/cdn/results/${id}.mp4?expires=`), duration: 6 }]);
+    expect(body.result_data).toEqual([
+      { video_url: expect.stringContaining(`/cdn/results/${id}.mp4?expires=`), duration: 6 },
+    ]);
   });
 
   it("cancelled ends with the undocumented status at ~50%", async () => {

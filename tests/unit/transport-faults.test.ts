@@ -13,7 +13,13 @@ import { SIMULATOR_SCENARIOS, startSimulator, type RunningSimulator } from "@/li
 
 const KEY = "sk-test-transport";
 const HANG_MS = 400;
-const ENV = ["EVOLINK_API_KEY", "EVOLINK_API_BASE", "EVOLINK_FILES_BASE", "EVOLINK_CREATE_TIMEOUT_MS", "EVOLINK_GET_TIMEOUT_MS"];
+const ENV = [
+  "EVOLINK_API_KEY",
+  "EVOLINK_API_BASE",
+  "EVOLINK_FILES_BASE",
+  "EVOLINK_CREATE_TIMEOUT_MS",
+  "EVOLINK_GET_TIMEOUT_MS",
+];
 const saved = Object.fromEntries(ENV.map((name) => [name, process.env[name]]));
 
 let sim: RunningSimulator;
@@ -43,13 +49,18 @@ afterAll(async () => {
 });
 
 let counter = 0;
-const prompt = (scenario: string): string => `A harbour at dawn ${++counter}-${Date.now()} <<<video_1>>> [sim:${scenario}]`;
+const prompt = (scenario: string): string =>
+  `A harbour at dawn ${++counter}-${Date.now()} <<<video_1>>> [sim:${scenario}]`;
 
 function postCreate(text: string, signal?: AbortSignal): Promise<Response> {
   return fetch(`${sim.url}/v1/videos/generations`, {
     method: "POST",
     headers: { Authorization: `Bearer ${KEY}`, "Content-Type": "application/json" },
-    body: JSON.stringify({ model: "kling-o3-reference-to-video", prompt: text, video_url: "https://media.example.com/a.mp4" }),
+    body: JSON.stringify({
+      model: "kling-o3-reference-to-video",
+      prompt: text,
+      video_url: "https://media.example.com/a.mp4",
+    }),
     signal,
   });
 }
@@ -76,7 +87,10 @@ async function taskFor(scenario: string): Promise<string> {
 
 /** The network error a fetch failed with (undici wraps it as `cause`). */
 async function failure(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(Error);
   const cause = (error as Error & { cause?: { code?: string } }).cause;
   return `${(error as Error).name}:${cause?.code ?? ""}`;
@@ -159,16 +173,25 @@ describe("simulator transport faults", () => {
     for (let i = 0; i < 4; i++) {
       const res = await poll(id);
       expect([res.status, res.headers.get("retry-after")]).toEqual([429, "1"]);
-      expect(await res.json()).toEqual({ error: { code: "rate_limit_exceeded", message: "Rate limit exceeded", type: "evo_api_error" } });
+      expect(await res.json()).toEqual({
+        error: { code: "rate_limit_exceeded", message: "Rate limit exceeded", type: "evo_api_error" },
+      });
     }
     expect((await poll(id)).status).toBe(200);
   });
 });
 
-const request = (text: string) => ({ ...GENERATION_DEFAULTS, prompt: text, videoUrl: "https://media.example.com/a.mp4" });
+const request = (text: string) => ({
+  ...GENERATION_DEFAULTS,
+  prompt: text,
+  videoUrl: "https://media.example.com/a.mp4",
+});
 
 async function upstreamError(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => null, (e: unknown) => e);
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(UpstreamError);
   return error as UpstreamError;
 }

@@ -11,7 +11,13 @@ import { DEFAULT_VIDEO_UPLOAD_MAX_BYTES, IMAGE_RULES } from "@/lib/media/rules";
 import type { UploadLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { spoolDir } from "@/lib/upload-spool";
-import { receiveUpload, rejectByHeaders, videoUploadMaxBytes, type UploadKind, type UploadOutcome } from "@/lib/uploads";
+import {
+  receiveUpload,
+  rejectByHeaders,
+  videoUploadMaxBytes,
+  type UploadKind,
+  type UploadOutcome,
+} from "@/lib/uploads";
 import { killerStz2 } from "@/tests/fixtures/crafted-media";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
 import { openFilesUnder } from "./open-files";
@@ -19,7 +25,14 @@ import { openFilesUnder } from "./open-files";
 const KEY = "sk-test-uploads";
 const MB = 1024 * 1024;
 const CAP_MB = 5;
-const ENV_NAMES = ["EVOLINK_API_KEY", "EVOLINK_API_BASE", "EVOLINK_FILES_BASE", "UPLOAD_TMP_DIR", "UPLOAD_MAX_VIDEO_MB", "RATE_LIMIT_UPLOAD_PER_MIN"] as const;
+const ENV_NAMES = [
+  "EVOLINK_API_KEY",
+  "EVOLINK_API_BASE",
+  "EVOLINK_FILES_BASE",
+  "UPLOAD_TMP_DIR",
+  "UPLOAD_MAX_VIDEO_MB",
+  "RATE_LIMIT_UPLOAD_PER_MIN",
+] as const;
 
 let sim: RunningSimulator;
 let tmpDir: string;
@@ -167,7 +180,10 @@ describe("rejectByHeaders", () => {
   it("allows 64 kB of multipart framing on top of the cap, and not a byte more", () => {
     const cap = CAP_MB * MB;
     expect(rejectByHeaders(headers(cap + 64 * 1024), "video")).toBeNull();
-    expect(rejectByHeaders(headers(cap + 64 * 1024 + 1), "video")).toMatchObject({ ok: false, code: "upload_too_large" });
+    expect(rejectByHeaders(headers(cap + 64 * 1024 + 1), "video")).toMatchObject({
+      ok: false,
+      code: "upload_too_large",
+    });
     expect(rejectByHeaders(headers(IMAGE_RULES.maxBytes + 64 * 1024), "image")).toBeNull();
     expect(rejectByHeaders(headers(IMAGE_RULES.maxBytes + 64 * 1024 + 1), "image")).toMatchObject({
       ok: false,
@@ -292,7 +308,9 @@ describe("a good upload", () => {
       ["image", "imagePng", "parallel-c.png"],
       ["video", "goodMp4", "parallel-d.mp4"],
     ];
-    const responses = await Promise.all(requests.map(([kind, name, fileName]) => POST(fixtureRequest(kind, name, fileName))));
+    const responses = await Promise.all(
+      requests.map(([kind, name, fileName]) => POST(fixtureRequest(kind, name, fileName))),
+    );
     expect(responses.map((r) => r.status)).toEqual([201, 201, 201, 201]);
     const urls = await Promise.all(responses.map(async (r) => ((await r.json()) as { fileUrl: string }).fileUrl));
     expect(new Set(urls).size).toBe(4);
@@ -427,7 +445,10 @@ describe("hostile videos and the probe's limits", () => {
   // Through receiveUpload (the route's own function) rather than POST: the suite's uploads stay within the route's rate budget.
   it("answers 422 for the 9 kB stz2 killer, stores nothing upstream, and the next good upload passes", async () => {
     const before = (await simUploads()).length;
-    const detail = expectFailure(await receiveUpload(uploadRequest("video", killerStz2(), "killer.mp4"), "video"), "media_rule_violation");
+    const detail = expectFailure(
+      await receiveUpload(uploadRequest("video", killerStz2(), "killer.mp4"), "video"),
+      "media_rule_violation",
+    );
     expect(detail).toMatch(/'stz2' has a field size of 0 bits.*Export it again/);
     expect(await simUploads()).toHaveLength(before);
     expect(await receiveUpload(fixtureRequest("video", "goodMp4"), "video")).toMatchObject({ ok: true });
@@ -436,21 +457,29 @@ describe("hostile videos and the probe's limits", () => {
   it("answers 422 media_probe_failed when the probe runs out of time", async () => {
     await withLimits({ timeoutMs: 1 }, async () => {
       const before = (await simUploads()).length;
-      expect(expectFailure(await receiveUpload(fixtureRequest("video", "goodMp4"), "video"), "media_probe_failed")).toMatch(/took longer than/);
+      expect(
+        expectFailure(await receiveUpload(fixtureRequest("video", "goodMp4"), "video"), "media_probe_failed"),
+      ).toMatch(/took longer than/);
       expect(await simUploads()).toHaveLength(before);
     });
   });
 
   it("answers 422 media_probe_failed when the probe runs out of memory", async () => {
     await withLimits({ maxHeapMb: 2 }, async () => {
-      const detail = expectFailure(await receiveUpload(fixtureRequest("video", "goodMp4"), "video"), "media_probe_failed");
+      const detail = expectFailure(
+        await receiveUpload(fixtureRequest("video", "goodMp4"), "video"),
+        "media_probe_failed",
+      );
       expect(detail).toMatch(/more than 2 MB of memory/);
     });
   });
 
   it("answers media_probe_busy (503 in the catalog) when no probe slot is free", async () => {
     await withLimits({ concurrency: 0, maxWaiting: 0 }, async () => {
-      const detail = expectFailure(await receiveUpload(fixtureRequest("video", "goodMp4"), "video"), "media_probe_busy");
+      const detail = expectFailure(
+        await receiveUpload(fixtureRequest("video", "goodMp4"), "video"),
+        "media_probe_busy",
+      );
       expect(detail).toMatch(/checking other videos/);
     });
     expect(ERROR_CATALOG.media_probe_busy.status).toBe(503);
@@ -517,7 +546,11 @@ describe("files refused by content", () => {
 describe("a body that breaks off", () => {
   it("answers upload_interrupted when the stream errors half way through the file", async () => {
     const makeRequest = () => {
-      const chunks = [multipartHead("clip.mp4"), bytesOf("goodMp4").subarray(0, 200_000), bytesOf("goodMp4").subarray(200_000, 400_000)];
+      const chunks = [
+        multipartHead("clip.mp4"),
+        bytesOf("goodMp4").subarray(0, 200_000),
+        bytesOf("goodMp4").subarray(200_000, 400_000),
+      ];
       const body = new ReadableStream<Uint8Array>({
         pull(controller) {
           const next = chunks.shift();
@@ -572,7 +605,12 @@ describe("a body that stops sending", () => {
         else return new Promise<void>(() => undefined);
       },
     });
-    return new Request(uploadUrl("video"), { method: "POST", headers: { "content-type": MULTIPART_TYPE }, body, duplex: "half" } as RequestInit);
+    return new Request(uploadUrl("video"), {
+      method: "POST",
+      headers: { "content-type": MULTIPART_TYPE },
+      body,
+      duplex: "half",
+    } as RequestInit);
   };
 
   it("drops it after UPLOAD_IDLE_TIMEOUT_MS with upload_stalled (408): temp file closed and removed, nothing stored upstream", async () => {
@@ -586,7 +624,9 @@ describe("a body that stops sending", () => {
       const res = await POST(stalledRequest());
       expect(res.status).toBe(408);
       await expectRouteError(res, "upload_stalled");
-      await expect.poll(() => openFilesUnder(tmpDir).filter((target) => target.includes(".part")), { timeout: 5000 }).toEqual([]);
+      await expect
+        .poll(() => openFilesUnder(tmpDir).filter((target) => target.includes(".part")), { timeout: 5000 })
+        .toEqual([]);
       expect(await simUploads()).toHaveLength(before);
     } finally {
       restore();
@@ -596,7 +636,11 @@ describe("a body that stops sending", () => {
   it("lets a slow body through as long as bytes keep coming (it is an idle timeout, not a total one)", async () => {
     const restore = withLimits({ UPLOAD_IDLE_TIMEOUT_MS: 400 });
     try {
-      const bytes = Buffer.concat([multipartHead("clip.mp4"), bytesOf("goodMp4"), Buffer.from(`\r\n------studio-test-boundary--\r\n`)]);
+      const bytes = Buffer.concat([
+        multipartHead("clip.mp4"),
+        bytesOf("goodMp4"),
+        Buffer.from(`\r\n------studio-test-boundary--\r\n`),
+      ]);
       const pieces = 8;
       const step = Math.ceil(bytes.length / pieces);
       let sent = 0;
@@ -608,7 +652,12 @@ describe("a body that stops sending", () => {
           sent += step;
         },
       });
-      const request = new Request(uploadUrl("video"), { method: "POST", headers: { "content-type": MULTIPART_TYPE }, body, duplex: "half" } as RequestInit);
+      const request = new Request(uploadUrl("video"), {
+        method: "POST",
+        headers: { "content-type": MULTIPART_TYPE },
+        body,
+        duplex: "half",
+      } as RequestInit);
       const startedAt = Date.now();
       const outcome = await receiveUpload(request, "video");
       expect(outcome.ok).toBe(true);
@@ -619,7 +668,11 @@ describe("a body that stops sending", () => {
   });
 
   it("refuses uploads beyond the per-client cap with 429 and Retry-After, and frees the slots when the stalled ones are dropped", async () => {
-    const restore = withLimits({ UPLOAD_IDLE_TIMEOUT_MS: 600, UPLOAD_MAX_CONCURRENT_PER_CLIENT: 2, UPLOAD_MAX_CONCURRENT: 10 });
+    const restore = withLimits({
+      UPLOAD_IDLE_TIMEOUT_MS: 600,
+      UPLOAD_MAX_CONCURRENT_PER_CLIENT: 2,
+      UPLOAD_MAX_CONCURRENT: 10,
+    });
     try {
       const stalled = [POST(stalledRequest()), POST(stalledRequest())];
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -634,7 +687,11 @@ describe("a body that stops sending", () => {
   });
 
   it("refuses uploads beyond the studio-wide cap with 503 and Retry-After", async () => {
-    const restore = withLimits({ UPLOAD_IDLE_TIMEOUT_MS: 600, UPLOAD_MAX_CONCURRENT_PER_CLIENT: 10, UPLOAD_MAX_CONCURRENT: 2 });
+    const restore = withLimits({
+      UPLOAD_IDLE_TIMEOUT_MS: 600,
+      UPLOAD_MAX_CONCURRENT_PER_CLIENT: 10,
+      UPLOAD_MAX_CONCURRENT: 2,
+    });
     try {
       const stalled = [POST(stalledRequest()), POST(stalledRequest())];
       await new Promise((resolve) => setTimeout(resolve, 100));

@@ -38,17 +38,26 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
   return error as UpstreamError;
 }
 
-const BAD_IDS = ["../../x", "task-unified-1757169743-abcd1234/../../../etc", "task-unified-1757169743-abcd1234\u0000", " task-unified-1757169743-abcd1234", "x".repeat(300)];
+const BAD_IDS = [
+  "../../x",
+  "task-unified-1757169743-abcd1234/../../../etc",
+  "task-unified-1757169743-abcd1234\u0000",
+  " task-unified-1757169743-abcd1234",
+  "x".repeat(300),
+];
 
 describe("task ids the upstream returns are checked before use", () => {
-  it.each(BAD_IDS)("a create answered with the id %j is an unknown outcome, sent once and never resubmitted", async (id) => {
-    answerId = id;
-    const before = creates;
-    const error = await failure(createGeneration(request));
-    expect(error.code).toBe("create_outcome_unknown");
-    expect(error.retryable).toBe(false);
-    expect(creates - before).toBe(1);
-  });
+  it.each(BAD_IDS)(
+    "a create answered with the id %j is an unknown outcome, sent once and never resubmitted",
+    async (id) => {
+      answerId = id;
+      const before = creates;
+      const error = await failure(createGeneration(request));
+      expect(error.code).toBe("create_outcome_unknown");
+      expect(error.retryable).toBe(false);
+      expect(creates - before).toBe(1);
+    },
+  );
 
   it.each(BAD_IDS)("a task read answered with the id %j is a malformed answer", async (id) => {
     answerId = id;

@@ -114,12 +114,17 @@ describe("callback URLs", () => {
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
     const row = db().prepare("SELECT * FROM submissions WHERE task_id = ?").get(id) as Record<string, unknown>;
     expect(row.callback_token_hash).toBe(createHash("sha256").update(token).digest("hex"));
-    const everything = JSON.stringify([db().prepare("SELECT * FROM submissions").all(), db().prepare("SELECT * FROM tasks").all()]);
+    const everything = JSON.stringify([
+      db().prepare("SELECT * FROM submissions").all(),
+      db().prepare("SELECT * FROM tasks").all(),
+    ]);
     expect(everything).not.toContain(token);
   });
 
   it("gives every submission its own token", async () => {
-    const tokens = await Promise.all(["own token 1", "own token 2", "own token 3"].map(async (p) => (await submit(p)).token));
+    const tokens = await Promise.all(
+      ["own token 1", "own token 2", "own token 3"].map(async (p) => (await submit(p)).token),
+    );
     expect(new Set(tokens).size).toBe(3);
   });
 
@@ -142,17 +147,42 @@ describe("callback URLs", () => {
 describe("the callback route refuses", () => {
   const forge = (token: string) => `${token.slice(0, 10)}${token[10] === "A" ? "B" : "A"}${token.slice(11)}`;
   const cases: Array<[string, number, string, (t: { id: string; token: string }) => Promise<Response>]> = [
-    ["a well-formed token nobody was given", 404, "unknown_callback", ({ id }) => callback(randomBytes(32).toString("base64url"), { id })],
-    ["a forged token (one character changed)", 404, "unknown_callback", ({ id, token }) => callback(forge(token), { id })],
+    [
+      "a well-formed token nobody was given",
+      404,
+      "unknown_callback",
+      ({ id }) => callback(randomBytes(32).toString("base64url"), { id }),
+    ],
+    [
+      "a forged token (one character changed)",
+      404,
+      "unknown_callback",
+      ({ id, token }) => callback(forge(token), { id }),
+    ],
     ["a malformed token", 404, "unknown_callback", ({ id }) => callback("..%2F..%2Fapi%2Ftasks", { id })],
     ["an empty token", 404, "unknown_callback", ({ id }) => callback("", { id })],
-    ["another task's id in the body", 422, "callback_task_mismatch", ({ token }) => callback(token, { id: "task-unified-1757169743-7cvnl5zw", status: "completed" })],
+    [
+      "another task's id in the body",
+      422,
+      "callback_task_mismatch",
+      ({ token }) => callback(token, { id: "task-unified-1757169743-7cvnl5zw", status: "completed" }),
+    ],
     ["a body without an id", 400, "validation_failed", ({ token }) => callback(token, { status: "completed" })],
     ["a JSON array", 400, "validation_failed", ({ token }) => callback(token, [1, 2])],
     ["invalid JSON", 400, "invalid_json", ({ token }) => callback(token, "{ not json")],
     ["an empty body", 400, "invalid_json", ({ token }) => callback(token, "")],
-    ["a form body", 415, "unsupported_media_type", ({ id, token }) => callback(token, `id=${id}`, { "content-type": "application/x-www-form-urlencoded" })],
-    ["a body over 64 KB", 413, "payload_too_large", ({ id, token }) => callback(token, { id, padding: "x".repeat(64 * 1024) })],
+    [
+      "a form body",
+      415,
+      "unsupported_media_type",
+      ({ id, token }) => callback(token, `id=${id}`, { "content-type": "application/x-www-form-urlencoded" }),
+    ],
+    [
+      "a body over 64 KB",
+      413,
+      "payload_too_large",
+      ({ id, token }) => callback(token, { id, padding: "x".repeat(64 * 1024) }),
+    ],
   ];
 
   it.each(cases)("%s → a %i JSON error (%s), no upstream call, store unchanged", async (_name, status, code, send) => {
@@ -191,7 +221,11 @@ describe("a genuine callback", () => {
     expect(findTask(task.id)?.upstreamStatus).toBe("pending");
     const gets = (await simLog()).taskGets[task.id] ?? 0;
     // The body lies (failed, another result); the studio believes only the upstream.
-    const response = await callback(task.token, { id: task.id, status: "failed", results: ["https://evil.example/x.mp4"] });
+    const response = await callback(task.token, {
+      id: task.id,
+      status: "failed",
+      results: ["https://evil.example/x.mp4"],
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, taskId: task.id, phase: "completed" });
     expect((await simLog()).taskGets[task.id]).toBe(gets + 1);
@@ -220,7 +254,8 @@ describe("a genuine callback", () => {
     expect(await refreshFromCallback(task.id, 200)).toBeNull();
     expect(Date.now() - startedAt).toBeLessThan(700);
     expect(findTask(task.id)?.upstreamStatus).toBe("pending");
-    for (let waited = 0; findTask(task.id)?.upstreamStatus !== "completed" && waited < 3_000; waited += 50) await sleep(50);
+    for (let waited = 0; findTask(task.id)?.upstreamStatus !== "completed" && waited < 3_000; waited += 50)
+      await sleep(50);
     expect(findTask(task.id)?.upstreamStatus).toBe("completed");
     expect((await simLog()).taskGets[task.id]).toBe(1);
   });

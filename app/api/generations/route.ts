@@ -12,7 +12,9 @@ export const POST = apiRoute(async (request: Request): Promise<Response> => {
   if (refused) return refused;
   const key = request.headers.get("idempotency-key") ?? undefined;
   if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    return errorResponse("validation_failed", { fields: { _: "Idempotency-Key must be 8–128 letters, digits, - or _." } });
+    return errorResponse("validation_failed", {
+      fields: { _: "Idempotency-Key must be 8–128 letters, digits, - or _." },
+    });
   }
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   if (!body.ok) return body.response;

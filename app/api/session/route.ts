@@ -2,7 +2,14 @@ import { z } from "zod";
 import { errorResponse, readJsonBody } from "@/lib/api-response";
 import { apiRoute } from "@/lib/api-route";
 import { guard } from "@/lib/auth/guard";
-import { authEnabled, newSessionToken, passwordMatches, revokeSession, sessionCookie, sessionFromCookieHeader } from "@/lib/auth/session";
+import {
+  authEnabled,
+  newSessionToken,
+  passwordMatches,
+  revokeSession,
+  sessionCookie,
+  sessionFromCookieHeader,
+} from "@/lib/auth/session";
 import { rateLimit } from "@/lib/rate-limit";
 
 const signInSchema = z.strictObject({ password: z.string().max(1024) });

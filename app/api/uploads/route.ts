@@ -17,7 +17,10 @@ export const POST = apiRoute(async (request: Request): Promise<Response> => {
   try {
     const outcome = await receiveUpload(request, kind);
     if (!outcome.ok) return errorResponse(outcome.code, { detail: outcome.detail });
-    return Response.json({ fileUrl: outcome.fileUrl, expiresAt: outcome.expiresAt, facts: outcome.facts }, { status: 201 });
+    return Response.json(
+      { fileUrl: outcome.fileUrl, expiresAt: outcome.expiresAt, facts: outcome.facts },
+      { status: 201 },
+    );
   } catch (error) {
     return failureResponse(error);
   } finally {

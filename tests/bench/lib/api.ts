@@ -21,7 +21,15 @@ export interface StudioTask {
 }
 
 export function generationBody(prompt: string): Record<string, unknown> {
-  return { prompt, videoUrl: REFERENCE_URL, imageUrls: [], duration: 5, aspectRatio: "16:9", quality: "720p", keepOriginalSound: true };
+  return {
+    prompt,
+    videoUrl: REFERENCE_URL,
+    imageUrls: [],
+    duration: 5,
+    aspectRatio: "16:9",
+    quality: "720p",
+    keepOriginalSound: true,
+  };
 }
 
 /** POST /api/generations with a fresh Idempotency-Key, as the studio page does. */
@@ -33,17 +41,28 @@ export async function createStudioTask(studioUrl: string, prompt: string, agent?
     agent,
     timeoutMs: 60_000,
   });
-  if (status !== 201 || !body.id) throw new Error(`POST /api/generations answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
+  if (status !== 201 || !body.id)
+    throw new Error(`POST /api/generations answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
   return body;
 }
 
-export async function getStudioTask(studioUrl: string, id: string, agent?: http.Agent): Promise<{ status: number; task: StudioTask }> {
+export async function getStudioTask(
+  studioUrl: string,
+  id: string,
+  agent?: http.Agent,
+): Promise<{ status: number; task: StudioTask }> {
   const { status, body } = await requestJson<StudioTask>(`${studioUrl}/api/tasks/${id}`, { agent, timeoutMs: 30_000 });
   return { status, task: body };
 }
 
 /** Polls the studio until `done(task)` or the deadline. */
-export async function waitForStudioTask(studioUrl: string, id: string, done: (task: StudioTask) => boolean, timeoutMs: number, everyMs = 250): Promise<StudioTask> {
+export async function waitForStudioTask(
+  studioUrl: string,
+  id: string,
+  done: (task: StudioTask) => boolean,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<StudioTask> {
   const deadline = Date.now() + timeoutMs;
   let last: StudioTask | null = null;
   while (Date.now() < deadline) {
@@ -54,7 +73,9 @@ export async function waitForStudioTask(studioUrl: string, id: string, done: (ta
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
-  throw new Error(`Task ${id} did not reach the expected state within ${timeoutMs} ms; last seen: ${JSON.stringify(last).slice(0, 400)}`);
+  throw new Error(
+    `Task ${id} did not reach the expected state within ${timeoutMs} ms; last seen: ${JSON.stringify(last).slice(0, 400)}`,
+  );
 }
 
 export interface SimTask {
@@ -85,11 +106,16 @@ export async function createSimTask(sim: Simulator, prompt: string, agent?: http
     agent,
     timeoutMs: 60_000,
   });
-  if (status !== 200 || !body.id) throw new Error(`simulator create answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
+  if (status !== 200 || !body.id)
+    throw new Error(`simulator create answered ${status}: ${JSON.stringify(body).slice(0, 300)}`);
   return body;
 }
 
-export async function getSimTask(sim: Simulator, id: string, agent?: http.Agent): Promise<{ status: number; task: SimTask }> {
+export async function getSimTask(
+  sim: Simulator,
+  id: string,
+  agent?: http.Agent,
+): Promise<{ status: number; task: SimTask }> {
   const { status, body } = await requestJson<SimTask>(`${sim.url}/v1/tasks/${encodeURIComponent(id)}`, {
     headers: { Authorization: `Bearer ${sim.key}` },
     agent,

@@ -124,14 +124,24 @@ function linkTree(from: string, to: string): void {
  * mode "auto": the repository's build when fresh, else the isolated copy; "repo": the repository's
  * build whatever its age; "isolated": always the copy (rebuilt when the sources changed).
  */
-export async function chooseBuild(root: string, cacheDir: string, mode: "auto" | "repo" | "isolated", log: (line: string) => void): Promise<BuildChoice> {
+export async function chooseBuild(
+  root: string,
+  cacheDir: string,
+  mode: "auto" | "repo" | "isolated",
+  log: (line: string) => void,
+): Promise<BuildChoice> {
   if (mode === "repo" || (mode === "auto" && repoBuildIsFresh(root))) {
-    if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("There is no build in .next; run `npx next build` or use --build isolated.");
+    if (!existsSync(path.join(root, ".next", "BUILD_ID")))
+      throw new Error("There is no build in .next; run `npx next build` or use --build isolated.");
     return { appDir: root, how: "repo .next (fresh)", buildSeconds: null };
   }
   const hash = sourceHash(root);
   const stamp = path.join(cacheDir, ".source-hash");
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === hash && existsSync(path.join(cacheDir, ".next", "BUILD_ID"))) {
+  if (
+    existsSync(stamp) &&
+    readFileSync(stamp, "utf8") === hash &&
+    existsSync(path.join(cacheDir, ".next", "BUILD_ID"))
+  ) {
     return { appDir: cacheDir, how: "isolated copy (cached)", buildSeconds: null };
   }
   rmSync(cacheDir, { recursive: true, force: true });

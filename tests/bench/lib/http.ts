@@ -68,7 +68,14 @@ export function request(url: string, options: RequestOptions = {}): Promise<Repl
       res.on("error", (error) => finish(error));
       res.on("end", () => {
         const endedAt = performance.now();
-        finish(null, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), bytes, ms: endedAt - startedAt, endedAt });
+        finish(null, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks),
+          bytes,
+          ms: endedAt - startedAt,
+          endedAt,
+        });
       });
     });
     if (typeof body === "function") body(req);
@@ -77,7 +84,10 @@ export function request(url: string, options: RequestOptions = {}): Promise<Repl
 }
 
 /** JSON in, JSON out; throws on a body that is not JSON. */
-export async function requestJson<T = unknown>(url: string, options: RequestOptions & { json?: unknown } = {}): Promise<{ status: number; body: T; reply: Reply }> {
+export async function requestJson<T = unknown>(
+  url: string,
+  options: RequestOptions & { json?: unknown } = {},
+): Promise<{ status: number; body: T; reply: Reply }> {
   const headers: Record<string, string | number> = { Accept: "application/json", ...options.headers };
   let body = options.body;
   if (options.json !== undefined) {
@@ -89,7 +99,9 @@ export async function requestJson<T = unknown>(url: string, options: RequestOpti
   try {
     parsed = JSON.parse(reply.body.toString("utf8")) as T;
   } catch {
-    throw new Error(`${options.method ?? "GET"} ${url} answered ${reply.status} with a body that is not JSON: ${reply.body.toString("utf8").slice(0, 300)}`);
+    throw new Error(
+      `${options.method ?? "GET"} ${url} answered ${reply.status} with a body that is not JSON: ${reply.body.toString("utf8").slice(0, 300)}`,
+    );
   }
   return { status: reply.status, body: parsed, reply };
 }
@@ -105,7 +117,10 @@ export interface MultipartFile {
  * A streamed multipart/form-data body: text fields, then one file read from disk in 1 MiB chunks, with
  * an exact Content-Length (as a browser's FormData upload has).
  */
-export function multipartBody(fields: Record<string, string>, file: MultipartFile): { headers: Record<string, string | number>; write: (req: http.ClientRequest) => void; length: number } {
+export function multipartBody(
+  fields: Record<string, string>,
+  file: MultipartFile,
+): { headers: Record<string, string | number>; write: (req: http.ClientRequest) => void; length: number } {
   const boundary = `----bench${randomBytes(12).toString("hex")}`;
   let head = "";
   for (const [name, value] of Object.entries(fields)) {

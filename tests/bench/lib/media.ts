@@ -41,7 +41,10 @@ async function probe(file: string): Promise<VideoFacts> {
     "json",
     file,
   ]);
-  const info = JSON.parse(stdout) as { streams?: Array<{ width: number; height: number; r_frame_rate: string }>; format?: { duration: string; size: string } };
+  const info = JSON.parse(stdout) as {
+    streams?: Array<{ width: number; height: number; r_frame_rate: string }>;
+    format?: { duration: string; size: string };
+  };
   const stream = info.streams?.[0];
   if (!stream || !info.format) throw new Error(`${file} has no video stream`);
   const [num = 0, den = 1] = stream.r_frame_rate.split("/").map(Number);
@@ -56,7 +59,11 @@ async function probe(file: string): Promise<VideoFacts> {
 }
 
 /** Makes (or reuses) `file` from a testsrc2 pattern; returns its probed facts. */
-export async function ensureVideo(file: string, spec: VideoSpec, log: (line: string) => void = () => undefined): Promise<VideoFacts> {
+export async function ensureVideo(
+  file: string,
+  spec: VideoSpec,
+  log: (line: string) => void = () => undefined,
+): Promise<VideoFacts> {
   const sidecar = `${file}.json`;
   const wanted = JSON.stringify(spec);
   if (existsSync(file) && existsSync(sidecar) && readFileSync(sidecar, "utf8") === wanted) {
@@ -67,7 +74,9 @@ export async function ensureVideo(file: string, spec: VideoSpec, log: (line: str
       // Unreadable: make it again.
     }
   }
-  log(`generating ${file} (${spec.width}x${spec.height} ${spec.fps} fps, ${spec.bitrate}, ≤ ${spec.seconds} s${spec.maxBytes ? `, ≤ ${spec.maxBytes} bytes` : ""}) with ffmpeg…`);
+  log(
+    `generating ${file} (${spec.width}x${spec.height} ${spec.fps} fps, ${spec.bitrate}, ≤ ${spec.seconds} s${spec.maxBytes ? `, ≤ ${spec.maxBytes} bytes` : ""}) with ffmpeg…`,
+  );
   const partial = `${file}.part.mp4`;
   rmSync(partial, { force: true });
   const args = [

@@ -40,10 +40,13 @@ export class Poller {
 
   /** First request after `firstDelayMs`, then one every interval. */
   start(firstDelayMs: number): this {
-    this.starter = setTimeout(() => {
-      this.tick();
-      if (!this.followPollAfter) this.timer = setInterval(() => this.tick(), this.intervalMs);
-    }, Math.max(0, firstDelayMs));
+    this.starter = setTimeout(
+      () => {
+        this.tick();
+        if (!this.followPollAfter) this.timer = setInterval(() => this.tick(), this.intervalMs);
+      },
+      Math.max(0, firstDelayMs),
+    );
     return this;
   }
 

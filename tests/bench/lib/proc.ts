@@ -32,7 +32,10 @@ export function parseStat(statText: string): StatFields | null {
   const pid = Number(statText.slice(0, open).trim());
   // After ")": state(3) ppid(4) pgrp(5) session(6) tty_nr(7) tpgid(8) flags(9) minflt(10) cminflt(11)
   // majflt(12) cmajflt(13) utime(14) stime(15) …
-  const rest = statText.slice(close + 1).trim().split(/\s+/);
+  const rest = statText
+    .slice(close + 1)
+    .trim()
+    .split(/\s+/);
   const ppid = Number(rest[1]);
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
@@ -100,7 +103,11 @@ export function clockTicksPerSecond(): number {
 }
 
 /** User + system CPU seconds used so far by `pids` (processes that have gone count as 0). */
-export function treeCpuSeconds(pids: readonly number[], procRoot = "/proc", ticksPerSecond = clockTicksPerSecond()): number {
+export function treeCpuSeconds(
+  pids: readonly number[],
+  procRoot = "/proc",
+  ticksPerSecond = clockTicksPerSecond(),
+): number {
   let ticks = 0;
   for (const pid of pids) {
     const stat = readText(path.join(procRoot, String(pid), "stat"));

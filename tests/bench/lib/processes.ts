@@ -48,7 +48,12 @@ export class Spawned {
     args: string[],
     options: { cwd: string; env: NodeJS.ProcessEnv },
   ) {
-    this.child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     running.add(this);
     const keep = (chunk: Buffer): void => {
       this.output += chunk.toString("utf8");

@@ -23,7 +23,18 @@ export async function startSimulator(options: {
   const proc = new Spawned(
     options.name,
     "npx",
-    ["tsx", "lib/simulator/cli.ts", "--port", String(port), "--host", "127.0.0.1", "--key", options.key, "--task-seconds", String(options.taskSeconds)],
+    [
+      "tsx",
+      "lib/simulator/cli.ts",
+      "--port",
+      String(port),
+      "--host",
+      "127.0.0.1",
+      "--key",
+      options.key,
+      "--task-seconds",
+      String(options.taskSeconds),
+    ],
     { cwd: options.repoRoot, env: cleanEnv(options.env ?? {}) },
   );
   const url = `http://127.0.0.1:${port}`;
@@ -68,7 +79,10 @@ export async function startStudio(options: {
     ...options.env,
   });
   // `npm start` as deployed (its node flags included); the copy is already built, so skip prestart's build.
-  const proc = new Spawned(options.name, "npm", ["start", "--ignore-scripts"], { cwd: options.appDir, env: { ...env, PORT: String(port), HOST: "127.0.0.1" } });
+  const proc = new Spawned(options.name, "npm", ["start", "--ignore-scripts"], {
+    cwd: options.appDir,
+    env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
+  });
   const url = `http://127.0.0.1:${port}`;
   await waitUntilAnswers(`${url}/api/tasks`, 90_000, () => proc.deadReason());
   const rss = treeRssReader(proc.pid);
@@ -98,10 +112,15 @@ export interface ReferenceProxy {
 /** The yardstick proxy (reference-proxy.ts) in front of `target`, on a simulator-range port. */
 export async function startReferenceProxy(repoRoot: string, target: string): Promise<ReferenceProxy> {
   const port = await freePort(SIMULATOR_PORTS);
-  const proc = new Spawned("reference proxy", "npx", ["tsx", "tests/bench/reference-proxy.ts", "--port", String(port), "--target", target], {
-    cwd: repoRoot,
-    env: cleanEnv({}),
-  });
+  const proc = new Spawned(
+    "reference proxy",
+    "npx",
+    ["tsx", "tests/bench/reference-proxy.ts", "--port", String(port), "--target", target],
+    {
+      cwd: repoRoot,
+      env: cleanEnv({}),
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitUntilAnswers(`${url}/__sim/log`, 60_000, () => proc.deadReason());
   return { proc, url };

@@ -65,7 +65,8 @@ export function formatSummary(summary: Summary | null, digits: number, unit = ""
   if (!summary) return "—";
   const suffix = unit ? ` ${unit}` : "";
   const medianText = formatNumber(summary.median, digits);
-  if (summary.n <= 1 || formatNumber(summary.min, digits) === formatNumber(summary.max, digits)) return `${medianText}${suffix}`;
+  if (summary.n <= 1 || formatNumber(summary.min, digits) === formatNumber(summary.max, digits))
+    return `${medianText}${suffix}`;
   return `${medianText}${suffix} (${formatNumber(summary.min, digits)}–${formatNumber(summary.max, digits)})`;
 }
 
@@ -80,7 +81,11 @@ export function formatRatio(row: Pick<Row, "ratio" | "delta" | "digits" | "unit"
   if (row.ratio) {
     const r = row.ratio;
     const same = r.n <= 1 || formatNumber(r.min, 2) === formatNumber(r.max, 2);
-    parts.push(same ? `${formatNumber(r.median, 2)}×` : `${formatNumber(r.median, 2)}× (${formatNumber(r.min, 2)}–${formatNumber(r.max, 2)})`);
+    parts.push(
+      same
+        ? `${formatNumber(r.median, 2)}×`
+        : `${formatNumber(r.median, 2)}× (${formatNumber(r.min, 2)}–${formatNumber(r.max, 2)})`,
+    );
   }
   if (row.delta) {
     const d = row.delta;
@@ -104,7 +109,15 @@ function cell(text: string): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-export const TABLE_HEADER = ["Scenario", "Metric", "Proxied (studio)", "Direct", "Ratio / added", "Target", "Result"] as const;
+export const TABLE_HEADER = [
+  "Scenario",
+  "Metric",
+  "Proxied (studio)",
+  "Direct",
+  "Ratio / added",
+  "Target",
+  "Result",
+] as const;
 
 /** One Markdown table; figures are "median (min–max)" over the repetitions. */
 export function renderTable(rows: readonly Row[]): string {
@@ -149,6 +162,9 @@ export function verdict(rows: readonly Row[]): Verdict {
     passed: rows.filter((row) => row.pass === true).length,
     failed: failures.length,
     reported: rows.filter((row) => row.pass === null).length,
-    failures: failures.map((row) => `${row.scenario} — ${row.metric}: ${formatNumber(row.judgedValue ?? Number.NaN, Math.max(row.digits, 2))} vs ${row.targetLabel}`),
+    failures: failures.map(
+      (row) =>
+        `${row.scenario} — ${row.metric}: ${formatNumber(row.judgedValue ?? Number.NaN, Math.max(row.digits, 2))} vs ${row.targetLabel}`,
+    ),
   };
 }

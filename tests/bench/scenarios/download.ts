@@ -30,11 +30,15 @@ async function prepare(ctx: BenchContext, studio: Studio, sim: Simulator, source
   const task = await waitForStudioTask(
     studio.url,
     created.id,
-    (t) => t.phase === "failed" || (t.phase === "completed" && (t.archive.state === wantArchive || t.archive.state === "expired")),
+    (t) =>
+      t.phase === "failed" ||
+      (t.phase === "completed" && (t.archive.state === wantArchive || t.archive.state === "expired")),
     timeoutMs,
   );
   if (task.phase !== "completed" || task.archive.state !== wantArchive) {
-    throw new Error(`the ${source} task ended as ${task.phase}/${task.archive.state}: ${JSON.stringify(task.error ?? task.archive.error)}`);
+    throw new Error(
+      `the ${source} task ended as ${task.phase}/${task.archive.state}: ${JSON.stringify(task.error ?? task.archive.error)}`,
+    );
   }
   const upstream = await getSimTask(sim, created.id);
   const directUrl = upstream.task.results?.[0];
@@ -43,7 +47,11 @@ async function prepare(ctx: BenchContext, studio: Studio, sim: Simulator, source
   return { taskId: created.id, directUrl };
 }
 
-async function rangeMismatches(ctx: BenchContext, url: string, seed: number): Promise<{ mismatches: number; details: string[] }> {
+async function rangeMismatches(
+  ctx: BenchContext,
+  url: string,
+  seed: number,
+): Promise<{ mismatches: number; details: string[] }> {
   const { video, config } = ctx;
   const ranges = randomRanges(video.sizeBytes, config.rangeReads, seededRandom(seed));
   const file = await open(video.path, "r");
@@ -57,7 +65,8 @@ async function rangeMismatches(ctx: BenchContext, url: string, seed: number): Pr
       const contentRange = `bytes ${range.start}-${range.end}/${video.sizeBytes}`;
       const problems: string[] = [];
       if (reply.status !== 206) problems.push(`status ${reply.status}`);
-      if (reply.headers["content-range"] !== contentRange) problems.push(`Content-Range ${reply.headers["content-range"]}`);
+      if (reply.headers["content-range"] !== contentRange)
+        problems.push(`Content-Range ${reply.headers["content-range"]}`);
       if (!reply.body.equals(expected)) problems.push(`${reply.body.length} bytes that differ from the file`);
       if (problems.length) details.push(`${range.header}: ${problems.join(", ")}`);
     }
@@ -67,7 +76,13 @@ async function rangeMismatches(ctx: BenchContext, url: string, seed: number): Pr
   return { mismatches: details.length, details };
 }
 
-export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: Simulator, source: ResultSource, reference: ReferenceProxy | null = null): Promise<Row[]> {
+export async function downloadScenario(
+  ctx: BenchContext,
+  studio: Studio,
+  sim: Simulator,
+  source: ResultSource,
+  reference: ReferenceProxy | null = null,
+): Promise<Row[]> {
   const { video, config } = ctx;
   const prepared = await prepare(ctx, studio, sim, source);
   const proxyUrl = `${studio.url}/api/tasks/${prepared.taskId}/video`;
@@ -89,22 +104,27 @@ export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: S
     for (const side of order) {
       if (side === "reference" && referenceUrl) {
         const reply = await request(referenceUrl, { discardBody: true, timeoutMs: 10 * 60_000 });
-        if (reply.status !== 200 || reply.bytes !== video.sizeBytes) throw new Error(`reference proxy download answered ${reply.status} with ${reply.bytes} bytes`);
+        if (reply.status !== 200 || reply.bytes !== video.sizeBytes)
+          throw new Error(`reference proxy download answered ${reply.status} with ${reply.bytes} bytes`);
         referenceRate.push(mibPerSecond(reply.bytes, reply.ms));
         ctx.log(`  download (${source}) rep ${rep + 1} reference proxy: ${(reply.ms / 1000).toFixed(2)} s`);
       } else if (side === "direct") {
         const reply = await request(prepared.directUrl, { discardBody: true, timeoutMs: 10 * 60_000 });
-        if (reply.status !== 200 || reply.bytes !== video.sizeBytes) throw new Error(`direct download answered ${reply.status} with ${reply.bytes} bytes`);
+        if (reply.status !== 200 || reply.bytes !== video.sizeBytes)
+          throw new Error(`direct download answered ${reply.status} with ${reply.bytes} bytes`);
         directRate.push(mibPerSecond(reply.bytes, reply.ms));
         ctx.log(`  download (${source}) rep ${rep + 1} direct: ${(reply.ms / 1000).toFixed(2)} s`);
       } else {
         const { result: reply, rss } = await measureRssPeak(studio.rss, () =>
           request(proxyUrl, { headers: BROWSER_HEADERS, discardBody: true, timeoutMs: 10 * 60_000 }),
         );
-        if (reply.status !== 200 || reply.bytes !== video.sizeBytes) throw new Error(`studio download answered ${reply.status} with ${reply.bytes} bytes`);
+        if (reply.status !== 200 || reply.bytes !== video.sizeBytes)
+          throw new Error(`studio download answered ${reply.status} with ${reply.bytes} bytes`);
         proxyRate.push(mibPerSecond(reply.bytes, reply.ms));
         growth.push(rss.growthBytes / MB);
-        ctx.log(`  download (${source}) rep ${rep + 1} studio: ${(reply.ms / 1000).toFixed(2)} s, RSS +${(rss.growthBytes / MB).toFixed(1)} MiB (${rss.samples} samples)`);
+        ctx.log(
+          `  download (${source}) rep ${rep + 1} studio: ${(reply.ms / 1000).toFixed(2)} s, RSS +${(rss.growthBytes / MB).toFixed(1)} MiB (${rss.samples} samples)`,
+        );
       }
     }
     const seed = 1000 * (rep + 1) + (source === "archive" ? 1 : 2);
@@ -112,7 +132,9 @@ export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: S
     const checked = await rangeMismatches(ctx, proxyUrl, seed);
     mismatches.push(checked.mismatches);
     mismatchDetails.push(...checked.details);
-    ctx.log(`  range reads (${source}) rep ${rep + 1}: ${config.rangeReads - checked.mismatches}/${config.rangeReads} match`);
+    ctx.log(
+      `  range reads (${source}) rep ${rep + 1}: ${config.rangeReads - checked.mismatches}/${config.rangeReads} match`,
+    );
   }
   const scenario = `Download ${config.video.label} result (${source})`;
   const rows = transferRows({
@@ -135,7 +157,9 @@ export async function downloadScenario(ctx: BenchContext, studio: Studio, sim: S
       ratio: null,
       targetLabel: "0 in all reps",
       judge: { on: "proxy", stat: "sum", target: { op: "<=", value: 0 } },
-      note: mismatchDetails.length ? `first mismatches (seeds ${seeds.join(", ")}): ${mismatchDetails.slice(0, 3).join("; ")}` : undefined,
+      note: mismatchDetails.length
+        ? `first mismatches (seeds ${seeds.join(", ")}): ${mismatchDetails.slice(0, 3).join("; ")}`
+        : undefined,
       correctness: true,
     }),
     ...rows.yardstick,

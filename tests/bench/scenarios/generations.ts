@@ -22,7 +22,13 @@ interface Outcome {
 }
 
 /** Polls `url` at the page's rate until `verdict(body)` says ok or failed. */
-function pollToVerdict(url: string, intervalMs: number, headers: Record<string, string>, verdict: (body: unknown) => Outcome | null, timeoutMs: number): Promise<Outcome> {
+function pollToVerdict(
+  url: string,
+  intervalMs: number,
+  headers: Record<string, string>,
+  verdict: (body: unknown) => Outcome | null,
+  timeoutMs: number,
+): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     let settled = false;
     const settle = (outcome: Outcome): void => {
@@ -64,14 +70,24 @@ async function throughStudio(ctx: BenchContext, studio: Studio, rep: number): Pr
     Array.from({ length: config.generations }, async (_, i): Promise<Outcome> => {
       try {
         const task = await createStudioTask(studio.url, `bench end to end ${rep + 1}.${i + 1}`);
-        return await pollToVerdict(`${studio.url}/api/tasks/${task.id}`, task.pollAfterMs, { ...BROWSER_HEADERS }, (body) => {
-          const t = body as { phase?: string; archive?: { state?: string; error?: string | null }; error?: { code?: string } | null };
-          if (t.phase === "failed") return { ok: false, reason: `failed: ${t.error?.code ?? "?"}` };
-          if (t.phase !== "completed") return null;
-          if (t.archive?.state === "archived") return { ok: true };
-          if (t.archive?.state === "expired") return { ok: false, reason: "result expired before the archive copy" };
-          return null;
-        }, timeoutMs);
+        return await pollToVerdict(
+          `${studio.url}/api/tasks/${task.id}`,
+          task.pollAfterMs,
+          { ...BROWSER_HEADERS },
+          (body) => {
+            const t = body as {
+              phase?: string;
+              archive?: { state?: string; error?: string | null };
+              error?: { code?: string } | null;
+            };
+            if (t.phase === "failed") return { ok: false, reason: `failed: ${t.error?.code ?? "?"}` };
+            if (t.phase !== "completed") return null;
+            if (t.archive?.state === "archived") return { ok: true };
+            if (t.archive?.state === "expired") return { ok: false, reason: "result expired before the archive copy" };
+            return null;
+          },
+          timeoutMs,
+        );
       } catch (error) {
         return { ok: false, reason: error instanceof Error ? error.message : String(error) };
       }
@@ -80,7 +96,12 @@ async function throughStudio(ctx: BenchContext, studio: Studio, rep: number): Pr
   const wallSeconds = (performance.now() - startedAt) / 1000;
   const cpu = studio.cpuSeconds() - cpuBefore;
   const failed = outcomes.filter((o) => !o.ok);
-  return { cpuPerGeneration: cpu / config.generations, failures: failed.length, wallSeconds, reasons: failed.map((o) => o.reason ?? "?") };
+  return {
+    cpuPerGeneration: cpu / config.generations,
+    failures: failed.length,
+    wallSeconds,
+    reasons: failed.map((o) => o.reason ?? "?"),
+  };
 }
 
 async function direct(ctx: BenchContext, sim: Simulator, rep: number): Promise<RunFigures> {
@@ -95,15 +116,21 @@ async function direct(ctx: BenchContext, sim: Simulator, rep: number): Promise<R
       try {
         const task = await createSimTask(sim, `bench end to end direct ${rep + 1}.${i + 1}`);
         let resultUrl = "";
-        const polled = await pollToVerdict(`${sim.url}/v1/tasks/${task.id}`, config.pollIntervalMs, { Authorization: `Bearer ${sim.key}` }, (body) => {
-          const t = body as { status?: string; results?: string[] };
-          if (t.status === "completed") {
-            resultUrl = t.results?.[0] ?? "";
-            return resultUrl ? { ok: true } : { ok: false, reason: "completed without a result" };
-          }
-          if (t.status === "failed" || t.status === "cancelled") return { ok: false, reason: t.status };
-          return null;
-        }, timeoutMs);
+        const polled = await pollToVerdict(
+          `${sim.url}/v1/tasks/${task.id}`,
+          config.pollIntervalMs,
+          { Authorization: `Bearer ${sim.key}` },
+          (body) => {
+            const t = body as { status?: string; results?: string[] };
+            if (t.status === "completed") {
+              resultUrl = t.results?.[0] ?? "";
+              return resultUrl ? { ok: true } : { ok: false, reason: "completed without a result" };
+            }
+            if (t.status === "failed" || t.status === "cancelled") return { ok: false, reason: t.status };
+            return null;
+          },
+          timeoutMs,
+        );
         if (!polled.ok) return polled;
         const reply = await request(resultUrl, { timeoutMs: 120_000 });
         if (reply.status !== 200 || reply.bytes === 0 || Number(reply.headers["content-length"]) !== reply.bytes) {
@@ -119,7 +146,12 @@ async function direct(ctx: BenchContext, sim: Simulator, rep: number): Promise<R
   const wallSeconds = (performance.now() - startedAt) / 1000;
   const cpu = simulatorCpuSeconds(sim) - cpuBefore;
   const failed = outcomes.filter((o) => !o.ok);
-  return { cpuPerGeneration: cpu / config.generations, failures: failed.length, wallSeconds, reasons: failed.map((o) => o.reason ?? "?") };
+  return {
+    cpuPerGeneration: cpu / config.generations,
+    failures: failed.length,
+    wallSeconds,
+    reasons: failed.map((o) => o.reason ?? "?"),
+  };
 }
 
 export async function generationsScenario(ctx: BenchContext, studio: Studio, sim: Simulator): Promise<Row[]> {
@@ -130,7 +162,11 @@ export async function generationsScenario(ctx: BenchContext, studio: Studio, sim
     const order = rep % 2 === 0 ? (["proxy", "direct"] as const) : (["direct", "proxy"] as const);
     for (const side of order) {
       const budget = (config.taskSeconds + 180) * 1000;
-      const figures = await withTimeout(side === "proxy" ? throughStudio(ctx, studio, rep) : direct(ctx, sim, rep), budget, `${side} generations exceeded ${budget} ms`);
+      const figures = await withTimeout(
+        side === "proxy" ? throughStudio(ctx, studio, rep) : direct(ctx, sim, rep),
+        budget,
+        `${side} generations exceeded ${budget} ms`,
+      );
       (side === "proxy" ? proxy : straight).push(figures);
       ctx.log(
         `  generations rep ${rep + 1} ${side}: ${figures.cpuPerGeneration.toFixed(3)} CPU-s/generation, ${figures.failures} failures, ${figures.wallSeconds.toFixed(1)} s${figures.reasons.length ? ` (${figures.reasons.slice(0, 3).join("; ")})` : ""}`,
@@ -174,7 +210,12 @@ export async function generationsScenario(ctx: BenchContext, studio: Studio, sim
       digits: 1,
       proxy: summarize(proxy.map((f) => f.wallSeconds)),
       direct: summarize(straight.map((f) => f.wallSeconds)),
-      ratio: summarize(pairedRatios(proxy.map((f) => f.wallSeconds), straight.map((f) => f.wallSeconds))),
+      ratio: summarize(
+        pairedRatios(
+          proxy.map((f) => f.wallSeconds),
+          straight.map((f) => f.wallSeconds),
+        ),
+      ),
       targetLabel: "",
       judge: null,
     }),

@@ -51,7 +51,9 @@ async function fanInPhase(
     await sleep(fanInSeconds * 1000);
     const after = await taskGets(sim, taskId);
     await Promise.all(pollers.map((poller) => poller.stop()));
-    const inWindow = pollers.flatMap((poller) => poller.samples).filter((s) => s.sentAt >= before.at && s.sentAt <= after.at);
+    const inWindow = pollers
+      .flatMap((poller) => poller.samples)
+      .filter((s) => s.sentAt >= before.at && s.sentAt <= after.at);
     const ok = inWindow.filter((s) => s.status === okStatus).map((s) => s.latencyMs);
     let lastPhase = "unknown";
     try {
@@ -92,18 +94,27 @@ export async function fanInScenario(ctx: BenchContext, studio: Studio, sim: Simu
           seconds: Math.min(10, config.fanInSeconds),
         });
         floor.push(phase);
-        ctx.log(`  fan-in rep ${rep + 1} studio floor: p50 ${phase.p50.toFixed(2)} ms, p95 ${phase.p95.toFixed(2)} ms, ${phase.requests} requests, ${phase.errors} errors`);
+        ctx.log(
+          `  fan-in rep ${rep + 1} studio floor: p50 ${phase.p50.toFixed(2)} ms, p95 ${phase.p95.toFixed(2)} ms, ${phase.requests} requests, ${phase.errors} errors`,
+        );
         continue;
       }
       // "[sim:stall]" holds the task at 42 % for 10× the task time: it stays running through the window.
       if (side === "proxy") {
         const task = await createStudioTask(studio.url, `[sim:stall] bench fan-in ${rep + 1}`);
         const phase = await fanInPhase(ctx, sim, `${studio.url}/api/tasks/${task.id}`, { ...BROWSER_HEADERS }, task.id);
-        if (phase.lastPhase === "completed") throw new Error("the fan-in task completed inside the window; lengthen --task-seconds");
+        if (phase.lastPhase === "completed")
+          throw new Error("the fan-in task completed inside the window; lengthen --task-seconds");
         proxy.push(phase);
       } else {
         const task = await createSimTask(sim, `[sim:stall] bench fan-in direct ${rep + 1}`);
-        const phase = await fanInPhase(ctx, sim, `${sim.url}/v1/tasks/${task.id}`, { Authorization: `Bearer ${sim.key}` }, task.id);
+        const phase = await fanInPhase(
+          ctx,
+          sim,
+          `${sim.url}/v1/tasks/${task.id}`,
+          { Authorization: `Bearer ${sim.key}` },
+          task.id,
+        );
         direct.push(phase);
       }
       const last = (side === "proxy" ? proxy : direct).at(-1) as FanInPhase;
@@ -187,17 +198,23 @@ function pollUntil(
   const seenAt = new Promise<number>((resolve) => {
     resolveSeen = resolve;
   });
-  const poller = new Poller(url, intervalMs, headers, (reply, sample) => {
-    if (reply.status !== 200) return false;
-    let done = false;
-    try {
-      done = isDone(reply.body.toString("utf8"));
-    } catch {
-      done = false;
-    }
-    if (done) resolveSeen(sample.wallEndedAt);
-    return done;
-  }, followPollAfter).start(firstDelayMs);
+  const poller = new Poller(
+    url,
+    intervalMs,
+    headers,
+    (reply, sample) => {
+      if (reply.status !== 200) return false;
+      let done = false;
+      try {
+        done = isDone(reply.body.toString("utf8"));
+      } catch {
+        done = false;
+      }
+      if (done) resolveSeen(sample.wallEndedAt);
+      return done;
+    },
+    followPollAfter,
+  ).start(firstDelayMs);
   return { poller, seenAt };
 }
 
@@ -223,7 +240,13 @@ async function completionRep(ctx: BenchContext, studio: Studio, sim: Simulator, 
         true,
       );
       // A direct client polls the simulator at the same interval, from a random phase.
-      const client = pollUntil(`${sim.url}/v1/tasks/${task.id}`, interval, { Authorization: `Bearer ${sim.key}` }, Math.random() * interval, (body) => (JSON.parse(body) as { status?: string }).status === "completed");
+      const client = pollUntil(
+        `${sim.url}/v1/tasks/${task.id}`,
+        interval,
+        { Authorization: `Bearer ${sim.key}` },
+        Math.random() * interval,
+        (body) => (JSON.parse(body) as { status?: string }).status === "completed",
+      );
       pollers.push(browser.poller, client.poller);
       seen.push({ id: task.id, proxy: browser.seenAt, direct: client.seenAt });
     }

@@ -5,10 +5,12 @@ import { dismissSubmission } from "@/lib/store/submissions";
 import { IDEMPOTENCY_KEY_PATTERN } from "@/lib/submit";
 
 /** Hides an unknown-outcome submission from the history once the person has checked it. */
-export const DELETE = apiRoute(async (request: Request, { params }: { params: Promise<{ key: string }> }): Promise<Response> => {
-  const refused = guard(request);
-  if (refused) return refused;
-  const { key } = await params;
-  if (!IDEMPOTENCY_KEY_PATTERN.test(key)) return errorResponse("not_found");
-  return dismissSubmission(key) ? new Response(null, { status: 204 }) : errorResponse("not_found");
-});
+export const DELETE = apiRoute(
+  async (request: Request, { params }: { params: Promise<{ key: string }> }): Promise<Response> => {
+    const refused = guard(request);
+    if (refused) return refused;
+    const { key } = await params;
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) return errorResponse("not_found");
+    return dismissSubmission(key) ? new Response(null, { status: 204 }) : errorResponse("not_found");
+  },
+);

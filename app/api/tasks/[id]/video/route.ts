@@ -5,19 +5,21 @@ import { TASK_ID_PATTERN } from "@/lib/generation-rules";
 import { streamResult } from "@/lib/result-stream";
 import { findTask } from "@/lib/store/tasks";
 
-export const GET = apiRoute(async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
-  const refused = guard(request);
-  if (refused) return refused;
-  const { id } = await params;
-  if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
-  const record = findTask(id);
-  if (!record) return errorResponse("task_not_found", { detail: "This studio has no task with that id." });
-  if (!record.resultUrl && record.archiveState !== "archived") return errorResponse("result_not_ready");
-  const result = await streamResult(record, {
-    range: request.headers.get("range"),
-    download: new URL(request.url).searchParams.has("download"),
-    signal: request.signal,
-  });
-  if (result.ok) return result.response;
-  return errorResponse(result.reason === "expired" ? "result_expired" : "upstream_unreachable");
-});
+export const GET = apiRoute(
+  async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
+    const refused = guard(request);
+    if (refused) return refused;
+    const { id } = await params;
+    if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
+    const record = findTask(id);
+    if (!record) return errorResponse("task_not_found", { detail: "This studio has no task with that id." });
+    if (!record.resultUrl && record.archiveState !== "archived") return errorResponse("result_not_ready");
+    const result = await streamResult(record, {
+      range: request.headers.get("range"),
+      download: new URL(request.url).searchParams.has("download"),
+      signal: request.signal,
+    });
+    if (result.ok) return result.response;
+    return errorResponse(result.reason === "expired" ? "result_expired" : "upstream_unreachable");
+  },
+);
