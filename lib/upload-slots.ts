@@ -6,7 +6,9 @@ import { clientKey } from "./rate-limit";
 const RETRY_AFTER_SECONDS = 5;
 // One form holds a video and four images, and the page uploads them all at once.
 const PER_CLIENT_DEFAULT = 5;
-const TOTAL_DEFAULT = 16;
+// A stalled upload holds ~1.4 MB and 5 file handles until its idle timeout: 64 bound that at ~90 MB and
+// 320 handles, and leave room for a team of a few dozen people uploading at the same moment.
+const TOTAL_DEFAULT = 64;
 
 const globalForSlots = globalThis as typeof globalThis & {
   __uploadSlots?: { total: number; byClient: Map<string, number> };
@@ -22,7 +24,7 @@ export type UploadSlot = { ok: true; release: () => void } | { ok: false; respon
 
 /**
  * Takes one of the uploads that may run at once: `UPLOAD_MAX_CONCURRENT_PER_CLIENT` (5) per client and
- * `UPLOAD_MAX_CONCURRENT` (16) in all, so stalled or slow uploads cannot pile up memory and file
+ * `UPLOAD_MAX_CONCURRENT` (64) in all, so stalled or slow uploads cannot pile up memory and file
  * handles. Refused with 429 (this client) or 503 (everyone), each with Retry-After.
  */
 export function takeUploadSlot(request: Request): UploadSlot {

@@ -16,8 +16,8 @@ export const PROBE_LIMITS = {
   maxHeapMb: 192,
   /** Probes running at once: each may take a core and its heap. */
   concurrency: 2,
-  /** Probes waiting for a slot; more are refused at once as busy. */
-  maxWaiting: 16,
+  /** Probes waiting for a slot (as many as uploads may run at once); more are refused at once as busy. */
+  maxWaiting: 64,
   /** How long a probe waits for a slot before it is refused as busy. */
   maxWaitMs: 15_000,
 };
@@ -83,7 +83,8 @@ export function demuxInChild(filePath: string, limits: ProbeLimits): Promise<Dem
       child.kill("SIGKILL");
       fail("The check of this video could not be started.");
     });
-    child.once("exit", (code, signal) => {
+    // "close", not "exit": under load the child can exit before its reply has been read from the channel.
+    child.once("close", (code, signal) => {
       if (reply && !settled) {
         settled = true;
         clearTimeout(timer);

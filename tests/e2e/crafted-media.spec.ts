@@ -1,3 +1,4 @@
+import { fileInput } from "./helpers";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { emptyBoxesAround, killerStz2, stszWith, withVideoTable } from "../fixtures/crafted-media";
@@ -46,9 +47,11 @@ test("the page refuses the 9 kB killer with the same message, before any upload"
     if (request.url().includes("/api/uploads")) uploads += 1;
   });
   await page.goto("/");
-  await page
-    .getByLabel("Reference video", { exact: true })
-    .setInputFiles({ name: "killer.mp4", mimeType: "video/mp4", buffer: killerStz2() });
+  await fileInput(page, "referenceVideo").setInputFiles({
+    name: "killer.mp4",
+    mimeType: "video/mp4",
+    buffer: killerStz2(),
+  });
   await expect(page.getByTestId("reference-problems")).toContainText("'stz2' has a field size of 0 bits");
   await expect(page.getByRole("button", { name: "Generate" })).toBeDisabled();
   expect(uploads).toBe(0);

@@ -24,3 +24,8 @@ export function cardFor(page: Page, text: string): Locator {
 export function uniqueTag(label: string): string {
   return `${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 }
+
+/** The file input behind a drop zone (hidden, as browsers hide them; the zone itself is the button people use). */
+export function fileInput(page: Page, zone: "referenceVideo" | "referenceImages"): Locator {
+  return page.getByTestId(`${zone}-input`);
+}

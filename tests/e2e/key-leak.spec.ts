@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { expect, test, type APIResponse, type Page, type Response } from "@playwright/test";
 import { fixturePath } from "../fixtures/media-fixtures";
 import { SIMULATOR_SCENARIOS } from "../../lib/simulator/scenarios";
-import { SAMPLE_VIDEO_URL, SHOTS_DIR, cardFor, fillValidForm, uniqueTag } from "./helpers";
+import { SAMPLE_VIDEO_URL, SHOTS_DIR, cardFor, fillValidForm, uniqueTag, fileInput } from "./helpers";
 import { CANARY_KEY, KEYED_LOG_FILE, KEYED_URL, SIMULATOR_URL } from "./servers";
 
 // Every flow a person can take against the keyed studio, then a search of every byte the browser got
@@ -77,10 +77,8 @@ test("the API key is in no response body, header, page, script or server log lin
   // Generate through the UI with an uploaded reference video and images.
   await page.goto(`${KEYED_URL}/`);
   await expect(page.getByTestId("demo-banner")).toHaveCount(0);
-  await page.getByLabel("Reference video", { exact: true }).setInputFiles(fixturePath("goodMp4"));
-  await page
-    .getByLabel("Reference images", { exact: true })
-    .setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
+  await fileInput(page, "referenceVideo").setInputFiles(fixturePath("goodMp4"));
+  await fileInput(page, "referenceImages").setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
   await expect(page.getByTestId("upload-done")).toHaveCount(3, { timeout: 20_000 });
   await page.getByLabel("Prompt").fill(`<<<video_1>>> with <<<image_1>>> a canary in a coal mine ${tag}`);
   await page.getByRole("button", { name: "Generate" }).click();

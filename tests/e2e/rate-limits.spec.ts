@@ -1,6 +1,6 @@
 import { expect, test, type Locator } from "@playwright/test";
 import { fixturePath } from "../fixtures/media-fixtures";
-import { SHOTS_DIR, cardFor, fillValidForm, uniqueTag } from "./helpers";
+import { SHOTS_DIR, cardFor, fillValidForm, uniqueTag, fileInput } from "./helpers";
 import { Stack, removeArtifactDirs } from "./stack";
 
 // The studio's own per-client budgets, met in the browser: the page says what happened and how long to
@@ -59,9 +59,7 @@ test("a Generate over the per-minute budget is refused with the wait, and nothin
 
 test("an upload over the per-minute budget fails with the wait shown, and Generate waits for it", async ({ page }) => {
   await page.goto(stack.appUrl);
-  await page
-    .getByLabel("Reference images", { exact: true })
-    .setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
+  await fileInput(page, "referenceImages").setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
   const images = page.getByTestId("image-reference");
   await expect(images).toHaveCount(2);
   await expect(images.getByTestId("upload-done")).toHaveCount(1);

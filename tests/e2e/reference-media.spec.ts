@@ -1,11 +1,11 @@
 import { readdir } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { fixturePath, type FixtureName } from "../fixtures/media-fixtures";
-import { SHOTS_DIR } from "./helpers";
+import { SHOTS_DIR, fileInput } from "./helpers";
 import { KEYED_URL, SIMULATOR_URL, UPLOAD_DIRS } from "./servers";
 
-const videoInput = (page: Page) => page.getByLabel("Reference video", { exact: true });
-const imagesInput = (page: Page) => page.getByLabel("Reference images", { exact: true });
+const videoInput = (page: Page) => fileInput(page, "referenceVideo");
+const imagesInput = (page: Page) => fileInput(page, "referenceImages");
 
 function countUploads(page: Page): { count: number } {
   const counter = { count: 0 };
