@@ -3,6 +3,6 @@
 // background poller starts here, so unfinished tasks keep moving after a restart even before any browser connects.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const { startStudio } = await import("./lib/startup");
+  const { startStudio } = await import("./lib/server/startup");
   startStudio();
 }

@@ -2,10 +2,10 @@ import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Studio } from "@/components/studio/studio";
-import { authEnabled, SESSION_COOKIE, sessionValid } from "@/lib/auth/session";
+import { authEnabled, SESSION_COOKIE, sessionValid } from "@/lib/server/auth/session";
 import { DemoBanner } from "@/components/studio/demo-banner";
-import { isDemoMode } from "@/lib/evolink/config";
-import { videoUploadMaxBytes } from "@/lib/uploads";
+import { isDemoMode } from "@/lib/server/evolink/config";
+import { videoUploadMaxBytes } from "@/lib/server/uploads/receive";
 
 // Demo mode depends on the server's environment at request time, not at build time.
 export const dynamic = "force-dynamic";

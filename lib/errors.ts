@@ -3,7 +3,6 @@
  * §2.2, §2.3, §4) and the studio's own codes live here once; routes and the UI only look them up.
  * `status` is the HTTP status the studio's own API answers with when this error is the response.
  */
-import { scrubSecrets } from "./scrub-secrets";
 
 export interface CatalogEntry {
   title: string;
@@ -365,13 +364,4 @@ export interface StudioErrorBody {
 export function studioError(code: ErrorCode, detail?: string, fields?: Record<string, string>): StudioErrorBody {
   const { title, action, retryable } = ERROR_CATALOG[code];
   return { code, message: title, action, retryable, ...(detail ? { detail } : {}), ...(fields ? { fields } : {}) };
-}
-
-/**
- * A failure Evolink reported, carrying what it said apart from the studio's words, so the page can tell
- * them apart. Its words are scrubbed here again, the last step before they are stored or sent.
- */
-export function upstreamFailure(code: ErrorCode, upstreamMessage: string | undefined): StudioErrorBody {
-  const said = scrubSecrets(upstreamMessage);
-  return { ...studioError(code), ...(said ? { upstreamMessage: said } : {}) };
 }

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { SignInForm } from "@/components/auth/sign-in-form";
-import { authEnabled } from "@/lib/auth/session";
+import { authEnabled } from "@/lib/server/auth/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in — Kling O3 Studio" };

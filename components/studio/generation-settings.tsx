@@ -2,8 +2,8 @@
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { ASPECT_RATIOS, QUALITIES } from "@/lib/generation-rules";
-import type { GenerationRequest } from "@/lib/generation-schema";
+import { ASPECT_RATIOS, QUALITIES } from "@/lib/generation/rules";
+import type { GenerationRequest } from "@/lib/generation/schema";
 
 export function GenerationSettings({
   register,

@@ -7,7 +7,7 @@ import { Chip } from "@/components/ui/chip";
 import { useHistory } from "@/lib/client/history";
 import { useDismissSubmission } from "@/lib/client/mutations";
 import { taskQuery } from "@/lib/client/task";
-import type { TaskPhase, TaskView, UnknownSubmissionView } from "@/lib/task-view";
+import type { TaskPhase, TaskView, UnknownSubmissionView } from "@/lib/tasks/view";
 import { TaskCard } from "./task-card";
 
 type Filter = "all" | "running" | "completed" | "failed";

@@ -2,8 +2,8 @@
 import { useState } from "react";
 import { DropZone } from "@/components/ui/drop-zone";
 import { IconButton } from "@/components/ui/icon-button";
-import type { ReferenceFile } from "@/lib/hooks/use-reference-media";
-import { imageToken } from "@/lib/reference-tokens";
+import type { ReferenceFile } from "@/lib/client/use-reference-media";
+import { imageToken } from "@/lib/generation/reference-tokens";
 import { imageFactsLine } from "./media-facts";
 import { UploadStatus } from "./upload-status";
 

@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { DropZone } from "@/components/ui/drop-zone";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import type { ReferenceFile } from "@/lib/hooks/use-reference-media";
+import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import { formatBytes } from "@/lib/media/rules";
 import { VideoFactsList } from "./media-facts";
 import { PastedVideoPreview } from "./pasted-video-preview";

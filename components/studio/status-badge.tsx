@@ -1,4 +1,4 @@
-import { PHASE_LABEL, type TaskPhase } from "@/lib/task-view";
+import { PHASE_LABEL, type TaskPhase } from "@/lib/tasks/view";
 
 const STYLES: Record<TaskPhase, string> = {
   queued: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",

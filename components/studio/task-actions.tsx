@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { RequestId } from "@/components/ui/request-id";
 import { StudioApiError } from "@/lib/client/api";
 import { useDeleteTask } from "@/lib/client/mutations";
-import { isTerminal, type TaskView } from "@/lib/task-view";
+import { isTerminal, type TaskView } from "@/lib/tasks/view";
 
 /** "Use these settings" for any entry; "Delete" (confirmed inline) once it has finished. */
 export function TaskActions({ task, onRemix }: { task: TaskView; onRemix: (task: TaskView) => void }) {

@@ -1,8 +1,8 @@
 "use client";
 import { Alert } from "@/components/ui/alert";
 import { useTask } from "@/lib/client/task";
-import { formatCredits } from "@/lib/pricing";
-import { isTerminal, type TaskView } from "@/lib/task-view";
+import { formatCredits } from "@/lib/generation/pricing";
+import { isTerminal, type TaskView } from "@/lib/tasks/view";
 import { ErrorDetails } from "./error-details";
 import { StatusBadge } from "./status-badge";
 import { LARGE_FRAME, TaskResult } from "./task-result";

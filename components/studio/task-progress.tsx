@@ -1,9 +1,9 @@
 "use client";
 import { ProgressBar } from "@/components/ui/progress-bar";
-import { formatDuration, secondsLeft } from "@/lib/eta";
-import { useNow } from "@/lib/hooks/use-now";
-import { stallThresholdMs, useStall } from "@/lib/hooks/use-stall";
-import type { TaskView } from "@/lib/task-view";
+import { formatDuration, secondsLeft } from "@/lib/tasks/eta";
+import { useNow } from "@/lib/client/use-now";
+import { stallThresholdMs, useStall } from "@/lib/client/use-stall";
+import type { TaskView } from "@/lib/tasks/view";
 
 export function TaskProgress({
   task,

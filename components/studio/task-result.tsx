@@ -1,7 +1,7 @@
 "use client";
 import { useState } from "react";
 import { Button, buttonVariants } from "@/components/ui/button";
-import type { TaskView } from "@/lib/task-view";
+import type { TaskView } from "@/lib/tasks/view";
 
 export const LARGE_FRAME: Record<TaskView["aspectRatio"], string> = {
   "16:9": "aspect-video w-full",

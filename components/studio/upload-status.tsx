@@ -2,7 +2,7 @@
 import { Button } from "@/components/ui/button";
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { RequestId } from "@/components/ui/request-id";
-import type { ReferenceFile } from "@/lib/hooks/use-reference-media";
+import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import { formatBytes } from "@/lib/media/rules";
 
 /** Where one reference file stands: checking, rejected (with every rule it broke), uploading, done or failed. */

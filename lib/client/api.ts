@@ -1,6 +1,7 @@
+"use client";
 import type { StudioErrorBody } from "../errors";
-import type { GenerationRequest } from "../generation-schema";
-import type { HistoryView, TaskView } from "../task-view";
+import type { GenerationRequest } from "../generation/schema";
+import type { HistoryView, TaskView } from "../tasks/view";
 
 // The browser's calls to the studio's own API, one function per route. Named for the request they send,
 // so none shares a name with the server function that answers it.

@@ -1,7 +1,7 @@
 "use client";
 import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { fetchHistory } from "./api";
-import type { HistoryView, TaskView } from "../task-view";
+import type { HistoryView, TaskView } from "../tasks/view";
 import { taskQueryKey } from "./task";
 
 export const HISTORY_KEY = ["history"] as const;

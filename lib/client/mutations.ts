@@ -2,8 +2,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useRef } from "react";
-import type { GenerationRequest } from "../generation-schema";
-import type { HistoryView, TaskView } from "../task-view";
+import type { GenerationRequest } from "../generation/schema";
+import type { HistoryView, TaskView } from "../tasks/view";
 import {
   postGeneration,
   postSignIn,

@@ -1,7 +1,7 @@
 "use client";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { fetchTask, StudioApiError } from "./api";
-import { isTerminal, type TaskView } from "../task-view";
+import { isTerminal, type TaskView } from "../tasks/view";
 
 const MAX_BACKOFF_MS = 30_000;
 const CAPACITY_CODES = new Set([

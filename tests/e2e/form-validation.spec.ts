@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { GENERATION_DEFAULTS } from "../../lib/generation-rules";
+import { GENERATION_DEFAULTS } from "../../lib/generation/rules";
 import { fillValidForm } from "./helpers";
 
 test("bad form input is explained inline and never reaches the server", async ({ page }) => {

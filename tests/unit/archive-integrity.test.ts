@@ -4,11 +4,11 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { archiveDir, archivePath, archiveTask } from "@/lib/archive";
-import { wholeMp4Problem } from "@/lib/archive-check";
-import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
-import { deleteFromHistory } from "@/lib/history";
-import { findTask, insertTask, type TaskRecord } from "@/lib/store/tasks";
+import { archiveDir, archivePath, archiveTask } from "@/lib/server/tasks/archive";
+import { wholeMp4Problem } from "@/lib/server/tasks/archive-check";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { deleteFromHistory } from "@/lib/server/tasks/history";
+import { findTask, insertTask, type TaskRecord } from "@/lib/server/store/tasks";
 import { ensureFixtures, fixturePath } from "@/tests/fixtures/media-fixtures";
 
 const box = (type: string, payload: Buffer) => {

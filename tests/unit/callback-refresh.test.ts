@@ -1,12 +1,12 @@
 import { Writable } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as webhook } from "@/app/api/webhooks/evolink/[token]/route";
-import { loggedPath } from "@/lib/api-route";
-import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
-import { redirectLogs } from "@/lib/log";
+import { loggedPath } from "@/lib/server/http/api-route";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { redirectLogs } from "@/lib/server/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
-import { findTask } from "@/lib/store/tasks";
-import { submitGeneration } from "@/lib/submit";
+import { findTask } from "@/lib/server/store/tasks";
+import { submitGeneration } from "@/lib/server/tasks/submit";
 
 // Callbacks must not multiply upstream reads (each one is a GET with the key), and their tokens must
 // never reach a log line.

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGeneration, getTask, UpstreamError } from "@/lib/evolink/client";
+import { createGeneration, getTask, UpstreamError } from "@/lib/server/evolink/client";
 import { resolveErrorCode } from "@/lib/errors";
-import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 
 // A bare upstream that answers whatever status the test asks for, counting requests.
 let server: Server;

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOX_SCAN_LIMITS, BoxScanError, scanBoxes, type ByteSource } from "@/lib/media/box-scan";
-import { demuxInChild, PROBE_LIMITS, probeVideoIsolated } from "@/lib/media/isolated-probe";
+import { demuxInChild, PROBE_LIMITS, probeVideoIsolated } from "@/lib/server/media/isolated-probe";
 import { MediaProbeError, probeVideo } from "@/lib/media/probe";
 import { VIDEO_RULES, videoProblems } from "@/lib/media/rules";
 import {

@@ -3,9 +3,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, w
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "@/lib/store/connection";
-import { lockDataDir } from "@/lib/store/data-lock";
-import { spoolDir, sweepStaleSpools } from "@/lib/upload-spool";
+import { openDatabase } from "@/lib/server/store/connection";
+import { lockDataDir } from "@/lib/server/store/data-lock";
+import { spoolDir, sweepStaleSpools } from "@/lib/server/uploads/spool";
 
 const children: ChildProcess[] = [];
 afterAll(() => {

@@ -1,14 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { failureResponse } from "@/lib/api-response";
-import {
-  ERROR_CATALOG,
-  isKnownCode,
-  resolveErrorCode,
-  studioError,
-  upstreamFailure,
-  type ErrorCode,
-} from "@/lib/errors";
-import { UpstreamError } from "@/lib/evolink/client";
+import { failureResponse } from "@/lib/server/http/api-response";
+import { ERROR_CATALOG, isKnownCode, resolveErrorCode, studioError, type ErrorCode } from "@/lib/errors";
+import { upstreamFailure } from "@/lib/server/upstream-failure";
+import { UpstreamError } from "@/lib/server/evolink/client";
 
 const entries = Object.entries(ERROR_CATALOG) as [ErrorCode, (typeof ERROR_CATALOG)[ErrorCode]][];
 

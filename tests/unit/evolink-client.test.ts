@@ -1,12 +1,12 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { UpstreamError, createGeneration, fetchResult, getTask, MODEL } from "@/lib/evolink/client";
-import { upstreamConfig } from "@/lib/evolink/config";
-import type { UpstreamTask } from "@/lib/evolink/upstream-schemas";
+import { UpstreamError, createGeneration, fetchResult, getTask, MODEL } from "@/lib/server/evolink/client";
+import { upstreamConfig } from "@/lib/server/evolink/config";
+import type { UpstreamTask } from "@/lib/evolink/schemas";
 import type { ErrorCode } from "@/lib/errors";
-import { GENERATION_DEFAULTS, TASK_ID_PATTERN } from "@/lib/generation-rules";
-import type { GenerationRequest } from "@/lib/generation-schema";
+import { GENERATION_DEFAULTS, TASK_ID_PATTERN } from "@/lib/generation/rules";
+import type { GenerationRequest } from "@/lib/generation/schema";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 
 const KEY = "sk-test-client";

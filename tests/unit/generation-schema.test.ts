@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { GENERATION_DEFAULTS, LIMITS, TASK_ID_PATTERN, referenceUrlProblem } from "@/lib/generation-rules";
-import { fieldErrors, generationRequestSchema } from "@/lib/generation-schema";
-import { referenceTokenProblems } from "@/lib/reference-tokens";
+import { GENERATION_DEFAULTS, LIMITS, TASK_ID_PATTERN, referenceUrlProblem } from "@/lib/generation/rules";
+import { fieldErrors, generationRequestSchema } from "@/lib/generation/schema";
+import { referenceTokenProblems } from "@/lib/generation/reference-tokens";
 
 const VIDEO = "https://media.example.com/videos/ref.mp4";
 const IMAGE = (n: number): string => `https://media.example.com/photos/ref-${n}.png`;

@@ -4,23 +4,23 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { archivePath, archiveTask } from "@/lib/archive";
-import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
-import type { GenerationRequest } from "@/lib/generation-schema";
-import { listHistory } from "@/lib/history";
-import { remixValues } from "@/lib/remix";
+import { archivePath, archiveTask } from "@/lib/server/tasks/archive";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import type { GenerationRequest } from "@/lib/generation/schema";
+import { listHistory } from "@/lib/server/tasks/history";
+import { remixValues } from "@/lib/generation/remix";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
-import { DatabaseStartupError, openDatabase } from "@/lib/store/connection";
-import { MIGRATIONS } from "@/lib/store/migrations";
+import { DatabaseStartupError, openDatabase } from "@/lib/server/store/connection";
+import { MIGRATIONS } from "@/lib/server/store/migrations";
 import {
   findSubmission,
   markInterruptedSubmissions,
   unknownSubmissions,
   beginSubmission,
-} from "@/lib/store/submissions";
-import { findTask, updateTask } from "@/lib/store/tasks";
-import { IdempotencyConflict, submitGeneration } from "@/lib/submit";
-import { refreshTask, toTaskView } from "@/lib/tasks";
+} from "@/lib/server/store/submissions";
+import { findTask, updateTask } from "@/lib/server/store/tasks";
+import { IdempotencyConflict, submitGeneration } from "@/lib/server/tasks/submit";
+import { refreshTask, toTaskView } from "@/lib/server/tasks/refresh";
 
 let sim: RunningSimulator;
 const KEY = "sk-test-history";

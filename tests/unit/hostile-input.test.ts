@@ -7,8 +7,8 @@ import { DELETE as deleteTask, GET as getTask } from "@/app/api/tasks/[id]/route
 import { GET as getVideo } from "@/app/api/tasks/[id]/video/route";
 import { POST as upload } from "@/app/api/uploads/route";
 import { POST as webhook } from "@/app/api/webhooks/evolink/[token]/route";
-import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
-import { generationRequestSchema } from "@/lib/generation-schema";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { generationRequestSchema } from "@/lib/generation/schema";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 
 // Every hostile request must get a 4xx with a JSON error, reach nothing upstream, and leave the server healthy.

@@ -1,7 +1,7 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { hostAllowed, hostPolicy, parseAllowedHosts, requestedHost, splitHost } from "@/lib/server/allowed-hosts";
+import { hostAllowed, hostPolicy, parseAllowedHosts, requestedHost, splitHost } from "@/lib/server/http/allowed-hosts";
 import {
   budgetKey,
   CLIENT_ADDRESS_HEADER,
@@ -9,9 +9,9 @@ import {
   clientAddressStamp,
   stampedClientAddress,
   trustedProxyHops,
-} from "@/lib/server/client-address";
-import { attachHttpEdge, edgeSettings, installHttpEdge, type EdgeSettings } from "@/lib/server/http-edge";
-import { clientKey } from "@/lib/rate-limit";
+} from "@/lib/server/http/client-address";
+import { attachHttpEdge, edgeSettings, installHttpEdge, type EdgeSettings } from "@/lib/server/http/edge";
+import { clientKey } from "@/lib/server/http/rate-limit";
 
 const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
 

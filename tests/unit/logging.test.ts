@@ -1,11 +1,11 @@
 import { Writable } from "node:stream";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { GET as getTaskRoute } from "@/app/api/tasks/[id]/route";
-import { errorResponse } from "@/lib/api-response";
-import { apiRoute, requestIdFor } from "@/lib/api-route";
-import { createGeneration, getTask } from "@/lib/evolink/client";
-import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
-import { createLogger, log, redirectLogs, withLogContext } from "@/lib/log";
+import { errorResponse } from "@/lib/server/http/api-response";
+import { apiRoute, requestIdFor } from "@/lib/server/http/api-route";
+import { createGeneration, getTask } from "@/lib/server/evolink/client";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { createLogger, log, redirectLogs, withLogContext } from "@/lib/server/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 
 const KEY = "sk-log-canary-3b9f0e7d2c14";

@@ -3,7 +3,12 @@ import { once } from "node:events";
 import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertPublicDestination, BlockedDestination, fetchUpstreamLink, publicOnlyLookup } from "@/lib/net/outbound";
+import {
+  assertPublicDestination,
+  BlockedDestination,
+  fetchUpstreamLink,
+  publicOnlyLookup,
+} from "@/lib/server/http/outbound";
 
 // A trusted local "upstream" that redirects wherever the test asks; private targets are refused before any connection.
 let server: Server;

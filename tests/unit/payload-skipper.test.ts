@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PAYLOAD_HEAD_BYTES, PayloadSkipper } from "@/lib/media/payload-skipper";
+import { PAYLOAD_HEAD_BYTES, PayloadSkipper } from "@/lib/server/media/payload-skipper";
 import { probeVideo } from "@/lib/media/probe";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
 

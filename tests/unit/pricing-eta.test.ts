@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatDuration, secondsLeft } from "@/lib/eta";
-import { PRICE_PER_SECOND, estimateCost, formatCredits, reservedCredits } from "@/lib/pricing";
+import { formatDuration, secondsLeft } from "@/lib/tasks/eta";
+import { PRICE_PER_SECOND, estimateCost, formatCredits, reservedCredits } from "@/lib/generation/pricing";
 
 describe("estimateCost", () => {
   it("720p × 5 s = 40.5 credits, $0.56", () => {

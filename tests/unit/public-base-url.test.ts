@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { publicBaseUrl, publicBaseUrlReason } from "@/lib/evolink/public-base-url";
-import { redirectLogs } from "@/lib/log";
-import { startStudio } from "@/lib/startup";
+import { publicBaseUrl, publicBaseUrlReason } from "@/lib/server/evolink/public-base-url";
+import { redirectLogs } from "@/lib/server/log";
+import { startStudio } from "@/lib/server/startup";
 
 afterEach(() => {
   vi.unstubAllEnvs();

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { referenceUrlProblem } from "@/lib/generation-rules";
+import { referenceUrlProblem } from "@/lib/generation/rules";
 import {
   mappingAfterMove,
   mappingAfterRemoval,
   promptSegments,
   referenceTokenProblems,
   renumberImageTokens,
-} from "@/lib/reference-tokens";
+} from "@/lib/generation/reference-tokens";
 
 describe("renumbering image tokens", () => {
   const prompt = "<<<image_1>>> meets <<<image_2>>> under <<<image_3>>> in <<<video_1>>>";

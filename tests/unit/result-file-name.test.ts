@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GENERATION_DEFAULTS } from "@/lib/generation-rules";
-import { resultFileName } from "@/lib/result-stream";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { resultFileName } from "@/lib/server/tasks/result-stream";
 
 const ID = "task-unified-1757169743-7cvnl5zw";
 

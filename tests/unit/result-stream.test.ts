@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { archivePath } from "@/lib/archive";
-import { streamResult } from "@/lib/result-stream";
-import type { TaskRecord } from "@/lib/store/tasks";
+import { archivePath } from "@/lib/server/tasks/archive";
+import { streamResult } from "@/lib/server/tasks/result-stream";
+import type { TaskRecord } from "@/lib/server/store/tasks";
 import { openFilesUnder } from "./open-files";
 
 const MiB = 1024 * 1024;

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { guard } from "@/lib/auth/guard";
+import { guard } from "@/lib/server/auth/guard";
 import {
   newSessionToken,
   passwordMatches,
   sessionCookie,
   sessionFromCookieHeader,
   sessionValid,
-} from "@/lib/auth/session";
-import { PUBLIC_WITHOUT_PASSWORD_OPT_OUT, unsafeBindingReason } from "@/lib/deployment-check";
-import { rateLimit } from "@/lib/rate-limit";
-import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/client-address";
+} from "@/lib/server/auth/session";
+import { PUBLIC_WITHOUT_PASSWORD_OPT_OUT, unsafeBindingReason } from "@/lib/server/deployment-check";
+import { rateLimit } from "@/lib/server/http/rate-limit";
+import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/http/client-address";
 
 afterEach(() => vi.unstubAllEnvs());
 

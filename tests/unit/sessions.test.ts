@@ -5,9 +5,9 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DELETE as signOut, POST as signIn } from "@/app/api/session/route";
 import { GET as historyRoute } from "@/app/api/tasks/route";
-import { newSessionToken, revokeSession, sessionValid } from "@/lib/auth/session";
-import { db, openDatabase } from "@/lib/store/connection";
-import { sessionKeys } from "@/lib/store/sessions";
+import { newSessionToken, revokeSession, sessionValid } from "@/lib/server/auth/session";
+import { db, openDatabase } from "@/lib/server/store/connection";
+import { sessionKeys } from "@/lib/server/store/sessions";
 
 const PASSWORD = "correct horse battery staple";
 

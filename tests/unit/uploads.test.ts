@@ -3,21 +3,21 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/uploads/route";
-import { UpstreamError } from "@/lib/evolink/client";
+import { UpstreamError } from "@/lib/server/evolink/client";
 import { ERROR_CATALOG, type ErrorCode, type StudioErrorBody } from "@/lib/errors";
-import { PROBE_LIMITS } from "@/lib/media/isolated-probe";
+import { PROBE_LIMITS } from "@/lib/server/media/isolated-probe";
 import { probeImage, probeVideo } from "@/lib/media/probe";
 import { DEFAULT_VIDEO_UPLOAD_MAX_BYTES, IMAGE_RULES } from "@/lib/media/rules";
 import type { UploadLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
-import { spoolDir } from "@/lib/upload-spool";
+import { spoolDir } from "@/lib/server/uploads/spool";
 import {
   receiveUpload,
   rejectByHeaders,
   videoUploadMaxBytes,
   type UploadKind,
   type UploadOutcome,
-} from "@/lib/uploads";
+} from "@/lib/server/uploads/receive";
 import { killerStz2 } from "@/tests/fixtures/crafted-media";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
 import { openFilesUnder } from "./open-files";

@@ -1,9 +1,9 @@
-import { errorResponse, failureResponse, readJsonBody } from "@/lib/api-response";
-import { apiRoute } from "@/lib/api-route";
-import { guard } from "@/lib/auth/guard";
-import { rateLimit } from "@/lib/rate-limit";
-import { fieldErrors, generationRequestSchema } from "@/lib/generation-schema";
-import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict, submitGeneration } from "@/lib/submit";
+import { errorResponse, failureResponse, readJsonBody } from "@/lib/server/http/api-response";
+import { apiRoute } from "@/lib/server/http/api-route";
+import { guard } from "@/lib/server/auth/guard";
+import { rateLimit } from "@/lib/server/http/rate-limit";
+import { fieldErrors, generationRequestSchema } from "@/lib/generation/schema";
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict, submitGeneration } from "@/lib/server/tasks/submit";
 
 const MAX_BODY_BYTES = 64 * 1024;
 

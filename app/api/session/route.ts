@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { errorResponse, readJsonBody } from "@/lib/api-response";
-import { apiRoute } from "@/lib/api-route";
-import { guard } from "@/lib/auth/guard";
+import { errorResponse, readJsonBody } from "@/lib/server/http/api-response";
+import { apiRoute } from "@/lib/server/http/api-route";
+import { guard } from "@/lib/server/auth/guard";
 import {
   authEnabled,
   newSessionToken,
@@ -9,8 +9,8 @@ import {
   revokeSession,
   sessionCookie,
   sessionFromCookieHeader,
-} from "@/lib/auth/session";
-import { rateLimit } from "@/lib/rate-limit";
+} from "@/lib/server/auth/session";
+import { rateLimit } from "@/lib/server/http/rate-limit";
 
 const signInSchema = z.strictObject({ password: z.string().max(1024) });
 

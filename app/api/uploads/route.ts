@@ -1,9 +1,9 @@
-import { errorResponse, failureResponse } from "@/lib/api-response";
-import { apiRoute } from "@/lib/api-route";
-import { guard } from "@/lib/auth/guard";
-import { rateLimit } from "@/lib/rate-limit";
-import { takeUploadSlot } from "@/lib/upload-slots";
-import { receiveUpload } from "@/lib/uploads";
+import { errorResponse, failureResponse } from "@/lib/server/http/api-response";
+import { apiRoute } from "@/lib/server/http/api-route";
+import { guard } from "@/lib/server/auth/guard";
+import { rateLimit } from "@/lib/server/http/rate-limit";
+import { takeUploadSlot } from "@/lib/server/uploads/slots";
+import { receiveUpload } from "@/lib/server/uploads/receive";
 
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
   const refused = guard(request) ?? (await rateLimit(request, "upload"));

@@ -1,8 +1,8 @@
-import { errorResponse } from "@/lib/api-response";
-import { apiRoute } from "@/lib/api-route";
-import { guard } from "@/lib/auth/guard";
-import { dismissSubmission } from "@/lib/store/submissions";
-import { IDEMPOTENCY_KEY_PATTERN } from "@/lib/submit";
+import { errorResponse } from "@/lib/server/http/api-response";
+import { apiRoute } from "@/lib/server/http/api-route";
+import { guard } from "@/lib/server/auth/guard";
+import { dismissSubmission } from "@/lib/server/store/submissions";
+import { IDEMPOTENCY_KEY_PATTERN } from "@/lib/server/tasks/submit";
 
 /** Hides an unknown-outcome submission from the history once the person has checked it. */
 export const DELETE = apiRoute(

@@ -1,9 +1,9 @@
-import { errorResponse, failureResponse } from "@/lib/api-response";
-import { apiRoute } from "@/lib/api-route";
-import { guard } from "@/lib/auth/guard";
-import { TASK_ID_PATTERN } from "@/lib/generation-rules";
-import { deleteFromHistory } from "@/lib/history";
-import { refreshTask } from "@/lib/tasks";
+import { errorResponse, failureResponse } from "@/lib/server/http/api-response";
+import { apiRoute } from "@/lib/server/http/api-route";
+import { guard } from "@/lib/server/auth/guard";
+import { TASK_ID_PATTERN } from "@/lib/generation/rules";
+import { deleteFromHistory } from "@/lib/server/tasks/history";
+import { refreshTask } from "@/lib/server/tasks/refresh";
 
 type Params = { params: Promise<{ id: string }> };
 const UNKNOWN = "This studio has no task with that id.";

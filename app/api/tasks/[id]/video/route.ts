@@ -1,9 +1,9 @@
-import { errorResponse } from "@/lib/api-response";
-import { apiRoute } from "@/lib/api-route";
-import { guard } from "@/lib/auth/guard";
-import { TASK_ID_PATTERN } from "@/lib/generation-rules";
-import { streamResult } from "@/lib/result-stream";
-import { findTask } from "@/lib/store/tasks";
+import { errorResponse } from "@/lib/server/http/api-response";
+import { apiRoute } from "@/lib/server/http/api-route";
+import { guard } from "@/lib/server/auth/guard";
+import { TASK_ID_PATTERN } from "@/lib/generation/rules";
+import { streamResult } from "@/lib/server/tasks/result-stream";
+import { findTask } from "@/lib/server/store/tasks";
 
 export const GET = apiRoute(
   async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {

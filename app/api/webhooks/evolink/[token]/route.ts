@@ -1,8 +1,8 @@
-import { errorResponse, readJsonBody } from "@/lib/api-response";
-import { apiRoute } from "@/lib/api-route";
-import { fieldErrors } from "@/lib/generation-schema";
-import { rateLimit } from "@/lib/rate-limit";
-import { callbackBodySchema, callbackTaskId, refreshFromCallback } from "@/lib/webhook";
+import { errorResponse, readJsonBody } from "@/lib/server/http/api-response";
+import { apiRoute } from "@/lib/server/http/api-route";
+import { fieldErrors } from "@/lib/generation/schema";
+import { rateLimit } from "@/lib/server/http/rate-limit";
+import { callbackBodySchema, callbackTaskId, refreshFromCallback } from "@/lib/server/tasks/callbacks";
 
 const MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,0 +1,193 @@
+"use client";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { inspectImage, inspectVideo } from "./preflight";
+import type { ImageFacts, VideoFacts } from "../media/rules";
+import { UploadError, uploadReference, type UploadHandle } from "./upload";
+
+export type ReferenceState =
+  | { status: "checking" }
+  | { status: "rejected"; problems: string[] }
+  | { status: "uploading"; loaded: number; total: number }
+  | { status: "uploaded"; fileUrl: string; expiresAt: string | null }
+  | { status: "failed"; message: string; action: string; requestId?: string }
+  | { status: "cancelled" };
+
+export interface ReferenceFile {
+  id: string;
+  kind: "video" | "image";
+  file: File;
+  previewUrl: string;
+  facts: VideoFacts | ImageFacts | null;
+  state: ReferenceState;
+}
+
+export const MAX_IMAGE_FILES = 4;
+
+let nextId = 0;
+const newId = () => `ref-${++nextId}`;
+
+/**
+ * The reference video and images chosen as files: each is checked in the browser first, then uploaded
+ * with progress; uploads can be cancelled and retried. Object URLs are released when files go away.
+ */
+export function useReferenceMedia(videoUploadMaxBytes: number) {
+  const [video, setVideo] = useState<ReferenceFile | null>(null);
+  const [images, setImages] = useState<ReferenceFile[]>([]);
+  const uploads = useRef(new Map<string, UploadHandle>());
+
+  const update = useCallback((id: string, patch: Partial<ReferenceFile>) => {
+    setVideo((current) => (current?.id === id ? { ...current, ...patch } : current));
+    setImages((current) => current.map((item) => (item.id === id ? { ...item, ...patch } : item)));
+  }, []);
+
+  const startUpload = useCallback(
+    (item: ReferenceFile) => {
+      update(item.id, { state: { status: "uploading", loaded: 0, total: item.file.size } });
+      const handle = uploadReference(item.file, item.kind, (loaded, total) =>
+        update(item.id, { state: { status: "uploading", loaded, total } }),
+      );
+      uploads.current.set(item.id, handle);
+      handle.done
+        .then(
+          (result) =>
+            update(item.id, { state: { status: "uploaded", fileUrl: result.fileUrl, expiresAt: result.expiresAt } }),
+          (error: unknown) => {
+            if (error instanceof UploadError && error.aborted)
+              return update(item.id, { state: { status: "cancelled" } });
+            const body = error instanceof UploadError ? error.body : null;
+            const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
+            const message = [body?.message ?? "The upload failed.", body?.detail, evolinkSaid]
+              .filter(Boolean)
+              .join(" ");
+            update(item.id, {
+              state: { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId },
+            });
+          },
+        )
+        .finally(() => uploads.current.delete(item.id));
+    },
+    [update],
+  );
+
+  const admit = useCallback(
+    async (item: ReferenceFile) => {
+      const inspection =
+        item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
+      if (inspection.problems.length) {
+        update(item.id, { facts: inspection.facts, state: { status: "rejected", problems: inspection.problems } });
+        return;
+      }
+      update(item.id, { facts: inspection.facts });
+      startUpload({ ...item, facts: inspection.facts });
+    },
+    [startUpload, update, videoUploadMaxBytes],
+  );
+
+  const release = useCallback((item: ReferenceFile) => {
+    uploads.current.get(item.id)?.abort();
+    URL.revokeObjectURL(item.previewUrl);
+  }, []);
+
+  const create = (file: File, kind: ReferenceFile["kind"]): ReferenceFile => ({
+    id: newId(),
+    kind,
+    file,
+    previewUrl: URL.createObjectURL(file),
+    facts: null,
+    state: { status: "checking" },
+  });
+
+  const chooseVideo = useCallback(
+    (file: File) => {
+      const item = create(file, "video");
+      setVideo((current) => {
+        if (current) release(current);
+        return item;
+      });
+      void admit(item);
+    },
+    [admit, release],
+  );
+
+  /** Adds images up to the limit; returns how many did not fit. */
+  const addImages = useCallback(
+    (files: File[], freeSlots: number) => {
+      const accepted = files.slice(0, Math.max(0, freeSlots)).map((file) => create(file, "image"));
+      setImages((current) => [...current, ...accepted]);
+      for (const item of accepted) void admit(item);
+      return files.length - accepted.length;
+    },
+    [admit],
+  );
+
+  const removeVideo = useCallback(() => {
+    setVideo((current) => {
+      if (current) release(current);
+      return null;
+    });
+  }, [release]);
+
+  const removeImage = useCallback(
+    (id: string) => {
+      setImages((current) => {
+        const item = current.find((entry) => entry.id === id);
+        if (item) release(item);
+        return current.filter((entry) => entry.id !== id);
+      });
+    },
+    [release],
+  );
+
+  const moveImage = useCallback((from: number, to: number) => {
+    setImages((current) => {
+      if (to < 0 || to >= current.length) return current;
+      const next = [...current];
+      const [moved] = next.splice(from, 1);
+      if (moved) next.splice(to, 0, moved);
+      return next;
+    });
+  }, []);
+
+  /** Forgets every chosen file (a remix starts from the entry's own references). */
+  const clear = useCallback(() => {
+    setVideo((current) => {
+      if (current) release(current);
+      return null;
+    });
+    setImages((current) => {
+      current.forEach(release);
+      return [];
+    });
+  }, [release]);
+
+  const cancel = useCallback((id: string) => uploads.current.get(id)?.abort(), []);
+  const retry = useCallback((item: ReferenceFile) => startUpload(item), [startUpload]);
+
+  // Abort uploads still running when the studio unmounts.
+  useEffect(() => {
+    const running = uploads.current;
+    return () => running.forEach((handle) => handle.abort());
+  }, []);
+
+  const all = video ? [video, ...images] : images;
+  return {
+    video,
+    images,
+    chooseVideo,
+    addImages,
+    removeVideo,
+    removeImage,
+    moveImage,
+    clear,
+    cancel,
+    retry,
+    /** Some file is still being checked or uploaded. */
+    busy: all.some((item) => item.state.status === "checking" || item.state.status === "uploading"),
+    /** Some file needs attention (rejected, failed or cancelled) before generating. */
+    blocked: all.some((item) => ["rejected", "failed", "cancelled"].includes(item.state.status)),
+  };
+}
+
+export function uploadedUrl(item: ReferenceFile | null): string | null {
+  return item?.state.status === "uploaded" ? item.state.fileUrl : null;
+}

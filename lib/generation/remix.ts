@@ -1,0 +1,30 @@
+import { mappingAfterRemoval, renumberImageTokens } from "./reference-tokens";
+import type { TaskView } from "../tasks/view";
+
+/** The form values for "Use these settings": expired uploads are left out (their tokens with them) and named. */
+export function remixValues(task: Pick<TaskView, "request" | "references">, now: number) {
+  const isExpired = (url: string) => {
+    const expiresAt = task.references.find((ref) => ref.url === url)?.expiresAt;
+    return Boolean(expiresAt && Date.parse(expiresAt) <= now);
+  };
+  const label = (url: string, fallback: string) => task.references.find((ref) => ref.url === url)?.name ?? fallback;
+  const expired: string[] = [];
+  let prompt = task.request.prompt;
+  const videoExpired = isExpired(task.request.videoUrl);
+  if (videoExpired) expired.push(`video “${label(task.request.videoUrl, "reference video")}”`);
+  // Walk backwards so removing one image does not shift the numbers of those still to check.
+  const imageUrls = [...task.request.imageUrls];
+  const expiredImages: string[] = [];
+  for (let index = imageUrls.length - 1; index >= 0; index -= 1) {
+    const url = imageUrls[index] ?? "";
+    if (!isExpired(url)) continue;
+    expiredImages.unshift(`image ${index + 1} “${label(url, "reference image")}”`);
+    imageUrls.splice(index, 1);
+    prompt = renumberImageTokens(prompt, mappingAfterRemoval(index + 1));
+  }
+  return {
+    values: { ...task.request, prompt, videoUrl: videoExpired ? "" : task.request.videoUrl, imageUrls },
+    pastedImageUrls: imageUrls,
+    expired: [...expired, ...expiredImages],
+  };
+}

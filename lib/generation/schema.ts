@@ -1,0 +1,78 @@
+import * as z from "zod/mini";
+import { ASPECT_RATIOS, LIMITS, promptLength, QUALITIES, referenceUrlProblem } from "./rules";
+import { referenceTokenProblems } from "./reference-tokens";
+
+const referenceUrl = z.string({ error: "Enter a URL." }).check(
+  z.trim(),
+  z.minLength(1, { error: "Enter a URL." }),
+  z.maxLength(LIMITS.urlMaxChars, { error: `URLs can be at most ${LIMITS.urlMaxChars} characters.` }),
+  z.superRefine((value, ctx) => {
+    const problem = referenceUrlProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+  }),
+);
+
+/**
+ * The one schema for a generation request: the form validates with it (zodResolver) and the
+ * /api/generations route validates the JSON body with it again. Written with zod/mini, whose checks
+ * tree-shake, because this schema ships in the studio page's first-load JavaScript.
+ */
+export const generationRequestSchema = z
+  .strictObject(
+    {
+      prompt: z.string({ error: "Write a prompt." }).check(
+        z.trim(),
+        z.minLength(1, { error: "Write a prompt describing the video you want." }),
+        z.maxLength(LIMITS.promptMaxChars, {
+          error: (issue) =>
+            `The prompt is ${promptLength(String(issue.input))} characters; the limit is ${LIMITS.promptMaxChars}. Shorten it.`,
+        }),
+      ),
+      videoUrl: referenceUrl,
+      imageUrls: z.array(referenceUrl, { error: "Image URLs must be a list." }).check(
+        z.maxLength(LIMITS.maxReferenceImages, {
+          error: (issue) =>
+            `${(issue.input as unknown[]).length} reference images given; at most ${LIMITS.maxReferenceImages} are allowed. Remove some.`,
+        }),
+      ),
+      duration: z.number({ error: "Duration must be a whole number of seconds." }).check(
+        z.refine((value) => Number.isInteger(value), {
+          error: "Duration must be a whole number of seconds (no fractions).",
+        }),
+        z.minimum(LIMITS.durationMin, { error: `Duration must be at least ${LIMITS.durationMin} seconds.` }),
+        z.maximum(LIMITS.durationMax, {
+          error: `Duration can be at most ${LIMITS.durationMax} seconds for this model.`,
+        }),
+      ),
+      aspectRatio: z.enum(ASPECT_RATIOS, { error: "Choose 16:9, 9:16 or 1:1." }),
+      quality: z.enum(QUALITIES, { error: "Choose 720p or 1080p (this model has no 4K)." }),
+      keepOriginalSound: z.boolean({ error: "Keep original sound must be on or off." }),
+    },
+    {
+      error: (issue) =>
+        issue.code === "unrecognized_keys"
+          ? `Unknown field: ${issue.keys.join(", ")}.`
+          : issue.code === "invalid_type"
+            ? "The request must be a JSON object with prompt, videoUrl, imageUrls, duration, aspectRatio, quality and keepOriginalSound."
+            : undefined,
+    },
+  )
+  .check(
+    z.superRefine((request, ctx) => {
+      for (const message of referenceTokenProblems(request.prompt, request.imageUrls.length, true)) {
+        ctx.addIssue({ code: "custom", path: ["prompt"], message, input: request.prompt });
+      }
+    }),
+  );
+
+export type GenerationRequest = z.infer<typeof generationRequestSchema>;
+
+/** Field path → first message, e.g. { prompt: "…", "imageUrls.1": "…" }; top-level issues go under "_". */
+export function fieldErrors(error: z.core.$ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}

@@ -1,0 +1,70 @@
+import "server-only";
+import ipaddr from "ipaddr.js";
+import { isLocalOnlyName, nonPublicRange } from "../http/outbound";
+
+/**
+ * PUBLIC_BASE_URL: the studio's public https address, where Evolink can POST a finished task
+ * (upstream-api.md §1.6). Unset: no callback_url is sent and polling alone finishes tasks.
+ */
+export const CALLBACK_PATH = "/api/webhooks/evolink/";
+/** 32 random bytes in base64url: the per-task secret in the callback path. */
+export const CALLBACK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const CALLBACK_TOKEN_CHARS = 43;
+/** Evolink refuses longer callback URLs (docs §1.6). */
+const MAX_CALLBACK_URL_CHARS = 2048;
+
+/**
+ * Why `raw` cannot receive callbacks, or null. Checked without DNS: Evolink resolves the name from its
+ * own network, so only what is wrong everywhere is refused (a non-public IP or a local-only name).
+ */
+export function publicBaseUrlProblem(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return "it is not an absolute URL";
+  }
+  if (url.protocol !== "https:") return "Evolink only calls https:// addresses";
+  if (url.username || url.password) return "it must not contain a user name or password";
+  if (url.search || url.hash || raw.includes("?") || raw.includes("#"))
+    return "it must not have a query (?) or fragment (#)";
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  const range = ipaddr.isValid(host) ? nonPublicRange(host) : isLocalOnlyName(host) ? "local-only" : null;
+  if (range) return `${url.hostname} is a ${range} address that Evolink cannot reach (it refuses private targets)`;
+  const longest = `${trimSlash(url.href)}${CALLBACK_PATH}`.length + CALLBACK_TOKEN_CHARS;
+  if (longest > MAX_CALLBACK_URL_CHARS) {
+    return `the callback URLs built on it would be ${longest} characters; Evolink accepts at most ${MAX_CALLBACK_URL_CHARS}`;
+  }
+  return null;
+}
+
+/** The startup refusal for an unusable PUBLIC_BASE_URL, or null when it is unset or fine. */
+export function publicBaseUrlReason(env: NodeJS.ProcessEnv = process.env): string | null {
+  const raw = env.PUBLIC_BASE_URL?.trim();
+  const problem = raw ? publicBaseUrlProblem(raw) : null;
+  if (!problem) return null;
+  return (
+    `Refusing to start: PUBLIC_BASE_URL=${raw} cannot receive Evolink's task callbacks because ${problem}. ` +
+    `Set it to the studio's public https address (for example https://studio.example.com, optionally with a ` +
+    `path prefix), or unset it to rely on polling alone.`
+  );
+}
+
+/** PUBLIC_BASE_URL normalised (no trailing slash), or null when unset. Throws when it is unusable. */
+export function publicBaseUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  const raw = env.PUBLIC_BASE_URL?.trim();
+  if (!raw) return null;
+  const reason = publicBaseUrlReason(env);
+  if (reason) throw new Error(reason);
+  return trimSlash(new URL(raw).href);
+}
+
+/** The callback URL carrying `token`, or null when callbacks are off. */
+export function callbackUrlFor(token: string): string | null {
+  const base = publicBaseUrl();
+  return base && `${base}${CALLBACK_PATH}${token}`;
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}

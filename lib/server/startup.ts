@@ -1,0 +1,30 @@
+import "server-only";
+import { startBackgroundWork } from "./tasks/background";
+import { upstreamTimeouts } from "./evolink/config";
+import { publicBaseUrlReason } from "./evolink/public-base-url";
+import { claimInstance } from "./instance";
+import { log, withLogContext } from "./log";
+import { edgeSettings, installHttpEdge } from "./http/edge";
+
+/**
+ * Server start (Node runtime only): refuse unsafe setups with a clear message (a bad setting, a public
+ * address without a password), else put the HTTP edge in front of Next and start the poller.
+ */
+export function startStudio(): void {
+  try {
+    const settings = edgeSettings();
+    const unsafe = publicBaseUrlReason();
+    if (unsafe) throw new Error(unsafe);
+    claimInstance();
+    upstreamTimeouts();
+    installHttpEdge(settings, refuseToStart);
+    startBackgroundWork();
+  } catch (error) {
+    refuseToStart(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function refuseToStart(reason: string): never {
+  withLogContext({ job: "startup" }, () => log().fatal(`The studio cannot start: ${reason}`));
+  process.exit(1);
+}

@@ -1,0 +1,152 @@
+import "server-only";
+import type { StudioErrorBody } from "../../errors";
+import type { GenerationRequest } from "../../generation/schema";
+import { statement } from "./connection";
+
+export type ArchiveState = "none" | "archived" | "failed" | "expired";
+
+/** Everything the studio knows about a task it created. */
+export interface TaskRecord {
+  id: string;
+  request: GenerationRequest;
+  createdAt: number;
+  updatedAt: number;
+  upstreamStatus: string;
+  progress: number;
+  estimatedSeconds: number | null;
+  creditsReserved: number | null;
+  resultUrl: string | null;
+  error: StudioErrorBody | null;
+  polledAt: number | null;
+  archiveState: ArchiveState;
+  archiveBytes: number | null;
+  archiveError: string | null;
+  archiveAttempts: number;
+}
+
+interface TaskRow {
+  id: string;
+  request_json: string;
+  created_at: number;
+  updated_at: number;
+  upstream_status: string;
+  progress: number;
+  estimated_seconds: number | null;
+  credits_reserved: number | null;
+  result_url: string | null;
+  error_json: string | null;
+  polled_at: number | null;
+  archive_state: ArchiveState;
+  archive_bytes: number | null;
+  archive_error: string | null;
+  archive_attempts: number;
+}
+
+function fromRow(row: TaskRow): TaskRecord {
+  return {
+    id: row.id,
+    request: JSON.parse(row.request_json) as GenerationRequest,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    upstreamStatus: row.upstream_status,
+    progress: row.progress,
+    estimatedSeconds: row.estimated_seconds,
+    creditsReserved: row.credits_reserved,
+    resultUrl: row.result_url,
+    error: row.error_json ? (JSON.parse(row.error_json) as StudioErrorBody) : null,
+    polledAt: row.polled_at,
+    archiveState: row.archive_state,
+    archiveBytes: row.archive_bytes,
+    archiveError: row.archive_error,
+    archiveAttempts: row.archive_attempts,
+  };
+}
+
+const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "createdAt">, string> = {
+  updatedAt: "updated_at",
+  upstreamStatus: "upstream_status",
+  progress: "progress",
+  estimatedSeconds: "estimated_seconds",
+  creditsReserved: "credits_reserved",
+  resultUrl: "result_url",
+  error: "error_json",
+  polledAt: "polled_at",
+  archiveState: "archive_state",
+  archiveBytes: "archive_bytes",
+  archiveError: "archive_error",
+  archiveAttempts: "archive_attempts",
+};
+
+export type TaskPatch = Partial<Omit<TaskRecord, "id" | "request" | "createdAt" | "updatedAt">>;
+
+/** Records a newly created task; `idempotencyKey` ties it to the submission that made it. */
+export function insertTask(
+  record: Omit<
+    TaskRecord,
+    "updatedAt" | "polledAt" | "archiveState" | "archiveBytes" | "archiveError" | "archiveAttempts"
+  >,
+  idempotencyKey: string | null,
+): TaskRecord {
+  const now = Date.now();
+  statement(
+    `INSERT INTO tasks (id, idempotency_key, request_json, created_at, updated_at, upstream_status, progress,
+       estimated_seconds, credits_reserved, result_url, error_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    record.id,
+    idempotencyKey,
+    JSON.stringify(record.request),
+    record.createdAt,
+    now,
+    record.upstreamStatus,
+    record.progress,
+    record.estimatedSeconds,
+    record.creditsReserved,
+    record.resultUrl,
+    record.error ? JSON.stringify(record.error) : null,
+  );
+  return findTask(record.id) as TaskRecord;
+}
+
+export function findTask(id: string): TaskRecord | undefined {
+  const row = statement("SELECT * FROM tasks WHERE id = ?").get(id) as TaskRow | undefined;
+  return row && fromRow(row);
+}
+
+export function updateTask(id: string, patch: TaskPatch): TaskRecord | undefined {
+  const entries = Object.entries({ ...patch, updatedAt: Date.now() }) as Array<[keyof typeof COLUMNS, unknown]>;
+  const assignments = entries.map(([key]) => `${COLUMNS[key]} = ?`).join(", ");
+  const values = entries.map(([key, value]) => (key === "error" ? (value ? JSON.stringify(value) : null) : value));
+  statement(`UPDATE tasks SET ${assignments} WHERE id = ?`).run(...values, id);
+  return findTask(id);
+}
+
+/** Every task, newest first. */
+export function listTasks(): TaskRecord[] {
+  return (statement("SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC").all() as TaskRow[]).map(fromRow);
+}
+
+export function deleteTask(id: string): boolean {
+  return statement("DELETE FROM tasks WHERE id = ?").run(id).changes > 0;
+}
+
+const TERMINAL_STATUSES = "('completed', 'failed', 'cancelled', 'canceled', 'expired')";
+
+/** Tasks the background poller must keep moving: not finished upstream, and not failed here. */
+export function unfinishedTaskIds(): string[] {
+  return (
+    statement(
+      `SELECT id FROM tasks WHERE upstream_status NOT IN ${TERMINAL_STATUSES} AND error_json IS NULL`,
+    ).all() as Array<{ id: string }>
+  ).map((row) => row.id);
+}
+
+/** Completed tasks whose result still needs copying into the archive. */
+export function tasksAwaitingArchive(maxAttempts: number): TaskRecord[] {
+  return (
+    statement(
+      `SELECT * FROM tasks WHERE upstream_status = 'completed' AND result_url IS NOT NULL
+         AND (archive_state = 'none' OR (archive_state = 'failed' AND archive_attempts < ?))`,
+    ).all(maxAttempts) as TaskRow[]
+  ).map(fromRow);
+}

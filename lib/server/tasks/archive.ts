@@ -1,0 +1,168 @@
+import "server-only";
+import { mkdir, open, rename, rm } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
+import { wholeMp4Problem } from "./archive-check";
+import { fetchResult } from "../evolink/client";
+import { TASK_ID_PATTERN } from "../../generation/rules";
+import { log, withLogContext } from "../log";
+import { dataDir } from "../store/connection";
+import { findTask, updateTask, type TaskRecord } from "../store/tasks";
+
+const ARCHIVE_TIMEOUT_MS = 15 * 60_000;
+export const MAX_ARCHIVE_ATTEMPTS = 10;
+
+/** Where finished videos are kept (`ARCHIVE_DIR`, default `$DATA_DIR/videos`). */
+export function archiveDir(): string {
+  // Chosen at run time by the operator; not a build input for Turbopack to trace.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.ARCHIVE_DIR || path.join(dataDir(), "videos"));
+}
+
+/** The archived copy's path; only for a well-formed task id, and always directly inside the archive folder. */
+export function archivePath(taskId: string): string {
+  if (!TASK_ID_PATTERN.test(taskId))
+    throw new Error(`Refusing to build an archive path from the malformed task id ${JSON.stringify(taskId)}`);
+  const folder = archiveDir();
+  const target = path.join(folder, `${taskId}.mp4`);
+  if (path.dirname(target) !== folder) throw new Error(`The archive path for ${taskId} falls outside ${folder}`);
+  return target;
+}
+
+/** Waits between archive retries: 2^attempts seconds, at most 5 minutes. */
+export function archiveRetryDue(record: TaskRecord, now = Date.now()): boolean {
+  if (record.archiveState !== "failed") return true;
+  return now - record.updatedAt >= Math.min(300, 2 ** record.archiveAttempts) * 1000;
+}
+
+// Next bundles the poller apart from the routes: both must see the same copies and deletions.
+const globalForArchive = globalThis as typeof globalThis & {
+  __archiving?: Map<string, { done: Promise<void>; controller: AbortController }>;
+  __archiveDeleting?: Set<string>;
+};
+const archiving = (globalForArchive.__archiving ??= new Map());
+const deleting = (globalForArchive.__archiveDeleting ??= new Set());
+
+/**
+ * Copies a completed task's result into the archive before the upstream link dies: written to a
+ * temporary name, checked to be whole (the announced size, or else a complete MP4), then renamed, so a
+ * crash or a short read never leaves a truncated file that looks complete. One copy per task at a
+ * time, and none while the task is being deleted.
+ */
+export function archiveTask(record: TaskRecord): Promise<void> {
+  if (deleting.has(record.id)) return Promise.resolve();
+  const running = archiving.get(record.id);
+  if (running) return running.done;
+  const controller = new AbortController();
+  // Started from a request or the poller alike, the copy logs as the archiver's own job.
+  const done = withLogContext({ job: "archiver", taskId: record.id }, () =>
+    copyResult(record, controller.signal),
+  ).finally(() => archiving.delete(record.id));
+  archiving.set(record.id, { done, controller });
+  return done;
+}
+
+/** A copy that must not be kept; the message is safe to show (no server paths). */
+class IncompleteCopy extends Error {}
+
+async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<void> {
+  // A row from before ids were checked may carry any id: it is never turned into a path.
+  if (!record.resultUrl || !TASK_ID_PATTERN.test(record.id)) return;
+  const target = archivePath(record.id);
+  const partial = `${target}.part`;
+  try {
+    // A folder that cannot be written fails here, before a byte is fetched from the upstream.
+    await mkdir(archiveDir(), { recursive: true, mode: 0o700 });
+    const signal = AbortSignal.any([cancelled, AbortSignal.timeout(ARCHIVE_TIMEOUT_MS)]);
+    const response = await fetchResult(record.resultUrl, null, signal);
+    if ([401, 403, 404, 410].includes(response.status)) {
+      await response.body?.cancel();
+      if (cancelled.aborted) return;
+      updateTask(record.id, {
+        archiveState: "expired",
+        archiveError: `The result link answered ${response.status}: it has expired upstream.`,
+      });
+      log().warn({ status: response.status }, "result expired upstream before it was archived");
+      return;
+    }
+    if (!response.ok || !response.body) {
+      await response.body?.cancel();
+      throw new IncompleteCopy(`the result link answered HTTP ${response.status}`);
+    }
+    const body = Readable.fromWeb(response.body as unknown as NodeWebStream<Uint8Array>);
+    await pipeline(body, createWriteStream(partial, { mode: 0o600 }), { signal: cancelled });
+    const size = await checkWhole(partial, response.headers.get("content-length"));
+    // A delete that began meanwhile wins: its task is gone, so its file must not come back.
+    if (cancelled.aborted || !findTask(record.id)) {
+      await rm(partial, { force: true });
+      return;
+    }
+    await rename(partial, target);
+    updateTask(record.id, { archiveState: "archived", archiveBytes: size, archiveError: null });
+    log().info({ bytes: size }, "result archived");
+  } catch (error) {
+    await rm(partial, { force: true }).catch(() => undefined);
+    if (cancelled.aborted) return;
+    log().warn(
+      { err: error, attempt: record.archiveAttempts + 1, folder: archiveDir() },
+      "archiving failed; will retry",
+    );
+    updateTask(record.id, {
+      archiveState: "failed",
+      archiveAttempts: record.archiveAttempts + 1,
+      archiveError: `Could not save a copy: ${describe(error)}. The studio keeps retrying; the preview still plays from Evolink meanwhile.`,
+    });
+  }
+}
+
+/** The copy's size once it is known whole: the announced length when there is one, else a complete MP4. */
+async function checkWhole(partial: string, contentLength: string | null): Promise<number> {
+  const handle = await open(partial, "r");
+  try {
+    const { size } = await handle.stat();
+    const announced = Number(contentLength);
+    if (size === 0 || (announced > 0 && size !== announced)) {
+      throw new IncompleteCopy(`the copy is incomplete (${size} of ${announced || "?"} bytes)`);
+    }
+    if (!(announced > 0)) {
+      const problem = await wholeMp4Problem(handle, size);
+      if (problem)
+        throw new IncompleteCopy(`the copy is not a whole MP4 (${problem}); the download was probably cut short`);
+    }
+    return size;
+  } finally {
+    await handle.close();
+  }
+}
+
+// Shown to visitors: file system errors name the folder only as "the archive folder" (the log has the path).
+function describe(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === "ENOSPC") return "the disk is full";
+  if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "the archive folder is not writable";
+  if (code === "ENOTDIR" || code === "EEXIST") return "the archive folder is not a usable folder";
+  if (error instanceof IncompleteCopy) return error.message;
+  // Any other file system error carries the path in its message.
+  if ((error as { syscall?: string }).syscall) return `the archive folder could not be written (${code ?? "error"})`;
+  return error instanceof Error ? error.message : "unknown error";
+}
+
+/**
+ * Deletes a task's archived file and then the task itself (`removeRecord`), exclusive with archiving
+ * it: a copy in flight is cancelled and waited for first, and none starts until the record is gone.
+ */
+export async function deleteArchived(taskId: string, removeRecord: () => void): Promise<void> {
+  deleting.add(taskId);
+  try {
+    const running = archiving.get(taskId);
+    running?.controller.abort();
+    await running?.done.catch(() => undefined);
+    await rm(archivePath(taskId), { force: true });
+    await rm(`${archivePath(taskId)}.part`, { force: true });
+    removeRecord();
+  } finally {
+    deleting.delete(taskId);
+  }
+}

@@ -1,0 +1,50 @@
+import "server-only";
+import { archiveRetryDue, archiveTask, MAX_ARCHIVE_ATTEMPTS } from "./archive";
+import { pollIntervalMs } from "../evolink/config";
+import { log, withLogContext } from "../log";
+import { db } from "../store/connection";
+import { markInterruptedSubmissions } from "../store/submissions";
+import { tasksAwaitingArchive, unfinishedTaskIds } from "../store/tasks";
+import { onTaskCompleted, refreshTask } from "./refresh";
+
+const globalForBackground = globalThis as typeof globalThis & {
+  __background?: { timer: NodeJS.Timeout; busy: boolean };
+};
+
+/**
+ * Runs once per server process: opens the store (throwing DatabaseStartupError when it cannot), marks
+ * submissions cut off by a restart as unknown, and keeps unfinished tasks moving and finished ones
+ * archived even when no browser is open.
+ */
+export function startBackgroundWork(): void {
+  if (globalForBackground.__background) return;
+  db();
+  const interrupted = markInterruptedSubmissions();
+  if (interrupted > 0)
+    log().warn({ interrupted }, "submissions were cut off by a restart; they show in the history as unknown");
+  onTaskCompleted((record) => void archiveTask(record));
+  // Timers keep the context they were created in: the poller's lines say so, not some request's id.
+  withLogContext({ job: "poller" }, () => {
+    const state = { busy: false, timer: setInterval(() => void tick(state), pollIntervalMs()) };
+    state.timer.unref();
+    globalForBackground.__background = state;
+    void tick(state);
+  });
+  log().info({ pollIntervalMs: pollIntervalMs() }, "background poller started");
+}
+
+async function tick(state: { busy: boolean }): Promise<void> {
+  if (state.busy) return;
+  state.busy = true;
+  try {
+    const refreshed = await Promise.allSettled(unfinishedTaskIds().map((id) => refreshTask(id)));
+    for (const outcome of refreshed) {
+      if (outcome.status === "rejected")
+        log().warn({ err: outcome.reason }, "background refresh failed; retrying next tick");
+    }
+    const due = tasksAwaitingArchive(MAX_ARCHIVE_ATTEMPTS).filter((record) => archiveRetryDue(record));
+    await Promise.allSettled(due.map((record) => archiveTask(record)));
+  } finally {
+    state.busy = false;
+  }
+}

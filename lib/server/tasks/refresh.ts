@@ -1,0 +1,180 @@
+import "server-only";
+import { resolveErrorCode, studioError } from "../../errors";
+import { upstreamFailure } from "../upstream-failure";
+import { getTask, UpstreamError } from "../evolink/client";
+import { browserPollMs, pollIntervalMs } from "../evolink/config";
+import type { UpstreamTask } from "../../evolink/schemas";
+import { reservedCredits } from "../../generation/pricing";
+import { scrubSecrets, scrubSecretsDeep } from "../scrub-secrets";
+import { findUploads } from "../store/uploads";
+import { findTask, updateTask, type TaskRecord } from "../store/tasks";
+import { isTerminal, phaseOf, type TaskView } from "../../tasks/view";
+
+// Concurrent refreshes of one task share a single upstream GET (browsers, tabs and the poller alike).
+const globalForTasks = globalThis as typeof globalThis & {
+  __refreshing?: Map<string, Promise<TaskRecord>>;
+  __refreshedNowAt?: Map<string, number>;
+  __onCompleted?: (record: TaskRecord) => void;
+};
+const refreshing = (globalForTasks.__refreshing ??= new Map());
+// When each task last had an out-of-cadence refresh (refreshTaskNow), so callbacks cannot multiply GETs.
+const refreshedNowAt = (globalForTasks.__refreshedNowAt ??= new Map<string, number>());
+
+/** Lets the archiver start as soon as a refresh sees a task complete. */
+export function onTaskCompleted(listener: (record: TaskRecord) => void): void {
+  globalForTasks.__onCompleted = listener;
+}
+
+/**
+ * Latest state of a task this studio created, or null for any other id (so the key cannot be used to
+ * read arbitrary Evolink tasks). The upstream is asked at most once per poll interval per task;
+ * finished tasks are answered from the store.
+ */
+export async function refreshTask(id: string): Promise<TaskView | null> {
+  const record = findTask(id);
+  if (!record) return null;
+  if (finished(record) || !intervalElapsed(record)) return toTaskView(record);
+  return toTaskView(await sharedPoll(record));
+}
+
+/**
+ * Asks the upstream now, whatever the interval (a callback said the task finished). At most once per
+ * task per poll interval: further calls within it (retried or replayed callbacks) take the ordinary
+ * path, which joins a GET in flight or answers from the store. Still single-flight: a GET already in
+ * flight may have left before the change, so once it lands the task is asked again only if it still
+ * looks unfinished.
+ */
+export async function refreshTaskNow(id: string): Promise<TaskView | null> {
+  const record = findTask(id);
+  if (!record) return null;
+  if (finished(record)) return toTaskView(record);
+  const now = Date.now();
+  const last = refreshedNowAt.get(id);
+  if (last !== undefined && now - last < pollIntervalMs()) return refreshTask(id);
+  // Claimed before the first await, so parallel callers see it.
+  forgetStaleNowRefreshes(now);
+  refreshedNowAt.set(id, now);
+  await refreshing.get(id)?.catch(() => undefined);
+  const latest = findTask(id);
+  if (!latest) return null;
+  if (finished(latest)) return toTaskView(latest);
+  return toTaskView(await sharedPoll(latest));
+}
+
+/** Entries older than an interval no longer limit anything; dropping them keeps the map to recent tasks. */
+function forgetStaleNowRefreshes(now: number): void {
+  const interval = pollIntervalMs();
+  for (const [id, at] of refreshedNowAt) if (now - at >= interval) refreshedNowAt.delete(id);
+}
+
+function sharedPoll(record: TaskRecord): Promise<TaskRecord> {
+  let inFlight = refreshing.get(record.id);
+  if (!inFlight) {
+    inFlight = pollUpstream(record).finally(() => refreshing.delete(record.id));
+    refreshing.set(record.id, inFlight);
+  }
+  return inFlight;
+}
+
+function finished(record: TaskRecord): boolean {
+  return Boolean(record.error) || isTerminal(phaseOf(record.upstreamStatus));
+}
+
+function intervalElapsed(record: TaskRecord): boolean {
+  return record.polledAt === null || Date.now() - record.polledAt >= pollIntervalMs();
+}
+
+async function pollUpstream(record: TaskRecord): Promise<TaskRecord> {
+  const startedAt = Date.now();
+  try {
+    const upstream = await getTask(record.id);
+    const updated = updateTask(record.id, {
+      upstreamStatus: upstream.status,
+      progress: upstream.status === "completed" ? 100 : upstream.progress,
+      estimatedSeconds: upstream.estimatedSeconds ?? record.estimatedSeconds,
+      creditsReserved: upstream.creditsReserved ?? record.creditsReserved,
+      resultUrl: upstream.resultUrl ?? record.resultUrl,
+      error: taskError(upstream),
+      polledAt: startedAt,
+    });
+    if (updated && upstream.status === "completed" && !updated.error) globalForTasks.__onCompleted?.(updated);
+    return updated ?? record;
+  } catch (error) {
+    // The upstream forgot the task (expired or never existed there): that ends it for good.
+    if (error instanceof UpstreamError && (error.code === "task_not_found" || error.code === "resource_not_found")) {
+      return (
+        updateTask(record.id, {
+          upstreamStatus: "failed",
+          error: upstreamFailure(error.code, error.upstreamMessage),
+          polledAt: startedAt,
+        }) ?? record
+      );
+    }
+    updateTask(record.id, { polledAt: startedAt });
+    throw error;
+  }
+}
+
+function taskError(upstream: UpstreamTask): TaskView["error"] {
+  const phase = phaseOf(upstream.status);
+  if (phase === "completed" && !upstream.resultUrl) {
+    return studioError("upstream_malformed", "The task completed without a result URL.");
+  }
+  if (phase !== "failed") return null;
+  if (upstream.error) return upstreamFailure(resolveErrorCode(upstream.error.code), upstream.error.message);
+  const cancelled = ["cancelled", "canceled", "expired"].includes(upstream.status);
+  return studioError(cancelled ? "task_cancelled" : "unknown_status", `Upstream status: ${upstream.status}`);
+}
+
+export function toTaskView(record: TaskRecord): TaskView {
+  // A result that expired upstream before it was archived is a failure to the person looking at it.
+  // Stored texts are scrubbed again on the way out: rows written before scrubbing existed may hold a secret.
+  const error = record.error
+    ? scrubSecretsDeep(record.error)
+    : record.archiveState === "expired"
+      ? studioError("result_expired")
+      : null;
+  const phase = error ? "failed" : phaseOf(record.upstreamStatus);
+  const playable = phase === "completed";
+  const { request } = record;
+  const uploads = findUploads([request.videoUrl, ...request.imageUrls]);
+  const reference = (url: string, kind: "video" | "image") => {
+    const upload = uploads.get(url);
+    return { url, kind, name: upload?.originalName ?? null, expiresAt: upload?.expiresAt ?? null };
+  };
+  return {
+    id: record.id,
+    phase,
+    upstreamStatus: record.upstreamStatus,
+    progress: record.progress,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    estimatedSeconds: record.estimatedSeconds,
+    reservedCredits: record.creditsReserved === null ? null : reservedCredits(record.creditsReserved),
+    prompt: request.prompt,
+    duration: request.duration,
+    aspectRatio: request.aspectRatio,
+    quality: request.quality,
+    request,
+    references: [reference(request.videoUrl, "video"), ...request.imageUrls.map((url) => reference(url, "image"))],
+    error,
+    archive: { state: record.archiveState, error: record.archiveError && scrubSecrets(record.archiveError) },
+    previewUrl: playable ? `/api/tasks/${record.id}/video` : null,
+    downloadUrl: playable ? `/api/tasks/${record.id}/video?download=1` : null,
+    pollAfterMs: nextPollAfterMs(record),
+    pollIntervalMs: pollIntervalMs(),
+  };
+}
+
+// Lands a browser's next poll just after the next upstream refresh is allowed, so the state it reads
+// is never much older than one interval; the jitter keeps many tabs from arriving in one burst.
+const REFRESH_SLACK_MS = { min: 20, spread: 40 };
+
+function nextPollAfterMs(record: TaskRecord): number {
+  const interval = pollIntervalMs();
+  const slack = REFRESH_SLACK_MS.min + Math.random() * REFRESH_SLACK_MS.spread;
+  const refreshDueIn =
+    record.polledAt === null ? interval : Math.min(interval, Math.max(0, record.polledAt + interval - Date.now()));
+  // With callbacks on, news can land between refreshes, so browsers also ask at least every browserPollMs.
+  return Math.round(Math.min(refreshDueIn, browserPollMs()) + slack);
+}
