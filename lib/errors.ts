@@ -1,6 +1,7 @@
+import { NUMERIC_ERROR_CODES } from "./evolink/contract";
 /**
- * The error catalog: every error a person can see, keyed by code. Upstream codes (upstream-api.md §1.7,
- * §2.2, §2.3, §4) and the studio's own codes live here once; routes and the UI only look them up.
+ * The error catalog: every error a person can see, keyed by code. Upstream codes (CONTRACT.md, "Errors"
+ * and "File service") and the studio's own codes live here once; routes and the UI only look them up.
  * `status` is the HTTP status the studio's own API answers with when this error is the response.
  */
 
@@ -160,7 +161,7 @@ export const ERROR_CATALOG = {
     413,
   ),
 
-  // Reference uploads: the studio's own checks, then the file service's codes (upstream-api.md §4).
+  // Reference uploads: the studio's own checks, then the file service's codes (CONTRACT.md, "File service").
   upload_too_large: entry(
     "The file is larger than the upload limit.",
     "Use a smaller file, or give a larger video as a public https URL.",
@@ -310,27 +311,6 @@ export const ERROR_CATALOG = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
 
-// Legacy envelopes carry the HTTP status as an integer code (upstream-api.md §1.7); the file service
-// adds five-digit codes (§4).
-const NUMERIC_CODES: Record<number, ErrorCode> = {
-  40001: "file_too_large",
-  40002: "file_type_not_allowed",
-  40003: "file_quota_exceeded",
-  40004: "file_download_failed",
-  50001: "storage_error",
-  400: "invalid_request",
-  401: "unauthorized",
-  402: "insufficient_quota",
-  403: "model_access_denied",
-  404: "task_not_found",
-  413: "request_too_large",
-  429: "rate_limit_exceeded",
-  500: "internal_error",
-  502: "upstream_error",
-  503: "service_unavailable",
-  504: "upstream_timeout",
-};
-
 export function isKnownCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CATALOG, code);
 }
@@ -339,8 +319,8 @@ export function isKnownCode(code: string): code is ErrorCode {
 export function resolveErrorCode(code: unknown, httpStatus?: number): ErrorCode {
   if (typeof code === "string" && isKnownCode(code)) return code;
   const numeric = typeof code === "number" ? code : typeof code === "string" && /^\d+$/.test(code) ? Number(code) : NaN;
-  const byCode = Number.isFinite(numeric) ? NUMERIC_CODES[numeric] : undefined;
-  const byStatus = byCode ?? NUMERIC_CODES[httpStatus ?? 0];
+  const byCode = Number.isFinite(numeric) ? NUMERIC_ERROR_CODES[numeric] : undefined;
+  const byStatus = byCode ?? NUMERIC_ERROR_CODES[httpStatus ?? 0];
   if (byStatus) return byStatus;
   if (httpStatus && httpStatus >= 500) return "internal_error";
   return "unknown_error";

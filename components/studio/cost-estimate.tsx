@@ -1,5 +1,5 @@
 import { estimateCost, formatCredits } from "@/lib/generation/pricing";
-import type { Quality } from "@/lib/generation/rules";
+import type { Quality } from "@/lib/evolink/contract";
 
 export function CostEstimate({ quality, duration }: { quality: Quality; duration: number }) {
   const valid = Number.isInteger(duration) && duration >= 3 && duration <= 10;

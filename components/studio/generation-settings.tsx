@@ -2,7 +2,7 @@
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { ASPECT_RATIOS, QUALITIES } from "@/lib/generation/rules";
+import { ASPECT_RATIOS, QUALITIES } from "@/lib/evolink/contract";
 import type { GenerationRequest } from "@/lib/generation/schema";
 
 export function GenerationSettings({

@@ -7,7 +7,8 @@ import { Chip } from "@/components/ui/chip";
 import { useHistory } from "@/lib/client/history";
 import { useDismissSubmission } from "@/lib/client/mutations";
 import { taskQuery } from "@/lib/client/task";
-import type { TaskPhase, TaskView, UnknownSubmissionView } from "@/lib/tasks/view";
+import type { TaskView, UnknownSubmissionView } from "@/lib/tasks/view";
+import type { TaskPhase } from "@/lib/evolink/contract";
 import { TaskCard } from "./task-card";
 
 type Filter = "all" | "running" | "completed" | "failed";

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { describedBy, Field } from "@/components/ui/field";
 import { Textarea } from "@/components/ui/input";
-import { LIMITS } from "@/lib/generation/rules";
+import { LIMITS } from "@/lib/evolink/contract";
 
 function toLines(text: string): string[] {
   return text

@@ -5,8 +5,9 @@ import { Chip } from "@/components/ui/chip";
 import { cn } from "@/components/ui/cn";
 import { describedBy, Field } from "@/components/ui/field";
 import { controlVariants, Textarea } from "@/components/ui/input";
-import { LIMITS } from "@/lib/generation/rules";
-import { imageToken, promptSegments, videoToken } from "@/lib/generation/reference-tokens";
+import { LIMITS } from "@/lib/evolink/contract";
+import { promptSegments } from "@/lib/generation/reference-tokens";
+import { imageToken, videoToken } from "@/lib/evolink/contract";
 
 /**
  * The prompt with its character counter, buttons that insert reference tokens at the cursor, and the

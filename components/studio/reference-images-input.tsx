@@ -3,7 +3,7 @@ import { useState } from "react";
 import { DropZone } from "@/components/ui/drop-zone";
 import { IconButton } from "@/components/ui/icon-button";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
-import { imageToken } from "@/lib/generation/reference-tokens";
+import { imageToken } from "@/lib/evolink/contract";
 import { imageFactsLine } from "./media-facts";
 import { UploadStatus } from "./upload-status";
 

@@ -1,4 +1,5 @@
-import { PHASE_LABEL, type TaskPhase } from "@/lib/tasks/view";
+import { PHASE_LABEL } from "@/lib/tasks/view";
+import { type TaskPhase } from "@/lib/evolink/contract";
 
 const STYLES: Record<TaskPhase, string> = {
   queued: "bg-zinc-100 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300",

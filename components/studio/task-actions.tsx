@@ -4,7 +4,8 @@ import { Button } from "@/components/ui/button";
 import { RequestId } from "@/components/ui/request-id";
 import { StudioApiError } from "@/lib/client/api";
 import { useDeleteTask } from "@/lib/client/mutations";
-import { isTerminal, type TaskView } from "@/lib/tasks/view";
+import { type TaskView } from "@/lib/tasks/view";
+import { isTerminal } from "@/lib/evolink/contract";
 
 /** "Use these settings" for any entry; "Delete" (confirmed inline) once it has finished. */
 export function TaskActions({ task, onRemix }: { task: TaskView; onRemix: (task: TaskView) => void }) {

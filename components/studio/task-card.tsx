@@ -2,7 +2,8 @@
 import { Alert } from "@/components/ui/alert";
 import { useTask } from "@/lib/client/task";
 import { formatCredits } from "@/lib/generation/pricing";
-import { isTerminal, type TaskView } from "@/lib/tasks/view";
+import { type TaskView } from "@/lib/tasks/view";
+import { isTerminal } from "@/lib/evolink/contract";
 import { ErrorDetails } from "./error-details";
 import { StatusBadge } from "./status-badge";
 import { LARGE_FRAME, TaskResult } from "./task-result";

@@ -1,16 +1,11 @@
 "use client";
+import { CAPACITY_CODES } from "../evolink/contract";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { fetchTask, StudioApiError } from "./api";
-import { isTerminal, type TaskView } from "../tasks/view";
+import { type TaskView } from "../tasks/view";
+import { isTerminal } from "../evolink/contract";
 
 const MAX_BACKOFF_MS = 30_000;
-const CAPACITY_CODES = new Set([
-  "rate_limit_exceeded",
-  "rate_limited",
-  "service_unavailable",
-  "resource_exhausted",
-  "too_many_requests",
-]);
 
 export function taskQueryKey(id: string) {
   return ["task", id] as const;

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { TASK_ID_PATTERN } from "../generation/rules";
+import { TASK_ID_PATTERN } from "./contract";
 
 // Every text the upstream writes has already been scrubbed of secrets by the client that parsed the body.
 const upstreamText = z.string();
 
-// Lenient on purpose: the upstream adds keys over time and has two error envelopes (upstream-api.md §1.7).
+// Lenient on purpose: the upstream adds keys over time and has two error envelopes (CONTRACT.md, "Errors").
 export const upstreamErrorEnvelope = z.looseObject({
   error: z.looseObject({
     code: z.union([z.string(), z.number()]).optional(),

@@ -1,13 +1,4 @@
-import type { Quality } from "./rules";
-
-/** Credits and USD per output second (upstream-api.md §6). Billing follows the output duration. */
-export const PRICE_PER_SECOND: Record<Quality, { credits: number; usd: number }> = {
-  "720p": { credits: 8.1, usd: 0.112 },
-  "1080p": { credits: 10.8054, usd: 0.15 },
-};
-
-// 1 credit = 10,000 UC; some Kling examples report credits_reserved in UC (upstream-api.md §6).
-const UC_PER_CREDIT = 10_000;
+import { PRICE_PER_SECOND, UC_PER_CREDIT, type Quality } from "../evolink/contract";
 
 export function estimateCost(quality: Quality, durationSeconds: number) {
   const seconds = Math.round(durationSeconds);

@@ -1,11 +1,6 @@
-/**
- * Reference tokens in a prompt: `<<<video_1>>>` is the reference video, `<<<image_N>>>` is the Nth
- * reference image (1-based, upstream-api.md §1.2).
- */
-const TOKEN = /<<<([^<>]*)>>>/g;
+import { imageToken, TOKEN_PATTERN as TOKEN } from "../evolink/contract";
 
-export const videoToken = () => "<<<video_1>>>";
-export const imageToken = (n: number) => `<<<image_${n}>>>`;
+// Reference tokens in a prompt (their syntax: CONTRACT.md, "Reference tokens"): checking, highlighting, renumbering.
 
 /** Why a token cannot be resolved against what is attached, or null when it can. */
 export function tokenProblem(name: string, imageCount: number, hasVideo: boolean): string | null {

@@ -1,21 +1,8 @@
+import { LIMITS } from "../evolink/contract";
 import type { GenerationRequest } from "./schema";
 
 // The request's limits and defaults, apart from the zod schema so the page can use them without
 // loading zod before the form is first validated.
-
-/** Limits from upstream-api.md §1.1 (kling-o3-reference-to-video). */
-export const LIMITS = {
-  promptMaxChars: 2500,
-  durationMin: 3,
-  durationMax: 10,
-  maxReferenceImages: 4,
-  urlMaxChars: 2048,
-} as const;
-
-export const ASPECT_RATIOS = ["16:9", "9:16", "1:1"] as const;
-export const QUALITIES = ["720p", "1080p"] as const;
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
-export type Quality = (typeof QUALITIES)[number];
 
 /** Prompt length as the limit counts it: in characters (code points), so an emoji is one, not two. */
 export function promptLength(prompt: string): number {
@@ -46,14 +33,8 @@ export const GENERATION_DEFAULTS: GenerationRequest = {
   prompt: "",
   videoUrl: "",
   imageUrls: [],
-  duration: 5,
+  duration: LIMITS.durationDefault,
   aspectRatio: "16:9",
   quality: "720p",
   keepOriginalSound: true,
 };
-
-/**
- * Task ids as Evolink issues them (upstream-api.md §1.5): anything else never reaches the upstream, and
- * an upstream answer carrying anything else is unreadable (ids become archive file names).
- */
-export const TASK_ID_PATTERN = /^task-unified-\d{1,12}-[a-z0-9]{8}$/;

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
-import { ASPECT_RATIOS, LIMITS, promptLength, QUALITIES, referenceUrlProblem } from "./rules";
+import { promptLength, referenceUrlProblem } from "./rules";
+import { ASPECT_RATIOS, LIMITS, QUALITIES } from "../evolink/contract";
 import { referenceTokenProblems } from "./reference-tokens";
 
 const referenceUrl = z.string({ error: "Enter a URL." }).check(

@@ -1,11 +1,11 @@
+import { FILE_SERVICE, IMAGE_LIMITS, VIDEO_LIMITS } from "../evolink/contract";
+
 /**
- * The reference-media rule set (upstream-api.md §1.1, §1.4), shared by the browser's pre-flight checks,
+ * The reference-media rule set (CONTRACT.md, "The create request"), shared by the browser's pre-flight checks,
  * the upload route and the simulator. Each rule names itself and the file's value when it fails.
  */
 export const VIDEO_RULES = {
-  containers: ["mp4", "mov"] as const,
-  apiMaxBytes: 200 * 1024 * 1024,
-  minDurationSeconds: 3,
+  ...VIDEO_LIMITS,
   /** A sanity bound, not the model's: the longest file the studio will check at all. */
   maxDurationSeconds: 60 * 60,
   /**
@@ -13,22 +13,12 @@ export const VIDEO_RULES = {
    * file cannot hold (a damaged or crafted time table), whatever its first frames' rate says.
    */
   minAverageFps: 1,
-  minSidePx: 720,
-  maxSidePx: 2160,
-  minFps: 24,
-  maxFps: 60,
 } as const;
 
-export const IMAGE_RULES = {
-  types: ["jpg", "png", "webp", "gif"] as const,
-  maxBytes: 10 * 1024 * 1024,
-  minSidePx: 300,
-  minAspect: 1 / 2.5,
-  maxAspect: 2.5,
-} as const;
+export const IMAGE_RULES = IMAGE_LIMITS;
 
 /** Default cap for video uploads through the file service; larger videos can still be given as a URL. */
-export const DEFAULT_VIDEO_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+export const DEFAULT_VIDEO_UPLOAD_MAX_BYTES = FILE_SERVICE.uploadCapBytes;
 
 export type VideoContainer = (typeof VIDEO_RULES.containers)[number];
 export type ImageType = (typeof IMAGE_RULES.types)[number];

@@ -4,7 +4,7 @@ import type { SimulatorOptions } from "./options";
 type CallbackSettings = Pick<SimulatorOptions, "callbackTimeoutMs" | "callbackRetryDelaysMs" | "callbackTunnel">;
 
 /**
- * Delivers task callbacks as the docs describe them (§1.6): a POST of the task body, a per-attempt
+ * Delivers task callbacks as the docs describe them (CONTRACT.md, "Callbacks"): a POST of the task body, a per-attempt
  * timeout, any 2xx counts as delivered, anything else is retried after each of the configured waits.
  * Every timer is unref'd and tracked, so clear() (reset, close) stops pending work and aborts attempts
  * in flight, and nothing here keeps a process alive.

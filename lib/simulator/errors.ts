@@ -17,7 +17,7 @@ export function badRequest(code: string, message: string, param?: string): HttpE
   return { status: 400, body: errorBody(code, message, "invalid_request_error", param) };
 }
 
-/** Create says "Invalid or expired token"; GET task says "Authentication required" (docs §5). */
+/** Create says "Invalid or expired token"; GET task says "Authentication required" (CONTRACT.md, "Errors"). */
 export function unauthorized(message: string): HttpError {
   return { status: 401, body: errorBody("unauthorized", message, "authentication_error") };
 }
@@ -48,14 +48,14 @@ export const INTERNAL_ERROR: HttpError = {
   body: errorBody("internal_error", "Internal server error", "api_error"),
 };
 
-/** The file service's own envelope (codes from EvoLink's MCP client; the docs document none, §4). */
+/** The file service's own envelope (codes from EvoLink's MCP client; the docs document none: CONTRACT.md, "File service"). */
 export function fileError(status: number, code: number, msg: string): HttpError {
   return { status, body: { success: false, code, msg } };
 }
 
 export const FILE_UNAUTHORIZED: HttpError = fileError(401, 401, "Invalid or expired token");
 export const FILE_TYPE_NOT_ALLOWED: HttpError = fileError(400, 40002, "File type not allowed");
-/** Sent with HTTP 200, so clients must check `success` as well as the status (§4). */
+/** Sent with HTTP 200, so clients must check `success` as well as the status (CONTRACT.md, "File service"). */
 export const FILE_QUOTA_EXCEEDED: HttpError = fileError(200, 40003, "File quota exceeded");
 export const FILE_STORAGE_ERROR: HttpError = fileError(500, 50001, "Storage service error");
 export const FILE_NOT_FOUND: HttpError = fileError(404, 404, "File not found");

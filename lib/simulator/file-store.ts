@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 
-/** Uploads expire 72 h after upload (§4). */
+/** Uploads expire 72 h after upload (CONTRACT.md, "File service"). */
 export const FILE_TTL_MS = 72 * 60 * 60 * 1000;
 const STAGING = ".incoming";
 

@@ -65,7 +65,7 @@ function uploadBody(file: StoredFile, fileUrl: string, origin: string): Record<s
   };
 }
 
-/** POST /api/v1/files/upload/stream (§4). */
+/** POST /api/v1/files/upload/stream (CONTRACT.md, "File service"). */
 export async function handleUpload(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   const { apiKey, fileMaxBytes, fileQuota } = ctx.options;
   const at = ctx.now();
@@ -154,7 +154,7 @@ export async function handleDownload(
   await serveFile(req, res, file.diskPath, file.mime);
 }
 
-/** GET /api/v1/files/quota; remain_files is computed, as the docs' example does not add up (§4). */
+/** GET /api/v1/files/quota; remain_files is computed, as the docs' example does not add up (CONTRACT.md, "File service"). */
 export async function handleQuota(req: IncomingMessage, res: ServerResponse, ctx: Context): Promise<void> {
   if (!isAuthorized(req, ctx.options.apiKey)) return sendError(res, FILE_UNAUTHORIZED);
   const used = await ctx.files.used(ctx.now());

@@ -19,7 +19,7 @@ export interface UploadLogEntry {
   code: number;
 }
 
-/** One callback POST attempt (docs §1.6). */
+/** One callback POST attempt (CONTRACT.md, "Callbacks"). */
 export interface CallbackLogEntry {
   at: number;
   taskId: string;

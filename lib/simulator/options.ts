@@ -31,9 +31,9 @@ export interface SimulatorOptions {
    * SIMULATOR_PUBLIC_FILES_BASE). Empty: the request's own origin, so the links can be fetched here.
    */
   publicFilesBase: string;
-  /** Per-attempt timeout of a callback POST (docs §1.6: 10 s). */
+  /** Per-attempt timeout of a callback POST (CONTRACT.md, "Callbacks": 10 s). */
   callbackTimeoutMs: number;
-  /** Waits before each retry of a failed callback (docs §1.6: 1 s, 2 s, 4 s, so 4 attempts in all). */
+  /** Waits before each retry of a failed callback (CONTRACT.md, "Callbacks": 1 s, 2 s, 4 s, so 4 attempts in all). */
   callbackRetryDelaysMs: readonly number[];
   /**
    * Emulates a TLS-terminating tunnel for loopback tests: callbacks addressed to the https origin `from`

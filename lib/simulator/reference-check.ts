@@ -63,7 +63,7 @@ async function checkImage(file: StoredFile | undefined, index: number): Promise<
 
 /**
  * Probes references stored on this simulator the way the real API inspects what it downloads, answering
- * the first problem as a synchronous 400 (Unknown 2: the real split between 400 and a failed task is unknown).
+ * the first problem as a synchronous 400 (CONTRACT.md, "Errors": the real split between 400 and a failed task is unknown).
  */
 export async function checkReferences(
   req: IncomingMessage,

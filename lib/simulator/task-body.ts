@@ -1,13 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { withEchoedKey } from "./scenarios";
 import type { Task, TaskPhase } from "./tasks";
-import { MODEL } from "./validate";
-
-/** Credits and USD per output second (docs §6). */
-const PRICES = {
-  "720p": { credits: 8.1, usd: 0.112 },
-  "1080p": { credits: 10.8054, usd: 0.15 },
-} as const;
+import { MODEL, PRICE_PER_SECOND as PRICES } from "../evolink/contract";
 
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 

@@ -13,7 +13,7 @@ export interface Task {
   scenario: ScenarioName | null;
   /** Authenticated GET /v1/tasks/{id} calls so far (drives poll scenarios). */
   gets: number;
-  /** Where to POST the finished task (docs §1.6), or null. */
+  /** Where to POST the finished task (CONTRACT.md, "Callbacks"), or null. */
   callbackUrl: string | null;
 }
 

@@ -1,16 +1,14 @@
 import ipaddr from "ipaddr.js";
+import { ASPECT_RATIOS, LIMITS, MODEL, QUALITIES, type AspectRatio, type Quality } from "../evolink/contract";
 import { badRequest, type HttpError } from "./errors";
 
-export const MODEL = "kling-o3-reference-to-video";
-export const PROMPT_MAX_CHARS = 2500;
-export const MAX_REFERENCES = 4;
-const ASPECT_RATIOS = ["16:9", "9:16", "1:1"] as const;
-const QUALITIES = ["720p", "1080p"] as const;
+// The simulator is written from the same contract the studio's client is (lib/evolink/CONTRACT.md).
+export const PROMPT_MAX_CHARS = LIMITS.promptMaxChars;
+export const MAX_REFERENCES = LIMITS.maxReferenceImages;
 /** multi-shot fields were removed from this model's docs on 2026-03-11; we reject rather than ignore. */
 const REMOVED_MODEL_PARAMS = ["multi_shot", "multi_prompt", "shot_type"] as const;
 
-export type AspectRatio = (typeof ASPECT_RATIOS)[number];
-export type Quality = (typeof QUALITIES)[number];
+export type { AspectRatio, Quality };
 
 /** The subset of a valid create body that drives the simulated task. */
 export interface CreateRequest {
@@ -117,7 +115,7 @@ function checkModelParams(value: unknown): number {
 }
 
 /**
- * Loopback, private, link-local and other non-public targets (docs §1.6 lists 127.0.0.1, 10.x,
+ * Loopback, private, link-local and other non-public targets (CONTRACT.md, "Callbacks" lists 127.0.0.1, 10.x,
  * 172.16–31.x, 192.168.x "etc."; localhost and the other special ranges are our reading of "etc.").
  * Only literal addresses and localhost names are checked: the simulator does not resolve DNS.
  */
@@ -129,7 +127,7 @@ function isPrivateHost(hostname: string): boolean {
 
 /**
  * The docs give the rules but not the refusal's body; this 400 `invalid_parameter` naming the param is
- * inferred from the envelope the other parameter errors use (Unknown 9).
+ * inferred from the envelope the other parameter errors use (CONTRACT.md, "Unknowns").
  */
 function checkCallbackUrl(value: unknown): string | null {
   if (value === undefined) return null;
@@ -155,7 +153,7 @@ function check(body: unknown): CreateRequest {
   if (model !== MODEL) invalid("model", `model must be '${MODEL}'`);
   const prompt = checkPrompt(body.prompt);
   const videoUrl = optional(body, "video_url");
-  // Unknown 1: the schema does not list video_url as required, but this model needs one reference video.
+  // CONTRACT.md, "The create request": the schema does not list video_url as required, but this model needs one reference video.
   if (videoUrl === undefined) missing("video_url", `video_url is required for ${MODEL}`);
   if (!isHttpUrl(videoUrl)) invalid("video_url", "video_url must be an http(s) URL");
   const duration = checkDuration(optional(body, "duration"));
@@ -177,7 +175,7 @@ function check(body: unknown): CreateRequest {
   return { prompt, duration, aspectRatio, quality, videoUrl, imageUrls, callbackUrl };
 }
 
-/** Validates a parsed create body (docs §1.1/§1.6); unknown top-level fields are ignored. */
+/** Validates a parsed create body (CONTRACT.md, "The create request" and "Callbacks"); unknown top-level fields are ignored. */
 export function validateCreateBody(body: unknown): ValidationResult {
   try {
     return { ok: true, value: check(body) };

@@ -1,9 +1,7 @@
+import type { TaskPhase } from "../evolink/contract";
 import type { StudioErrorBody } from "../errors";
-import type { AspectRatio, Quality } from "../generation/rules";
+import type { AspectRatio, Quality } from "../evolink/contract";
 import type { GenerationRequest } from "../generation/schema";
-
-/** What a person sees of a task; the upstream's raw status stays alongside for honesty. */
-export type TaskPhase = "queued" | "generating" | "completed" | "failed";
 
 export const PHASE_LABEL: Record<TaskPhase, string> = {
   queued: "Queued",
@@ -11,29 +9,6 @@ export const PHASE_LABEL: Record<TaskPhase, string> = {
   completed: "Completed",
   failed: "Failed",
 };
-
-/**
- * Upstream statuses → phase. Only pending/processing/completed/failed are documented; anything else
- * (cancelled, canceled, expired, or a value nobody has seen yet) is a terminal failure (upstream-api.md §3, Unknown 7).
- */
-export function phaseOf(upstreamStatus: string): TaskPhase {
-  switch (upstreamStatus) {
-    case "pending":
-    case "queued":
-      return "queued";
-    case "processing":
-    case "running":
-      return "generating";
-    case "completed":
-      return "completed";
-    default:
-      return "failed";
-  }
-}
-
-export function isTerminal(phase: TaskPhase): boolean {
-  return phase === "completed" || phase === "failed";
-}
 
 export interface ReferenceInfo {
   url: string;

@@ -45,7 +45,7 @@ describe("ERROR_CATALOG", () => {
 });
 
 describe("resolveErrorCode: documented string codes map to themselves", () => {
-  // upstream-api.md §1.7 (create), §2.2 (task-level), §2.3 (GET task).
+  // CONTRACT.md, "Errors": create, task-level and GET task codes.
   const create = [
     "invalid_request",
     "unauthorized",

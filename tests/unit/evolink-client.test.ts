@@ -1,11 +1,13 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { UpstreamError, createGeneration, fetchResult, getTask, MODEL } from "@/lib/server/evolink/client";
+import { UpstreamError, createGeneration, fetchResult, getTask } from "@/lib/server/evolink/client";
+import { MODEL } from "@/lib/evolink/contract";
 import { upstreamConfig } from "@/lib/server/evolink/config";
 import type { UpstreamTask } from "@/lib/evolink/schemas";
 import type { ErrorCode } from "@/lib/errors";
-import { GENERATION_DEFAULTS, TASK_ID_PATTERN } from "@/lib/generation/rules";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { TASK_ID_PATTERN } from "@/lib/evolink/contract";
 import type { GenerationRequest } from "@/lib/generation/schema";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 

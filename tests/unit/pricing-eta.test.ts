@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, secondsLeft } from "@/lib/tasks/eta";
-import { PRICE_PER_SECOND, estimateCost, formatCredits, reservedCredits } from "@/lib/generation/pricing";
+import { estimateCost, formatCredits, reservedCredits } from "@/lib/generation/pricing";
+import { PRICE_PER_SECOND } from "@/lib/evolink/contract";
 
 describe("estimateCost", () => {
   it("720p × 5 s = 40.5 credits, $0.56", () => {
@@ -32,7 +33,7 @@ describe("estimateCost", () => {
     expect(estimateCost("1080p", 0)).toMatchObject({ seconds: 0, credits: 0, usd: 0 });
   });
 
-  it("1080p costs 1.334 × 720p per second (upstream-api.md §6)", () => {
+  it("1080p costs 1.334 × 720p per second (CONTRACT.md, Prices)", () => {
     expect(PRICE_PER_SECOND["1080p"].credits / PRICE_PER_SECOND["720p"].credits).toBeCloseTo(1.334, 6);
   });
 });

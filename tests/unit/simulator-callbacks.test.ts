@@ -9,7 +9,7 @@ import {
   type SimulatorOptions,
 } from "@/lib/simulator/server";
 
-// The documented schedule (§1.6: 10 s per attempt, retries after 1 s, 2 s, 4 s) scaled down 10×.
+// The documented schedule (CONTRACT.md, "Callbacks": 10 s per attempt, retries after 1 s, 2 s, 4 s) scaled down 10×.
 const KEY = "sk-test-callbacks";
 const DELAYS = [100, 200, 400];
 const TIMEOUT_MS = 300;

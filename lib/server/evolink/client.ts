@@ -1,4 +1,5 @@
 import "server-only";
+import { MODEL } from "../../evolink/contract";
 import { randomUUID } from "node:crypto";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
@@ -16,8 +17,6 @@ import {
   upstreamTaskBody,
   type UpstreamTask,
 } from "../../evolink/schemas";
-
-export const MODEL = "kling-o3-reference-to-video";
 
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 // Retry-After longer than this is handed to the browser instead of holding its request open.
@@ -59,7 +58,7 @@ export class UpstreamError extends Error {
 
 /**
  * Creates a task. Never retried automatically: a failure after sending may already be a billed task.
- * With `callbackUrl`, Evolink also POSTs the finished task there (docs §1.6).
+ * With `callbackUrl`, Evolink also POSTs the finished task there (CONTRACT.md, "Callbacks").
  */
 export async function createGeneration(request: GenerationRequest, callbackUrl?: string): Promise<UpstreamTask> {
   const { apiBase, apiKey } = await upstreamConfig();

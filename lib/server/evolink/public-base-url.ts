@@ -1,17 +1,17 @@
 import "server-only";
+import { CALLBACK_RULES } from "../../evolink/contract";
 import ipaddr from "ipaddr.js";
 import { isLocalOnlyName, nonPublicRange } from "../http/outbound";
 
 /**
  * PUBLIC_BASE_URL: the studio's public https address, where Evolink can POST a finished task
- * (upstream-api.md §1.6). Unset: no callback_url is sent and polling alone finishes tasks.
+ * (CONTRACT.md, "Callbacks"). Unset: no callback_url is sent and polling alone finishes tasks.
  */
 export const CALLBACK_PATH = "/api/webhooks/evolink/";
 /** 32 random bytes in base64url: the per-task secret in the callback path. */
 export const CALLBACK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const CALLBACK_TOKEN_CHARS = 43;
-/** Evolink refuses longer callback URLs (docs §1.6). */
-const MAX_CALLBACK_URL_CHARS = 2048;
+const MAX_CALLBACK_URL_CHARS = CALLBACK_RULES.maxUrlChars;
 
 /**
  * Why `raw` cannot receive callbacks, or null. Checked without DNS: Evolink resolves the name from its
@@ -24,7 +24,7 @@ export function publicBaseUrlProblem(raw: string): string | null {
   } catch {
     return "it is not an absolute URL";
   }
-  if (url.protocol !== "https:") return "Evolink only calls https:// addresses";
+  if (url.protocol !== CALLBACK_RULES.protocol) return "Evolink only calls https:// addresses";
   if (url.username || url.password) return "it must not contain a user name or password";
   if (url.search || url.hash || raw.includes("?") || raw.includes("#"))
     return "it must not have a query (?) or fragment (#)";

@@ -1,4 +1,5 @@
 import "server-only";
+import { LIVE_STATUSES } from "../../evolink/contract";
 import type { StudioErrorBody } from "../../errors";
 import type { GenerationRequest } from "../../generation/schema";
 import { statement } from "./connection";
@@ -130,13 +131,16 @@ export function deleteTask(id: string): boolean {
   return statement("DELETE FROM tasks WHERE id = ?").run(id).changes > 0;
 }
 
-const TERMINAL_STATUSES = "('completed', 'failed', 'cancelled', 'canceled', 'expired')";
+// The statuses of a running task; any other is terminal, known or not (CONTRACT.md, "Task statuses").
+const LIVE_STATUS_LIST = `(${Object.keys(LIVE_STATUSES)
+  .map((status) => `'${status}'`)
+  .join(", ")})`;
 
 /** Tasks the background poller must keep moving: not finished upstream, and not failed here. */
 export function unfinishedTaskIds(): string[] {
   return (
     statement(
-      `SELECT id FROM tasks WHERE upstream_status NOT IN ${TERMINAL_STATUSES} AND error_json IS NULL`,
+      `SELECT id FROM tasks WHERE upstream_status IN ${LIVE_STATUS_LIST} AND error_json IS NULL`,
     ).all() as Array<{ id: string }>
   ).map((row) => row.id);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { RESULT_LINK_GONE_STATUSES } from "../../evolink/contract";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
@@ -7,7 +8,7 @@ import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { wholeMp4Problem } from "./archive-check";
 import { fetchResult } from "../evolink/client";
-import { TASK_ID_PATTERN } from "../../generation/rules";
+import { TASK_ID_PATTERN } from "../../evolink/contract";
 import { log, withLogContext } from "../log";
 import { dataDir } from "../store/connection";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
@@ -77,7 +78,7 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
     await mkdir(archiveDir(), { recursive: true, mode: 0o700 });
     const signal = AbortSignal.any([cancelled, AbortSignal.timeout(ARCHIVE_TIMEOUT_MS)]);
     const response = await fetchResult(record.resultUrl, null, signal);
-    if ([401, 403, 404, 410].includes(response.status)) {
+    if (RESULT_LINK_GONE_STATUSES.has(response.status)) {
       await response.body?.cancel();
       if (cancelled.aborted) return;
       updateTask(record.id, {

@@ -6,9 +6,9 @@ import { log } from "../log";
 import { taskIdForCallbackToken } from "../store/submissions";
 import { findTask } from "../store/tasks";
 import { refreshTaskNow } from "./refresh";
-import type { TaskPhase } from "../../tasks/view";
+import type { TaskPhase } from "../../evolink/contract";
 
-/** Well inside the upstream's 10 s per-attempt window (docs §1.6). */
+/** Well inside the upstream's 10 s per-attempt window (CONTRACT.md, "Callbacks"). */
 const ANSWER_WITHIN_MS = 5_000;
 
 /** The only field of a callback body the studio reads: the rest is unsigned and never trusted. */

@@ -3,7 +3,8 @@ import { deleteArchived } from "./archive";
 import { unknownSubmissions } from "../store/submissions";
 import { deleteTask, findTask, listTasks } from "../store/tasks";
 import { toTaskView } from "./refresh";
-import { isTerminal, type HistoryView } from "../../tasks/view";
+import { type HistoryView } from "../../tasks/view";
+import { isTerminal } from "../../evolink/contract";
 
 /** Every generation made on this instance, newest first, plus submissions whose outcome is unknown. */
 export function listHistory(): HistoryView {

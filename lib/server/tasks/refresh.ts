@@ -8,7 +8,8 @@ import { reservedCredits } from "../../generation/pricing";
 import { scrubSecrets, scrubSecretsDeep } from "../scrub-secrets";
 import { findUploads } from "../store/uploads";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
-import { isTerminal, phaseOf, type TaskView } from "../../tasks/view";
+import { type TaskView } from "../../tasks/view";
+import { isTerminal, phaseOf } from "../../evolink/contract";
 
 // Concurrent refreshes of one task share a single upstream GET (browsers, tabs and the poller alike).
 const globalForTasks = globalThis as typeof globalThis & {

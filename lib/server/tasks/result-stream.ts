@@ -1,4 +1,5 @@
 import "server-only";
+import { RESULT_LINK_GONE_STATUSES } from "../../evolink/contract";
 import { open, type FileHandle } from "node:fs/promises";
 import contentDisposition from "content-disposition";
 import parseRange from "range-parser";
@@ -105,7 +106,7 @@ async function fromUpstream(record: TaskRecord, options: StreamOptions, headers:
   } catch {
     return { ok: false, reason: "unreachable" };
   }
-  if ([401, 403, 404, 410].includes(upstream.status)) {
+  if (RESULT_LINK_GONE_STATUSES.has(upstream.status)) {
     await upstream.body?.cancel();
     return { ok: false, reason: "expired" };
   }

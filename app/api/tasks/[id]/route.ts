@@ -1,7 +1,7 @@
 import { errorResponse, failureResponse } from "@/lib/server/http/api-response";
 import { apiRoute } from "@/lib/server/http/api-route";
 import { guard } from "@/lib/server/auth/guard";
-import { TASK_ID_PATTERN } from "@/lib/generation/rules";
+import { TASK_ID_PATTERN } from "@/lib/evolink/contract";
 import { deleteFromHistory } from "@/lib/server/tasks/history";
 import { refreshTask } from "@/lib/server/tasks/refresh";
 

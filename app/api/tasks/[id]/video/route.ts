@@ -1,7 +1,7 @@
 import { errorResponse } from "@/lib/server/http/api-response";
 import { apiRoute } from "@/lib/server/http/api-route";
 import { guard } from "@/lib/server/auth/guard";
-import { TASK_ID_PATTERN } from "@/lib/generation/rules";
+import { TASK_ID_PATTERN } from "@/lib/evolink/contract";
 import { streamResult } from "@/lib/server/tasks/result-stream";
 import { findTask } from "@/lib/server/store/tasks";
 

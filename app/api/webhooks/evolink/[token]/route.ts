@@ -7,7 +7,7 @@ import { callbackBodySchema, callbackTaskId, refreshFromCallback } from "@/lib/s
 const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * Evolink's task callback (upstream-api.md §1.6). It comes from Evolink's servers, cross-site and
+ * Evolink's task callback (CONTRACT.md, "Callbacks"). It comes from Evolink's servers, cross-site and
  * without a session, so this is the one API route that does not call guard(): the unguessable
  * per-task token in the path is its credential. The body is unsigned and only names the task; the
  * studio then asks the upstream itself.
