@@ -1,8 +1,9 @@
 import { estimateCost, formatCredits } from "@/lib/generation/pricing";
-import type { Quality } from "@/lib/evolink/contract";
+import { DURATION_RANGE_TEXT } from "@/lib/generation/rules";
+import { LIMITS, type Quality } from "@/lib/evolink/contract";
 
 export function CostEstimate({ quality, duration }: { quality: Quality; duration: number }) {
-  const valid = Number.isInteger(duration) && duration >= 3 && duration <= 10;
+  const valid = Number.isInteger(duration) && duration >= LIMITS.durationMin && duration <= LIMITS.durationMax;
   const cost = estimateCost(quality, valid ? duration : 0);
   return (
     <div
@@ -18,7 +19,7 @@ export function CostEstimate({ quality, duration }: { quality: Quality; duration
           </span>
         </span>
       ) : (
-        <span className="text-zinc-600 dark:text-zinc-300">Choose a duration of 3–10 s</span>
+        <span className="text-zinc-600 dark:text-zinc-300">Choose a duration of {DURATION_RANGE_TEXT}</span>
       )}
     </div>
   );

@@ -2,7 +2,8 @@
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
-import { ASPECT_RATIOS, QUALITIES } from "@/lib/evolink/contract";
+import { ASPECT_RATIOS, LIMITS, QUALITIES } from "@/lib/evolink/contract";
+import { DURATION_RANGE_TEXT } from "@/lib/generation/rules";
 import type { GenerationRequest } from "@/lib/generation/schema";
 
 export function GenerationSettings({
@@ -15,12 +16,12 @@ export function GenerationSettings({
   return (
     <>
       <div className="grid grid-cols-3 gap-3 sm:gap-4">
-        <Field id="duration" label="Duration" hint="3–10 s" error={errors.duration?.message}>
+        <Field id="duration" label="Duration" hint={DURATION_RANGE_TEXT} error={errors.duration?.message}>
           <Input
             id="duration"
             type="number"
-            min={3}
-            max={10}
+            min={LIMITS.durationMin}
+            max={LIMITS.durationMax}
             step={1}
             aria-invalid={Boolean(errors.duration)}
             aria-describedby={describedBy("duration", errors.duration?.message, true)}

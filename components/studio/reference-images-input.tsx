@@ -3,7 +3,8 @@ import { useState } from "react";
 import { DropZone } from "@/components/ui/drop-zone";
 import { IconButton } from "@/components/ui/icon-button";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
-import { imageToken } from "@/lib/evolink/contract";
+import { imageToken, LIMITS } from "@/lib/evolink/contract";
+import { imageRulesLine } from "@/lib/media/rules";
 import { imageFactsLine } from "./media-facts";
 import { UploadStatus } from "./upload-status";
 
@@ -38,17 +39,15 @@ export function ReferenceImagesInput({
       >
         <span className="font-medium text-zinc-700 dark:text-zinc-300">
           {freeSlots === 0
-            ? "Four images attached (the maximum)"
+            ? `${LIMITS.maxReferenceImages} images attached (the maximum)`
             : "Drop JPG, PNG, WebP or GIF images, or click to choose"}
         </span>
-        <span className="text-xs text-zinc-500 dark:text-zinc-400">
-          Up to 4 · ≤ 10 MB · each side ≥ 300 px · aspect 1:2.5 to 2.5:1
-        </span>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">{imageRulesLine()}</span>
       </DropZone>
       {overflow > 0 && (
         <p data-testid="images-overflow" className="text-xs font-medium text-red-600 dark:text-red-400">
-          {overflow} image{overflow > 1 ? "s were" : " was"} not added: at most 4 reference images (images + elements ≤
-          4).
+          {overflow} image{overflow > 1 ? "s were" : " was"} not added: at most {LIMITS.maxReferenceImages} reference
+          images (images + elements ≤ 4).
         </p>
       )}
       {images.length > 0 && (

@@ -5,7 +5,7 @@ import { DropZone } from "@/components/ui/drop-zone";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
-import { formatBytes } from "@/lib/media/rules";
+import { videoRulesLine } from "@/lib/media/rules";
 import { VideoFactsList } from "./media-facts";
 import { PastedVideoPreview } from "./pasted-video-preview";
 import { UploadStatus } from "./upload-status";
@@ -81,9 +81,7 @@ export function ReferenceVideoInput({
         <span className="font-medium text-zinc-700 dark:text-zinc-300">
           Drop an MP4 or MOV here, or click to choose
         </span>
-        <span className="text-xs text-zinc-500 dark:text-zinc-400">
-          ≥ 3 s · 720–2160 px per side · 24–60 fps · upload up to {formatBytes(uploadMaxBytes)}
-        </span>
+        <span className="text-xs text-zinc-500 dark:text-zinc-400">{videoRulesLine(uploadMaxBytes)}</span>
       </DropZone>
       <Field id="videoUrl" label="Reference video URL" hint={hint} error={urlError}>
         <Input

@@ -4,6 +4,9 @@ import type { GenerationRequest } from "./schema";
 // The request's limits and defaults, apart from the zod schema so the page can use them without
 // loading zod before the form is first validated.
 
+/** The allowed durations as the form shows them. */
+export const DURATION_RANGE_TEXT = `${LIMITS.durationMin}–${LIMITS.durationMax} s`;
+
 /** Prompt length as the limit counts it: in characters (code points), so an emoji is one, not two. */
 export function promptLength(prompt: string): number {
   return [...prompt].length;

@@ -1,4 +1,4 @@
-import { FILE_SERVICE, IMAGE_LIMITS, VIDEO_LIMITS } from "../evolink/contract";
+import { FILE_SERVICE, IMAGE_LIMITS, LIMITS, VIDEO_LIMITS } from "../evolink/contract";
 
 /**
  * The reference-media rule set (CONTRACT.md, "The create request"), shared by the browser's pre-flight checks,
@@ -46,6 +46,18 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} kB`;
   return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/** The video rules in one line, as the drop zone shows them: from the contract, never retyped. */
+export function videoRulesLine(uploadMaxBytes: number): string {
+  const v = VIDEO_RULES;
+  return `≥ ${v.minDurationSeconds} s · ${v.minSidePx}–${v.maxSidePx} px per side · ${v.minFps}–${v.maxFps} fps · upload up to ${formatBytes(uploadMaxBytes)}`;
+}
+
+/** The image rules in one line, as the drop zone shows them. */
+export function imageRulesLine(): string {
+  const i = IMAGE_RULES;
+  return `Up to ${LIMITS.maxReferenceImages} · ≤ ${formatBytes(i.maxBytes)} · each side ≥ ${i.minSidePx} px · aspect 1:${i.maxAspect} to ${i.maxAspect}:1`;
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;

@@ -1,7 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import { startSimulator, type RunningSimulator } from "../../simulator/server";
-import { publicBaseUrl } from "./public-base-url";
+import { DEFAULT_API_KEY as DEMO_KEY } from "../../simulator/options";
+import type { RunningSimulator } from "../../simulator/server";
+import { publicBaseUrl, trimSlash } from "./public-base-url";
 
 /** The only place that reads the Evolink key. It never leaves the server and is never logged. */
 export interface UpstreamConfig {
@@ -10,8 +11,6 @@ export interface UpstreamConfig {
   filesBase: string;
   demo: boolean;
 }
-
-const DEMO_KEY = "sk-demo-simulator";
 
 /** The configured key, if any. Besides upstreamConfig, only the logger asks: to scrub it from every line. */
 export function configuredApiKey(): string | undefined {
@@ -72,7 +71,10 @@ const globalForSimulator = globalThis as typeof globalThis & { __embeddedSimulat
 
 /** Demo mode runs the simulator inside this process on a private loopback port, started on first use. */
 function embeddedSimulator(): Promise<RunningSimulator> {
-  globalForSimulator.__embeddedSimulator ??= startSimulator({ apiKey: DEMO_KEY, host: "127.0.0.1", port: 0 });
+  // Loaded only in demo mode: a studio with a real key never loads the simulator's modules.
+  globalForSimulator.__embeddedSimulator ??= import("../../simulator/server").then(({ startSimulator }) =>
+    startSimulator({ apiKey: DEMO_KEY, host: "127.0.0.1", port: 0 }),
+  );
   return globalForSimulator.__embeddedSimulator;
 }
 
@@ -88,8 +90,4 @@ export async function upstreamConfig(): Promise<UpstreamConfig> {
   }
   const simulator = await embeddedSimulator();
   return { apiKey: DEMO_KEY, apiBase: simulator.url, filesBase: simulator.url, demo: true };
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, "");
 }

@@ -65,6 +65,6 @@ export function callbackUrlFor(token: string): string | null {
   return base && `${base}${CALLBACK_PATH}${token}`;
 }
 
-function trimSlash(url: string): string {
+export function trimSlash(url: string): string {
   return url.replace(/\/+$/, "");
 }
