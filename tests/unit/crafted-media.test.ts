@@ -280,6 +280,22 @@ describe("the isolated probe's own limits", () => {
     });
   });
 
+  it("a spare child, started after each probe, answers the next one (and the killer it took is not reused)", async () => {
+    const spare = () =>
+      (globalThis as { __spareProbe?: { child: { pid?: number; exitCode: number | null } } | null }).__spareProbe;
+    const clip = path.join("lib", "simulator", "clips", "sample-16x9.mp4");
+    await probeVideoIsolated(clip, statSync(clip).size);
+    const first = spare()?.child;
+    expect(first?.pid).toBeGreaterThan(0);
+    expect((await probeVideoIsolated(clip, statSync(clip).size)).width).toBe(1280);
+    // The spare did the work and is gone; a fresh one waits for the next probe.
+    await expect.poll(() => first?.exitCode).not.toBeNull();
+    expect(spare()?.child.pid).not.toBe(first?.pid);
+    const killer = save("killer-via-spare.mp4", killerStz2());
+    await expect(demuxInChild(killer, PROBE_LIMITS)).rejects.toMatchObject({ kind: "limit" });
+    expect((await probeVideoIsolated(clip, statSync(clip).size)).height).toBe(720);
+  });
+
   it("the killer handed straight to the demuxer (no box check) kills only the child, answered as kind limit", async () => {
     const file = save("killer-raw.mp4", killerStz2());
     const started = performance.now();

@@ -1,5 +1,5 @@
 import "server-only";
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { checkVideoStructure, factsFrom, MediaProbeError } from "../../media/probe";
 import type { VideoFacts } from "../../media/rules";
@@ -51,6 +51,12 @@ export async function probeVideoIsolated(
 const childEntry = () =>
   path.join(/*turbopackIgnore: true*/ process.cwd(), "lib", "server", "media", "probe-child.mjs");
 
+// One set of slots and one spare per process, even if the bundler loads this module in several route chunks.
+const globalForProbe = globalThis as typeof globalThis & {
+  __probeSlots?: Slots;
+  __spareProbe?: { child: ChildProcess; maxHeapMb: number } | null;
+};
+
 // V8 ends a process whose heap is exhausted with abort() or a breakpoint trap, depending on where it failed.
 const OUT_OF_MEMORY = new Set(["SIGABRT", "SIGTRAP"]);
 
@@ -59,11 +65,7 @@ const OUT_OF_MEMORY = new Set(["SIGABRT", "SIGTRAP"]);
  * the child has exited, with its reply, or rejects with the limit it hit.
  */
 export function demuxInChild(filePath: string, limits: ProbeLimits): Promise<DemuxResult> {
-  const child = fork(childEntry(), [filePath], {
-    execArgv: [`--max-old-space-size=${limits.maxHeapMb}`],
-    stdio: ["ignore", "ignore", "ignore", "ipc"],
-    serialization: "json",
-  });
+  const child = takeChild(filePath, limits);
   return new Promise<DemuxResult>((resolve, reject) => {
     let reply: DemuxResult | null = null;
     let timedOut = false;
@@ -86,6 +88,7 @@ export function demuxInChild(filePath: string, limits: ProbeLimits): Promise<Dem
     });
     // "close", not "exit": under load the child can exit before its reply has been read from the channel.
     child.once("close", (code, signal) => {
+      if (limits === PROBE_LIMITS) keepSpare();
       if (reply && !settled) {
         settled = true;
         clearTimeout(timer);
@@ -100,6 +103,49 @@ export function demuxInChild(filePath: string, limits: ProbeLimits): Promise<Dem
       );
     });
   });
+}
+
+function forkChild(limits: ProbeLimits, filePath?: string): ChildProcess {
+  return fork(childEntry(), filePath ? [filePath] : [], {
+    execArgv: [`--max-old-space-size=${limits.maxHeapMb}`],
+    stdio: ["ignore", "ignore", "ignore", "ipc"],
+    serialization: "json",
+  });
+}
+
+/**
+ * A child for one probe: the spare when there is one (forked after the previous probe, its demuxer already
+ * loaded, so node's start-up is off the upload's path), else a new one. The spare serves only a probe with
+ * the heap limit it was started with.
+ */
+function takeChild(filePath: string, limits: ProbeLimits): ChildProcess {
+  const spare = globalForProbe.__spareProbe;
+  globalForProbe.__spareProbe = null;
+  const child = spare?.child;
+  const usable = child?.connected && child.exitCode === null && child.signalCode === null;
+  if (child && usable && spare.maxHeapMb === limits.maxHeapMb) {
+    child.ref();
+    child.channel?.ref();
+    child.send({ filePath });
+    return child;
+  }
+  child?.kill("SIGKILL");
+  return forkChild(limits, filePath);
+}
+
+/** Forks the next spare once a probe's child is gone, so at most one waits and it never runs beside its predecessor. */
+function keepSpare(): void {
+  if (globalForProbe.__spareProbe) return;
+  const spare = forkChild(PROBE_LIMITS);
+  // An idle spare keeps neither the server nor a test process alive.
+  spare.unref();
+  spare.channel?.unref();
+  const kept = { child: spare, maxHeapMb: PROBE_LIMITS.maxHeapMb };
+  spare.once("exit", () => {
+    if (globalForProbe.__spareProbe === kept) globalForProbe.__spareProbe = null;
+  });
+  spare.once("error", () => spare.kill("SIGKILL"));
+  globalForProbe.__spareProbe = kept;
 }
 
 /** A counting semaphore with a bounded, timed queue. */
@@ -146,6 +192,4 @@ function once(action: () => void): () => void {
   };
 }
 
-// One set of slots per process, even if the bundler loads this module in several route chunks.
-const globalForProbe = globalThis as typeof globalThis & { __probeSlots?: Slots };
 const slots = () => (globalForProbe.__probeSlots ??= new Slots());

@@ -1,9 +1,17 @@
 // The child process that demuxes one untrusted video for isolated-probe.ts: whatever the file makes the
 // demuxer allocate or loop on, only this process (its own heap limit, killed on time) is at stake.
-// Run with node as it is: `node probe-child.mjs <file>`; answers one DemuxResult over IPC and exits.
+// Run with node as it is: `node probe-child.mjs <file>`, or with no file as a spare that loads the demuxer first
+// and then waits for `{ filePath }` over IPC; either way it answers one DemuxResult over IPC and exits.
 import { FilePathSource } from "mediabunny";
 import { readVideoFacts } from "../../media/video-facts.mjs";
 
 const send = (result) => process.send(result, () => process.exit(0));
 
-readVideoFacts(new FilePathSource(process.argv[2])).then(send, () => send({ kind: "error" }));
+const run = (filePath) => readVideoFacts(new FilePathSource(filePath)).then(send, () => send({ kind: "error" }));
+
+if (process.argv[2]) run(process.argv[2]);
+else {
+  process.once("message", ({ filePath }) => run(filePath));
+  // A spare whose studio has gone has nothing left to do.
+  process.once("disconnect", () => process.exit(0));
+}
