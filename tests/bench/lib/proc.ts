@@ -171,10 +171,11 @@ export async function measureRssPeak<T>(
 }
 
 /**
- * Reads the RSS of a process tree, re-discovering the tree's members now and then (next start forks its
- * server after a moment; wrappers may exit).
+ * Reads the RSS of a process tree, re-discovering the tree's members at every read by default: next start
+ * forks its server after a moment, wrappers exit, and the studio starts short-lived children (the isolated
+ * media probe) that a stale list would miss or count after they are gone.
  */
-export function treeRssReader(rootPid: number, procRoot = "/proc", refreshEvery = 20): () => number {
+export function treeRssReader(rootPid: number, procRoot = "/proc", refreshEvery = 1): () => number {
   let pids = processTree(rootPid, procRoot);
   let reads = 0;
   return () => {
