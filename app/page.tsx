@@ -4,7 +4,7 @@ import { SignOutButton } from "@/components/auth/sign-out-button";
 import { Studio } from "@/components/studio/studio";
 import { authEnabled, SESSION_COOKIE, sessionValid } from "@/lib/server/auth/session";
 import { DemoBanner } from "@/components/studio/demo-banner";
-import { isDemoMode } from "@/lib/server/evolink/config";
+import { config } from "@/lib/server/config";
 import { videoUploadMaxBytes } from "@/lib/server/uploads/receive";
 
 // Demo mode depends on the server's environment at request time, not at build time.
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function HomePage() {
   const gated = authEnabled();
   if (gated && !sessionValid((await cookies()).get(SESSION_COOKIE)?.value)) redirect("/signin");
-  const demo = isDemoMode();
+  const demo = config().demo;
   return (
     <>
       {demo && <DemoBanner />}

@@ -2,7 +2,8 @@
 import { ProgressBar } from "@/components/ui/progress-bar";
 import { formatDuration, secondsLeft } from "@/lib/tasks/eta";
 import { useNow } from "@/lib/client/use-now";
-import { stallThresholdMs, useStall } from "@/lib/client/use-stall";
+import { useStall } from "@/lib/client/use-stall";
+import { stallThresholdMs } from "@/lib/tasks/polling";
 import type { TaskView } from "@/lib/tasks/view";
 
 export function TaskProgress({

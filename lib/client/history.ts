@@ -3,6 +3,7 @@ import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
 import { fetchHistory } from "./api";
 import type { HistoryView, TaskView } from "../tasks/view";
 import { taskQueryKey } from "./task";
+import { HISTORY_REFRESH_MS } from "../tasks/polling";
 
 export const HISTORY_KEY = ["history"] as const;
 
@@ -10,7 +11,7 @@ export const HISTORY_KEY = ["history"] as const;
 export const historyQuery = queryOptions({
   queryKey: HISTORY_KEY,
   queryFn: ({ signal }) => fetchHistory(signal),
-  refetchInterval: 10_000,
+  refetchInterval: HISTORY_REFRESH_MS,
 });
 
 export function useHistory() {

@@ -2,10 +2,9 @@
 import { CAPACITY_CODES } from "../evolink/contract";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { fetchTask, StudioApiError } from "./api";
+import { BROWSER_FALLBACK_POLL_MS, browserRetryDelayMs } from "../tasks/polling";
 import { type TaskView } from "../tasks/view";
 import { isTerminal } from "../evolink/contract";
-
-const MAX_BACKOFF_MS = 30_000;
 
 export function taskQueryKey(id: string) {
   return ["task", id] as const;
@@ -36,9 +35,8 @@ export function useTask(initial: TaskView) {
       const error = q.state.error;
       if (error instanceof StudioApiError && !error.body.retryable) return false;
       const failures = q.state.fetchFailureCount;
-      if (failures === 0) return task?.pollAfterMs ?? 2000;
-      const base = task?.pollIntervalMs ?? 2000;
-      return Math.min(MAX_BACKOFF_MS, base * 2 ** failures) * (0.75 + Math.random() * 0.5);
+      if (failures === 0) return task?.pollAfterMs ?? BROWSER_FALLBACK_POLL_MS;
+      return browserRetryDelayMs(task?.pollIntervalMs ?? BROWSER_FALLBACK_POLL_MS, failures);
     },
   });
   const error = query.error instanceof StudioApiError ? query.error.body : null;

@@ -12,8 +12,3 @@ export function useStall(taskId: string, progress: number, running: boolean, now
   if (moved) setSeen({ taskId, progress, since: now });
   return running && !moved ? now - seen.since : 0;
 }
-
-/** Long enough that normal upstream pacing never trips it: ten polls, and at least 20 s. */
-export function stallThresholdMs(pollIntervalMs: number): number {
-  return Math.max(20_000, pollIntervalMs * 10);
-}

@@ -1,6 +1,7 @@
 import "server-only";
 import type { AddressInfo } from "node:net";
 import ipaddr from "ipaddr.js";
+import { config, type StudioConfig } from "./config";
 
 /** Setting this exact value is the only way to serve a password-less studio beyond this machine. */
 export const PUBLIC_WITHOUT_PASSWORD_OPT_OUT = "i-understand-anyone-can-spend-my-credits";
@@ -17,11 +18,11 @@ function isLoopback(address: string): boolean {
  */
 export function unsafeBindingReason(
   bound: AddressInfo | string | null,
-  env: NodeJS.ProcessEnv = process.env,
+  settings: StudioConfig = config(),
 ): string | null {
   if (bound === null || typeof bound === "string") return null;
-  if (isLoopback(bound.address) || env.APP_PASSWORD) return null;
-  if (env.ALLOW_PUBLIC_WITHOUT_PASSWORD === PUBLIC_WITHOUT_PASSWORD_OPT_OUT) return null;
+  if (isLoopback(bound.address) || settings.auth.password) return null;
+  if (settings.auth.publicWithoutPassword === PUBLIC_WITHOUT_PASSWORD_OPT_OUT) return null;
   const everywhere = bound.address === "::" || bound.address === "0.0.0.0" ? " (every interface)" : "";
   return (
     `Refusing to listen on ${bound.address}${everywhere} without APP_PASSWORD: anyone who can reach this address could ` +

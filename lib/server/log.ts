@@ -1,6 +1,7 @@
 import "server-only";
 import { AsyncLocalStorage } from "node:async_hooks";
 import pino, { type DestinationStream, type Logger } from "pino";
+import { configuredLogLevel } from "./config";
 import { configuredSecrets, secretScrubber } from "./scrub-secrets";
 
 /** What every line logged inside a request, or inside a background job, carries. */
@@ -80,7 +81,7 @@ export function createLogger({ destination, level = "info", secrets }: LoggerOpt
 function studioLogger(destination: DestinationStream): Logger {
   return createLogger({
     destination,
-    level: process.env.LOG_LEVEL?.trim() || "info",
+    level: configuredLogLevel(),
     secrets: configuredSecrets(),
   });
 }

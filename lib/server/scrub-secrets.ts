@@ -1,6 +1,5 @@
 import "server-only";
-import { sessionSecrets } from "./auth/session";
-import { configuredApiKey } from "./evolink/config";
+import { configuredSecretValues } from "./config";
 
 /**
  * One scrubber for every text that leaves the server: log lines, and whatever the upstream said
@@ -56,7 +55,7 @@ export function secretScrubber(secrets: readonly string[]): (line: string) => st
 
 /** The configured key, password and session secret: what an upstream text must never carry onwards. */
 export function configuredSecrets(): string[] {
-  return [configuredApiKey(), ...sessionSecrets()].filter((secret): secret is string => Boolean(secret));
+  return configuredSecretValues();
 }
 
 // Read from the environment on every call (tests and restarts change it); the forms are rebuilt only when it changed.

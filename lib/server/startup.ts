@@ -1,7 +1,6 @@
 import "server-only";
 import { startBackgroundWork } from "./tasks/background";
-import { upstreamTimeouts } from "./evolink/config";
-import { publicBaseUrlReason } from "./evolink/public-base-url";
+import { config } from "./config";
 import { claimInstance } from "./instance";
 import { log, withLogContext } from "./log";
 import { edgeSettings, installHttpEdge } from "./http/edge";
@@ -12,12 +11,10 @@ import { edgeSettings, installHttpEdge } from "./http/edge";
  */
 export function startStudio(): void {
   try {
-    const settings = edgeSettings();
-    const unsafe = publicBaseUrlReason();
-    if (unsafe) throw new Error(unsafe);
+    // Parsed first: a bad value stops the start with a message naming it.
+    const settings = config();
     claimInstance();
-    upstreamTimeouts();
-    installHttpEdge(settings, refuseToStart);
+    installHttpEdge(edgeSettings(settings), refuseToStart);
     startBackgroundWork();
   } catch (error) {
     refuseToStart(error instanceof Error ? error.message : String(error));

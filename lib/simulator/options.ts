@@ -53,8 +53,31 @@ export interface CallbackTunnel {
 export const DEFAULT_API_KEY = "sk-demo-simulator";
 const MB = 1024 * 1024;
 
+/**
+ * The simulator's own variables and their defaults. It is a separate program (also run standalone), so it
+ * reads them itself; the studio's configuration module (lib/server/config.ts) lists the studio's.
+ */
+export const SIMULATOR_ENV_DEFAULTS = {
+  // Read by the standalone command (cli.ts) only; in demo mode the studio passes its own.
+  SIMULATOR_API_KEY: DEFAULT_API_KEY,
+  SIMULATOR_TASK_SECONDS: 30,
+  SIMULATOR_RESULT_TTL_SECONDS: 86_400,
+  SIMULATOR_SLOW_MS: 3000,
+  // 45 s outlasts the studio's default 30 s create timeout, and still ends on its own.
+  SIMULATOR_HANG_MS: 45_000,
+  SIMULATOR_FILE_MAX_MB: 100,
+  SIMULATOR_FILE_QUOTA: 2000,
+  SIMULATOR_RESULT_FILE: "",
+  SIMULATOR_PUBLIC_FILES_BASE: "https://files.evolink.ai",
+} as const;
+
+type NumericSimulatorVariable = {
+  [Name in keyof typeof SIMULATOR_ENV_DEFAULTS]: (typeof SIMULATOR_ENV_DEFAULTS)[Name] extends number ? Name : never;
+}[keyof typeof SIMULATOR_ENV_DEFAULTS];
+
 /** Reads a non-negative number from the environment, falling back on absent or garbage values. */
-function envNumber(name: string, fallback: number): number {
+function envNumber(name: NumericSimulatorVariable): number {
+  const fallback = SIMULATOR_ENV_DEFAULTS[name];
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw);
@@ -89,40 +112,41 @@ function checkTunnel(tunnel: CallbackTunnel | null): CallbackTunnel | null {
 
 /** Fills defaults (env first, then built-ins); undefined overrides count as absent. */
 export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {}): SimulatorOptions {
-  const envTaskSeconds = envNumber("SIMULATOR_TASK_SECONDS", 30);
-  const envMaxMb = envNumber("SIMULATOR_FILE_MAX_MB", 100);
+  const envTaskSeconds = envNumber("SIMULATOR_TASK_SECONDS");
+  const envMaxMb = envNumber("SIMULATOR_FILE_MAX_MB");
   return {
     apiKey: overrides.apiKey ?? DEFAULT_API_KEY,
     taskSeconds: requireNumber(
       "taskSeconds",
-      overrides.taskSeconds ?? (envTaskSeconds > 0 ? envTaskSeconds : 30),
+      overrides.taskSeconds ?? (envTaskSeconds > 0 ? envTaskSeconds : SIMULATOR_ENV_DEFAULTS.SIMULATOR_TASK_SECONDS),
       0,
       true,
     ),
     resultTtlSeconds: requireNumber(
       "resultTtlSeconds",
-      overrides.resultTtlSeconds ?? envNumber("SIMULATOR_RESULT_TTL_SECONDS", 86_400),
+      overrides.resultTtlSeconds ?? envNumber("SIMULATOR_RESULT_TTL_SECONDS"),
       0,
       false,
     ),
-    slowMs: requireNumber("slowMs", overrides.slowMs ?? envNumber("SIMULATOR_SLOW_MS", 3000), 0, false),
-    // 45 s outlasts the studio's default 30 s create timeout, and still ends on its own.
-    hangMs: requireNumber("hangMs", overrides.hangMs ?? envNumber("SIMULATOR_HANG_MS", 45_000), 0, false),
+    slowMs: requireNumber("slowMs", overrides.slowMs ?? envNumber("SIMULATOR_SLOW_MS"), 0, false),
+    hangMs: requireNumber("hangMs", overrides.hangMs ?? envNumber("SIMULATOR_HANG_MS"), 0, false),
     clipsDir: overrides.clipsDir ?? path.join(process.cwd(), "lib/simulator/clips"),
-    resultFile: overrides.resultFile ?? process.env.SIMULATOR_RESULT_FILE ?? "",
+    resultFile:
+      overrides.resultFile ?? process.env.SIMULATOR_RESULT_FILE ?? SIMULATOR_ENV_DEFAULTS.SIMULATOR_RESULT_FILE,
     fileMaxBytes: requireNumber(
       "fileMaxBytes",
-      overrides.fileMaxBytes ?? Math.round((envMaxMb > 0 ? envMaxMb : 100) * MB),
+      overrides.fileMaxBytes ??
+        Math.round((envMaxMb > 0 ? envMaxMb : SIMULATOR_ENV_DEFAULTS.SIMULATOR_FILE_MAX_MB) * MB),
       0,
       true,
     ),
     publicFilesBase: (
       overrides.publicFilesBase ??
       process.env.SIMULATOR_PUBLIC_FILES_BASE ??
-      "https://files.evolink.ai"
+      SIMULATOR_ENV_DEFAULTS.SIMULATOR_PUBLIC_FILES_BASE
     ).replace(/\/+$/, ""),
     fileQuota: Math.floor(
-      requireNumber("fileQuota", overrides.fileQuota ?? envNumber("SIMULATOR_FILE_QUOTA", 2000), 0, false),
+      requireNumber("fileQuota", overrides.fileQuota ?? envNumber("SIMULATOR_FILE_QUOTA"), 0, false),
     ),
     callbackTimeoutMs: requireNumber("callbackTimeoutMs", overrides.callbackTimeoutMs ?? 10_000, 0, true),
     callbackRetryDelaysMs: (overrides.callbackRetryDelaysMs ?? [1000, 2000, 4000]).map((ms, i) =>

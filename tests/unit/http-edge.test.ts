@@ -1,7 +1,9 @@
 import { createServer, request as httpRequest, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { hostAllowed, hostPolicy, parseAllowedHosts, requestedHost, splitHost } from "@/lib/server/http/allowed-hosts";
+import { hostAllowed, hostPolicy, requestedHost } from "@/lib/server/http/allowed-hosts";
+import { parseAllowedHosts, splitHost } from "@/lib/server/http/host-names";
+import { loadConfig } from "@/lib/server/config";
 import {
   budgetKey,
   CLIENT_ADDRESS_HEADER,
@@ -13,7 +15,7 @@ import {
 import { attachHttpEdge, edgeSettings, installHttpEdge, type EdgeSettings } from "@/lib/server/http/edge";
 import { clientKey } from "@/lib/server/http/rate-limit";
 
-const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
+const env = (values: Record<string, string>) => loadConfig(values as NodeJS.ProcessEnv);
 
 describe("allowed hosts", () => {
   it("splits Host values into a lower-case name and port, and rejects what is not a host", () => {

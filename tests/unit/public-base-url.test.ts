@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { publicBaseUrl, publicBaseUrlReason } from "@/lib/server/evolink/public-base-url";
+import { loadConfig } from "@/lib/server/config";
+import { publicBaseUrlReason } from "@/lib/server/evolink/public-base-url";
 import { redirectLogs } from "@/lib/server/log";
 import { startStudio } from "@/lib/server/startup";
 
@@ -12,13 +13,13 @@ afterEach(() => {
 });
 
 const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
-const reason = (value: string) => publicBaseUrlReason(env({ PUBLIC_BASE_URL: value }));
+const reason = (value: string) => publicBaseUrlReason(value);
+const publicBaseUrl = (values: NodeJS.ProcessEnv) => loadConfig(values).publicBaseUrl;
 // The callback path and a 43-character token follow the base: 22 + 43 characters.
 const SUFFIX = "/api/webhooks/evolink/".length + 43;
 
 describe("PUBLIC_BASE_URL", () => {
   it("is optional: unset or blank means polling only", () => {
-    expect(publicBaseUrlReason(env({}))).toBeNull();
     expect(reason("  ")).toBeNull();
     expect(publicBaseUrl(env({ PUBLIC_BASE_URL: "" }))).toBeNull();
   });

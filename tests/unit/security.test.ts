@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { guard } from "@/lib/server/auth/guard";
+import { loadConfig } from "@/lib/server/config";
 import {
   newSessionToken,
   passwordMatches,
@@ -121,7 +122,7 @@ describe("rate limits", () => {
   });
 });
 
-const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
+const env = (values: Record<string, string>) => loadConfig(values as NodeJS.ProcessEnv);
 
 describe("binding", () => {
   const at = (address: string) => ({ address, family: address.includes(":") ? "IPv6" : "IPv4", port: 3000 });

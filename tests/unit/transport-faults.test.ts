@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { failureResponse } from "@/lib/server/http/api-response";
 import { createGeneration, getTask, UpstreamError } from "@/lib/server/evolink/client";
-import { upstreamTimeouts } from "@/lib/server/evolink/config";
+import { config } from "@/lib/server/config";
+
+const upstreamTimeouts = () => ({ createMs: config().evolink.createTimeoutMs, getMs: config().evolink.getTimeoutMs });
 import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 import { SIMULATOR_SCENARIOS, startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 

@@ -148,11 +148,20 @@ describe("videoUploadMaxBytes", () => {
     expect(videoUploadMaxBytes()).toBe(Math.round(2.5 * MB));
   });
 
-  it.each([undefined, "", "0", "-3", "lots"])("falls back to the 100 MB default for %j", (value) => {
+  it.each([undefined, ""])("falls back to the 100 MB default for %j", (value) => {
     if (value === undefined) delete process.env.UPLOAD_MAX_VIDEO_MB;
     else process.env.UPLOAD_MAX_VIDEO_MB = value;
     expect(videoUploadMaxBytes()).toBe(DEFAULT_VIDEO_UPLOAD_MAX_BYTES);
     expect(DEFAULT_VIDEO_UPLOAD_MAX_BYTES).toBe(100 * MB);
+  });
+
+  // A value that makes no sense stops the start (startup.ts parses the configuration first) instead of
+  // being quietly replaced by the default.
+  it.each(["0", "-3", "lots", "5000"])("refuses %j with a message naming the variable and the range", (value) => {
+    process.env.UPLOAD_MAX_VIDEO_MB = value;
+    expect(() => videoUploadMaxBytes()).toThrow(
+      new RegExp(`UPLOAD_MAX_VIDEO_MB=${value} must .*\\(accepted: more than 0, up to 1024 MB\\); unset it to use 100`),
+    );
   });
 });
 

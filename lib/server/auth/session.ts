@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash, createHmac, randomBytes, scryptSync, timingSafeEqual } from "node:crypto";
+import { config } from "../config";
 import { deleteSession, insertSession, pruneSessions, sessionExpiresAt, sessionKeys } from "../store/sessions";
 
 /** The access gate for deployed instances: on when APP_PASSWORD is set. */
@@ -13,12 +14,7 @@ const TOKEN_PATTERN = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/;
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 
 export function authEnabled(): boolean {
-  return Boolean(process.env.APP_PASSWORD);
-}
-
-/** The password and signing secret, for the logger to scrub should either ever reach a log line. */
-export function sessionSecrets(): string[] {
-  return [process.env.APP_PASSWORD, process.env.SESSION_SECRET].filter((secret): secret is string => Boolean(secret));
+  return Boolean(config().auth.password);
 }
 
 let derived: { password: string; configured: string; key: Buffer } | undefined;
@@ -29,8 +25,7 @@ let derived: { password: string; configured: string; key: Buffer } | undefined;
  * scrypt verifier of the current password, so changing APP_PASSWORD (or SESSION_SECRET) signs everyone out.
  */
 function signingKey(): Buffer {
-  const password = process.env.APP_PASSWORD ?? "";
-  const configured = process.env.SESSION_SECRET ?? "";
+  const { password = "", sessionSecret: configured = "" } = config().auth;
   if (derived?.password !== password || derived.configured !== configured) {
     const { secret, passwordSalt } = sessionKeys();
     const verifier = scryptSync(password, passwordSalt, 32, SCRYPT);
@@ -56,7 +51,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 export function passwordMatches(attempt: string): boolean {
-  const password = process.env.APP_PASSWORD;
+  const { password } = config().auth;
   return Boolean(password) && sameSecret(attempt, password ?? "");
 }
 

@@ -9,7 +9,9 @@ import type { GenerationRequest } from "../../generation/schema";
 import { log } from "../log";
 import { fetchUpstreamLink } from "../http/outbound";
 import { scrubSecrets, scrubSecretsDeep } from "../scrub-secrets";
-import { upstreamConfig, upstreamTimeouts } from "./config";
+import { config } from "../config";
+import { upstreamConfig } from "./config";
+import { UPSTREAM_READ_RETRY } from "../../tasks/polling";
 import {
   fileServiceBody,
   toUpstreamTask,
@@ -20,7 +22,6 @@ import {
 
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 // Retry-After longer than this is handed to the browser instead of holding its request open.
-const MAX_INLINE_RETRY_AFTER_MS = 5_000;
 
 const UPSTREAM_ERROR_BRAND = Symbol.for("kling-o3-studio.UpstreamError");
 
@@ -77,7 +78,7 @@ export async function createGeneration(request: GenerationRequest, callbackUrl?:
     method: "POST",
     headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
     body: JSON.stringify(body),
-    timeoutMs: upstreamTimeouts().createMs,
+    timeoutMs: config().evolink.createTimeoutMs,
     ambiguousCode: "create_outcome_unknown",
     attempt: 1,
   }).catch((error: unknown) => {
@@ -99,7 +100,7 @@ export async function createGeneration(request: GenerationRequest, callbackUrl?:
 /** Reads a task; idempotent, so transient failures are retried with jittered backoff. */
 export async function getTask(taskId: string): Promise<UpstreamTask> {
   const { apiBase, apiKey } = await upstreamConfig();
-  const { getMs } = upstreamTimeouts();
+  const { getTimeoutMs: getMs } = config().evolink;
   return pRetry(
     async (attempt) => {
       const response = await send(`${apiBase}/v1/tasks/${encodeURIComponent(taskId)}`, {
@@ -112,15 +113,15 @@ export async function getTask(taskId: string): Promise<UpstreamTask> {
       return parseTask(response);
     },
     {
-      retries: 2,
-      minTimeout: 300,
-      maxTimeout: 2_000,
+      retries: UPSTREAM_READ_RETRY.retries,
+      minTimeout: UPSTREAM_READ_RETRY.minTimeoutMs,
+      maxTimeout: UPSTREAM_READ_RETRY.maxTimeoutMs,
       randomize: true,
       // Only called when a retry is still possible, so a Retry-After wait never delays a final error.
       shouldRetry: async ({ error }) => {
         if (!(error instanceof UpstreamError) || !error.retryable) return false;
         const wait = error.retryAfterMs ?? 0;
-        if (wait > MAX_INLINE_RETRY_AFTER_MS) return false;
+        if (wait > UPSTREAM_READ_RETRY.maxInlineRetryAfterMs) return false;
         if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
         return true;
       },

@@ -38,31 +38,15 @@ export function publicBaseUrlProblem(raw: string): string | null {
   return null;
 }
 
-/** The startup refusal for an unusable PUBLIC_BASE_URL, or null when it is unset or fine. */
-export function publicBaseUrlReason(env: NodeJS.ProcessEnv = process.env): string | null {
-  const raw = env.PUBLIC_BASE_URL?.trim();
-  const problem = raw ? publicBaseUrlProblem(raw) : null;
+/** The startup refusal for an unusable PUBLIC_BASE_URL value, or null when it is fine. */
+export function publicBaseUrlReason(raw: string): string | null {
+  const problem = raw.trim() ? publicBaseUrlProblem(raw.trim()) : null;
   if (!problem) return null;
   return (
-    `Refusing to start: PUBLIC_BASE_URL=${raw} cannot receive Evolink's task callbacks because ${problem}. ` +
+    `Refusing to start: PUBLIC_BASE_URL=${raw.trim()} cannot receive Evolink's task callbacks because ${problem}. ` +
     `Set it to the studio's public https address (for example https://studio.example.com, optionally with a ` +
     `path prefix), or unset it to rely on polling alone.`
   );
-}
-
-/** PUBLIC_BASE_URL normalised (no trailing slash), or null when unset. Throws when it is unusable. */
-export function publicBaseUrl(env: NodeJS.ProcessEnv = process.env): string | null {
-  const raw = env.PUBLIC_BASE_URL?.trim();
-  if (!raw) return null;
-  const reason = publicBaseUrlReason(env);
-  if (reason) throw new Error(reason);
-  return trimSlash(new URL(raw).href);
-}
-
-/** The callback URL carrying `token`, or null when callbacks are off. */
-export function callbackUrlFor(token: string): string | null {
-  const base = publicBaseUrl();
-  return base && `${base}${CALLBACK_PATH}${token}`;
 }
 
 export function trimSlash(url: string): string {

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import ipaddr from "ipaddr.js";
+import { config, type StudioConfig } from "../config";
 
 /**
  * Who the client is, for the per-client budgets. A client chooses its own X-Forwarded-For, so only the
@@ -10,19 +11,9 @@ import ipaddr from "ipaddr.js";
 /** The private header the HTTP edge (http-edge.ts) writes on every request; any copy a client sent is replaced. */
 export const CLIENT_ADDRESS_HEADER = "x-studio-client-address";
 
-const MAX_HOPS = 10;
-
 /** TRUST_PROXY_HOPS: how many reverse proxies in front of the studio append to X-Forwarded-For (default 0). */
-export function trustedProxyHops(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.TRUST_PROXY_HOPS?.trim() ?? "";
-  if (raw === "") return 0;
-  if (!/^\d{1,2}$/.test(raw) || Number(raw) > MAX_HOPS) {
-    throw new Error(
-      `TRUST_PROXY_HOPS must be a whole number from 0 to ${MAX_HOPS}: how many reverse proxies in front of the ` +
-        `studio add to X-Forwarded-For (1 for a single nginx or Caddy); it is "${raw}".`,
-    );
-  }
-  return Number(raw);
+export function trustedProxyHops(settings: StudioConfig = config()): number {
+  return settings.edge.trustProxyHops;
 }
 
 /** An address in one spelling (IPv4-mapped IPv6 as IPv4, brackets and ports dropped); a non-address as given, capped. */

@@ -4,6 +4,7 @@ import https from "node:https";
 import net from "node:net";
 import type { Duplex } from "node:stream";
 import { unsafeBindingReason } from "../deployment-check";
+import { config, type StudioConfig } from "../config";
 import { studioError } from "../../errors";
 import { hostAllowed, hostPolicy, requestedHost, type HostPolicy } from "./allowed-hosts";
 import { CLIENT_ADDRESS_HEADER, clientAddress, clientAddressStamp, trustedProxyHops } from "./client-address";
@@ -21,9 +22,9 @@ export interface EdgeSettings {
   hops: number;
 }
 
-/** Reads and checks ALLOWED_HOSTS and TRUST_PROXY_HOPS; throws a message naming a bad value. */
-export function edgeSettings(env: NodeJS.ProcessEnv = process.env): EdgeSettings {
-  return { hosts: hostPolicy(env), hops: trustedProxyHops(env) };
+/** ALLOWED_HOSTS and TRUST_PROXY_HOPS, as the configuration parsed them. */
+export function edgeSettings(settings: StudioConfig = config()): EdgeSettings {
+  return { hosts: hostPolicy(settings), hops: trustedProxyHops(settings) };
 }
 
 // Without a trusted proxy these are the client's own words; dropped, Next sets them from the socket.

@@ -1,18 +1,11 @@
 import "server-only";
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { config, type StudioConfig } from "../config";
 import { errorResponse } from "./api-response";
 import { budgetKey, CLIENT_ADDRESS_HEADER, stampedClientAddress } from "./client-address";
 
-/** Per-client budgets for the routes that cost money or bandwidth or take secrets; per minute, set by environment. */
-const BUDGETS = {
-  generate: { env: "RATE_LIMIT_GENERATE_PER_MIN", fallback: 10 },
-  upload: { env: "RATE_LIMIT_UPLOAD_PER_MIN", fallback: 30 },
-  signIn: { env: "RATE_LIMIT_SIGN_IN_PER_MIN", fallback: 10 },
-  // Evolink sends one callback per finished task (up to 4 with retries); more from one address is guessing.
-  webhook: { env: "RATE_LIMIT_WEBHOOK_PER_MIN", fallback: 120 },
-} as const;
-
-type Budget = keyof typeof BUDGETS;
+/** Per-client budgets for the routes that cost money or bandwidth or take secrets (per minute, configured). */
+type Budget = keyof StudioConfig["rateLimitsPerMinute"];
 
 const globalForLimits = globalThis as typeof globalThis & { __rateLimiters?: Map<Budget, RateLimiterMemory> };
 const limiters = (globalForLimits.__rateLimiters ??= new Map());
@@ -20,9 +13,7 @@ const limiters = (globalForLimits.__rateLimiters ??= new Map());
 function limiter(budget: Budget): RateLimiterMemory {
   let existing = limiters.get(budget);
   if (!existing) {
-    const configured = Number(process.env[BUDGETS[budget].env]);
-    const points = Number.isFinite(configured) && configured > 0 ? configured : BUDGETS[budget].fallback;
-    existing = new RateLimiterMemory({ points, duration: 60 });
+    existing = new RateLimiterMemory({ points: config().rateLimitsPerMinute[budget], duration: 60 });
     limiters.set(budget, existing);
   }
   return existing;

@@ -3,14 +3,14 @@ import "server-only";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { config } from "../config";
 import { MIGRATIONS } from "./migrations";
 
 export type Db = Database.Database;
 
 /** Where the studio keeps its database and archived videos (`DATA_DIR`, default ./data). */
 export function dataDir(): string {
-  // Chosen at run time by the operator; not a build input for Turbopack to trace.
-  return path.resolve(/*turbopackIgnore: true*/ process.env.DATA_DIR || "data");
+  return config().dataDir;
 }
 
 export class DatabaseStartupError extends Error {

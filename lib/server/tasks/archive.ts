@@ -10,7 +10,7 @@ import { wholeMp4Problem } from "./archive-check";
 import { fetchResult } from "../evolink/client";
 import { TASK_ID_PATTERN } from "../../evolink/contract";
 import { log, withLogContext } from "../log";
-import { dataDir } from "../store/connection";
+import { config } from "../config";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
 
 const ARCHIVE_TIMEOUT_MS = 15 * 60_000;
@@ -18,8 +18,7 @@ export const MAX_ARCHIVE_ATTEMPTS = 10;
 
 /** Where finished videos are kept (`ARCHIVE_DIR`, default `$DATA_DIR/videos`). */
 export function archiveDir(): string {
-  // Chosen at run time by the operator; not a build input for Turbopack to trace.
-  return path.resolve(/*turbopackIgnore: true*/ process.env.ARCHIVE_DIR || path.join(dataDir(), "videos"));
+  return config().archiveDir;
 }
 
 /** The archived copy's path; only for a well-formed task id, and always directly inside the archive folder. */

@@ -1,6 +1,6 @@
 import "server-only";
 import { archiveRetryDue, archiveTask, MAX_ARCHIVE_ATTEMPTS } from "./archive";
-import { pollIntervalMs } from "../evolink/config";
+import { config } from "../config";
 import { log, withLogContext } from "../log";
 import { db } from "../store/connection";
 import { markInterruptedSubmissions } from "../store/submissions";
@@ -25,12 +25,12 @@ export function startBackgroundWork(): void {
   onTaskCompleted((record) => void archiveTask(record));
   // Timers keep the context they were created in: the poller's lines say so, not some request's id.
   withLogContext({ job: "poller" }, () => {
-    const state = { busy: false, timer: setInterval(() => void tick(state), pollIntervalMs()) };
+    const state = { busy: false, timer: setInterval(() => void tick(state), config().pollIntervalMs) };
     state.timer.unref();
     globalForBackground.__background = state;
     void tick(state);
   });
-  log().info({ pollIntervalMs: pollIntervalMs() }, "background poller started");
+  log().info({ pollIntervalMs: config().pollIntervalMs }, "background poller started");
 }
 
 async function tick(state: { busy: boolean }): Promise<void> {

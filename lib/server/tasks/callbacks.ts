@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { CALLBACK_TOKEN_PATTERN, callbackUrlFor } from "../evolink/public-base-url";
+import { config } from "../config";
+import { CALLBACK_PATH, CALLBACK_TOKEN_PATTERN } from "../evolink/public-base-url";
 import { log } from "../log";
 import { taskIdForCallbackToken } from "../store/submissions";
 import { findTask } from "../store/tasks";
@@ -23,9 +24,10 @@ function hashToken(token: string): string {
  * (256 bits), and the token's hash to store. Null when PUBLIC_BASE_URL is unset (polling only).
  */
 export function newCallback(): { url: string; tokenHash: string } | null {
+  const base = config().publicBaseUrl;
+  if (!base) return null;
   const token = randomBytes(32).toString("base64url");
-  const url = callbackUrlFor(token);
-  return url ? { url, tokenHash: hashToken(token) } : null;
+  return { url: `${base}${CALLBACK_PATH}${token}`, tokenHash: hashToken(token) };
 }
 
 /**

@@ -2,7 +2,8 @@ import "server-only";
 import { resolveErrorCode, studioError } from "../../errors";
 import { upstreamFailure } from "../upstream-failure";
 import { getTask, UpstreamError } from "../evolink/client";
-import { browserPollMs, pollIntervalMs } from "../evolink/config";
+import { config } from "../config";
+import { nextPollAfterMs } from "../../tasks/polling";
 import type { UpstreamTask } from "../../evolink/schemas";
 import { reservedCredits } from "../../generation/pricing";
 import { scrubSecrets, scrubSecretsDeep } from "../scrub-secrets";
@@ -51,7 +52,7 @@ export async function refreshTaskNow(id: string): Promise<TaskView | null> {
   if (finished(record)) return toTaskView(record);
   const now = Date.now();
   const last = refreshedNowAt.get(id);
-  if (last !== undefined && now - last < pollIntervalMs()) return refreshTask(id);
+  if (last !== undefined && now - last < config().pollIntervalMs) return refreshTask(id);
   // Claimed before the first await, so parallel callers see it.
   forgetStaleNowRefreshes(now);
   refreshedNowAt.set(id, now);
@@ -64,7 +65,7 @@ export async function refreshTaskNow(id: string): Promise<TaskView | null> {
 
 /** Entries older than an interval no longer limit anything; dropping them keeps the map to recent tasks. */
 function forgetStaleNowRefreshes(now: number): void {
-  const interval = pollIntervalMs();
+  const interval = config().pollIntervalMs;
   for (const [id, at] of refreshedNowAt) if (now - at >= interval) refreshedNowAt.delete(id);
 }
 
@@ -82,7 +83,7 @@ function finished(record: TaskRecord): boolean {
 }
 
 function intervalElapsed(record: TaskRecord): boolean {
-  return record.polledAt === null || Date.now() - record.polledAt >= pollIntervalMs();
+  return record.polledAt === null || Date.now() - record.polledAt >= config().pollIntervalMs;
 }
 
 async function pollUpstream(record: TaskRecord): Promise<TaskRecord> {
@@ -128,6 +129,7 @@ function taskError(upstream: UpstreamTask): TaskView["error"] {
 }
 
 export function toTaskView(record: TaskRecord): TaskView {
+  const settings = config();
   // A result that expired upstream before it was archived is a failure to the person looking at it.
   // Stored texts are scrubbed again on the way out: rows written before scrubbing existed may hold a secret.
   const error = record.error
@@ -162,20 +164,7 @@ export function toTaskView(record: TaskRecord): TaskView {
     archive: { state: record.archiveState, error: record.archiveError && scrubSecrets(record.archiveError) },
     previewUrl: playable ? `/api/tasks/${record.id}/video` : null,
     downloadUrl: playable ? `/api/tasks/${record.id}/video?download=1` : null,
-    pollAfterMs: nextPollAfterMs(record),
-    pollIntervalMs: pollIntervalMs(),
+    pollAfterMs: nextPollAfterMs(record.polledAt, settings.pollIntervalMs, settings.publicBaseUrl !== null),
+    pollIntervalMs: settings.pollIntervalMs,
   };
-}
-
-// Lands a browser's next poll just after the next upstream refresh is allowed, so the state it reads
-// is never much older than one interval; the jitter keeps many tabs from arriving in one burst.
-const REFRESH_SLACK_MS = { min: 20, spread: 40 };
-
-function nextPollAfterMs(record: TaskRecord): number {
-  const interval = pollIntervalMs();
-  const slack = REFRESH_SLACK_MS.min + Math.random() * REFRESH_SLACK_MS.spread;
-  const refreshDueIn =
-    record.polledAt === null ? interval : Math.min(interval, Math.max(0, record.polledAt + interval - Date.now()));
-  // With callbacks on, news can land between refreshes, so browsers also ask at least every browserPollMs.
-  return Math.round(Math.min(refreshDueIn, browserPollMs()) + slack);
 }

@@ -7,13 +7,13 @@ import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import busboy from "busboy";
 import { type ErrorCode } from "../../errors";
 import { startUpload, UpstreamError, type StreamingUpload } from "../evolink/client";
+import { config } from "../config";
 import { log } from "../log";
 import { recordUpload } from "../store/uploads";
 import { spoolAndForward, spoolDir } from "./spool";
 import { probeVideoIsolated } from "../media/isolated-probe";
 import { MediaProbeError, probeImage, sniffMediaType, type SniffedType } from "../../media/probe";
 import {
-  DEFAULT_VIDEO_UPLOAD_MAX_BYTES,
   formatBytes,
   IMAGE_RULES,
   imageProblems,
@@ -32,18 +32,12 @@ export type UploadOutcome =
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
 
 export function videoUploadMaxBytes(): number {
-  const megabytes = Number(process.env.UPLOAD_MAX_VIDEO_MB);
-  return Number.isFinite(megabytes) && megabytes > 0
-    ? Math.round(megabytes * 1024 * 1024)
-    : DEFAULT_VIDEO_UPLOAD_MAX_BYTES;
+  return config().uploads.maxVideoBytes;
 }
-
-const DEFAULT_IDLE_TIMEOUT_MS = 20_000;
 
 /** How long an upload body may send nothing before it is dropped (`UPLOAD_IDLE_TIMEOUT_MS`). */
 export function uploadIdleTimeoutMs(): number {
-  const configured = Number(process.env.UPLOAD_IDLE_TIMEOUT_MS);
-  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_IDLE_TIMEOUT_MS;
+  return config().uploads.idleTimeoutMs;
 }
 
 function capFor(kind: UploadKind): number {

@@ -1,24 +1,15 @@
 import "server-only";
+import { config } from "../config";
 import { errorResponse } from "../http/api-response";
 import { clientKey } from "../http/rate-limit";
 
 // A refused upload is asked to come back after this long: long enough for a small file to finish.
 const RETRY_AFTER_SECONDS = 5;
-// One form holds a video and four images, and the page uploads them all at once.
-const PER_CLIENT_DEFAULT = 5;
-// A stalled upload holds ~1.4 MB and 5 file handles until its idle timeout: 64 bound that at ~90 MB and
-// 320 handles, and leave room for a team of a few dozen people uploading at the same moment.
-const TOTAL_DEFAULT = 64;
 
 const globalForSlots = globalThis as typeof globalThis & {
   __uploadSlots?: { total: number; byClient: Map<string, number> };
 };
 const slots = (globalForSlots.__uploadSlots ??= { total: 0, byClient: new Map() });
-
-function limit(name: string, fallback: number): number {
-  const configured = Number(process.env[name]);
-  return Number.isInteger(configured) && configured > 0 ? configured : fallback;
-}
 
 export type UploadSlot = { ok: true; release: () => void } | { ok: false; response: Response };
 
@@ -30,8 +21,7 @@ export type UploadSlot = { ok: true; release: () => void } | { ok: false; respon
 export function takeUploadSlot(request: Request): UploadSlot {
   const key = clientKey(request);
   const mine = slots.byClient.get(key) ?? 0;
-  const perClient = limit("UPLOAD_MAX_CONCURRENT_PER_CLIENT", PER_CLIENT_DEFAULT);
-  const total = limit("UPLOAD_MAX_CONCURRENT", TOTAL_DEFAULT);
+  const { maxConcurrentPerClient: perClient, maxConcurrent: total } = config().uploads;
   const headers = { "Retry-After": String(RETRY_AFTER_SECONDS) };
   if (mine >= perClient) {
     return {

@@ -2,9 +2,9 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { readdirSync, rmSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { finished, type Readable } from "node:stream";
+import { config } from "../config";
 import { PayloadSkipper, type KeptSegment } from "../media/payload-skipper";
 
 // Both the disk and the file service take 1 MiB writes far more cheaply than the parser's ~64 KiB pieces.
@@ -18,7 +18,7 @@ const spoolDirs = (globalForSpool.__spoolDirs ??= new Map());
 const OWN_FOLDER = /^(\d+)-[0-9a-f]+$/;
 
 function spoolBase(): string {
-  return process.env.UPLOAD_TMP_DIR || path.join(os.tmpdir(), "kling-studio-uploads");
+  return config().uploads.tmpBase;
 }
 
 /**
