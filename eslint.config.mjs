@@ -16,6 +16,7 @@ export default defineConfig([
       "lib/evolink/**",
       "lib/generation/**",
       "lib/media/**",
+      "lib/net/**",
       "lib/tasks/**",
       "lib/errors.ts",
     ],
@@ -36,7 +37,7 @@ export default defineConfig([
     },
   },
   {
-    files: ["lib/evolink/**", "lib/generation/**", "lib/media/**", "lib/tasks/**", "lib/errors.ts"],
+    files: ["lib/evolink/**", "lib/generation/**", "lib/media/**", "lib/net/**", "lib/tasks/**", "lib/errors.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

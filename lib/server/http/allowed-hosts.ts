@@ -1,4 +1,5 @@
 import "server-only";
+import { hostKind } from "../../net/host-kind";
 
 /**
  * Which Host names the studio answers to. A page on any domain can point its own name at 127.0.0.1
@@ -30,8 +31,9 @@ export function splitHost(value: string): HostName | null {
   return { name, port };
 }
 
+/** "localhost" (browsers never ask DNS for it) or a loopback literal; not *.localhost, which some resolvers forward. */
 function isLoopbackName(name: string): boolean {
-  return name === "localhost" || name === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+  return name === "localhost" || hostKind(name) === "loopback";
 }
 
 /** ALLOWED_HOSTS: comma-separated names, each optionally with :port. Throws a message naming a bad entry. */
