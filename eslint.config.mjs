@@ -19,6 +19,7 @@ export default defineConfig([
       "lib/net/**",
       "lib/tasks/**",
       "lib/errors.ts",
+      "lib/error-catalog.ts",
     ],
     rules: {
       "no-restricted-imports": [
@@ -37,7 +38,15 @@ export default defineConfig([
     },
   },
   {
-    files: ["lib/evolink/**", "lib/generation/**", "lib/media/**", "lib/net/**", "lib/tasks/**", "lib/errors.ts"],
+    files: [
+      "lib/evolink/**",
+      "lib/generation/**",
+      "lib/media/**",
+      "lib/net/**",
+      "lib/tasks/**",
+      "lib/errors.ts",
+      "lib/error-catalog.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",
