@@ -16,8 +16,10 @@ export default defineConfig([
       "lib/evolink/**",
       "lib/generation/**",
       "lib/media/**",
+      "lib/net/**",
       "lib/tasks/**",
       "lib/errors.ts",
+      "lib/error-catalog.ts",
     ],
     rules: {
       "no-restricted-imports": [
@@ -36,7 +38,15 @@ export default defineConfig([
     },
   },
   {
-    files: ["lib/evolink/**", "lib/generation/**", "lib/media/**", "lib/tasks/**", "lib/errors.ts"],
+    files: [
+      "lib/evolink/**",
+      "lib/generation/**",
+      "lib/media/**",
+      "lib/net/**",
+      "lib/tasks/**",
+      "lib/errors.ts",
+      "lib/error-catalog.ts",
+    ],
     rules: {
       "no-restricted-imports": [
         "error",

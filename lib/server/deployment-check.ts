@@ -1,14 +1,10 @@
 import "server-only";
 import type { AddressInfo } from "node:net";
-import ipaddr from "ipaddr.js";
+import { hostKind } from "../net/host-kind";
 import { config, type StudioConfig } from "./config";
 
 /** Setting this exact value is the only way to serve a password-less studio beyond this machine. */
 export const PUBLIC_WITHOUT_PASSWORD_OPT_OUT = "i-understand-anyone-can-spend-my-credits";
-
-function isLoopback(address: string): boolean {
-  return ipaddr.isValid(address) && ipaddr.process(address).range() === "loopback";
-}
 
 /**
  * Refuses to serve a studio without APP_PASSWORD on a non-loopback address: anyone who can reach it
@@ -21,7 +17,7 @@ export function unsafeBindingReason(
   settings: StudioConfig = config(),
 ): string | null {
   if (bound === null || typeof bound === "string") return null;
-  if (isLoopback(bound.address) || settings.auth.password) return null;
+  if (hostKind(bound.address) === "loopback" || settings.auth.password) return null;
   if (settings.auth.publicWithoutPassword === PUBLIC_WITHOUT_PASSWORD_OPT_OUT) return null;
   const everywhere = bound.address === "::" || bound.address === "0.0.0.0" ? " (every interface)" : "";
   return (

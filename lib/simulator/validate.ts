@@ -1,4 +1,4 @@
-import ipaddr from "ipaddr.js";
+import { hostKind } from "../net/host-kind";
 import { ASPECT_RATIOS, LIMITS, MODEL, QUALITIES, type AspectRatio, type Quality } from "../evolink/contract";
 import { badRequest, type HttpError } from "./errors";
 
@@ -120,9 +120,8 @@ function checkModelParams(value: unknown): number {
  * Only literal addresses and localhost names are checked: the simulator does not resolve DNS.
  */
 function isPrivateHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
-  return ipaddr.isValid(host) && ipaddr.process(host).range() !== "unicast";
+  const kind = hostKind(hostname);
+  return kind !== "public" && kind !== "local-name";
 }
 
 /**

@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGeneration, getTask, UpstreamError } from "@/lib/server/evolink/client";
+import { createGeneration, getTask } from "@/lib/server/evolink/client";
+import { UpstreamError } from "@/lib/server/evolink/upstream-error";
 import { resolveErrorCode } from "@/lib/errors";
 import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { failureResponse } from "@/lib/server/http/api-response";
 import { ERROR_CATALOG, isKnownCode, resolveErrorCode, studioError, type ErrorCode } from "@/lib/errors";
 import { upstreamFailure } from "@/lib/server/upstream-failure";
-import { UpstreamError } from "@/lib/server/evolink/client";
+import { UpstreamError } from "@/lib/server/evolink/upstream-error";
 
 const entries = Object.entries(ERROR_CATALOG) as [ErrorCode, (typeof ERROR_CATALOG)[ErrorCode]][];
 

@@ -1,7 +1,8 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { UpstreamError, createGeneration, fetchResult, getTask } from "@/lib/server/evolink/client";
+import { UpstreamError } from "@/lib/server/evolink/upstream-error";
+import { createGeneration, fetchResult, getTask } from "@/lib/server/evolink/client";
 import { MODEL } from "@/lib/evolink/contract";
 import { upstreamConfig } from "@/lib/server/evolink/config";
 import type { UpstreamTask } from "@/lib/evolink/schemas";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { failureResponse } from "@/lib/server/http/api-response";
-import { createGeneration, getTask, UpstreamError } from "@/lib/server/evolink/client";
+import { createGeneration, getTask } from "@/lib/server/evolink/client";
+import { UpstreamError } from "@/lib/server/evolink/upstream-error";
 import { config } from "@/lib/server/config";
 
 const upstreamTimeouts = () => ({ createMs: config().evolink.createTimeoutMs, getMs: config().evolink.getTimeoutMs });
@@ -252,7 +253,7 @@ describe("an upstream error from another copy of the client module", () => {
   it("is still recognised, so a poll the background poller started never turns into a 500", async () => {
     // Next bundles instrumentation and routes apart; a fresh module registry gives the same second copy.
     vi.resetModules();
-    const other = await import("@/lib/server/evolink/client");
+    const other = await import("@/lib/server/evolink/upstream-error");
     expect(other.UpstreamError).not.toBe(UpstreamError);
     const error = new other.UpstreamError("upstream_unreachable", undefined, undefined);
     expect(error).toBeInstanceOf(UpstreamError);

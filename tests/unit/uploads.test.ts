@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/uploads/route";
-import { UpstreamError } from "@/lib/server/evolink/client";
+import { UpstreamError } from "@/lib/server/evolink/upstream-error";
 import { ERROR_CATALOG, type ErrorCode, type StudioErrorBody } from "@/lib/errors";
 import { PROBE_LIMITS } from "@/lib/server/media/isolated-probe";
 import { probeImage, probeVideo } from "@/lib/media/probe";

@@ -1,7 +1,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UpstreamError, createGeneration, getTask } from "@/lib/server/evolink/client";
+import { UpstreamError } from "@/lib/server/evolink/upstream-error";
+import { createGeneration, getTask } from "@/lib/server/evolink/client";
 import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 
 // A fake Evolink answering every create and every task read with whatever id the test sets.

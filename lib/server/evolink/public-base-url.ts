@@ -1,7 +1,6 @@
 import "server-only";
 import { CALLBACK_RULES } from "../../evolink/contract";
-import ipaddr from "ipaddr.js";
-import { isLocalOnlyName, nonPublicRange } from "../http/outbound";
+import { checkPublicHttpsUrl } from "../../net/host-kind";
 
 /**
  * PUBLIC_BASE_URL: the studio's public https address, where Evolink can POST a finished task
@@ -18,19 +17,16 @@ const MAX_CALLBACK_URL_CHARS = CALLBACK_RULES.maxUrlChars;
  * own network, so only what is wrong everywhere is refused (a non-public IP or a local-only name).
  */
 export function publicBaseUrlProblem(raw: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return "it is not an absolute URL";
-  }
-  if (url.protocol !== CALLBACK_RULES.protocol) return "Evolink only calls https:// addresses";
-  if (url.username || url.password) return "it must not contain a user name or password";
+  const checked = checkPublicHttpsUrl(raw);
+  if (checked.problem === "not-a-url") return "it is not an absolute URL";
+  if (checked.problem === "not-https") return "Evolink only calls https:// addresses";
+  if (checked.problem === "credentials") return "it must not contain a user name or password";
+  const { url } = checked;
   if (url.search || url.hash || raw.includes("?") || raw.includes("#"))
     return "it must not have a query (?) or fragment (#)";
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  const range = ipaddr.isValid(host) ? nonPublicRange(host) : isLocalOnlyName(host) ? "local-only" : null;
-  if (range) return `${url.hostname} is a ${range} address that Evolink cannot reach (it refuses private targets)`;
+  if (checked.problem === "non-public-host") {
+    return `${url.hostname} is a ${checked.range} address that Evolink cannot reach (it refuses private targets)`;
+  }
   const longest = `${trimSlash(url.href)}${CALLBACK_PATH}`.length + CALLBACK_TOKEN_CHARS;
   if (longest > MAX_CALLBACK_URL_CHARS) {
     return `the callback URLs built on it would be ${longest} characters; Evolink accepts at most ${MAX_CALLBACK_URL_CHARS}`;

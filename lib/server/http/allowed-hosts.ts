@@ -1,4 +1,5 @@
 import "server-only";
+import { hostKind } from "../../net/host-kind";
 import { config, type StudioConfig } from "../config";
 import { splitHost, type HostName } from "./host-names";
 
@@ -15,8 +16,9 @@ export interface HostPolicy {
   listed: HostName[];
 }
 
+/** "localhost" (browsers never ask DNS for it) or a loopback literal; not *.localhost, which some resolvers forward. */
 function isLoopbackName(name: string): boolean {
-  return name === "localhost" || name === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name);
+  return name === "localhost" || hostKind(name) === "loopback";
 }
 
 /** The policy the configuration sets; without APP_PASSWORD only loopback names and ALLOWED_HOSTS are answered. */

@@ -1,7 +1,7 @@
 import "server-only";
 import { ERROR_CATALOG, studioError, type ErrorCode, type StudioErrorBody } from "../../errors";
 import { upstreamFailure } from "../upstream-failure";
-import { UpstreamError } from "../evolink/client";
+import { UpstreamError } from "../evolink/upstream-error";
 import { currentRequestId, log } from "../log";
 
 /** A catalog error, carrying the request id (when inside a request) so a person can quote it. */

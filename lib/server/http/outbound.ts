@@ -4,7 +4,7 @@ import { lookup } from "node:dns/promises";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import ipaddr from "ipaddr.js";
+import { ipRange } from "../../net/host-kind";
 
 /** A URL the server will not fetch: it leads to a loopback, private, link-local or otherwise non-public address. */
 export class BlockedDestination extends Error {
@@ -16,33 +16,22 @@ export class BlockedDestination extends Error {
 
 const MAX_REDIRECTS = 3;
 
-/** The special range an IP address belongs to (loopback, private, linkLocal…), or null for a public unicast one. */
-export function nonPublicRange(address: string): string | null {
-  const range = ipaddr.process(address).range();
-  return range === "unicast" ? null : range;
-}
-
-/** Names that only ever resolve on the local machine or network, whatever DNS says elsewhere. */
-export function isLocalOnlyName(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/\.$/, "");
-  return !host.includes(".") || /(^|\.)(localhost|local|internal|home\.arpa|localdomain|lan)$/.test(host);
-}
-
 /** Resolves the host and refuses anything but public unicast addresses (metadata endpoints included). */
 export async function assertPublicDestination(url: URL): Promise<void> {
   if (url.protocol !== "https:" && url.protocol !== "http:")
     throw new BlockedDestination(`${url.protocol} links are not fetched`);
   const host = url.hostname.replace(/^\[|\]$/g, "");
-  const addresses = ipaddr.isValid(host)
-    ? [host]
-    : (await lookup(host, { all: true, verbatim: true }).catch(() => [])).map((entry) => entry.address);
+  const addresses =
+    ipRange(host) !== null
+      ? [host]
+      : (await lookup(host, { all: true, verbatim: true }).catch(() => [])).map((entry) => entry.address);
   if (addresses.length === 0) throw new BlockedDestination(`${url.hostname} does not resolve`);
   for (const address of addresses) assertPublicAddress(url.hostname, address);
 }
 
 function assertPublicAddress(hostname: string, address: string): void {
-  const range = nonPublicRange(address);
-  if (range) throw new BlockedDestination(`${hostname} resolves to a ${range} address (${address})`);
+  const range = ipRange(address) ?? "unparsable";
+  if (range !== "unicast") throw new BlockedDestination(`${hostname} resolves to a ${range} address (${address})`);
 }
 
 /**

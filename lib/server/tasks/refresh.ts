@@ -1,7 +1,8 @@
 import "server-only";
 import { resolveErrorCode, studioError } from "../../errors";
 import { upstreamFailure } from "../upstream-failure";
-import { getTask, UpstreamError } from "../evolink/client";
+import { getTask } from "../evolink/client";
+import { UpstreamError } from "../evolink/upstream-error";
 import { config } from "../config";
 import { nextPollAfterMs } from "../../tasks/polling";
 import type { UpstreamTask } from "../../evolink/schemas";

@@ -85,7 +85,7 @@ export interface SimTask {
   results?: string[];
 }
 
-/** The create body the studio's Evolink client sends (lib/evolink/client.ts). */
+/** The create body the studio's Evolink client sends (lib/server/evolink/client.ts). */
 export function simCreateBody(prompt: string): Record<string, unknown> {
   return {
     model: "kling-o3-reference-to-video",
