@@ -4,12 +4,9 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { fetchTask, StudioApiError } from "./api";
 import { type TaskView } from "../tasks/view";
 import { isTerminal } from "../evolink/contract";
+import { taskQueryKey } from "./history-cache";
 
 const MAX_BACKOFF_MS = 30_000;
-
-export function taskQueryKey(id: string) {
-  return ["task", id] as const;
-}
 
 /** One task as the studio reports it; `useTask` adds the polling cadence, other readers only watch the cache. */
 export function taskQuery(id: string) {
