@@ -2,7 +2,8 @@
 import { lazy, Suspense, useRef, useSyncExternalStore } from "react";
 import { useAddToHistory } from "@/lib/client/history-cache";
 import { GenerationForm, type GenerationFormHandle } from "./generation-form";
-import { KeyRejectedBanner } from "./key-rejected-banner";
+import { lazyPart } from "@/lib/client/lazy-part";
+import { useKeyRejected } from "@/lib/client/key-rejected";
 
 // The history is read in the browser after the page loads anyway, so its cards, players and actions need
 // not be part of the first load: the form comes first. React's own lazy() rather than next/dynamic, whose
@@ -10,9 +11,12 @@ import { KeyRejectedBanner } from "./key-rejected-banner";
 const HistoryList = lazy(() => import("./history-list").then((module) => ({ default: module.HistoryList })));
 const loadingHistory = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>;
 const noSubscription = () => () => {};
+// Shown only after Evolink rejected the server's key.
+const KeyRejectedBanner = lazyPart(() => import("./key-rejected-banner").then((module) => module.KeyRejectedBanner));
 
 export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUploadMaxBytes: number }) {
   const addToHistory = useAddToHistory();
+  const keyRejected = useKeyRejected();
   const inBrowser = useSyncExternalStore(
     noSubscription,
     () => true,
@@ -27,7 +31,11 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
 
   return (
     <div className="flex flex-col gap-6">
-      <KeyRejectedBanner />
+      {keyRejected && (
+        <Suspense fallback={null}>
+          <KeyRejectedBanner />
+        </Suspense>
+      )}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start">
         <section
           ref={formRef}
@@ -56,7 +64,7 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
             <Suspense fallback={loadingHistory}>
               <HistoryList
                 onRemix={(task) => {
-                  generationForm.current?.remix(task);
+                  void generationForm.current?.remix(task);
                   reveal(formRef.current);
                 }}
               />
