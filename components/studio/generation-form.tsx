@@ -12,7 +12,6 @@ import type { GenerationRequest } from "@/lib/generation/schema";
 import { useGenerationResolver } from "@/lib/client/use-generation-resolver";
 import { uploadedUrl, useReferenceMedia } from "@/lib/client/use-reference-media";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/generation/reference-tokens";
-import { remixValues } from "@/lib/generation/remix";
 import type { TaskView } from "@/lib/tasks/view";
 import { CostEstimate } from "./cost-estimate";
 import { ErrorDetails } from "./error-details";
@@ -28,7 +27,7 @@ const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
 /** What the page can ask of the form from outside: "Use these settings" on a history entry refills it. */
 export interface GenerationFormHandle {
-  remix: (task: TaskView) => void;
+  remix: (task: TaskView) => Promise<void>;
 }
 
 export function GenerationForm({
@@ -69,8 +68,11 @@ export function GenerationForm({
   useImperativeHandle(
     ref,
     () => ({
-      remix(task) {
-        const { values, pastedImageUrls: pasted, expired } = remixValues(task, Date.now());
+      async remix(task) {
+        const now = Date.now();
+        // Only "Use these settings" needs it, so it is not first-load code.
+        const { remixValues } = await import("@/lib/generation/remix");
+        const { values, pastedImageUrls: pasted, expired } = remixValues(task, now);
         clearMedia();
         form.reset(values);
         setPastedImageUrls(pasted);

@@ -1,14 +1,16 @@
 "use client";
+import { Suspense } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
-import { Button } from "@/components/ui/button";
 import { DropZone } from "@/components/ui/drop-zone";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { lazyPart } from "@/lib/client/lazy-part";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import { videoRulesLine } from "@/lib/media/rules";
-import { VideoFactsList } from "./media-facts";
-import { PastedVideoPreview } from "./pasted-video-preview";
-import { UploadStatus } from "./upload-status";
+
+// What shows only once a file is chosen or a URL pasted is not first-load code.
+const ChosenVideo = lazyPart(() => import("./chosen-video").then((module) => module.ChosenVideo));
+const PastedVideoPreview = lazyPart(() => import("./pasted-video-preview").then((module) => module.PastedVideoPreview));
 
 /** The reference video: a dropped/chosen file (previewed, checked, uploaded) or, instead, a pasted URL. */
 export function ReferenceVideoInput({
@@ -34,38 +36,9 @@ export function ReferenceVideoInput({
 }) {
   if (video) {
     return (
-      <div className="flex flex-col gap-1.5">
-        <span className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Reference video</span>
-        <div
-          data-testid="video-reference"
-          className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 sm:flex-row dark:border-zinc-800"
-        >
-          <video
-            data-testid="video-preview"
-            src={video.previewUrl}
-            controls
-            muted
-            playsInline
-            className="aspect-video w-full rounded-md bg-black object-contain sm:w-48"
-          />
-          <div className="flex min-w-0 flex-1 flex-col gap-2">
-            <div className="flex items-start justify-between gap-2">
-              <p className="truncate text-sm font-medium" title={video.file.name}>
-                {video.file.name}
-              </p>
-              <Button variant="ghost" size="sm" onClick={onRemove}>
-                Remove
-              </Button>
-            </div>
-            <VideoFactsList
-              facts={video.facts && "container" in video.facts ? video.facts : null}
-              sizeBytes={video.file.size}
-            />
-            <UploadStatus item={video} onCancel={onCancel} onRetry={onRetry} />
-          </div>
-        </div>
-        {urlError && <p className="text-xs font-medium text-red-600 dark:text-red-400">{urlError}</p>}
-      </div>
+      <Suspense fallback={null}>
+        <ChosenVideo video={video} urlError={urlError} onRemove={onRemove} onCancel={onCancel} onRetry={onRetry} />
+      </Suspense>
     );
   }
   const hint = `Or paste a public https URL below. Larger videos (up to the API's 200 MB) must be given as a URL.`;
@@ -96,7 +69,11 @@ export function ReferenceVideoInput({
           {...urlRegistration}
         />
       </Field>
-      <PastedVideoPreview url={url} />
+      {url && (
+        <Suspense fallback={null}>
+          <PastedVideoPreview url={url} />
+        </Suspense>
+      )}
     </div>
   );
 }

@@ -1,19 +1,27 @@
 "use client";
-import dynamic from "next/dynamic";
-import { useRef } from "react";
-import { useAddToHistory } from "@/lib/client/history";
+import { lazy, Suspense, useRef, useSyncExternalStore } from "react";
+import { useAddToHistory } from "@/lib/client/history-cache";
 import { GenerationForm, type GenerationFormHandle } from "./generation-form";
-import { KeyRejectedBanner } from "./key-rejected-banner";
+import { lazyPart } from "@/lib/client/lazy-part";
+import { useKeyRejected } from "@/lib/client/key-rejected";
 
 // The history is read in the browser after the page loads anyway, so its cards, players and actions need
-// not be part of the first load: the form comes first.
-const HistoryList = dynamic(() => import("./history-list").then((module) => module.HistoryList), {
-  ssr: false,
-  loading: () => <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>,
-});
+// not be part of the first load: the form comes first. React's own lazy() rather than next/dynamic, whose
+// loader would itself be first-load code (~2 kB gzip); the list is rendered only in the browser, as before.
+const HistoryList = lazy(() => import("./history-list").then((module) => ({ default: module.HistoryList })));
+const loadingHistory = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>;
+const noSubscription = () => () => {};
+// Shown only after Evolink rejected the server's key.
+const KeyRejectedBanner = lazyPart(() => import("./key-rejected-banner").then((module) => module.KeyRejectedBanner));
 
 export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUploadMaxBytes: number }) {
   const addToHistory = useAddToHistory();
+  const keyRejected = useKeyRejected();
+  const inBrowser = useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
   const generationForm = useRef<GenerationFormHandle>(null);
   const formRef = useRef<HTMLElement>(null);
   const listRef = useRef<HTMLElement>(null);
@@ -23,7 +31,11 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
 
   return (
     <div className="flex flex-col gap-6">
-      <KeyRejectedBanner />
+      {keyRejected && (
+        <Suspense fallback={null}>
+          <KeyRejectedBanner />
+        </Suspense>
+      )}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start">
         <section
           ref={formRef}
@@ -48,12 +60,18 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
           <h2 id="generations" className="text-base font-semibold text-zinc-900 dark:text-white">
             Generations
           </h2>
-          <HistoryList
-            onRemix={(task) => {
-              generationForm.current?.remix(task);
-              reveal(formRef.current);
-            }}
-          />
+          {inBrowser ? (
+            <Suspense fallback={loadingHistory}>
+              <HistoryList
+                onRemix={(task) => {
+                  void generationForm.current?.remix(task);
+                  reveal(formRef.current);
+                }}
+              />
+            </Suspense>
+          ) : (
+            loadingHistory
+          )}
         </section>
       </div>
     </div>

@@ -12,7 +12,7 @@ import {
   requestTaskDeletion,
   StudioApiError,
 } from "./api";
-import { HISTORY_KEY, removeFromHistory } from "./history";
+import { HISTORY_KEY, removeFromHistory } from "./history-cache";
 
 /**
  * Sends a generation. One idempotency key per intended generation: a double click or a retry after a

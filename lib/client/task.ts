@@ -5,10 +5,7 @@ import { fetchTask, StudioApiError } from "./api";
 import { BROWSER_FALLBACK_POLL_MS, browserRetryDelayMs } from "../tasks/polling";
 import { type TaskView } from "../tasks/view";
 import { isTerminal } from "../evolink/contract";
-
-export function taskQueryKey(id: string) {
-  return ["task", id] as const;
-}
+import { taskQueryKey } from "./history-cache";
 
 /** One task as the studio reports it; `useTask` adds the polling cadence, other readers only watch the cache. */
 export function taskQuery(id: string) {

@@ -2,6 +2,7 @@
 import { useEffect } from "react";
 import type { Resolver } from "react-hook-form";
 import type { GenerationRequest } from "../generation/schema";
+import { whenIdle } from "./lazy-part";
 
 const loadValidator = () => import("../generation/resolver").then((module) => module.generationResolver);
 
@@ -11,15 +12,7 @@ const loadValidator = () => import("../generation/resolver").then((module) => mo
  * validation if that comes sooner.
  */
 export function useGenerationResolver(): Resolver<GenerationRequest> {
-  useEffect(() => {
-    const prefetch = () => void loadValidator();
-    if (typeof window.requestIdleCallback !== "function") {
-      const timer = setTimeout(prefetch, 200);
-      return () => clearTimeout(timer);
-    }
-    const handle = window.requestIdleCallback(prefetch, { timeout: 2000 });
-    return () => window.cancelIdleCallback(handle);
-  }, []);
+  useEffect(() => whenIdle(() => void loadValidator()), []);
   return lazyResolver;
 }
 
