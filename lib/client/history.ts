@@ -1,36 +1,153 @@
 "use client";
-import { queryOptions, useQuery, useQueryClient } from "@tanstack/react-query";
-import { fetchHistory } from "./api";
-import type { HistoryView, TaskView } from "../tasks/view";
+import {
+  infiniteQueryOptions,
+  useInfiniteQuery,
+  useQuery,
+  useQueryClient,
+  type QueryClient,
+} from "@tanstack/react-query";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { isTerminal } from "../evolink/contract";
+import type { TaskView } from "../tasks/view";
+import { fetchHistoryChanges, fetchHistoryPage, type HistoryFilters, type StatusFilter } from "./api";
+import { addCreated, fitsFilters, loadedTasks, mergeChanges, type HistoryData } from "./history-cache";
 import { taskQueryKey } from "./task";
 
+export { removeFromHistory } from "./history-cache";
+
 export const HISTORY_KEY = ["history"] as const;
+/** The first page is small, for a fast first screen; later ones are the server's maximum, for fewer round trips. */
+const FIRST_PAGE = 50;
+const NEXT_PAGES = 100;
+/** An idle tab asks only for what changed since its last answer, this often. */
+const REFRESH_MS = 10_000;
 
-/** Every generation on this instance; refreshed now and then so other tabs' work shows up too. */
-export const historyQuery = queryOptions({
-  queryKey: HISTORY_KEY,
-  queryFn: ({ signal }) => fetchHistory(signal),
-  refetchInterval: 10_000,
-});
+const STATUSES: readonly StatusFilter[] = ["all", "running", "completed", "failed"];
+export const DEFAULT_FILTERS: HistoryFilters = { status: "all", q: "", starred: false, sort: "newest" };
 
-export function useHistory() {
-  return useQuery(historyQuery);
+export function historyKey(filters: HistoryFilters) {
+  return [...HISTORY_KEY, filters] as const;
 }
 
-/** Puts a task the browser just created (or re-got by idempotency) at the top of the history. */
+/** The history in pages, read on as the person scrolls; kept fresh by the refresh below, never refetched whole. */
+export function historyQuery(filters: HistoryFilters) {
+  return infiniteQueryOptions({
+    queryKey: historyKey(filters),
+    queryFn: ({ pageParam, signal }) =>
+      fetchHistoryPage(filters, pageParam, pageParam ? NEXT_PAGES : FIRST_PAGE, signal),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    staleTime: Infinity,
+    refetchOnWindowFocus: false,
+    refetchOnReconnect: false,
+  });
+}
+
+/** Filters as the URL holds them (`?q=…&status=…&starred=1&sort=oldest`), so a reload or a shared link keeps them. */
+export function filtersFromParams(params: URLSearchParams): HistoryFilters {
+  const status = params.get("status");
+  return {
+    status: STATUSES.includes(status as StatusFilter) ? (status as StatusFilter) : "all",
+    q: params.get("q")?.trim() ?? "",
+    starred: params.get("starred") === "1",
+    sort: params.get("sort") === "oldest" ? "oldest" : "newest",
+  };
+}
+
+/** The filters in the URL, and a setter that replaces the URL (no history entry per keystroke or chip). */
+export function useHistoryFilters(): [HistoryFilters, (change: Partial<HistoryFilters>) => void] {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const filters = useMemo(() => filtersFromParams(new URLSearchParams(params.toString())), [params]);
+  const setFilters = useCallback(
+    (change: Partial<HistoryFilters>) => {
+      const next = new URLSearchParams(params.toString());
+      const merged = { ...filters, ...change };
+      const set = (name: string, value: string, fallback: string) =>
+        value === fallback ? next.delete(name) : next.set(name, value);
+      set("q", merged.q.trim(), "");
+      set("status", merged.status, "all");
+      set("starred", merged.starred ? "1" : "", "");
+      set("sort", merged.sort, "newest");
+      const query = next.toString();
+      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+    },
+    [filters, params, pathname, router],
+  );
+  return [filters, setFilters];
+}
+
+/** Keeps the per-task cache in step with a newer list entry, so a mounted card shows what the list learnt. */
+function refreshTaskCache(client: QueryClient, tasks: TaskView[]) {
+  for (const task of tasks) {
+    const cached = client.getQueryData<TaskView>(taskQueryKey(task.id));
+    if (cached && cached.updatedAt < task.updatedAt) client.setQueryData(taskQueryKey(task.id), task);
+  }
+}
+
+/** The paged history for these filters, plus the idle refresh that folds in what changed since the last answer. */
+export function useHistory(filters: HistoryFilters) {
+  const history = useInfiniteQuery(historyQuery(filters));
+  const loaded = history.isSuccess;
+  useQuery({
+    queryKey: ["history-refresh", filters],
+    queryFn: async ({ signal, client }) => {
+      const key = historyKey(filters);
+      const since = client.getQueryData<HistoryData>(key)?.pages[0]?.since;
+      if (!since) return null;
+      const changes = await fetchHistoryChanges(filters, since, signal);
+      refreshTaskCache(client, changes.changed);
+      client.setQueryData<HistoryData>(key, (data) => mergeChanges(data, changes, filters));
+      return changes.since;
+    },
+    enabled: loaded,
+    staleTime: REFRESH_MS,
+    refetchInterval: REFRESH_MS,
+    refetchOnWindowFocus: false,
+  });
+  return history;
+}
+
+/** Counts of cache updates for polled tasks: a list that filters by phase re-reads them when this changes. */
+function useTaskCacheVersion(): number {
+  const cache = useQueryClient().getQueryCache();
+  const [version, setVersion] = useState(0);
+  useEffect(
+    () =>
+      cache.subscribe((event) => {
+        if (event.type === "updated" && event.action.type === "success" && event.query.queryKey[0] === "task")
+          setVersion((value) => value + 1);
+      }),
+    [cache],
+  );
+  return version;
+}
+
+/**
+ * The loaded entries as the browser knows them now: a running task's own polling (its card, or its poller
+ * when off screen) is newer than the list, so a task that finishes leaves a "Running" list at once.
+ */
+export function useLiveTasks(data: HistoryData | undefined, filters: HistoryFilters): TaskView[] {
+  const client = useQueryClient();
+  const version = useTaskCacheVersion();
+  return useMemo(() => {
+    void version;
+    return loadedTasks(data)
+      .map((task) => (isTerminal(task.phase) ? task : (client.getQueryData<TaskView>(taskQueryKey(task.id)) ?? task)))
+      .filter((task) => fitsFilters(task, filters));
+  }, [client, data, filters, version]);
+}
+
+/** Puts a task the browser just created (or re-got by idempotency) at its place in every cached list it belongs to. */
 export function useAddToHistory() {
   const client = useQueryClient();
   return (task: TaskView) => {
     client.setQueryData(taskQueryKey(task.id), task);
-    client.setQueryData<HistoryView>(HISTORY_KEY, (current) => {
-      const tasks = current?.tasks ?? [];
-      if (tasks.some((existing) => existing.id === task.id)) return current;
-      return { tasks: [task, ...tasks], unknownSubmissions: current?.unknownSubmissions ?? [] };
-    });
+    for (const [key] of client.getQueriesData<HistoryData>({ queryKey: HISTORY_KEY })) {
+      const filters = key[1] as HistoryFilters | undefined;
+      if (filters) client.setQueryData<HistoryData>(key, (data) => addCreated(data, task, filters));
+    }
   };
-}
-
-/** Takes a deleted task out of the cached history at once, without waiting for the next refresh. */
-export function removeFromHistory(current: HistoryView | undefined, taskId: string): HistoryView | undefined {
-  return current ? { ...current, tasks: current.tasks.filter((entry) => entry.id !== taskId) } : current;
 }
