@@ -68,10 +68,11 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
   });
   const items = virtualizer.getVirtualItems();
   const lastMounted = items.at(-1)?.index ?? -1;
-  const { hasNextPage, isFetchingNextPage, fetchNextPage } = history;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, isPlaceholderData } = history;
+  const readOn = hasNextPage && !isFetchingNextPage && !isPlaceholderData;
   useLayoutEffect(() => {
-    if (hasNextPage && !isFetchingNextPage && lastMounted >= tasks.length - PREFETCH_CARDS) void fetchNextPage();
-  }, [hasNextPage, isFetchingNextPage, fetchNextPage, lastMounted, tasks.length]);
+    if (readOn && lastMounted >= tasks.length - PREFETCH_CARDS) void fetchNextPage();
+  }, [readOn, fetchNextPage, lastMounted, tasks.length]);
 
   const mounted = new Set(items.map((item) => tasks[item.index]?.id));
   const offscreenRunning = tasks.filter((task) => !isTerminal(task.phase) && !mounted.has(task.id));

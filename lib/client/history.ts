@@ -1,6 +1,7 @@
 "use client";
 import {
   infiniteQueryOptions,
+  keepPreviousData,
   useInfiniteQuery,
   useQuery,
   useQueryClient,
@@ -41,6 +42,8 @@ export function historyQuery(filters: HistoryFilters) {
     staleTime: Infinity,
     refetchOnWindowFocus: false,
     refetchOnReconnect: false,
+    // Other filters keep the current cards on screen until their first page arrives.
+    placeholderData: keepPreviousData,
   });
 }
 

@@ -82,6 +82,8 @@ export function useStarTask() {
     onMutate: ({ id, starred }) => editTask(queryClient, id, (task) => ({ ...task, starred })),
     onError: (_error, { id, starred }) => editTask(queryClient, id, (task) => ({ ...task, starred: !starred })),
     onSuccess: (task) => editTask(queryClient, task.id, (current) => ({ ...current, starred: task.starred })),
+    // The Starred chip's count is the server's.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["history-refresh"] }),
   });
 }
 
@@ -104,7 +106,19 @@ export function useDismissSubmission() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: requestSubmissionDismissal,
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: HISTORY_KEY }),
+    // Edited in place: refetching would read every loaded page again.
+    onSuccess: (_answer, key) =>
+      queryClient.setQueriesData<HistoryData>({ queryKey: HISTORY_KEY }, (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                unknownSubmissions: page.unknownSubmissions.filter((submission) => submission.key !== key),
+              })),
+            }
+          : data,
+      ),
   });
 }
 
