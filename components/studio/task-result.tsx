@@ -43,7 +43,8 @@ export function TaskResult({
       playsInline
       preload="metadata"
       autoPlay={!large}
-      src={task.previewUrl}
+      // A media fragment makes the browser paint the first frame when there is no poster yet.
+      src={`${task.previewUrl}#t=0.1`}
       poster={task.posterUrl ?? undefined}
       className={`${large ? LARGE_FRAME[task.aspectRatio] : compact.frame} rounded-lg bg-black`}
     />
