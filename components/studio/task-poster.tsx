@@ -1,4 +1,5 @@
 "use client";
+import { useState } from "react";
 import { cn } from "@/components/ui/cn";
 
 /**
@@ -19,6 +20,8 @@ export function TaskPoster({
   className: string;
   onPlay: () => void;
 }) {
+  // A poster that fails to load (removed, or not made after all) leaves the placeholder, not a broken image.
+  const [broken, setBroken] = useState(false);
   return (
     <button
       type="button"
@@ -29,7 +32,7 @@ export function TaskPoster({
         className,
       )}
     >
-      {posterUrl ? (
+      {posterUrl && !broken ? (
         // eslint-disable-next-line @next/next/no-img-element -- a private, already-sized JPEG from the studio's own route: next/image's optimiser would only add a server round trip
         <img
           data-testid="task-poster"
@@ -39,6 +42,7 @@ export function TaskPoster({
           height={height}
           loading="lazy"
           decoding="async"
+          onError={() => setBroken(true)}
           className="size-full object-cover"
         />
       ) : (
