@@ -17,6 +17,7 @@ export default defineConfig([
       "lib/generation/**",
       "lib/media/**",
       "lib/tasks/**",
+      "lib/schema/**",
       "lib/errors.ts",
     ],
     rules: {
@@ -36,7 +37,7 @@ export default defineConfig([
     },
   },
   {
-    files: ["lib/evolink/**", "lib/generation/**", "lib/media/**", "lib/tasks/**", "lib/errors.ts"],
+    files: ["lib/evolink/**", "lib/generation/**", "lib/media/**", "lib/tasks/**", "lib/schema/**", "lib/errors.ts"],
     rules: {
       "no-restricted-imports": [
         "error",

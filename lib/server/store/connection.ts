@@ -3,7 +3,7 @@ import "server-only";
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { MIGRATIONS } from "./migrations";
+import { MIGRATIONS } from "../../schema/migrations";
 
 export type Db = Database.Database;
 

@@ -164,6 +164,8 @@ export function toTaskView(record: TaskRecord): TaskView {
     downloadUrl: playable ? `/api/tasks/${record.id}/video?download=1` : null,
     pollAfterMs: nextPollAfterMs(record),
     pollIntervalMs: pollIntervalMs(),
+    starred: record.starred,
+    posterUrl: record.posterState === "ready" ? `/api/tasks/${record.id}/poster?v=${record.posterAttempts}` : null,
   };
 }
 
