@@ -129,17 +129,18 @@ function useTaskCacheVersion(): number {
 }
 
 /**
- * The loaded entries as the browser knows them now: a running task's own polling (its card, or its poller
- * when off screen) is newer than the list, so a task that finishes leaves a "Running" list at once.
+ * The loaded entries that still fit the filters as the browser knows them now: a running task's own polling (its
+ * card, or its poller when off screen) is newer than the list, so a task that finishes leaves a "Running" list at
+ * once. The entries themselves are the list's (a card starts from what the list said, e.g. large while running).
  */
 export function useLiveTasks(data: HistoryData | undefined, filters: HistoryFilters): TaskView[] {
   const client = useQueryClient();
   const version = useTaskCacheVersion();
   return useMemo(() => {
     void version;
-    return loadedTasks(data)
-      .map((task) => (isTerminal(task.phase) ? task : (client.getQueryData<TaskView>(taskQueryKey(task.id)) ?? task)))
-      .filter((task) => fitsFilters(task, filters));
+    const live = (task: TaskView) =>
+      isTerminal(task.phase) ? task : (client.getQueryData<TaskView>(taskQueryKey(task.id)) ?? task);
+    return loadedTasks(data).filter((task) => fitsFilters(live(task), filters));
   }, [client, data, filters, version]);
 }
 

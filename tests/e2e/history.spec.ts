@@ -364,7 +364,7 @@ test('"Use these settings" puts an entry\'s prompt, reference video and settings
   await page.getByLabel("Quality").selectOption("720p");
 
   await cardFor(page, tag).getByRole("button", { name: "Use these settings" }).click();
-  await expect(page.getByLabel("Prompt")).toHaveValue(source.prompt);
+  await expect(page.getByLabel("Prompt", { exact: true })).toHaveValue(source.prompt);
   await expect(page.getByLabel("Reference video URL")).toHaveValue(source.videoUrl);
   await expect(page.getByLabel("Duration")).toHaveValue("7");
   await expect(page.getByLabel("Aspect ratio")).toHaveValue("1:1");
