@@ -63,9 +63,9 @@ export function pageTasks(
   return (selectPage("tasks.*", filter, sort, after, limit) as TaskRow[]).map(fromRow);
 }
 
-/** Ids of every entry the filter shows, newest first (for "all matching" actions). */
-export function matchingIds(filter: HistoryFilter): string[] {
-  return (selectPage("tasks.id", filter, "newest", null, -1) as Array<{ id: string }>).map((row) => row.id);
+/** Ids of the entries the filter shows (at most `limit`; -1 for all), newest first, for "all matching" actions. */
+export function matchingIds(filter: HistoryFilter, limit = -1): string[] {
+  return (selectPage("tasks.id", filter, "newest", null, limit) as Array<{ id: string }>).map((row) => row.id);
 }
 
 function selectPage(

@@ -1,5 +1,8 @@
 import "server-only";
+import { z } from "zod";
 import { errorResponse } from "../http/api-response";
+import { TASK_ID_PATTERN } from "../../evolink/contract";
+import { fieldErrors } from "../../generation/schema";
 import {
   HISTORY_LIMITS,
   HISTORY_SORTS,
@@ -89,4 +92,37 @@ function parseLimit(value: string | null): number | string {
   const limit = /^\d{1,4}$/.test(value) ? Number(value) : NaN;
   if (limit >= 1 && limit <= HISTORY_LIMITS.pageMax) return limit;
   return `limit must be a whole number from 1 to ${HISTORY_LIMITS.pageMax} (got ${quoted(value)}).`;
+}
+
+export const starBodySchema = z.strictObject({ starred: z.boolean() });
+
+const bulkDeleteSchema = z.union([
+  z.strictObject({ ids: z.array(z.string().max(200)).min(1).max(HISTORY_LIMITS.bulkMax) }),
+  z.strictObject({
+    match: z.strictObject({
+      status: z.enum(HISTORY_STATUSES).optional(),
+      q: z.string().optional(),
+      starred: z.boolean().optional(),
+    }),
+  }),
+]);
+
+/** `{ ids }` (1–1000 well-formed task ids) or `{ match: { status, q, starred } }`. */
+export function parseBulkDelete(body: unknown): Parsed<{ ids: string[] } | FilterQuery> {
+  const parsed = bulkDeleteSchema.safeParse(body);
+  if (!parsed.success)
+    return { ok: false, response: errorResponse("validation_failed", { fields: fieldErrors(parsed.error) }) };
+  if ("match" in parsed.data) {
+    const { status = "all", q = "", starred = false } = parsed.data.match;
+    return filterFrom(status, q, starred);
+  }
+  const ids = parseIds(parsed.data.ids);
+  return ids.ok ? { ok: true, value: { ids: ids.value } } : ids;
+}
+
+/** Task ids named by a request: every one well-formed, else a 400 naming the first that is not. */
+export function parseIds(ids: readonly string[]): Parsed<string[]> {
+  const bad = ids.find((id) => !TASK_ID_PATTERN.test(id));
+  if (bad === undefined) return { ok: true, value: [...new Set(ids)] };
+  return { ok: false, response: errorResponse("invalid_task_id", { detail: `Not a task id: ${quoted(bad)}.` }) };
 }

@@ -90,7 +90,7 @@ export async function deleteFromHistory(id: string): Promise<"deleted" | "not_fo
 
 /** Deletes the named entries, or every one a filter shows; running ones are skipped and named. */
 export async function bulkDelete(target: { ids: string[] } | FilterQuery): Promise<BulkDeleteResult> {
-  const ids = "ids" in target ? [...new Set(target.ids)] : matchingIds(target.filter);
+  const ids = "ids" in target ? target.ids : matchingIds(target.filter);
   const result: BulkDeleteResult = { deleted: [], skippedRunning: [], notFound: [] };
   for (const id of ids) {
     const prompt = findTask(id)?.request.prompt ?? "";

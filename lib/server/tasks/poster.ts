@@ -1,6 +1,6 @@
 import "server-only";
 import { spawn } from "node:child_process";
-import { rename, rm, stat } from "node:fs/promises";
+import { readFile, rename, rm, stat } from "node:fs/promises";
 import { archivePath, posterPath } from "./archive";
 import { log, withLogContext } from "../log";
 import { findTask, updateTask, type PosterState, type TaskRecord } from "../store/tasks";
@@ -39,6 +39,25 @@ export function queueMissingPosters(records: readonly TaskRecord[]): void {
 export function retryFailedPosters(candidates: readonly TaskRecord[], now = Date.now()): void {
   for (const record of candidates)
     if (now - record.updatedAt >= 2 ** record.posterAttempts * 15_000) queuePoster(record.id);
+}
+
+/**
+ * A task's poster for the poster route: its bytes and ETag, `none` when it has none yet (an archived entry
+ * without one gets it queued), `unknown` when this studio has no such task.
+ */
+export async function readPoster(taskId: string): Promise<{ bytes: Buffer; etag: string } | "none" | "unknown"> {
+  const record = findTask(taskId);
+  if (!record) return "unknown";
+  queueMissingPosters([record]);
+  if (record.posterState !== "ready") return "none";
+  const bytes = await readFile(posterPath(taskId)).catch(() => null);
+  if (!bytes) {
+    // Its file went missing (removed by hand): made again, under a new version.
+    updateTask(taskId, { posterState: "none" });
+    queuePoster(taskId);
+    return "none";
+  }
+  return { bytes, etag: `"${record.posterAttempts}-${bytes.length}"` };
 }
 
 /** Resolves once every queued poster is done (for tests and the bench). */
