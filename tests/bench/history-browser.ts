@@ -132,7 +132,7 @@ export async function historyBrowserScenario(
     return [
       judgeRow({
         scenario: SCENARIO,
-        metric: `page open to first card (ms): ${BIG.toLocaleString("en-US")} entries (studio column) vs ${SMALL} (direct column)`,
+        metric: `page open to first card: ${BIG.toLocaleString("en-US")} entries (studio column) vs ${SMALL} (direct column)`,
         unit: "ms",
         digits: 0,
         proxy: summarize(bigMs),
@@ -156,7 +156,7 @@ export async function historyBrowserScenario(
       }),
       judgeRow({
         scenario: SCENARIO,
-        metric: `JS heap after scrolling through ${scrolled.toLocaleString("en-US")} entries (MiB)`,
+        metric: `JS heap after scrolling through ${scrolled.toLocaleString("en-US")} entries`,
         unit: "MiB",
         digits: 1,
         proxy: summarize([afterScroll]),
