@@ -307,6 +307,33 @@ export const ERROR_CATALOG = {
     true,
     503,
   ),
+  // The history list and its bulk actions (GET /api/tasks, zip, posters).
+  invalid_cursor: entry(
+    "This place in the history list is no longer valid.",
+    "Reload the history; it starts again from the top.",
+    false,
+    400,
+  ),
+  invalid_history_query: entry(
+    "The history was asked for in a way the studio does not accept.",
+    "Use the history's own search, filters and sort; reload the page if it keeps happening.",
+    false,
+    400,
+  ),
+  search_too_long: entry("The search is too long.", "Search with at most 500 characters.", false, 400),
+  zip_too_many: entry(
+    "That is more videos than one ZIP can hold.",
+    "Select at most 500 entries and download them in parts.",
+    false,
+    400,
+  ),
+  zip_empty: entry("There is no video to put in a ZIP.", "Select at least one finished entry.", false, 400),
+  poster_not_found: entry(
+    "This entry has no poster image yet.",
+    "The card shows a placeholder until one is made; the video still plays.",
+    false,
+    404,
+  ),
 } satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

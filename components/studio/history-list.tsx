@@ -1,45 +1,82 @@
 "use client";
-import { useState } from "react";
-import { useQueries } from "@tanstack/react-query";
+import { useLayoutEffect, useRef, useState } from "react";
+import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Chip } from "@/components/ui/chip";
-import { useHistory } from "@/lib/client/history";
+import { useHistory, useHistoryFilters, useLiveTasks } from "@/lib/client/history";
 import { useDismissSubmission } from "@/lib/client/mutations";
-import { taskQuery } from "@/lib/client/task";
+import { useSelection } from "@/lib/client/use-selection";
+import { useTask } from "@/lib/client/task";
 import type { TaskView, UnknownSubmissionView } from "@/lib/tasks/view";
-import type { TaskPhase } from "@/lib/evolink/contract";
+import { isTerminal } from "@/lib/evolink/contract";
+import { HistoryBulkBar } from "./history-bulk-bar";
+import { HistoryToolbar } from "./history-toolbar";
 import { TaskCard } from "./task-card";
-
-type Filter = "all" | "running" | "completed" | "failed";
-
-const FILTERS: Array<{ value: Filter; label: string; matches: (phase: TaskPhase) => boolean }> = [
-  { value: "all", label: "All", matches: () => true },
-  { value: "running", label: "Running", matches: (phase) => phase === "queued" || phase === "generating" },
-  { value: "completed", label: "Completed", matches: (phase) => phase === "completed" },
-  { value: "failed", label: "Failed", matches: (phase) => phase === "failed" },
-];
 
 const UNKNOWN_CAUSE: Record<UnknownSubmissionView["cause"], string> = {
   interrupted: "Outcome unknown: the studio stopped while sending this to Evolink.",
   no_answer: "Outcome unknown: Evolink never answered this request (it timed out or the connection dropped).",
 };
 
-/** Every generation made on this instance, newest first, filterable by status. */
+/** A card's height before it is measured (a compact finished card); the real one replaces it once mounted. */
+const ESTIMATED_CARD_PX = 250;
+/** The next page is asked for when the last mounted card is this close to the end of what is loaded. */
+const PREFETCH_CARDS = 10;
+
+/** Keeps a running task moving while its card is scrolled out of the DOM. */
+function TaskPoller({ initial }: { initial: TaskView }) {
+  useTask(initial);
+  return null;
+}
+
+/** Where the list starts on the page, kept current as what is above it (the form, on a phone) grows or shrinks. */
+function useOffsetTop(element: React.RefObject<HTMLElement | null>): number {
+  const [offset, setOffset] = useState(0);
+  useLayoutEffect(() => {
+    const measure = () => {
+      if (element.current) setOffset(element.current.getBoundingClientRect().top + window.scrollY);
+    };
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(document.body);
+    return () => observer.disconnect();
+  }, [element]);
+  return offset;
+}
+
+/**
+ * Every generation on this instance, read in pages as the person scrolls. Only the cards on screen are in the
+ * DOM; search, status, Starred and sort come from the URL and are answered by the server.
+ */
 export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) {
-  const history = useHistory();
-  const [filter, setFilter] = useState<Filter>("all");
+  const [filters, setFilters] = useHistoryFilters();
+  const history = useHistory(filters);
+  const tasks = useLiveTasks(history.data, filters);
+  const first = history.data?.pages[0];
   const dismiss = useDismissSubmission();
-  const tasks = history.data?.tasks ?? [];
-  // Each card polls its own task; the list only watches those results (never fetching itself), so the
-  // filter and its counts follow a task the moment its card sees it finish.
-  const live = useQueries({
-    queries: tasks.map((task) => ({ ...taskQuery(task.id), enabled: false })),
+  const order = tasks.map((task) => task.id);
+  const selection = useSelection(order, JSON.stringify(filters));
+
+  const listRef = useRef<HTMLDivElement>(null);
+  const scrollMargin = useOffsetTop(listRef);
+  const virtualizer = useWindowVirtualizer({
+    count: tasks.length,
+    estimateSize: () => ESTIMATED_CARD_PX,
+    overscan: 4,
+    scrollMargin,
+    getItemKey: (index) => tasks[index]?.id ?? index,
   });
-  const phases = new Map(tasks.map((task, index) => [task.id, live[index]?.data?.phase ?? task.phase]));
-  const phaseOf = (task: TaskView) => phases.get(task.id) ?? task.phase;
-  const matches = FILTERS.find((f) => f.value === filter)?.matches ?? (() => true);
-  const visible = tasks.filter((task) => matches(phaseOf(task)));
+  const items = virtualizer.getVirtualItems();
+  const lastMounted = items.at(-1)?.index ?? -1;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage, isPlaceholderData } = history;
+  const readOn = hasNextPage && !isFetchingNextPage && !isPlaceholderData;
+  useLayoutEffect(() => {
+    if (readOn && lastMounted >= tasks.length - PREFETCH_CARDS) void fetchNextPage();
+  }, [readOn, fetchNextPage, lastMounted, tasks.length]);
+
+  const mounted = new Set(items.map((item) => tasks[item.index]?.id));
+  const offscreenRunning = tasks.filter((task) => !isTerminal(task.phase) && !mounted.has(task.id));
+  const filtered = filters.q !== "" || filters.starred || filters.status !== "all";
 
   if (history.isPending) return <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>;
   if (history.isError && !history.data) {
@@ -49,19 +86,25 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
       </Alert>
     );
   }
+  const matching = first ? (filters.starred ? first.counts.starred : first.counts[filters.status]) : 0;
   return (
     <div className="flex flex-col gap-4">
-      {tasks.length > 0 && (
-        <div role="group" aria-label="Filter by status" className="flex flex-wrap gap-1.5">
-          {FILTERS.map(({ value, label, matches: test }) => (
-            <Chip key={value} variant="filter" aria-pressed={filter === value} onClick={() => setFilter(value)}>
-              {label} · {tasks.filter((task) => test(phaseOf(task))).length}
-            </Chip>
-          ))}
-        </div>
-      )}
+      {(first?.counts.all ?? 0) > 0 || filtered ? (
+        <>
+          <HistoryToolbar filters={filters} counts={first?.counts} onChange={setFilters} />
+          <HistoryBulkBar
+            selection={selection.selection}
+            filters={filters}
+            matching={matching}
+            loaded={tasks.length}
+            onSelectAll={selection.selectAllMatching}
+            onClear={selection.clear}
+            onDeleted={selection.drop}
+          />
+        </>
+      ) : null}
 
-      {history.data?.unknownSubmissions.map((submission) => (
+      {first?.unknownSubmissions.map((submission) => (
         <div key={submission.key} data-testid="unknown-submission">
           <Alert tone="warning" title={UNKNOWN_CAUSE[submission.cause]}>
             <p className="line-clamp-2 italic">“{submission.prompt}”</p>
@@ -76,18 +119,48 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
         </div>
       ))}
 
-      {tasks.length === 0 ? (
+      {tasks.length === 0 && !filtered && !hasNextPage ? (
         <div className="rounded-2xl border border-dashed border-zinc-300 px-6 py-12 text-center text-sm text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
           <p className="font-medium text-zinc-700 dark:text-zinc-300">No generations yet</p>
           <p className="mt-1">
             Write a prompt, add a reference video and press Generate. Progress shows up here, and stays.
           </p>
         </div>
-      ) : visible.length === 0 ? (
-        <p className="text-sm text-zinc-500">No {filter} generations.</p>
-      ) : (
-        visible.map((task) => <TaskCard key={task.id} initial={task} onRemix={onRemix} />)
-      )}
+      ) : tasks.length === 0 && !hasNextPage ? (
+        <p className="text-sm text-zinc-500 dark:text-zinc-400">No generations match these filters.</p>
+      ) : null}
+
+      <div
+        ref={listRef}
+        data-testid="history-list"
+        className="relative w-full"
+        style={{ height: virtualizer.getTotalSize() }}
+      >
+        {items.map((item) => {
+          const task = tasks[item.index];
+          if (!task) return null;
+          return (
+            <div
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="absolute top-0 left-0 w-full pb-4"
+              style={{ transform: `translateY(${item.start - scrollMargin}px)` }}
+            >
+              <TaskCard
+                initial={task}
+                onRemix={onRemix}
+                selected={selection.isSelected(task.id)}
+                onSelect={selection.toggle}
+              />
+            </div>
+          );
+        })}
+      </div>
+      {isFetchingNextPage && <p className="text-sm text-zinc-500 dark:text-zinc-400">Loading more…</p>}
+      {offscreenRunning.map((task) => (
+        <TaskPoller key={task.id} initial={task} />
+      ))}
     </div>
   );
 }

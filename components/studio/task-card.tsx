@@ -1,5 +1,6 @@
 "use client";
 import { Alert } from "@/components/ui/alert";
+import { Checkbox } from "@/components/ui/checkbox";
 import { useTask } from "@/lib/client/task";
 import { formatCredits } from "@/lib/generation/pricing";
 import { type TaskView } from "@/lib/tasks/view";
@@ -9,8 +10,20 @@ import { StatusBadge } from "./status-badge";
 import { LARGE_FRAME, TaskResult } from "./task-result";
 import { TaskActions } from "./task-actions";
 import { TaskProgress } from "./task-progress";
+import { TaskStar } from "./task-star";
 
-export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (task: TaskView) => void }) {
+export function TaskCard({
+  initial,
+  onRemix,
+  selected,
+  onSelect,
+}: {
+  initial: TaskView;
+  onRemix: (task: TaskView) => void;
+  selected: boolean;
+  /** `range`: shift was held, so everything from the last chosen entry to this one follows. */
+  onSelect: (id: string, range: boolean) => void;
+}) {
   const { task: polled, reconnecting, pollProblem, waitingForCapacity, lostError } = useTask(initial);
   const task = polled ?? initial;
   return (
@@ -19,8 +32,15 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
       data-task-id={task.id}
       className="flex flex-col gap-3 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
     >
-      <header className="flex items-start justify-between gap-3">
-        <details className="min-w-0 text-sm text-zinc-800 dark:text-zinc-200">
+      <header className="flex items-start gap-3">
+        <Checkbox
+          aria-label="Select this entry"
+          className="mt-0.5"
+          checked={selected}
+          onChange={() => undefined}
+          onClick={(event) => onSelect(task.id, event.shiftKey)}
+        />
+        <details className="min-w-0 flex-1 text-sm text-zinc-800 dark:text-zinc-200">
           <summary className="line-clamp-2 cursor-pointer list-none" title="Show the whole prompt">
             {task.prompt}
           </summary>
@@ -31,7 +51,10 @@ export function TaskCard({ initial, onRemix }: { initial: TaskView; onRemix: (ta
             {task.prompt}
           </p>
         </details>
-        <StatusBadge phase={task.phase} />
+        <div className="flex shrink-0 items-center gap-1">
+          <StatusBadge phase={task.phase} />
+          <TaskStar id={task.id} starred={task.starred} />
+        </div>
       </header>
 
       <dl className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-500 dark:text-zinc-400">

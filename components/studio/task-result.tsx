@@ -2,21 +2,23 @@
 import { useState } from "react";
 import { Button, buttonVariants } from "@/components/ui/button";
 import type { TaskView } from "@/lib/tasks/view";
+import { TaskPoster } from "./task-poster";
 
 export const LARGE_FRAME: Record<TaskView["aspectRatio"], string> = {
   "16:9": "aspect-video w-full",
   "9:16": "aspect-[9/16] h-[26rem] max-h-[60vh] max-w-full",
   "1:1": "aspect-square h-[22rem] max-h-[60vh] max-w-full",
 };
-const COMPACT: Record<TaskView["aspectRatio"], string> = {
-  "16:9": "aspect-video w-40",
-  "9:16": "aspect-[9/16] h-32",
-  "1:1": "aspect-square h-28",
+const COMPACT: Record<TaskView["aspectRatio"], { frame: string; width: number; height: number }> = {
+  "16:9": { frame: "aspect-video w-40", width: 160, height: 90 },
+  "9:16": { frame: "aspect-[9/16] h-32", width: 72, height: 128 },
+  "1:1": { frame: "aspect-square h-28", width: 112, height: 112 },
 };
 
 /**
- * A finished task's video: compact in the history (the player doubles as its own thumbnail, showing the
- * first frame), enlarged on request or when it has just finished in front of the person.
+ * A finished task's video. In the history it is a poster (a JPEG frame made by the server) until the person
+ * presses play or enlarges it: only then is a player created and video bytes fetched, so opening a long history
+ * costs images, not videos. A task that has just finished in front of the person opens large.
  */
 export function TaskResult({
   task,
@@ -26,26 +28,45 @@ export function TaskResult({
   startLarge: boolean;
 }) {
   const [large, setLarge] = useState(startLarge);
+  const [playing, setPlaying] = useState(startLarge);
+  const compact = COMPACT[task.aspectRatio];
   const archiveNote =
     task.archive.state === "archived"
       ? "Saved on this server"
       : task.archive.state === "failed"
         ? task.archive.error
         : "Saving a copy on this server…";
-  const player = (
+  const player = playing ? (
     <video
       data-testid="task-video"
       controls
       playsInline
       preload="metadata"
-      // A media fragment makes the browser paint the first frame, so the compact player is its own thumbnail.
+      autoPlay={!large}
+      // A media fragment makes the browser paint the first frame when there is no poster yet.
       src={`${task.previewUrl}#t=0.1`}
-      className={`${large ? LARGE_FRAME[task.aspectRatio] : COMPACT[task.aspectRatio]} rounded-lg bg-black`}
+      poster={task.posterUrl ?? undefined}
+      className={`${large ? LARGE_FRAME[task.aspectRatio] : compact.frame} rounded-lg bg-black`}
+    />
+  ) : (
+    <TaskPoster
+      posterUrl={task.posterUrl}
+      width={compact.width}
+      height={compact.height}
+      className={compact.frame}
+      onPlay={() => setPlaying(true)}
     />
   );
   const controls = (
     <div className="flex flex-wrap items-center justify-end gap-2">
-      <Button variant="ghost" size="link" onClick={() => setLarge(!large)}>
+      <Button
+        variant="ghost"
+        size="link"
+        onClick={() => {
+          setPlaying(true);
+          setLarge(!large);
+        }}
+      >
         {large ? "Smaller" : "Enlarge"}
       </Button>
       <a href={task.downloadUrl} download className={buttonVariants({ size: "link" })}>

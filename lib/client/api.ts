@@ -1,7 +1,7 @@
 "use client";
 import type { StudioErrorBody } from "../errors";
 import type { GenerationRequest } from "../generation/schema";
-import type { HistoryView, TaskView } from "../tasks/view";
+import type { TaskView, UnknownSubmissionView } from "../tasks/view";
 
 // The browser's calls to the studio's own API, one function per route. Named for the request they send,
 // so none shares a name with the server function that answers it.
@@ -26,8 +26,96 @@ export function postGeneration(request: GenerationRequest, idempotencyKey: strin
   });
 }
 
-export function fetchHistory(signal?: AbortSignal): Promise<HistoryView> {
-  return call("/api/tasks", { signal });
+export type StatusFilter = "all" | "running" | "completed" | "failed";
+
+/** What the history is narrowed to; each field is also a query parameter of the list routes. */
+export interface HistoryFilters {
+  status: StatusFilter;
+  q: string;
+  starred: boolean;
+  sort: "newest" | "oldest";
+}
+
+/** Counted by the server over the whole history matching `q` and `starred` (not the status: the chips show each). */
+export type HistoryCounts = Record<StatusFilter | "starred", number>;
+
+export interface HistoryPage {
+  tasks: TaskView[];
+  nextCursor: string | null;
+  counts: HistoryCounts;
+  unknownSubmissions: UnknownSubmissionView[];
+  /** Opaque token for the next "what changed since" refresh. */
+  since: string;
+}
+
+export interface HistoryChanges {
+  changed: TaskView[];
+  deleted: string[];
+  counts: HistoryCounts;
+  since: string;
+}
+
+export interface BulkDeleteResult {
+  deleted: string[];
+  skippedRunning: Array<{ id: string; prompt: string }>;
+  notFound: string[];
+}
+
+/** Either chosen entries or everything the filters match. */
+export type Selection = { ids: string[] } | { match: Omit<HistoryFilters, "sort"> };
+
+function filterParams({ status, q, starred }: Omit<HistoryFilters, "sort">): URLSearchParams {
+  const params = new URLSearchParams({ status });
+  if (q) params.set("q", q);
+  if (starred) params.set("starred", "1");
+  return params;
+}
+
+export function fetchHistoryPage(
+  filters: HistoryFilters,
+  cursor: string | null,
+  limit: number,
+  signal?: AbortSignal,
+): Promise<HistoryPage> {
+  const params = filterParams(filters);
+  params.set("sort", filters.sort);
+  params.set("limit", String(limit));
+  if (cursor) params.set("cursor", cursor);
+  return call(`/api/tasks?${params}`, { signal });
+}
+
+export function fetchHistoryChanges(
+  filters: HistoryFilters,
+  since: string,
+  signal?: AbortSignal,
+): Promise<HistoryChanges> {
+  const params = filterParams(filters);
+  params.set("since", since);
+  return call(`/api/tasks?${params}`, { signal });
+}
+
+export function putStar(id: string, starred: boolean): Promise<TaskView> {
+  return call(`/api/tasks/${encodeURIComponent(id)}/star`, {
+    method: "PUT",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ starred }),
+  });
+}
+
+export function postBulkDelete(selection: Selection): Promise<BulkDeleteResult> {
+  return call("/api/tasks/bulk-delete", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(selection),
+  });
+}
+
+/** The ZIP is streamed by the server and saved by the browser itself (a link, not a fetch into memory). */
+export function zipUrl(selection: Selection): string {
+  if ("ids" in selection) return `/api/tasks/zip?${new URLSearchParams({ ids: selection.ids.join(",") })}`;
+  const params = filterParams(selection.match);
+  params.set("match", "1");
+  return `/api/tasks/zip?${params}`;
 }
 
 export function requestTaskDeletion(id: string): Promise<void> {

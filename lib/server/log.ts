@@ -7,7 +7,7 @@ import { configuredSecrets, secretScrubber } from "./scrub-secrets";
 /** What every line logged inside a request, or inside a background job, carries. */
 export interface LogContext {
   requestId?: string;
-  job?: "poller" | "archiver" | "startup";
+  job?: "poller" | "archiver" | "posters" | "startup";
   taskId?: string;
 }
 

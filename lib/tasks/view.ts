@@ -44,6 +44,10 @@ export interface TaskView {
   pollAfterMs: number;
   /** How often this server refreshes a running task from the upstream. */
   pollIntervalMs: number;
+  /** Starred by the person (the Starred filter). */
+  starred: boolean;
+  /** A JPEG frame of the result (`/api/tasks/{id}/poster?v=<n>`, cacheable forever) once made; null meanwhile. */
+  posterUrl: string | null;
 }
 
 /** A submission whose outcome nobody knows: Evolink never confirmed or refused it. */
@@ -59,3 +63,48 @@ export interface HistoryView {
   tasks: TaskView[];
   unknownSubmissions: UnknownSubmissionView[];
 }
+
+/** The status filter: `running` is every unfinished phase (queued or generating). */
+export const HISTORY_STATUSES = ["all", "running", "completed", "failed"] as const;
+export type HistoryStatus = (typeof HISTORY_STATUSES)[number];
+export const HISTORY_SORTS = ["newest", "oldest"] as const;
+export type HistorySort = (typeof HISTORY_SORTS)[number];
+
+/** Entries per status and starred, under the current search and star filter (not the status filter). */
+export interface HistoryCounts {
+  all: number;
+  running: number;
+  completed: number;
+  failed: number;
+  starred: number;
+}
+
+/** One page of `GET /api/tasks` (limit, cursor, status, q, starred, sort). */
+export interface HistoryPage extends HistoryView {
+  /** Pass as `cursor` (with the same filter and sort) for the next page; null on the last one. */
+  nextCursor: string | null;
+  counts: HistoryCounts;
+  /** Pass as `since` (with the same filter) to learn what changed after this answer. */
+  since: string;
+}
+
+/** `GET /api/tasks?since=…`: what changed after the token, for the same filter. */
+export interface HistoryChanges {
+  /** Entries the filter shows that changed (new ones included); each replaces the one with its id. */
+  changed: TaskView[];
+  /** Ids to drop from the list: deleted, or changed so the filter no longer shows them. */
+  deleted: string[];
+  counts: HistoryCounts;
+  since: string;
+  unknownSubmissions: UnknownSubmissionView[];
+}
+
+/** `POST /api/tasks/bulk-delete`. */
+export interface BulkDeleteResult {
+  deleted: string[];
+  skippedRunning: Array<{ id: string; prompt: string }>;
+  notFound: string[];
+}
+
+/** Most entries one request may name or one list page may hold. */
+export const HISTORY_LIMITS = { pageDefault: 50, pageMax: 100, searchMaxChars: 500, bulkMax: 1000, zipMax: 500 };

@@ -8,7 +8,8 @@
  *   npm run bench -- --quick            small sizes, 2 repetitions, < 3 min: keeps the script from rotting
  *   options: --build auto|repo|isolated   which production build to serve (see lib/build.ts)
  *            --out <file.json>            where to write the JSON (default tests/.artifacts/bench/latest.json)
- *            --only a,b                   run only these scenarios: upload, download, fanin, completion, firstload, generations
+ *            --only a,b                   run only these scenarios: upload, download, fanin, completion, firstload, generations,
+ *                                         historybrowser, historyserver
  *            --keep                       keep the run folder (studio databases, archives, logs) under tests/.artifacts/bench
  *
  * Exit status: 0 when every judged target passes, 2 when a target is missed, 1 on an error. With
@@ -36,10 +37,21 @@ import type { BenchContext } from "./scenarios/context";
 import { downloadScenario } from "./scenarios/download";
 import { firstLoadScenario, type FirstLoad } from "./scenarios/first-load";
 import { generationsScenario } from "./scenarios/generations";
+import { historyBrowserScenario } from "./history-browser";
+import { historyServerScenario } from "./history-server";
 import { completionScenario, fanInScenario } from "./scenarios/polling";
 import { uploadScenario } from "./scenarios/upload";
 
-const SCENARIOS = ["upload", "download", "fanin", "completion", "firstload", "generations"] as const;
+const SCENARIOS = [
+  "upload",
+  "download",
+  "fanin",
+  "completion",
+  "firstload",
+  "generations",
+  "historybrowser",
+  "historyserver",
+] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 const SIM_KEY = "sk-bench-9c2e71d04b6a";
 
@@ -204,7 +216,8 @@ async function main(): Promise<number> {
   }
 
   // Phase 2: small results (the sample clips). Polling, completion, first-load JS, end-to-end generations.
-  if (only.has("fanin") || only.has("completion") || only.has("firstload") || only.has("generations")) {
+  const phase2 = ["fanin", "completion", "firstload", "generations", "historybrowser", "historyserver"] as const;
+  if (phase2.some((name) => only.has(name))) {
     let sim: Simulator | null = null;
     let studio: Studio | null = null;
     try {
@@ -227,9 +240,15 @@ async function main(): Promise<number> {
       await run("fanin", "Poll fan-in", () => fanInScenario(ctx, st, s));
       await run("completion", "Completion latency", () => completionScenario(ctx, st, s));
       await run("generations", `${config.generations} concurrent generations`, () => generationsScenario(ctx, st, s));
+      await run("historybrowser", "History in the browser", () =>
+        historyBrowserScenario(ctx, { appDir: build.appDir, simulator: s }),
+      );
+      await run("historyserver", "History on the server", () =>
+        historyServerScenario(ctx, { appDir: build.appDir, simulator: s }),
+      );
     } catch (error) {
       log(`stack 2 failed: ${error instanceof Error ? error.message : String(error)}`);
-      for (const name of ["fanin", "completion", "firstload", "generations"] as const) {
+      for (const name of phase2) {
         if (only.has(name) && !sections.has(name)) sections.set(name, [errorRow(name, error)]);
       }
     } finally {

@@ -36,7 +36,9 @@ for (const colorScheme of ["light", "dark"] as const) {
       await page.emulateMedia({ colorScheme });
       await page.goto("/");
       await expect(page.getByTestId("task-card").first()).toBeVisible();
-      await page.getByLabel("Prompt").fill("<<<image_3>>> a broken token, so the error state is scanned too");
+      await page
+        .getByLabel("Prompt", { exact: true })
+        .fill("<<<image_3>>> a broken token, so the error state is scanned too");
       await page.getByRole("button", { name: "Generate" }).click();
       await expect(page.getByTestId("prompt-error")).toBeVisible();
       expect(await blockingViolations(page)).toEqual([]);

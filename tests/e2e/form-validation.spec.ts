@@ -13,10 +13,10 @@ test("bad form input is explained inline and never reaches the server", async ({
   await expect(page.getByTestId("prompt-error")).toHaveText("Write a prompt describing the video you want.");
   await expect(page.getByTestId("videoUrl-error")).toContainText("Enter a URL.");
 
-  await page.getByLabel("Prompt").fill("x".repeat(2501));
+  await page.getByLabel("Prompt", { exact: true }).fill("x".repeat(2501));
   await expect(page.getByTestId("prompt-counter")).toHaveText("2501 / 2500");
   await expect(page.getByTestId("prompt-error")).toContainText("2501 characters; the limit is 2500");
-  expect(await page.getByLabel("Prompt").inputValue()).toHaveLength(2501);
+  expect(await page.getByLabel("Prompt", { exact: true }).inputValue()).toHaveLength(2501);
 
   await fillValidForm(page, {
     prompt: "<<<image_3>>> in the style of <<<video_1>>>",

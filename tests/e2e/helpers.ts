@@ -11,7 +11,7 @@ export async function fillValidForm(
   page: Page,
   { prompt, videoUrl = SAMPLE_VIDEO_URL }: { prompt: string; videoUrl?: string },
 ) {
-  await page.getByLabel("Prompt").fill(prompt);
+  await page.getByLabel("Prompt", { exact: true }).fill(prompt);
   await page.getByLabel("Reference video URL").fill(videoUrl);
 }
 

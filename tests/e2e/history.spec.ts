@@ -156,6 +156,8 @@ test("a server restart mid-way: the background poller finishes and archives the 
     await expect(restored).toHaveAttribute("data-task-id", id);
     await expect(restored.getByTestId("task-status")).toHaveText("Completed");
     await expect(restored.getByTestId("task-archive")).toHaveText("Saved on this server");
+    // A card loaded with the page shows a poster; the player comes with Play.
+    await restored.getByRole("button", { name: "Play" }).click();
     await expectPlays(restored.getByTestId("task-video"));
     await viewer.close();
   } finally {
@@ -200,6 +202,7 @@ test("the archived copy outlives the upstream result link: preview and download 
       const after = cardFor(viewer, tag);
       await expect(after.getByTestId("task-status")).toHaveText("Completed");
       await expect(after.getByTestId("task-archive")).toHaveText("Saved on this server");
+      await after.getByRole("button", { name: "Play" }).click();
       await expectPlays(after.getByTestId("task-video"));
 
       const downloadPromise = viewer.waitForEvent("download");
@@ -361,7 +364,7 @@ test('"Use these settings" puts an entry\'s prompt, reference video and settings
   await page.getByLabel("Quality").selectOption("720p");
 
   await cardFor(page, tag).getByRole("button", { name: "Use these settings" }).click();
-  await expect(page.getByLabel("Prompt")).toHaveValue(source.prompt);
+  await expect(page.getByLabel("Prompt", { exact: true })).toHaveValue(source.prompt);
   await expect(page.getByLabel("Reference video URL")).toHaveValue(source.videoUrl);
   await expect(page.getByLabel("Duration")).toHaveValue("7");
   await expect(page.getByLabel("Aspect ratio")).toHaveValue("1:1");

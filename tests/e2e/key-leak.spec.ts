@@ -80,7 +80,9 @@ test("the API key is in no response body, header, page, script or server log lin
   await fileInput(page, "referenceVideo").setInputFiles(fixturePath("goodMp4"));
   await fileInput(page, "referenceImages").setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
   await expect(page.getByTestId("upload-done")).toHaveCount(3, { timeout: 20_000 });
-  await page.getByLabel("Prompt").fill(`<<<video_1>>> with <<<image_1>>> a canary in a coal mine ${tag}`);
+  await page
+    .getByLabel("Prompt", { exact: true })
+    .fill(`<<<video_1>>> with <<<image_1>>> a canary in a coal mine ${tag}`);
   await page.getByRole("button", { name: "Generate" }).click();
   // Scenario prompts below carry the tag too; only this card has the canary.
   const card = cardFor(page, `a canary in a coal mine ${tag}`);
@@ -218,7 +220,7 @@ test("the API key is in no response body, header, page, script or server log lin
   await expect(card).toHaveCount(1);
   await filter("All").click();
   await card.getByRole("button", { name: "Use these settings" }).click();
-  await expect(page.getByLabel("Prompt")).toHaveValue(new RegExp(`a canary in a coal mine ${tag}`));
+  await expect(page.getByLabel("Prompt", { exact: true })).toHaveValue(new RegExp(`a canary in a coal mine ${tag}`));
   await failedCard.getByRole("button", { name: "Delete", exact: true }).click();
   await failedCard.getByRole("button", { name: "Delete for good" }).click();
   await expect(failedCard).toHaveCount(0);

@@ -39,7 +39,7 @@ test("a Generate over the per-minute budget is refused with the wait, and nothin
   await expect(cardFor(page, first)).toHaveCount(1);
 
   const second = uniqueTag("over-budget");
-  await page.getByLabel("Prompt").fill(`<<<video_1>>> a paper crane ${second}`);
+  await page.getByLabel("Prompt", { exact: true }).fill(`<<<video_1>>> a paper crane ${second}`);
   const refused = page.waitForResponse((response) => response.url().endsWith("/api/generations"));
   await page.getByRole("button", { name: "Generate" }).click();
   const answer = await refused;

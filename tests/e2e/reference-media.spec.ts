@@ -46,7 +46,7 @@ test("a dropped video previews with its facts, uploads, and its URL, the ordered
   await expect(images.nth(0)).toContainText("800×600 · PNG");
 
   // Tokens from the chips, then reorder: the PNG (image_1) moves to third place and the prompt follows.
-  const prompt = page.getByLabel("Prompt");
+  const prompt = page.getByLabel("Prompt", { exact: true });
   await prompt.fill("A dancer from");
   await page.getByRole("button", { name: "<<<image_1>>>" }).click();
   await prompt.press("End");
@@ -135,7 +135,7 @@ test("a token pointing at a missing image is an inline error before submit", asy
   await page.goto("/");
   await imagesInput(page).setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
   await expect(page.getByTestId("image-reference").nth(1).getByTestId("upload-done")).toBeVisible();
-  await page.getByLabel("Prompt").fill("<<<image_3>>> dancing");
+  await page.getByLabel("Prompt", { exact: true }).fill("<<<image_3>>> dancing");
   await page.getByLabel("Reference video URL").fill("https://media.example.com/a.mp4");
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByTestId("prompt-error")).toContainText("<<<image_3>>> points at no image: 2 attached");

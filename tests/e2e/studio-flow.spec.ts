@@ -78,7 +78,7 @@ test("several generations run at once, each in its own card", async ({ page }) =
   await page.getByRole("button", { name: "Generate" }).click();
   const cards = cardFor(page, tag);
   await expect(cards).toHaveCount(1);
-  await page.getByLabel("Prompt").fill(`second clip ${tag}`);
+  await page.getByLabel("Prompt", { exact: true }).fill(`second clip ${tag}`);
   await page.getByLabel("Aspect ratio").selectOption("9:16");
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(cards).toHaveCount(2);

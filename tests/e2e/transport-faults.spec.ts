@@ -130,7 +130,7 @@ for (const { scenario, shot } of createFaults) {
     // The form is usable: the same settings without the fault tag make a task.
     const generate = page.getByRole("button", { name: "Generate" });
     await expect(generate).toBeEnabled();
-    await page.getByLabel("Prompt").fill(`<<<video_1>>> a lantern festival ${tag} again`);
+    await page.getByLabel("Prompt", { exact: true }).fill(`<<<video_1>>> a lantern festival ${tag} again`);
     await generate.click();
     await expect(cardFor(page, `${tag} again`)).toHaveCount(1);
     await expect(error).toHaveCount(0);

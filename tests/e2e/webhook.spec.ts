@@ -50,7 +50,7 @@ test("with PUBLIC_BASE_URL, the callback finishes the card within seconds althou
     await expect(page).toHaveURL(/\/signin$/);
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByLabel("Prompt")).toBeVisible();
+    await expect(page.getByLabel("Prompt", { exact: true })).toBeVisible();
 
     const prompt = `Webhook lighthouse ${uniqueTag("cb")}`;
     const card = await generate(page, prompt);

@@ -11,7 +11,7 @@ import { listHistory } from "@/lib/server/tasks/history";
 import { remixValues } from "@/lib/generation/remix";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 import { DatabaseStartupError, openDatabase } from "@/lib/server/store/connection";
-import { MIGRATIONS } from "@/lib/server/store/migrations";
+import { MIGRATIONS } from "@/lib/schema/migrations";
 import {
   findSubmission,
   markInterruptedSubmissions,

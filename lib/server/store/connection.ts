@@ -4,7 +4,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { config } from "../config";
-import { MIGRATIONS } from "./migrations";
+import { MIGRATIONS } from "../../schema/migrations";
 
 export type Db = Database.Database;
 

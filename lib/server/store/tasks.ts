@@ -2,9 +2,10 @@ import "server-only";
 import { LIVE_STATUSES } from "../../evolink/contract";
 import type { StudioErrorBody } from "../../errors";
 import type { GenerationRequest } from "../../generation/schema";
-import { statement } from "./connection";
+import { db, statement } from "./connection";
 
 export type ArchiveState = "none" | "archived" | "failed" | "expired";
+export type PosterState = "none" | "ready" | "failed" | "unavailable";
 
 /** Everything the studio knows about a task it created. */
 export interface TaskRecord {
@@ -23,9 +24,12 @@ export interface TaskRecord {
   archiveBytes: number | null;
   archiveError: string | null;
   archiveAttempts: number;
+  starred: boolean;
+  posterState: PosterState;
+  posterAttempts: number;
 }
 
-interface TaskRow {
+export interface TaskRow {
   id: string;
   request_json: string;
   created_at: number;
@@ -41,9 +45,12 @@ interface TaskRow {
   archive_bytes: number | null;
   archive_error: string | null;
   archive_attempts: number;
+  starred: number;
+  poster_state: PosterState;
+  poster_attempts: number;
 }
 
-function fromRow(row: TaskRow): TaskRecord {
+export function fromRow(row: TaskRow): TaskRecord {
   return {
     id: row.id,
     request: JSON.parse(row.request_json) as GenerationRequest,
@@ -60,6 +67,9 @@ function fromRow(row: TaskRow): TaskRecord {
     archiveBytes: row.archive_bytes,
     archiveError: row.archive_error,
     archiveAttempts: row.archive_attempts,
+    starred: row.starred === 1,
+    posterState: row.poster_state,
+    posterAttempts: row.poster_attempts,
   };
 }
 
@@ -76,6 +86,9 @@ const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "createdAt">, st
   archiveBytes: "archive_bytes",
   archiveError: "archive_error",
   archiveAttempts: "archive_attempts",
+  starred: "starred",
+  posterState: "poster_state",
+  posterAttempts: "poster_attempts",
 };
 
 export type TaskPatch = Partial<Omit<TaskRecord, "id" | "request" | "createdAt" | "updatedAt">>;
@@ -84,7 +97,15 @@ export type TaskPatch = Partial<Omit<TaskRecord, "id" | "request" | "createdAt" 
 export function insertTask(
   record: Omit<
     TaskRecord,
-    "updatedAt" | "polledAt" | "archiveState" | "archiveBytes" | "archiveError" | "archiveAttempts"
+    | "updatedAt"
+    | "polledAt"
+    | "archiveState"
+    | "archiveBytes"
+    | "archiveError"
+    | "archiveAttempts"
+    | "starred"
+    | "posterState"
+    | "posterAttempts"
   >,
   idempotencyKey: string | null,
 ): TaskRecord {
@@ -117,18 +138,27 @@ export function findTask(id: string): TaskRecord | undefined {
 export function updateTask(id: string, patch: TaskPatch): TaskRecord | undefined {
   const entries = Object.entries({ ...patch, updatedAt: Date.now() }) as Array<[keyof typeof COLUMNS, unknown]>;
   const assignments = entries.map(([key]) => `${COLUMNS[key]} = ?`).join(", ");
-  const values = entries.map(([key, value]) => (key === "error" ? (value ? JSON.stringify(value) : null) : value));
+  const values = entries.map(([key, value]) =>
+    key === "error" ? (value ? JSON.stringify(value) : null) : typeof value === "boolean" ? Number(value) : value,
+  );
   statement(`UPDATE tasks SET ${assignments} WHERE id = ?`).run(...values, id);
   return findTask(id);
 }
 
-/** Every task, newest first. */
-export function listTasks(): TaskRecord[] {
-  return (statement("SELECT * FROM tasks ORDER BY created_at DESC, rowid DESC").all() as TaskRow[]).map(fromRow);
-}
+// A refresh older than this cannot learn of every deletion, so its token is refused and the list read again.
+export const TOMBSTONE_KEEP_MS = 30 * 24 * 3600_000;
 
+/** Deletes a task and leaves a tombstone, so a browser's next refresh learns it is gone. */
 export function deleteTask(id: string): boolean {
-  return statement("DELETE FROM tasks WHERE id = ?").run(id).changes > 0;
+  const now = Date.now();
+  return db().transaction(() => {
+    const deleted = statement("DELETE FROM tasks WHERE id = ?").run(id).changes > 0;
+    if (deleted) {
+      statement("INSERT OR REPLACE INTO deleted_tasks (id, deleted_at) VALUES (?, ?)").run(id, now);
+      statement("DELETE FROM deleted_tasks WHERE deleted_at < ?").run(now - TOMBSTONE_KEEP_MS);
+    }
+    return deleted;
+  })();
 }
 
 // The statuses of a running task; any other is terminal, known or not (CONTRACT.md, "Task statuses").
@@ -140,7 +170,7 @@ const LIVE_STATUS_LIST = `(${Object.keys(LIVE_STATUSES)
 export function unfinishedTaskIds(): string[] {
   return (
     statement(
-      `SELECT id FROM tasks WHERE upstream_status IN ${LIVE_STATUS_LIST} AND error_json IS NULL`,
+      `SELECT id FROM tasks WHERE status_group = 'running' AND upstream_status IN ${LIVE_STATUS_LIST} AND error_json IS NULL`,
     ).all() as Array<{ id: string }>
   ).map((row) => row.id);
 }
@@ -149,8 +179,22 @@ export function unfinishedTaskIds(): string[] {
 export function tasksAwaitingArchive(maxAttempts: number): TaskRecord[] {
   return (
     statement(
-      `SELECT * FROM tasks WHERE upstream_status = 'completed' AND result_url IS NOT NULL
-         AND (archive_state = 'none' OR (archive_state = 'failed' AND archive_attempts < ?))`,
+      `SELECT * FROM tasks WHERE archive_state IN ('none', 'failed') AND upstream_status = 'completed'
+         AND result_url IS NOT NULL AND (archive_state = 'none' OR archive_attempts < ?)`,
     ).all(maxAttempts) as TaskRow[]
   ).map(fromRow);
+}
+
+/** Archived tasks whose poster failed and may be tried again. */
+export function tasksAwaitingPosterRetry(maxAttempts: number): TaskRecord[] {
+  return (
+    statement(
+      `SELECT * FROM tasks WHERE poster_state = 'failed' AND poster_attempts < ? AND archive_state = 'archived'`,
+    ).all(maxAttempts) as TaskRow[]
+  ).map(fromRow);
+}
+
+/** A new process may find ffmpeg where the last one did not: its posters are made again when listed. */
+export function forgetUnavailablePosters(): number {
+  return statement("UPDATE tasks SET poster_state = 'none' WHERE poster_state = 'unavailable'").run().changes;
 }

@@ -31,6 +31,11 @@ export function archivePath(taskId: string): string {
   return target;
 }
 
+/** The poster beside the archived copy: `<archiveDir>/<id>.jpg`. */
+export function posterPath(taskId: string): string {
+  return archivePath(taskId).replace(/\.mp4$/, ".jpg");
+}
+
 /** Waits between archive retries: 2^attempts seconds, at most 5 minutes. */
 export function archiveRetryDue(record: TaskRecord, now = Date.now()): boolean {
   if (record.archiveState !== "failed") return true;
@@ -41,7 +46,13 @@ export function archiveRetryDue(record: TaskRecord, now = Date.now()): boolean {
 const globalForArchive = globalThis as typeof globalThis & {
   __archiving?: Map<string, { done: Promise<void>; controller: AbortController }>;
   __archiveDeleting?: Set<string>;
+  __onArchived?: (taskId: string) => void;
 };
+
+/** Lets the poster maker start as soon as a copy is kept. */
+export function onArchived(listener: (taskId: string) => void): void {
+  globalForArchive.__onArchived = listener;
+}
 const archiving = (globalForArchive.__archiving ??= new Map());
 const deleting = (globalForArchive.__archiveDeleting ??= new Set());
 
@@ -102,6 +113,7 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
     await rename(partial, target);
     updateTask(record.id, { archiveState: "archived", archiveBytes: size, archiveError: null });
     log().info({ bytes: size }, "result archived");
+    globalForArchive.__onArchived?.(record.id);
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined);
     if (cancelled.aborted) return;
@@ -162,6 +174,8 @@ export async function deleteArchived(taskId: string, removeRecord: () => void): 
     await rm(archivePath(taskId), { force: true });
     await rm(`${archivePath(taskId)}.part`, { force: true });
     removeRecord();
+    // After the record: a poster renamed into place meanwhile is either removed here or sees the task gone.
+    await rm(posterPath(taskId), { force: true });
   } finally {
     deleting.delete(taskId);
   }

@@ -1,10 +1,16 @@
 import "server-only";
-import { archiveRetryDue, archiveTask, MAX_ARCHIVE_ATTEMPTS } from "./archive";
+import { archiveRetryDue, archiveTask, MAX_ARCHIVE_ATTEMPTS, onArchived } from "./archive";
+import { MAX_POSTER_ATTEMPTS, queuePoster, retryFailedPosters } from "./poster";
 import { config } from "../config";
 import { log, withLogContext } from "../log";
 import { db } from "../store/connection";
 import { markInterruptedSubmissions } from "../store/submissions";
-import { tasksAwaitingArchive, unfinishedTaskIds } from "../store/tasks";
+import {
+  forgetUnavailablePosters,
+  tasksAwaitingArchive,
+  tasksAwaitingPosterRetry,
+  unfinishedTaskIds,
+} from "../store/tasks";
 import { onTaskCompleted, refreshTask } from "./refresh";
 
 const globalForBackground = globalThis as typeof globalThis & {
@@ -14,7 +20,7 @@ const globalForBackground = globalThis as typeof globalThis & {
 /**
  * Runs once per server process: opens the store (throwing DatabaseStartupError when it cannot), marks
  * submissions cut off by a restart as unknown, and keeps unfinished tasks moving and finished ones
- * archived even when no browser is open.
+ * archived (and given posters) even when no browser is open.
  */
 export function startBackgroundWork(): void {
   if (globalForBackground.__background) return;
@@ -22,7 +28,9 @@ export function startBackgroundWork(): void {
   const interrupted = markInterruptedSubmissions();
   if (interrupted > 0)
     log().warn({ interrupted }, "submissions were cut off by a restart; they show in the history as unknown");
+  forgetUnavailablePosters();
   onTaskCompleted((record) => void archiveTask(record));
+  onArchived(queuePoster);
   // Timers keep the context they were created in: the poller's lines say so, not some request's id.
   withLogContext({ job: "poller" }, () => {
     const state = { busy: false, timer: setInterval(() => void tick(state), config().pollIntervalMs) };
@@ -44,6 +52,7 @@ async function tick(state: { busy: boolean }): Promise<void> {
     }
     const due = tasksAwaitingArchive(MAX_ARCHIVE_ATTEMPTS).filter((record) => archiveRetryDue(record));
     await Promise.allSettled(due.map((record) => archiveTask(record)));
+    retryFailedPosters(tasksAwaitingPosterRetry(MAX_POSTER_ATTEMPTS));
   } finally {
     state.busy = false;
   }

@@ -1,23 +1,79 @@
 import "server-only";
 import { deleteArchived } from "./archive";
+import { queueMissingPosters } from "./poster";
 import { unknownSubmissions } from "../store/submissions";
-import { deleteTask, findTask, listTasks } from "../store/tasks";
+import { deleteTask, findTask } from "../store/tasks";
+import { changedSince, countTasks, deletedSince, matchingIds, pageTasks, setStarred } from "../store/history";
+import type { ChangesQuery, FilterQuery, PageQuery } from "./history-params";
+import { encodeCursor, encodeSince, filterKey } from "./history-tokens";
 import { toTaskView } from "./refresh";
-import { type HistoryView } from "../../tasks/view";
+import {
+  HISTORY_LIMITS,
+  type BulkDeleteResult,
+  type HistoryChanges,
+  type HistoryPage,
+  type TaskView,
+  type UnknownSubmissionView,
+} from "../../tasks/view";
 import { isTerminal } from "../../evolink/contract";
 
-/** Every generation made on this instance, newest first, plus submissions whose outcome is unknown. */
-export function listHistory(): HistoryView {
+const FIRST_PAGE: PageQuery = {
+  kind: "page",
+  filter: { status: "all", match: null, starred: false },
+  key: filterKey("all", "", false),
+  sort: "newest",
+  limit: HISTORY_LIMITS.pageDefault,
+  after: null,
+};
+
+/**
+ * One page of the history in a stable order, with the counts and a token for asking what changed next, plus
+ * submissions whose outcome is unknown. Archived entries without a poster get one queued (not awaited).
+ */
+export function listHistory(query: PageQuery = FIRST_PAGE): HistoryPage {
+  // Taken before reading: a change made while this answer is built shows up in the next refresh.
+  const since = encodeSince(query.key, Date.now());
+  const rows = pageTasks(query.filter, query.sort, query.after, query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  queueMissingPosters(page);
   return {
-    tasks: listTasks().map(toTaskView),
-    // Only a restart leaves a submission unknown without an error; a send that failed always records one.
-    unknownSubmissions: unknownSubmissions().map(({ key, prompt, createdAt, error }) => ({
-      key,
-      prompt,
-      createdAt,
-      cause: error ? "no_answer" : "interrupted",
-    })),
+    tasks: page.map(toTaskView),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(query.sort, query.key, last) : null,
+    counts: countTasks(query.filter),
+    since,
+    unknownSubmissions: unknownSubmissionViews(),
   };
+}
+
+/** What changed after a `since` token under the same filter: a few hundred bytes when nothing did. */
+export function historyChanges(query: ChangesQuery): HistoryChanges {
+  const next = encodeSince(query.key, Date.now());
+  const { changed, left } = changedSince(query.filter, query.since);
+  return {
+    changed: changed.map(toTaskView),
+    deleted: [...deletedSince(query.since), ...left],
+    counts: countTasks(query.filter),
+    since: next,
+    unknownSubmissions: unknownSubmissionViews(),
+  };
+}
+
+function unknownSubmissionViews(): UnknownSubmissionView[] {
+  // Only a restart leaves a submission unknown without an error; a send that failed always records one.
+  return unknownSubmissions().map(({ key, prompt, createdAt, error }) => ({
+    key,
+    prompt,
+    createdAt,
+    cause: error ? "no_answer" : "interrupted",
+  }));
+}
+
+/** Stars or unstars an entry; null when this studio has no such task. */
+export function starTask(id: string, starred: boolean): TaskView | null {
+  if (!setStarred(id, starred)) return null;
+  const record = findTask(id);
+  return record ? toTaskView(record) : null;
 }
 
 /**
@@ -30,4 +86,18 @@ export async function deleteFromHistory(id: string): Promise<"deleted" | "not_fo
   if (!isTerminal(toTaskView(record).phase)) return "running";
   await deleteArchived(id, () => deleteTask(id));
   return "deleted";
+}
+
+/** Deletes the named entries, or every one a filter shows; running ones are skipped and named. */
+export async function bulkDelete(target: { ids: string[] } | FilterQuery): Promise<BulkDeleteResult> {
+  const ids = "ids" in target ? target.ids : matchingIds(target.filter);
+  const result: BulkDeleteResult = { deleted: [], skippedRunning: [], notFound: [] };
+  for (const id of ids) {
+    const prompt = findTask(id)?.request.prompt ?? "";
+    const outcome = await deleteFromHistory(id);
+    if (outcome === "deleted") result.deleted.push(id);
+    else if (outcome === "running") result.skippedRunning.push({ id, prompt });
+    else result.notFound.push(id);
+  }
+  return result;
 }

@@ -167,5 +167,7 @@ export function toTaskView(record: TaskRecord): TaskView {
     downloadUrl: playable ? `/api/tasks/${record.id}/video?download=1` : null,
     pollAfterMs: nextPollAfterMs(record.polledAt, settings.pollIntervalMs, settings.publicBaseUrl !== null),
     pollIntervalMs: settings.pollIntervalMs,
+    starred: record.starred,
+    posterUrl: record.posterState === "ready" ? `/api/tasks/${record.id}/poster?v=${record.posterAttempts}` : null,
   };
 }

@@ -1,0 +1,130 @@
+import "server-only";
+import { spawn } from "node:child_process";
+import { readFile, rename, rm, stat } from "node:fs/promises";
+import { archivePath, posterPath } from "./archive";
+import { log, withLogContext } from "../log";
+import { findTask, updateTask, type PosterState, type TaskRecord } from "../store/tasks";
+
+/**
+ * Posters: one JPEG frame (at most 640 px wide) of each archived result, made by the system's ffmpeg in a child
+ * process with a time limit, one at a time, never awaited by the archive or a request. No ffmpeg on PATH leaves
+ * the entry `unavailable` (the card shows a placeholder; a restart tries again); any other failure leaves it
+ * `failed`, logged, and the background poller retries it up to MAX_POSTER_ATTEMPTS times.
+ */
+export const MAX_POSTER_ATTEMPTS = 3;
+const POSTER_TIMEOUT_MS = 20_000;
+// Listing asks for at most a page or two at a time; anything beyond is asked again when next listed.
+const QUEUE_MAX = 200;
+
+const globalForPosters = globalThis as typeof globalThis & {
+  __posters?: { queue: string[]; queued: Set<string>; idle: Promise<void> | null };
+};
+const posters = (globalForPosters.__posters ??= { queue: [], queued: new Set(), idle: null });
+
+/** Queues a poster for a task (no-op when already queued or the queue is full). */
+export function queuePoster(taskId: string): void {
+  if (posters.queued.has(taskId) || posters.queue.length >= QUEUE_MAX) return;
+  posters.queued.add(taskId);
+  posters.queue.push(taskId);
+  posters.idle ??= withLogContext({ job: "posters" }, drain).finally(() => (posters.idle = null));
+}
+
+/** Archived entries listed without a poster get one made in the background. */
+export function queueMissingPosters(records: readonly TaskRecord[]): void {
+  for (const record of records)
+    if (record.archiveState === "archived" && record.posterState === "none") queuePoster(record.id);
+}
+
+/** Failed posters due another try: 30 s, 60 s, 120 s after each failure. */
+export function retryFailedPosters(candidates: readonly TaskRecord[], now = Date.now()): void {
+  for (const record of candidates)
+    if (now - record.updatedAt >= 2 ** record.posterAttempts * 15_000) queuePoster(record.id);
+}
+
+/**
+ * A task's poster for the poster route: its bytes and ETag, `none` when it has none yet (an archived entry
+ * without one gets it queued), `unknown` when this studio has no such task.
+ */
+export async function readPoster(taskId: string): Promise<{ bytes: Buffer; etag: string } | "none" | "unknown"> {
+  const record = findTask(taskId);
+  if (!record) return "unknown";
+  queueMissingPosters([record]);
+  if (record.posterState !== "ready") return "none";
+  const bytes = await readFile(posterPath(taskId)).catch(() => null);
+  if (!bytes) {
+    // Its file went missing (removed by hand): made again, under a new version.
+    updateTask(taskId, { posterState: "none" });
+    queuePoster(taskId);
+    return "none";
+  }
+  return { bytes, etag: `"${record.posterAttempts}-${bytes.length}"` };
+}
+
+/** Resolves once every queued poster is done (for tests and the bench). */
+export function postersSettled(): Promise<void> {
+  return posters.idle ?? Promise.resolve();
+}
+
+async function drain(): Promise<void> {
+  for (let id = posters.queue.shift(); id !== undefined; id = posters.queue.shift()) {
+    await makePoster(id).catch((error: unknown) => log().error({ err: error, taskId: id }, "poster job failed"));
+    posters.queued.delete(id);
+  }
+}
+
+/** Makes one task's poster and records the outcome; the state it ends in (null: no such archived task). */
+export async function makePoster(taskId: string): Promise<PosterState | null> {
+  const record = findTask(taskId);
+  if (!record || record.archiveState !== "archived") return null;
+  const target = posterPath(taskId);
+  const partial = target.replace(/\.jpg$/, ".part.jpg");
+  const attempts = record.posterAttempts + 1;
+  try {
+    // A frame a second in avoids a black first frame; a clip shorter than that gets its first frame.
+    const input = archivePath(taskId);
+    const seeked = await frame(input, partial, ["-ss", "1"]).catch((error: unknown) => {
+      if (notInstalled(error)) throw error;
+      return false;
+    });
+    if (!seeked) await frame(input, partial, []);
+    if (!(await stat(partial).catch(() => null))?.size) throw new Error("ffmpeg wrote no frame");
+    await rename(partial, target);
+    // A delete that finished meanwhile removed the poster's path already: its task must not get one back.
+    if (!findTask(taskId)) {
+      await rm(target, { force: true });
+      return null;
+    }
+    updateTask(taskId, { posterState: "ready", posterAttempts: attempts });
+    return "ready";
+  } catch (error) {
+    await rm(partial, { force: true });
+    const missing = notInstalled(error);
+    const state: PosterState = missing ? "unavailable" : "failed";
+    if (missing) log().warn("ffmpeg is not on PATH; cards show a placeholder instead of a poster");
+    else log().warn({ err: error, taskId, attempt: attempts }, "poster failed; the video still plays");
+    if (findTask(taskId)) updateTask(taskId, { posterState: state, posterAttempts: attempts });
+    return state;
+  }
+}
+
+const notInstalled = (error: unknown) =>
+  (error as { code?: string }).code === "ENOENT" && /^spawn/.test((error as { syscall?: string }).syscall ?? "");
+
+/** Runs ffmpeg once; true when it exited cleanly. Rejects when it cannot start, fails or runs out of time. */
+function frame(input: string, output: string, seek: string[]): Promise<boolean> {
+  const args = [
+    ...["-hide_banner", "-loglevel", "error", "-nostdin", "-threads", "1", ...seek, "-i", input],
+    ...["-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "4", "-update", "1", "-y", output],
+  ];
+  return new Promise((resolve, reject) => {
+    const child = spawn("ffmpeg", args, { stdio: ["ignore", "ignore", "pipe"], timeout: POSTER_TIMEOUT_MS });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      if (signal) reject(new Error(`ffmpeg was stopped (${signal}) after ${POSTER_TIMEOUT_MS} ms`));
+      else if (code !== 0) reject(new Error(`ffmpeg exited with ${code}: ${stderr.trim()}`));
+      else resolve(true);
+    });
+  }).then(async () => Boolean((await stat(output).catch(() => null))?.size));
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { stat } from "node:fs/promises";
+import { Readable } from "node:stream";
+import { ZipFile } from "yazl";
+import { archivePath } from "./archive";
+import { resultFileName } from "./result-stream";
+import { log } from "../log";
+import { findTask, type TaskRecord } from "../store/tasks";
+
+export type ZipOutcome = { ok: true; response: Response } | { ok: false; detail: string };
+
+/**
+ * A ZIP of the archived results of `ids`, streamed at constant memory: yazl reads one file at a time from disk as
+ * the client takes bytes, stored uncompressed (MP4 does not shrink). Each entry is named as the single download
+ * names it; entries without an archived copy are skipped and listed in MISSING.txt.
+ */
+export async function zipResults(ids: readonly string[], signal: AbortSignal): Promise<ZipOutcome> {
+  const videos: Array<{ record: TaskRecord; path: string }> = [];
+  const missing: string[] = [];
+  for (const id of ids) {
+    const record = findTask(id);
+    const reason = !record
+      ? "not in this studio's history"
+      : record.archiveState !== "archived"
+        ? "no saved copy yet (still running, failed, or not archived)"
+        : null;
+    const file = record && !reason ? await stat(archivePath(id)).catch(() => null) : null;
+    if (record && file?.isFile()) videos.push({ record, path: archivePath(id) });
+    else missing.push(`${record ? resultFileName(record) : id}: ${reason ?? "the saved copy is gone"}`);
+  }
+  if (videos.length === 0) return { ok: false, detail: "None of the selected entries has a saved video." };
+
+  const zip = new ZipFile();
+  for (const { record, path } of videos) zip.addFile(path, resultFileName(record), { compress: false });
+  if (missing.length > 0) {
+    const text = `These selected entries are not in this ZIP:\n${missing.map((line) => `- ${line}\n`).join("")}`;
+    zip.addBuffer(Buffer.from(text), "MISSING.txt");
+  }
+  zip.end();
+  const output = zip.outputStream as Readable;
+  // A file removed after the check above ends the stream with an error; the client sees a cut-short download.
+  zip.on("error", (error: unknown) => {
+    log().warn({ err: error }, "ZIP stream failed");
+    output.destroy(error as Error);
+  });
+  signal.addEventListener("abort", () => output.destroy(), { once: true });
+  const name = `kling-studio-${videos.length}-videos.zip`;
+  return {
+    ok: true,
+    response: new Response(Readable.toWeb(output) as ReadableStream<Uint8Array>, {
+      headers: {
+        "Content-Type": "application/zip",
+        "Content-Disposition": `attachment; filename="${name}"`,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+      },
+    }),
+  };
+}
