@@ -159,7 +159,12 @@ test("the API key is in no response body, header, page, script or server log lin
     "[Redacted]",
   );
 
+  // Twenty newer cards now stand above it; the list mounts only the cards on screen, so find it as a person would.
+  await page.getByLabel("Search prompts").fill("canary");
   await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
+  // Listed while running it opens large when done; listed finished it shows a poster, and the player comes with Play.
+  const play = card.getByRole("button", { name: "Play" });
+  if (await play.isVisible()) await play.click();
   await expect
     .poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState))
     .toBeGreaterThanOrEqual(1);
@@ -206,8 +211,8 @@ test("the API key is in no response body, header, page, script or server log lin
   }
   expect(answers.at(-1)?.headers()["x-request-id"]).toBe(`quoted-${tag}`);
 
-  // History: filters, "Use these settings", delete a failed entry.
-  await page.reload();
+  // History: filters, "Use these settings", delete a failed entry; this run's entries, oldest (the canary) first.
+  await page.goto(`${KEYED_URL}/?q=${encodeURIComponent(tag)}&sort=oldest`);
   const filter = (label: string) =>
     page
       .getByRole("group", { name: "Filter by status" })

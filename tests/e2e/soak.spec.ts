@@ -250,9 +250,14 @@ test("soak: 40 clients for 10 + 25 s get no 5xx, only expected JSON refusals, an
     // Nothing lost or doubled: one upstream create per task, and every task is in the history.
     const log = await stack.simLog();
     expect(log.creates.filter((c) => c.taskId !== null)).toHaveLength(created.size);
-    const history = await fetch(`${app}/api/tasks`);
-    expect(history.status).toBe(200);
-    const ids = new Set(((await history.json()) as { tasks: Array<{ id: string }> }).tasks.map((t) => t.id));
+    const ids = new Set<string>();
+    for (let cursor: string | null = null, pages = 0; pages === 0 || cursor; pages += 1) {
+      const history = await fetch(`${app}/api/tasks?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+      expect(history.status).toBe(200);
+      const page = (await history.json()) as { tasks: Array<{ id: string }>; nextCursor: string | null };
+      for (const task of page.tasks) ids.add(task.id);
+      cursor = page.nextCursor;
+    }
     expect([...created].filter((id) => !ids.has(id) && !deleted.has(id))).toEqual([]);
     expect([...deleted].filter((id) => ids.has(id))).toEqual([]);
 
