@@ -1,7 +1,13 @@
 import { clsx, type ClassValue } from "clsx";
-import { createTailwindMerge, validators } from "tailwind-merge";
+import { createTailwindMerge } from "tailwind-merge";
 
-const { isArbitraryLength, isArbitraryValue, isFraction, isNumber, isTshirtSize } = validators;
+// Our own few validators: tailwind-merge's `validators` come as one object, and all of them came along with it.
+const isNumber = (value: string) => !!value && !Number.isNaN(Number(value));
+const isFraction = (value: string) => /^\d+\/\d+$/.test(value);
+const isTshirtSize = (value: string) => /^(\d+(\.\d+)?)?(xs|sm|md|lg|xl)$/.test(value);
+const isArbitraryValue = (value: string) => /^\[.+\]$/.test(value);
+const isArbitraryLength = (value: string) =>
+  /^\[(length:.+|\d*\.?\d+(px|r?em|%|[sdl]?v[hw])|calc\(.+\)|0)\]$/.test(value);
 
 // Only the palette's own shape (`zinc-300`, `red-600/50`, `white`…), so that `border-t` or `ring-inset` are not
 // taken for colours.
