@@ -1,8 +1,8 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { inspectImage, inspectVideo } from "./preflight";
 import type { ImageFacts, VideoFacts } from "../media/rules";
-import { UploadError, uploadReference, type UploadHandle } from "./upload";
+import { whenIdle } from "./lazy-part";
+import type { UploadHandle } from "./upload";
 
 export type ReferenceState =
   | { status: "checking" }
@@ -36,8 +36,13 @@ function newReference(file: File, kind: ReferenceFile["kind"]): ReferenceFile {
   };
 }
 
+// The browser's checks and the upload client are needed only once a file is chosen, so they are not first-load
+// code: fetched when the browser is idle, or at the first file.
+const loadTransfer = () => Promise.all([import("./preflight"), import("./upload")]);
+type UploadModule = typeof import("./upload");
+
 /** Where an upload that did not finish leaves its file: cancelled, or failed with what to say and what to do. */
-function unfinishedState(error: unknown): ReferenceState {
+function unfinishedState(error: unknown, { UploadError }: UploadModule): ReferenceState {
   if (error instanceof UploadError && error.aborted) return { status: "cancelled" };
   const body = error instanceof UploadError ? error.body : null;
   const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
@@ -61,11 +66,13 @@ type Update = (id: string, patch: Partial<ReferenceFile>) => void;
  */
 function useUploads(update: Update, videoUploadMaxBytes: number) {
   const uploads = useRef(new Map<string, UploadHandle>());
+  // Set by the first file's checks, before any upload starts, so a retry always finds it.
+  const uploadModule = useRef<UploadModule | null>(null);
 
   const startUpload = useCallback(
-    (item: ReferenceFile) => {
+    (item: ReferenceFile, upload: UploadModule) => {
       update(item.id, { state: { status: "uploading", loaded: 0, total: item.file.size } });
-      const handle = uploadReference(item.file, item.kind, (loaded, total) =>
+      const handle = upload.uploadReference(item.file, item.kind, (loaded, total) =>
         update(item.id, { state: { status: "uploading", loaded, total } }),
       );
       uploads.current.set(item.id, handle);
@@ -73,7 +80,7 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
         .then(
           (result) =>
             update(item.id, { state: { status: "uploaded", fileUrl: result.fileUrl, expiresAt: result.expiresAt } }),
-          (error: unknown) => update(item.id, { state: unfinishedState(error) }),
+          (error: unknown) => update(item.id, { state: unfinishedState(error, upload) }),
         )
         .finally(() => uploads.current.delete(item.id));
     },
@@ -82,6 +89,8 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
 
   const admit = useCallback(
     async (item: ReferenceFile) => {
+      const [{ inspectImage, inspectVideo }, upload] = await loadTransfer();
+      uploadModule.current = upload;
       const inspection =
         item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
       if (inspection.problems.length) {
@@ -89,7 +98,7 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
         return;
       }
       update(item.id, { facts: inspection.facts });
-      startUpload({ ...item, facts: inspection.facts });
+      startUpload({ ...item, facts: inspection.facts }, upload);
     },
     [startUpload, update, videoUploadMaxBytes],
   );
@@ -100,8 +109,12 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
   }, []);
 
   const cancel = useCallback((id: string) => uploads.current.get(id)?.abort(), []);
-  const retry = useCallback((item: ReferenceFile) => startUpload(item), [startUpload]);
+  const retry = useCallback(
+    (item: ReferenceFile) => uploadModule.current && startUpload(item, uploadModule.current),
+    [startUpload],
+  );
 
+  useEffect(() => whenIdle(() => void loadTransfer().catch(() => undefined)), []);
   useEffect(() => {
     const running = uploads.current;
     return () => running.forEach((handle) => handle.abort());
