@@ -5,6 +5,7 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { StudioApiError, type HistoryFilters, type Selection, zipUrl } from "@/lib/client/api";
 import { useBulkDelete } from "@/lib/client/mutations";
 import type { SelectionState } from "@/lib/client/use-selection";
+import type { BulkDeleteResult } from "@/lib/tasks/view";
 
 /** Most entries one ZIP takes (the server refuses more and says so). */
 const ZIP_CAP = 500;
@@ -99,31 +100,37 @@ export function HistoryBulkBar({
           )
         )}
       </div>
-      {result && (result.deleted.length > 0 || result.skippedRunning.length > 0) && (
-        <Alert
-          tone={result.skippedRunning.length > 0 ? "warning" : "info"}
-          testId="history-bulk-result"
-          title={`Deleted ${result.deleted.length === 1 ? "1 entry" : `${result.deleted.length} entries`}.`}
-        >
-          {result.skippedRunning.length > 0 && (
-            <>
-              <p>Still running, so kept (delete them once they finish):</p>
-              <ul className="mt-1 list-disc pl-5">
-                {result.skippedRunning.map((task) => (
-                  <li key={task.id} className="line-clamp-1 italic">
-                    “{task.prompt}”
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
-        </Alert>
-      )}
+      {result && <BulkDeleteOutcome result={result} />}
       {failure && (
         <Alert tone="error" title={failure.message}>
           {failure.action}
         </Alert>
       )}
     </div>
+  );
+}
+
+/** What a bulk delete did: how many went, and which running tasks were kept. */
+function BulkDeleteOutcome({ result }: { result: BulkDeleteResult }) {
+  if (result.deleted.length === 0 && result.skippedRunning.length === 0) return null;
+  return (
+    <Alert
+      tone={result.skippedRunning.length > 0 ? "warning" : "info"}
+      testId="history-bulk-result"
+      title={`Deleted ${result.deleted.length === 1 ? "1 entry" : `${result.deleted.length} entries`}.`}
+    >
+      {result.skippedRunning.length > 0 && (
+        <>
+          <p>Still running, so kept (delete them once they finish):</p>
+          <ul className="mt-1 list-disc pl-5">
+            {result.skippedRunning.map((task) => (
+              <li key={task.id} className="line-clamp-1 italic">
+                “{task.prompt}”
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </Alert>
   );
 }

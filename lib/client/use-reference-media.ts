@@ -1,8 +1,8 @@
 "use client";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { inspectImage, inspectVideo } from "./preflight";
 import type { ImageFacts, VideoFacts } from "../media/rules";
-import { UploadError, uploadReference, type UploadHandle } from "./upload";
+import { whenIdle } from "./lazy-part";
+import type { UploadHandle } from "./upload";
 
 export type ReferenceState =
   | { status: "checking" }
@@ -24,26 +24,55 @@ export interface ReferenceFile {
 export const MAX_IMAGE_FILES = 4;
 
 let nextId = 0;
-const newId = () => `ref-${++nextId}`;
+
+function newReference(file: File, kind: ReferenceFile["kind"]): ReferenceFile {
+  return {
+    id: `ref-${++nextId}`,
+    kind,
+    file,
+    previewUrl: URL.createObjectURL(file),
+    facts: null,
+    state: { status: "checking" },
+  };
+}
+
+// The browser's checks and the upload client are needed only once a file is chosen, so they are not first-load
+// code: fetched when the browser is idle, or at the first file.
+const loadTransfer = () => Promise.all([import("./preflight"), import("./upload")]);
+type UploadModule = typeof import("./upload");
+
+/** Where an upload that did not finish leaves its file: cancelled, or failed with what to say and what to do. */
+function unfinishedState(error: unknown, { UploadError }: UploadModule): ReferenceState {
+  if (error instanceof UploadError && error.aborted) return { status: "cancelled" };
+  const body = error instanceof UploadError ? error.body : null;
+  const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
+  const message = [body?.message ?? "The upload failed.", body?.detail, evolinkSaid].filter(Boolean).join(" ");
+  return { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId };
+}
+
+function moveItem<T>(list: T[], from: number, to: number): T[] {
+  if (to < 0 || to >= list.length) return list;
+  const next = [...list];
+  const [moved] = next.splice(from, 1);
+  if (moved) next.splice(to, 0, moved);
+  return next;
+}
+
+type Update = (id: string, patch: Partial<ReferenceFile>) => void;
 
 /**
- * The reference video and images chosen as files: each is checked in the browser first, then uploaded
- * with progress; uploads can be cancelled and retried. Object URLs are released when files go away.
+ * Each chosen file is checked in the browser first, then uploaded with progress; uploads can be cancelled and
+ * retried, and those still running are aborted when the studio unmounts. `release` lets a file go.
  */
-export function useReferenceMedia(videoUploadMaxBytes: number) {
-  const [video, setVideo] = useState<ReferenceFile | null>(null);
-  const [images, setImages] = useState<ReferenceFile[]>([]);
+function useUploads(update: Update, videoUploadMaxBytes: number) {
   const uploads = useRef(new Map<string, UploadHandle>());
-
-  const update = useCallback((id: string, patch: Partial<ReferenceFile>) => {
-    setVideo((current) => (current?.id === id ? { ...current, ...patch } : current));
-    setImages((current) => current.map((item) => (item.id === id ? { ...item, ...patch } : item)));
-  }, []);
+  // Set by the first file's checks, before any upload starts, so a retry always finds it.
+  const uploadModule = useRef<UploadModule | null>(null);
 
   const startUpload = useCallback(
-    (item: ReferenceFile) => {
+    (item: ReferenceFile, upload: UploadModule) => {
       update(item.id, { state: { status: "uploading", loaded: 0, total: item.file.size } });
-      const handle = uploadReference(item.file, item.kind, (loaded, total) =>
+      const handle = upload.uploadReference(item.file, item.kind, (loaded, total) =>
         update(item.id, { state: { status: "uploading", loaded, total } }),
       );
       uploads.current.set(item.id, handle);
@@ -51,18 +80,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
         .then(
           (result) =>
             update(item.id, { state: { status: "uploaded", fileUrl: result.fileUrl, expiresAt: result.expiresAt } }),
-          (error: unknown) => {
-            if (error instanceof UploadError && error.aborted)
-              return update(item.id, { state: { status: "cancelled" } });
-            const body = error instanceof UploadError ? error.body : null;
-            const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
-            const message = [body?.message ?? "The upload failed.", body?.detail, evolinkSaid]
-              .filter(Boolean)
-              .join(" ");
-            update(item.id, {
-              state: { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId },
-            });
-          },
+          (error: unknown) => update(item.id, { state: unfinishedState(error, upload) }),
         )
         .finally(() => uploads.current.delete(item.id));
     },
@@ -71,6 +89,8 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
 
   const admit = useCallback(
     async (item: ReferenceFile) => {
+      const [{ inspectImage, inspectVideo }, upload] = await loadTransfer();
+      uploadModule.current = upload;
       const inspection =
         item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
       if (inspection.problems.length) {
@@ -78,7 +98,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
         return;
       }
       update(item.id, { facts: inspection.facts });
-      startUpload({ ...item, facts: inspection.facts });
+      startUpload({ ...item, facts: inspection.facts }, upload);
     },
     [startUpload, update, videoUploadMaxBytes],
   );
@@ -88,18 +108,38 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     URL.revokeObjectURL(item.previewUrl);
   }, []);
 
-  const create = (file: File, kind: ReferenceFile["kind"]): ReferenceFile => ({
-    id: newId(),
-    kind,
-    file,
-    previewUrl: URL.createObjectURL(file),
-    facts: null,
-    state: { status: "checking" },
-  });
+  const cancel = useCallback((id: string) => uploads.current.get(id)?.abort(), []);
+  const retry = useCallback(
+    (item: ReferenceFile) => uploadModule.current && startUpload(item, uploadModule.current),
+    [startUpload],
+  );
+
+  useEffect(() => whenIdle(() => void loadTransfer().catch(() => undefined)), []);
+  useEffect(() => {
+    const running = uploads.current;
+    return () => running.forEach((handle) => handle.abort());
+  }, []);
+
+  return { admit, release, cancel, retry };
+}
+
+/**
+ * The reference video and images chosen as files, each checked and uploaded by `useUploads`. Object URLs are
+ * released when files go away.
+ */
+export function useReferenceMedia(videoUploadMaxBytes: number) {
+  const [video, setVideo] = useState<ReferenceFile | null>(null);
+  const [images, setImages] = useState<ReferenceFile[]>([]);
+
+  const update = useCallback((id: string, patch: Partial<ReferenceFile>) => {
+    setVideo((current) => (current?.id === id ? { ...current, ...patch } : current));
+    setImages((current) => current.map((item) => (item.id === id ? { ...item, ...patch } : item)));
+  }, []);
+  const { admit, release, cancel, retry } = useUploads(update, videoUploadMaxBytes);
 
   const chooseVideo = useCallback(
     (file: File) => {
-      const item = create(file, "video");
+      const item = newReference(file, "video");
       setVideo((current) => {
         if (current) release(current);
         return item;
@@ -112,7 +152,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
   /** Adds images up to the limit; returns how many did not fit. */
   const addImages = useCallback(
     (files: File[], freeSlots: number) => {
-      const accepted = files.slice(0, Math.max(0, freeSlots)).map((file) => create(file, "image"));
+      const accepted = files.slice(0, Math.max(0, freeSlots)).map((file) => newReference(file, "image"));
       setImages((current) => [...current, ...accepted]);
       for (const item of accepted) void admit(item);
       return files.length - accepted.length;
@@ -138,36 +178,16 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     [release],
   );
 
-  const moveImage = useCallback((from: number, to: number) => {
-    setImages((current) => {
-      if (to < 0 || to >= current.length) return current;
-      const next = [...current];
-      const [moved] = next.splice(from, 1);
-      if (moved) next.splice(to, 0, moved);
-      return next;
-    });
-  }, []);
+  const moveImage = useCallback((from: number, to: number) => setImages((current) => moveItem(current, from, to)), []);
 
   /** Forgets every chosen file (a remix starts from the entry's own references). */
   const clear = useCallback(() => {
-    setVideo((current) => {
-      if (current) release(current);
-      return null;
-    });
+    removeVideo();
     setImages((current) => {
       current.forEach(release);
       return [];
     });
-  }, [release]);
-
-  const cancel = useCallback((id: string) => uploads.current.get(id)?.abort(), []);
-  const retry = useCallback((item: ReferenceFile) => startUpload(item), [startUpload]);
-
-  // Abort uploads still running when the studio unmounts.
-  useEffect(() => {
-    const running = uploads.current;
-    return () => running.forEach((handle) => handle.abort());
-  }, []);
+  }, [removeVideo, release]);
 
   const all = video ? [video, ...images] : images;
   return {
@@ -187,6 +207,8 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     blocked: all.some((item) => ["rejected", "failed", "cancelled"].includes(item.state.status)),
   };
 }
+
+export type ReferenceMedia = ReturnType<typeof useReferenceMedia>;
 
 export function uploadedUrl(item: ReferenceFile | null): string | null {
   return item?.state.status === "uploaded" ? item.state.fileUrl : null;
