@@ -5,10 +5,10 @@ import { Button, buttonVariants } from "@/components/ui/button";
 import { StudioApiError, type HistoryFilters, type Selection, zipUrl } from "@/lib/client/api";
 import { useBulkDelete } from "@/lib/client/mutations";
 import type { SelectionState } from "@/lib/client/use-selection";
-import type { BulkDeleteResult } from "@/lib/tasks/view";
+import { HISTORY_LIMITS, type BulkDeleteResult } from "@/lib/tasks/view";
 
 /** Most entries one ZIP takes (the server refuses more and says so). */
-const ZIP_CAP = 500;
+const ZIP_CAP = HISTORY_LIMITS.zipMax;
 
 /**
  * What to do with the chosen entries: delete them (one confirmation; the answer names running tasks the server

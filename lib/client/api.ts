@@ -1,7 +1,14 @@
 "use client";
 import type { StudioErrorBody } from "../errors";
 import type { GenerationRequest } from "../generation/schema";
-import type { TaskView, UnknownSubmissionView } from "../tasks/view";
+import type {
+  BulkDeleteResult,
+  HistoryChanges,
+  HistoryPage,
+  HistorySort,
+  HistoryStatus,
+  TaskView,
+} from "../tasks/view";
 
 // The browser's calls to the studio's own API, one function per route. Named for the request they send,
 // so none shares a name with the server function that answers it.
@@ -26,39 +33,14 @@ export function postGeneration(request: GenerationRequest, idempotencyKey: strin
   });
 }
 
-export type StatusFilter = "all" | "running" | "completed" | "failed";
+export type StatusFilter = HistoryStatus;
 
 /** What the history is narrowed to; each field is also a query parameter of the list routes. */
 export interface HistoryFilters {
-  status: StatusFilter;
+  status: HistoryStatus;
   q: string;
   starred: boolean;
-  sort: "newest" | "oldest";
-}
-
-/** Counted by the server over the whole history matching `q` and `starred` (not the status: the chips show each). */
-export type HistoryCounts = Record<StatusFilter | "starred", number>;
-
-export interface HistoryPage {
-  tasks: TaskView[];
-  nextCursor: string | null;
-  counts: HistoryCounts;
-  unknownSubmissions: UnknownSubmissionView[];
-  /** Opaque token for the next "what changed since" refresh. */
-  since: string;
-}
-
-export interface HistoryChanges {
-  changed: TaskView[];
-  deleted: string[];
-  counts: HistoryCounts;
-  since: string;
-}
-
-export interface BulkDeleteResult {
-  deleted: string[];
-  skippedRunning: Array<{ id: string; prompt: string }>;
-  notFound: string[];
+  sort: HistorySort;
 }
 
 /** Either chosen entries or everything the filters match. */

@@ -2,7 +2,8 @@
 import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
 import { isTerminal } from "../evolink/contract";
 import type { TaskView } from "../tasks/view";
-import type { HistoryChanges, HistoryFilters, HistoryPage } from "./api";
+import type { HistoryChanges, HistoryPage } from "../tasks/view";
+import type { HistoryFilters } from "./api";
 
 // The cache keys and the edits of a cached, paged history (a refresh's changes, a new task, deletions), apart
 // from the hooks that read (useQuery): the form and the mutations only write, so the query observer's code is

@@ -10,16 +10,15 @@ import {
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { isTerminal } from "../evolink/contract";
-import type { TaskView } from "../tasks/view";
+import { HISTORY_LIMITS, HISTORY_STATUSES, type TaskView } from "../tasks/view";
 import { fetchHistoryChanges, fetchHistoryPage, type HistoryFilters, type StatusFilter } from "./api";
 import { HISTORY_REFRESH_MS } from "../tasks/polling";
 import { fitsFilters, HISTORY_KEY, loadedTasks, mergeChanges, taskQueryKey, type HistoryData } from "./history-cache";
 
 /** The first page is small, for a fast first screen; later ones are the server's maximum, for fewer round trips. */
-const FIRST_PAGE = 50;
-const NEXT_PAGES = 100;
-
-const STATUSES: readonly StatusFilter[] = ["all", "running", "completed", "failed"];
+const FIRST_PAGE = HISTORY_LIMITS.pageDefault;
+const NEXT_PAGES = HISTORY_LIMITS.pageMax;
+const STATUSES: readonly StatusFilter[] = HISTORY_STATUSES;
 export const DEFAULT_FILTERS: HistoryFilters = { status: "all", q: "", starred: false, sort: "newest" };
 
 export function historyKey(filters: HistoryFilters) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { HistoryChanges, HistoryCounts, HistoryFilters, HistoryPage } from "@/lib/client/api";
+import type { HistoryFilters } from "@/lib/client/api";
+import type { HistoryChanges, HistoryCounts, HistoryPage } from "@/lib/tasks/view";
 import {
   addCreated,
   fitsFilters,
@@ -38,6 +39,7 @@ function history(pages: number[][], { complete = true } = {}): HistoryData {
 const changes = (changed: TaskView[], deleted: string[] = []): HistoryChanges => ({
   changed,
   deleted,
+  unknownSubmissions: [],
   counts: { ...COUNTS, all: 41 },
   since: "since-1",
 });
