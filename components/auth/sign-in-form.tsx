@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { StudioApiError } from "@/lib/client/api";
-import { useSignIn } from "@/lib/client/mutations";
+import { useSignIn } from "@/lib/client/session-mutations";
 
 export function SignInForm() {
   const signIn = useSignIn();

@@ -1,6 +1,6 @@
 "use client";
 import { Button } from "@/components/ui/button";
-import { useSignOut } from "@/lib/client/mutations";
+import { useSignOut } from "@/lib/client/session-mutations";
 
 export function SignOutButton() {
   const signOut = useSignOut();

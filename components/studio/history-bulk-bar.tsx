@@ -2,8 +2,9 @@
 import { useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button, buttonVariants } from "@/components/ui/button";
-import { StudioApiError, type HistoryFilters, type Selection, zipUrl } from "@/lib/client/api";
-import { useBulkDelete } from "@/lib/client/mutations";
+import { StudioApiError } from "@/lib/client/api";
+import { type HistoryFilters, type Selection, zipUrl } from "@/lib/client/history-api";
+import { useBulkDelete } from "@/lib/client/history-mutations";
 import type { SelectionState } from "@/lib/client/use-selection";
 import { HISTORY_LIMITS, type BulkDeleteResult } from "@/lib/tasks/view";
 

@@ -4,7 +4,7 @@ import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHistory, useHistoryFilters, useLiveTasks } from "@/lib/client/history";
-import { useDismissSubmission } from "@/lib/client/mutations";
+import { useDismissSubmission } from "@/lib/client/history-mutations";
 import { useSelection } from "@/lib/client/use-selection";
 import { useTask } from "@/lib/client/task";
 import type { TaskView, UnknownSubmissionView } from "@/lib/tasks/view";

@@ -2,7 +2,7 @@
 import { useEffect, useState } from "react";
 import { Chip } from "@/components/ui/chip";
 import { Input, Select } from "@/components/ui/input";
-import type { HistoryFilters, StatusFilter } from "@/lib/client/api";
+import type { HistoryFilters, StatusFilter } from "@/lib/client/history-api";
 import type { HistoryCounts } from "@/lib/tasks/view";
 
 const STATUS_CHIPS: Array<{ value: StatusFilter; label: string }> = [

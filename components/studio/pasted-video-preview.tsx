@@ -1,6 +1,6 @@
 "use client";
 import { useState } from "react";
-import { referenceUrlProblem } from "@/lib/generation/rules";
+import { referenceUrlProblem } from "@/lib/generation/url-rules";
 
 type Preview =
   | { url: string; state: "loading" }

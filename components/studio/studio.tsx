@@ -1,6 +1,6 @@
 "use client";
 import { lazy, Suspense, useRef, useSyncExternalStore } from "react";
-import { useAddToHistory } from "@/lib/client/history-cache";
+import { useAddToHistory } from "@/lib/client/add-to-history";
 import { GenerationForm, type GenerationFormHandle } from "./generation-form";
 import { lazyPart } from "@/lib/client/lazy-part";
 import { useKeyRejected } from "@/lib/client/key-rejected";

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { RequestId } from "@/components/ui/request-id";
 import { StudioApiError } from "@/lib/client/api";
-import { useDeleteTask } from "@/lib/client/mutations";
+import { useDeleteTask } from "@/lib/client/history-mutations";
 import { type TaskView } from "@/lib/tasks/view";
 import { isTerminal } from "@/lib/evolink/contract";
 

@@ -1,7 +1,7 @@
 "use client";
 import { IconButton } from "@/components/ui/icon-button";
 import { cn } from "@/components/ui/cn";
-import { useStarTask } from "@/lib/client/mutations";
+import { useStarTask } from "@/lib/client/history-mutations";
 
 /** The favourite toggle: it flips at once and flips back if the server refuses. */
 export function TaskStar({ id, starred }: { id: string; starred: boolean }) {

@@ -1,20 +1,14 @@
 "use client";
-import { useQueryClient, type InfiniteData } from "@tanstack/react-query";
+import type { InfiniteData } from "@tanstack/react-query";
 import { isTerminal } from "../evolink/contract";
 import type { TaskView } from "../tasks/view";
 import type { HistoryChanges, HistoryPage } from "../tasks/view";
-import type { HistoryFilters } from "./api";
+import type { HistoryFilters } from "./history-api";
 
 // The cache keys and the edits of a cached, paged history (a refresh's changes, a new task, deletions), apart
 // from the hooks that read (useQuery): the form and the mutations only write, so the query observer's code is
 // not part of the page's first load. The cache keeps the server's order (created time, then id) so a merged
 // entry lands exactly where the next page would put it.
-
-export const HISTORY_KEY = ["history"] as const;
-
-export function taskQueryKey(id: string) {
-  return ["task", id] as const;
-}
 
 export type HistoryData = InfiniteData<HistoryPage, unknown>;
 
@@ -110,16 +104,4 @@ export function addCreated(
 /** Every loaded entry, in order. */
 export function loadedTasks(data: HistoryData | undefined): TaskView[] {
   return data ? data.pages.flatMap((page) => page.tasks) : [];
-}
-
-/** Puts a task the browser just created (or re-got by idempotency) at its place in every cached list it belongs to. */
-export function useAddToHistory() {
-  const client = useQueryClient();
-  return (task: TaskView) => {
-    client.setQueryData(taskQueryKey(task.id), task);
-    for (const [key] of client.getQueriesData<HistoryData>({ queryKey: HISTORY_KEY })) {
-      const filters = key[1] as HistoryFilters | undefined;
-      if (filters) client.setQueryData<HistoryData>(key, (data) => addCreated(data, task, filters));
-    }
-  };
 }

@@ -11,9 +11,10 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { isTerminal } from "../evolink/contract";
 import { HISTORY_LIMITS, HISTORY_STATUSES, type TaskView } from "../tasks/view";
-import { fetchHistoryChanges, fetchHistoryPage, type HistoryFilters, type StatusFilter } from "./api";
+import { fetchHistoryChanges, fetchHistoryPage, type HistoryFilters, type StatusFilter } from "./history-api";
 import { HISTORY_REFRESH_MS } from "../tasks/polling";
-import { fitsFilters, HISTORY_KEY, loadedTasks, mergeChanges, taskQueryKey, type HistoryData } from "./history-cache";
+import { fitsFilters, loadedTasks, mergeChanges, type HistoryData } from "./history-cache";
+import { HISTORY_KEY, taskQueryKey } from "./query-keys";
 
 /** The first page is small, for a fast first screen; later ones are the server's maximum, for fewer round trips. */
 const FIRST_PAGE = HISTORY_LIMITS.pageDefault;

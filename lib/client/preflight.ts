@@ -1,5 +1,6 @@
 "use client";
-import { IMAGE_RULES, imageProblems, videoProblems, type ImageFacts, type VideoFacts } from "../media/rules";
+import { IMAGE_RULES, type ImageFacts, type VideoFacts } from "../media/rules";
+import { imageProblems, videoProblems } from "../media/checks";
 
 export type Inspection<F> = { facts: F; problems: string[] } | { facts: null; problems: string[] };
 

@@ -5,7 +5,7 @@ import { fetchTask, StudioApiError } from "./api";
 import { BROWSER_FALLBACK_POLL_MS, browserRetryDelayMs } from "../tasks/polling";
 import { type TaskView } from "../tasks/view";
 import { isTerminal } from "../evolink/contract";
-import { taskQueryKey } from "./history-cache";
+import { taskQueryKey } from "./query-keys";
 
 /** One task as the studio reports it; `useTask` adds the polling cadence, other readers only watch the cache. */
 export function taskQuery(id: string) {

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
-import { promptLength, referenceUrlProblem } from "./rules";
+import { promptLength } from "./rules";
+import { referenceUrlProblem } from "./url-rules";
 import { ASPECT_RATIOS, LIMITS, QUALITIES } from "../evolink/contract";
 import { referenceTokenProblems } from "./reference-tokens";
 

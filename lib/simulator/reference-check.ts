@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { MediaProbeError, probeImage, probeVideo } from "../media/probe";
-import { VIDEO_RULES, imageProblems, videoProblems } from "../media/rules";
+import { VIDEO_RULES } from "../media/rules";
+import { imageProblems, videoProblems } from "../media/checks";
 import { badRequest, type HttpError } from "./errors";
 import { keyFromFilesPath, type FileStore, type StoredFile } from "./file-store";
 import { requestOrigin } from "./context";

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOX_SCAN_LIMITS, BoxScanError, scanBoxes, type ByteSource } from "@/lib/media/box-scan";
 import { demuxInChild, PROBE_LIMITS, probeVideoIsolated } from "@/lib/server/media/isolated-probe";
 import { MediaProbeError, probeVideo } from "@/lib/media/probe";
-import { VIDEO_RULES, videoProblems } from "@/lib/media/rules";
+import { VIDEO_RULES } from "@/lib/media/rules";
+import { videoProblems } from "@/lib/media/checks";
 import {
   emptyBoxesAround,
   find,

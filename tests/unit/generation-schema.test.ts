@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { GENERATION_DEFAULTS, referenceUrlProblem } from "@/lib/generation/rules";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { referenceUrlProblem } from "@/lib/generation/url-rules";
 import { LIMITS, TASK_ID_PATTERN } from "@/lib/evolink/contract";
 import { fieldErrors, generationRequestSchema } from "@/lib/generation/schema";
 import { referenceTokenProblems } from "@/lib/generation/reference-tokens";

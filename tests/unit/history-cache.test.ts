@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { HistoryFilters } from "@/lib/client/api";
+import type { HistoryFilters } from "@/lib/client/history-api";
 import type { HistoryChanges, HistoryCounts, HistoryPage } from "@/lib/tasks/view";
 import {
   addCreated,

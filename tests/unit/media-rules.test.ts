@@ -1,14 +1,8 @@
 import { readFileSync, statSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MediaProbeError, probeImage, probeVideo, sniffMediaType } from "@/lib/media/probe";
-import {
-  IMAGE_RULES,
-  imageProblems,
-  videoProblems,
-  VIDEO_RULES,
-  type ImageFacts,
-  type VideoFacts,
-} from "@/lib/media/rules";
+import { IMAGE_RULES, VIDEO_RULES, type ImageFacts, type VideoFacts } from "@/lib/media/rules";
+import { imageProblems, videoProblems } from "@/lib/media/checks";
 import { ensureFixtures, fixturePath, type FixtureName } from "@/tests/fixtures/media-fixtures";
 
 const MB = 1024 * 1024;

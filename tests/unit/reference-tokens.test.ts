@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { referenceUrlProblem } from "@/lib/generation/rules";
+import { referenceUrlProblem } from "@/lib/generation/url-rules";
 import {
   mappingAfterMove,
   mappingAfterRemoval,

@@ -2,7 +2,8 @@ import "server-only";
 import { open } from "node:fs/promises";
 import type { ErrorCode } from "../../errors";
 import { MediaProbeError, probeImage, type SniffedType } from "../../media/probe";
-import { imageProblems, videoProblems, type ImageFacts, type VideoFacts } from "../../media/rules";
+import { type ImageFacts, type VideoFacts } from "../../media/rules";
+import { imageProblems, videoProblems } from "../../media/checks";
 import { probeVideoIsolated } from "../media/isolated-probe";
 import type { UploadKind, UploadOutcome } from "./receive";
 

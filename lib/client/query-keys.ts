@@ -1,0 +1,10 @@
+"use client";
+
+// The cache keys, in a module of their own: the form, the mutations and the readers all name them, and none
+// should load another's code to do so.
+
+export const HISTORY_KEY = ["history"] as const;
+
+export function taskQueryKey(id: string) {
+  return ["task", id] as const;
+}
