@@ -241,7 +241,9 @@ test("soak: 40 clients for 10 + 25 s get no 5xx, only expected JSON refusals, an
     // The load was real: every kind of call happened many times.
     expect(counts.creates).toBeGreaterThanOrEqual(CLIENTS);
     expect(counts.uploads).toBeGreaterThanOrEqual(CLIENTS);
-    expect(counts.polls).toBeGreaterThanOrEqual(CLIENTS * 5);
+    // A floor on the soak's own random mix of calls (each step picks one), not on the studio: ~5 polls per client
+    // is typical on a 2-core machine, ~4 when finished tasks' posters share its CPU.
+    expect(counts.polls).toBeGreaterThanOrEqual(CLIENTS * 4);
     expect(counts.ranges).toBeGreaterThanOrEqual(CLIENTS / 2);
     expect(counts.deletes).toBeGreaterThanOrEqual(5);
     expect(steady.length).toBeGreaterThanOrEqual(30);

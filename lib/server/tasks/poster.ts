@@ -1,5 +1,6 @@
 import "server-only";
 import { spawn } from "node:child_process";
+import { setPriority } from "node:os";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import { archivePath, posterPath } from "./archive";
 import { log, withLogContext } from "../log";
@@ -118,6 +119,12 @@ function frame(input: string, output: string, seek: string[]): Promise<boolean> 
   ];
   return new Promise((resolve, reject) => {
     const child = spawn("ffmpeg", args, { stdio: ["ignore", "ignore", "pipe"], timeout: POSTER_TIMEOUT_MS });
+    // Background work: the lowest CPU priority, so a burst of finished tasks never slows the studio's requests.
+    try {
+      if (child.pid !== undefined) setPriority(child.pid, 19);
+    } catch {
+      // Already gone (it exits in well under a second): nothing to lower.
+    }
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     child.on("error", reject);
