@@ -13,7 +13,16 @@ const promptOf = (i: number) =>
   i === 42 ? "A lighthouse in a storm, zebra42 waves" : `Entry ${i} of a calm meadow, ${i % 2 ? "odd" : "even"} frame`;
 
 beforeAll(() => {
-  seedHistory({ dataDir: process.env.DATA_DIR!, count: COUNT, statusOf, promptOf, startAt: 1_700_000_000_000 });
+  // Every finished entry has its poster already: none is made in the background while these tests read
+  // the list, since each poster made is a change that a "since" refresh (rightly) reports.
+  seedHistory({
+    dataDir: process.env.DATA_DIR!,
+    count: COUNT,
+    statusOf,
+    promptOf,
+    startAt: 1_700_000_000_000,
+    withPosters: true,
+  });
 });
 
 const get = (query = "") => listTasks(new Request(`http://localhost/api/tasks${query}`));
@@ -51,7 +60,11 @@ describe("GET /api/tasks pages", () => {
     const answer = await page();
     expect(answer.tasks).toHaveLength(50);
     expect(answer.unknownSubmissions).toEqual([]);
-    expect(answer.tasks[0]).toMatchObject({ id: seededTaskId(COUNT - 1), starred: false, posterUrl: null });
+    expect(answer.tasks[0]).toMatchObject({
+      id: seededTaskId(COUNT - 1),
+      starred: false,
+      posterUrl: `/api/tasks/${seededTaskId(COUNT - 1)}/poster?v=1`,
+    });
   });
 
   it("sorts oldest first, filters by status and counts per status under the search, in one answer", async () => {
