@@ -1,10 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CONFIG_DEFAULTS, CONFIG_VARIABLES, config, loadConfig } from "@/lib/server/config";
-import { redirectLogs } from "@/lib/server/log";
-import { startStudio } from "@/lib/server/startup";
+import { refusedStart } from "../helpers/startup-refusal";
 import { SIMULATOR_ENV_DEFAULTS } from "@/lib/simulator/options";
 
 afterEach(() => {
@@ -147,23 +145,8 @@ describe("configuration: parsing", () => {
   });
 
   it("stops the server at start on a bad value, logging the message", () => {
-    vi.stubEnv("HOST", "127.0.0.1");
-    vi.stubEnv("UPLOAD_MAX_VIDEO_MB", "lots");
-    let written = "";
-    redirectLogs(
-      new Writable({ write: (chunk: Buffer, _encoding, done) => void ((written += chunk.toString("utf8")), done()) }),
-    );
-    const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
-      throw new Error(`exit ${code}`);
-    }) as typeof process.exit);
-    try {
-      expect(() => startStudio()).toThrow("exit 1");
-    } finally {
-      vi.unstubAllEnvs();
-      redirectLogs(new Writable({ write: (_chunk, _encoding, done) => done() }));
-    }
-    expect(exit).toHaveBeenCalledWith(1);
-    const fatal = JSON.parse(written.trim().split("\n")[0] ?? "{}") as { level?: string; msg?: string };
+    const { exitCalls, fatal } = refusedStart({ HOST: "127.0.0.1", UPLOAD_MAX_VIDEO_MB: "lots" });
+    expect(exitCalls).toContainEqual([1]);
     expect(fatal.level).toBe("fatal");
     expect(fatal.msg).toMatch(
       /UPLOAD_MAX_VIDEO_MB=lots must be a number of megabytes \(accepted: more than 0, up to 1024 MB\)/,

@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { Writable } from "node:stream";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "@/lib/server/config";
 import { publicBaseUrlReason } from "@/lib/server/evolink/public-base-url";
-import { redirectLogs } from "@/lib/server/log";
-import { startStudio } from "@/lib/server/startup";
+import { refusedStart } from "../helpers/startup-refusal";
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -70,24 +68,12 @@ describe("PUBLIC_BASE_URL", () => {
   });
 
   it("stops the server at start with that message", () => {
-    vi.stubEnv("HOST", "127.0.0.1");
-    vi.stubEnv("PUBLIC_BASE_URL", "http://studio.example.com");
-    vi.stubEnv("LOG_LEVEL", "info");
-    let written = "";
-    redirectLogs(
-      new Writable({ write: (chunk: Buffer, _encoding, done) => void ((written += chunk.toString("utf8")), done()) }),
-    );
-    const exit = vi.spyOn(process, "exit").mockImplementation(((code?: number) => {
-      throw new Error(`exit ${code}`);
-    }) as typeof process.exit);
-    try {
-      expect(() => startStudio()).toThrow("exit 1");
-    } finally {
-      vi.unstubAllEnvs();
-      redirectLogs(new Writable({ write: (_chunk, _encoding, done) => done() }));
-    }
-    expect(exit).toHaveBeenCalledWith(1);
-    const fatal = JSON.parse(written.trim().split("\n")[0] ?? "{}") as { level?: string; job?: string; msg?: string };
+    const { exitCalls, fatal } = refusedStart({
+      HOST: "127.0.0.1",
+      PUBLIC_BASE_URL: "http://studio.example.com",
+      LOG_LEVEL: "info",
+    });
+    expect(exitCalls).toContainEqual([1]);
     expect(fatal).toMatchObject({ level: "fatal", job: "startup" });
     expect(fatal.msg).toMatch(/Refusing to start: PUBLIC_BASE_URL=http:\/\/studio\.example\.com .* only calls https/);
   });
