@@ -36,6 +36,7 @@ const testEnv = {
   UPLOAD_MAX_VIDEO_MB: "10",
   RATE_LIMIT_GENERATE_PER_MIN: "1000",
   RATE_LIMIT_UPLOAD_PER_MIN: "1000",
+  UPLOAD_MAX_CONCURRENT_PER_CLIENT: "32",
 };
 
 export default defineConfig({

@@ -18,7 +18,6 @@ export const upstreamTaskBody = z.looseObject({
   id: z.string().regex(TASK_ID_PATTERN),
   status: z.string().min(1),
   progress: z.number().optional().catch(undefined),
-  created: z.number().optional().catch(undefined),
   results: z.array(z.string()).optional().catch(undefined),
   result_data: z
     .array(z.looseObject({ video_url: z.string().optional() }))
@@ -41,7 +40,6 @@ export interface UpstreamTask {
   id: string;
   status: string;
   progress: number;
-  createdAt: number | null;
   estimatedSeconds: number | null;
   creditsReserved: number | null;
   resultUrl: string | null;
@@ -56,7 +54,6 @@ export function toUpstreamTask(body: z.infer<typeof upstreamTaskBody>): Upstream
     id: body.id,
     status: body.status.toLowerCase(),
     progress,
-    createdAt: body.created ? body.created * 1000 : null,
     estimatedSeconds: body.task_info?.estimated_time ?? null,
     creditsReserved: body.usage?.credits_reserved ?? null,
     resultUrl,

@@ -119,6 +119,17 @@ describe("idempotent submit", () => {
     expect(await createsFor(prompt)).toBe(1);
   });
 
+  it("takes sent within one second are listed in the order they were sent", async () => {
+    const stamp = Date.now();
+    const sent = [];
+    for (const n of [1, 2, 3])
+      sent.push((await submitGeneration(request(`take ${n} ${stamp}`), `key-order-${stamp}-${n}`)).task);
+    const newestFirst = listHistory()
+      .tasks.slice(0, 3)
+      .map((task) => task.id);
+    expect(newestFirst).toEqual(sent.map((task) => task.id).reverse());
+  });
+
   it("the same key with a different request is a conflict and sends nothing", async () => {
     await submitGeneration(request(`original ${Date.now()}`), "key-conflict-01");
     const changed = `changed ${Date.now()}`;

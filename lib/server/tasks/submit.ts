@@ -62,7 +62,9 @@ async function send(key: string, request: GenerationRequest, callbackUrl: string
         {
           id: upstream.id,
           request,
-          createdAt: upstream.createdAt ?? Date.now(),
+          // The studio's clock, in ms: upstream's `created` has whole seconds, so takes sent within one second
+          // would sort among themselves at random in the history.
+          createdAt: Date.now(),
           upstreamStatus: upstream.status,
           progress: upstream.progress,
           estimatedSeconds: upstream.estimatedSeconds,
