@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { SignOutButton } from "@/components/auth/sign-out-button";
+import { SignOut } from "@/components/auth/sign-out";
 import { Studio } from "@/components/studio/studio";
 import { authEnabled, SESSION_COOKIE, sessionValid } from "@/lib/server/auth/session";
 import { DemoBanner } from "@/components/studio/demo-banner";
@@ -23,7 +23,7 @@ export default async function HomePage() {
             <p className="text-xs font-semibold tracking-widest text-violet-600 uppercase dark:text-violet-400">
               Kling O3 · Evolink
             </p>
-            {gated && <SignOutButton />}
+            {gated && <SignOut />}
           </div>
           <h1 className="text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl dark:text-white">
             Reference-to-video studio

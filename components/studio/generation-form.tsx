@@ -1,10 +1,9 @@
 "use client";
-import { useEffect, useImperativeHandle, useState, type Ref } from "react";
-import { useForm, useWatch, type Path, type UseFormReturn } from "react-hook-form";
-import { Alert } from "@/components/ui/alert";
+import { Suspense, useEffect, useImperativeHandle, useState, type Ref } from "react";
+import { useForm, type Path, type UseFormReturn } from "react-hook-form";
 import { Button } from "@/components/ui/button";
-import { RequestId } from "@/components/ui/request-id";
 import { StudioApiError } from "@/lib/client/api";
+import { lazyPart } from "@/lib/client/lazy-part";
 import { useCreateGeneration } from "@/lib/client/mutations";
 import { GENERATION_DEFAULTS, promptLength } from "@/lib/generation/rules";
 import type { GenerationRequest } from "@/lib/generation/schema";
@@ -12,10 +11,13 @@ import { useGenerationResolver } from "@/lib/client/use-generation-resolver";
 import { uploadedUrl, useReferenceMedia, type ReferenceMedia } from "@/lib/client/use-reference-media";
 import type { TaskView } from "@/lib/tasks/view";
 import { CostEstimate } from "./cost-estimate";
-import { ErrorDetails } from "./error-details";
 import { GenerationSettings } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
+
+// Shown only after a refused Generate or a remix with expired uploads, so not first-load code.
+const SubmitFailure = lazyPart(() => import("./form-notices").then((module) => module.SubmitFailure));
+const ExpiredReferences = lazyPart(() => import("./form-notices").then((module) => module.ExpiredReferences));
 
 const EXAMPLE_PROMPT =
   "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
@@ -98,7 +100,7 @@ export function GenerationForm({
 }) {
   const resolver = useGenerationResolver();
   const form = useForm<GenerationRequest>({ resolver, defaultValues: GENERATION_DEFAULTS, mode: "onTouched" });
-  const { register, handleSubmit, control, setValue, formState } = form;
+  const { register, handleSubmit, watch, setValue, formState } = form;
   const { errors } = formState;
   const revalidate = formState.isSubmitted;
   const media = useReferenceMedia(videoUploadMaxBytes);
@@ -108,10 +110,10 @@ export function GenerationForm({
   const submit = useCreateGeneration({ onCreated });
   useServerFieldErrors(submit.error, form.setError);
 
-  const [prompt = "", videoUrl = "", quality, duration] = useWatch({
-    control,
-    name: ["prompt", "videoUrl", "quality", "duration"],
-  });
+  // watch() rather than useWatch: this component re-renders on these either way, and useWatch is 0.4 kB of first
+  // load. The rule guards memoization by the React Compiler, which this project does not use.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const [prompt = "", videoUrl = "", quality, duration] = watch(["prompt", "videoUrl", "quality", "duration"]);
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const waitingFor = waitingMessage(media);
 
@@ -124,7 +126,11 @@ export function GenerationForm({
       })}
       className="flex flex-col gap-5"
     >
-      <ExpiredReferences names={expiredReferences} />
+      {expiredReferences.length > 0 && (
+        <Suspense fallback={null}>
+          <ExpiredReferences names={expiredReferences} />
+        </Suspense>
+      )}
 
       <PromptField
         registration={register("prompt")}
@@ -151,10 +157,9 @@ export function GenerationForm({
       <CostEstimate quality={quality} duration={duration} />
 
       {failure && (
-        <Alert tone="error" live testId="form-error" title={failure.message}>
-          <ErrorDetails error={failure} />
-          <RequestId id={failure.requestId} />
-        </Alert>
+        <Suspense fallback={null}>
+          <SubmitFailure failure={failure} />
+        </Suspense>
       )}
 
       <FormActions
@@ -167,20 +172,6 @@ export function GenerationForm({
         }}
       />
     </form>
-  );
-}
-
-/** After a remix: the entry's uploads that have expired and must be chosen again. */
-function ExpiredReferences({ names }: { names: string[] }) {
-  if (names.length === 0) return null;
-  return (
-    <Alert
-      tone="warning"
-      testId="remix-expired"
-      title="Some references were uploads that have expired (uploads last 72 hours)."
-    >
-      <p>Upload them again: {names.join(", ")}.</p>
-    </Alert>
   );
 }
 

@@ -1,6 +1,7 @@
 "use client";
 import type { StudioErrorBody } from "../errors";
 import type { ImageFacts, VideoFacts } from "../media/rules";
+import type { ReferenceState } from "./use-reference-media";
 
 export interface UploadedReference {
   fileUrl: string;
@@ -21,6 +22,15 @@ export class UploadError extends Error {
     super(body.message);
     this.name = "UploadError";
   }
+}
+
+/** Where an upload that did not finish leaves its file: cancelled, or failed with what to say and what to do. */
+export function unfinishedState(error: unknown): ReferenceState {
+  if (error instanceof UploadError && error.aborted) return { status: "cancelled" };
+  const body = error instanceof UploadError ? error.body : null;
+  const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
+  const message = [body?.message ?? "The upload failed.", body?.detail, evolinkSaid].filter(Boolean).join(" ");
+  return { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId };
 }
 
 /** Uploads one reference through the studio's server. XHR, because fetch cannot report upload progress. */

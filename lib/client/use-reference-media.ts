@@ -41,15 +41,6 @@ function newReference(file: File, kind: ReferenceFile["kind"]): ReferenceFile {
 const loadTransfer = () => Promise.all([import("./preflight"), import("./upload")]);
 type UploadModule = typeof import("./upload");
 
-/** Where an upload that did not finish leaves its file: cancelled, or failed with what to say and what to do. */
-function unfinishedState(error: unknown, { UploadError }: UploadModule): ReferenceState {
-  if (error instanceof UploadError && error.aborted) return { status: "cancelled" };
-  const body = error instanceof UploadError ? error.body : null;
-  const evolinkSaid = body?.upstreamMessage && `Evolink said: ${body.upstreamMessage}`;
-  const message = [body?.message ?? "The upload failed.", body?.detail, evolinkSaid].filter(Boolean).join(" ");
-  return { status: "failed", message, action: body?.action ?? "Try again.", requestId: body?.requestId };
-}
-
 function moveItem<T>(list: T[], from: number, to: number): T[] {
   if (to < 0 || to >= list.length) return list;
   const next = [...list];
@@ -80,7 +71,7 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
         .then(
           (result) =>
             update(item.id, { state: { status: "uploaded", fileUrl: result.fileUrl, expiresAt: result.expiresAt } }),
-          (error: unknown) => update(item.id, { state: unfinishedState(error, upload) }),
+          (error: unknown) => update(item.id, { state: upload.unfinishedState(error) }),
         )
         .finally(() => uploads.current.delete(item.id));
     },
