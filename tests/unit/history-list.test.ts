@@ -154,6 +154,8 @@ describe("search and stars", () => {
 
 describe("changes since the last answer", () => {
   it("an idle refresh is a few hundred bytes; a change, a deletion and a filter exit show up in the next one", async () => {
+    // A token means "changed at or after this ms", so an edit by the test before, in the same ms, would count.
+    await new Promise((resolve) => setTimeout(resolve, 2));
     const first = await page("?status=completed&limit=5");
     const idle = await get(`?status=completed&since=${encodeURIComponent(first.since)}`);
     const idleText = await idle.text();
