@@ -7,7 +7,7 @@ import {
   useQueryClient,
   type QueryClient,
 } from "@tanstack/react-query";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { isTerminal } from "../evolink/contract";
 import { HISTORY_LIMITS, HISTORY_STATUSES, type TaskView } from "../tasks/view";
@@ -56,13 +56,14 @@ export function filtersFromParams(params: URLSearchParams): HistoryFilters {
 /** The filters in the URL, and a setter that replaces the URL (no history entry per keystroke or chip). */
 export function useHistoryFilters(): [HistoryFilters, (change: Partial<HistoryFilters>) => void] {
   const params = useSearchParams();
-  const router = useRouter();
   const pathname = usePathname();
   const filters = useMemo(() => filtersFromParams(new URLSearchParams(params.toString())), [params]);
   const setFilters = useCallback(
     (change: Partial<HistoryFilters>) => {
-      const next = new URLSearchParams(params.toString());
-      const merged = { ...filters, ...change };
+      // The address as it is now, not as this render saw it: two quick changes (Starred, then a sort) both stay.
+      // The native replaceState updates it at once, and Next keeps useSearchParams in step without a server trip.
+      const next = new URLSearchParams(window.location.search);
+      const merged = { ...filtersFromParams(next), ...change };
       const set = (name: string, value: string, fallback: string) =>
         value === fallback ? next.delete(name) : next.set(name, value);
       set("q", merged.q.trim(), "");
@@ -70,9 +71,9 @@ export function useHistoryFilters(): [HistoryFilters, (change: Partial<HistoryFi
       set("starred", merged.starred ? "1" : "", "");
       set("sort", merged.sort, "newest");
       const query = next.toString();
-      router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
+      window.history.replaceState(null, "", query ? `${pathname}?${query}` : pathname);
     },
-    [filters, params, pathname, router],
+    [pathname],
   );
   return [filters, setFilters];
 }
