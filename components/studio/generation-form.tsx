@@ -1,5 +1,5 @@
 "use client";
-import { useEffect, useImperativeHandle, useState, type Ref } from "react";
+import { Suspense, useEffect, useImperativeHandle, useState, type Ref } from "react";
 import { useForm, useWatch, type Path, type UseFormReturn } from "react-hook-form";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -16,14 +16,24 @@ import { ErrorDetails } from "./error-details";
 import { GenerationSettings } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
+import type { ElementView } from "@/lib/elements/view";
+import { lazyPart } from "@/lib/client/lazy-part";
+import { useFormElements } from "@/lib/client/use-form-elements";
+
+// Shown only once an element is attached, so it is not first-load code.
+const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
 
 const EXAMPLE_PROMPT =
   "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
 const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
-/** What the page can ask of the form from outside: "Use these settings" on a history entry refills it. */
+/**
+ * What the page can ask of the form from outside: "Use these settings" on a history entry refills it; "Use"
+ * in the element library attaches an element (the answer says how, or why not).
+ */
 export interface GenerationFormHandle {
   remix: (task: TaskView) => Promise<void>;
+  attachElement: (element: ElementView) => string;
 }
 
 type Form = UseFormReturn<GenerationRequest>;
@@ -42,14 +52,18 @@ function useReferencesInForm(form: Form, media: ReferenceMedia, pastedImageUrls:
   }, [videoFileUrl, setValue, revalidate]);
 }
 
-/** "Use these settings": refills the form from a history entry; returns the references that expired. */
-function useRemix(
+/**
+ * "Use these settings": refills the form from a history entry; returns the references that expired and the
+ * elements deleted from the library since.
+ */
+function useHandle(
   ref: Ref<GenerationFormHandle>,
   form: Form,
   clearMedia: () => void,
   setPasted: (urls: string[]) => void,
+  attachElement: (element: ElementView) => string,
 ) {
-  const [expiredReferences, setExpiredReferences] = useState<string[]>([]);
+  const [left, setLeft] = useState<{ expired: string[]; deletedElements: string[] }>(NOTHING_LEFT);
   useImperativeHandle(
     ref,
     () => ({
@@ -57,17 +71,20 @@ function useRemix(
         const now = Date.now();
         // Only "Use these settings" needs it, so it is not first-load code.
         const { remixValues } = await import("@/lib/generation/remix");
-        const { values, pastedImageUrls, expired } = remixValues(task, now);
+        const { values, pastedImageUrls, expired, deletedElements } = remixValues(task, now);
         clearMedia();
         form.reset(values);
         setPasted(pastedImageUrls);
-        setExpiredReferences(expired);
+        setLeft({ expired, deletedElements });
       },
+      attachElement,
     }),
-    [form, clearMedia, setPasted],
+    [form, clearMedia, setPasted, attachElement],
   );
-  return expiredReferences;
+  return left;
 }
+
+const NOTHING_LEFT = { expired: [], deletedElements: [] };
 
 /** The server's own field checks mark the same fields the browser's would. */
 function useServerFieldErrors(error: unknown, setError: Form["setError"]) {
@@ -104,7 +121,9 @@ export function GenerationForm({
   const media = useReferenceMedia(videoUploadMaxBytes);
   const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
   useReferencesInForm(form, media, pastedImageUrls, revalidate);
-  const expiredReferences = useRemix(ref, form, media.clear, setPastedImageUrls);
+  const imageCount = media.images.length + pastedImageUrls.length;
+  const elements = useFormElements(form, imageCount, revalidate);
+  const left = useHandle(ref, form, media.clear, setPastedImageUrls, elements.attach);
   const submit = useCreateGeneration({ onCreated });
   useServerFieldErrors(submit.error, form.setError);
 
@@ -124,14 +143,16 @@ export function GenerationForm({
       })}
       className="flex flex-col gap-5"
     >
-      <ExpiredReferences names={expiredReferences} />
+      <ExpiredReferences names={left.expired} />
+      <DeletedElements names={left.deletedElements} />
 
       <PromptField
         registration={register("prompt")}
         value={prompt}
         length={promptLength(prompt)}
         error={errors.prompt?.message}
-        imageCount={media.images.length + pastedImageUrls.length}
+        imageCount={imageCount}
+        elementCount={elements.elementIds.length}
         hasVideo={Boolean(media.video || videoUrl)}
         onChange={(next) => setValue("prompt", next, { shouldValidate: revalidate, shouldDirty: true })}
       />
@@ -143,8 +164,19 @@ export function GenerationForm({
         videoUrl={videoUrl}
         pastedImageUrls={pastedImageUrls}
         onPastedImageUrls={setPastedImageUrls}
+        elementCount={elements.elementIds.length}
         revalidate={revalidate}
       />
+
+      {elements.elementIds.length > 0 && (
+        <Suspense fallback={null}>
+          <AttachedElements
+            elementIds={elements.elementIds}
+            error={errors.elementIds?.message ?? errors.elementIds?.root?.message}
+            onRemove={elements.remove}
+          />
+        </Suspense>
+      )}
 
       <GenerationSettings register={register} errors={errors} />
 
@@ -167,6 +199,20 @@ export function GenerationForm({
         }}
       />
     </form>
+  );
+}
+
+/** After a remix: the entry's elements that have left the library since, named rather than dropped silently. */
+function DeletedElements({ names }: { names: string[] }) {
+  if (names.length === 0) return null;
+  return (
+    <Alert
+      tone="warning"
+      testId="remix-deleted-elements"
+      title="Some elements of that entry were deleted from the library since."
+    >
+      <p>Left out, with their prompt tokens: {names.join(", ")}. Create them again to use them.</p>
+    </Alert>
   );
 }
 

@@ -3,6 +3,9 @@ import { ELEMENT_LIMITS } from "../evolink/contract";
 import { referenceUrl } from "../generation/schema";
 import { promptLength } from "../generation/rules";
 
+/** The library's previews: at most this wide and high, and this long as a data URL. */
+export const ELEMENT_THUMBNAIL = { sidePx: 160, maxChars: 40_000 } as const;
+
 const text = (label: string, max: number) =>
   z.string({ error: `Write a ${label}.` }).check(
     z.trim(),
@@ -35,6 +38,15 @@ export const elementRequestSchema = z.strictObject(
         error: (issue) =>
           `${(issue.input as unknown[]).length} extra angles given; give ${ELEMENT_LIMITS.minExtraAngles} to ${ELEMENT_LIMITS.maxExtraAngles} more views of the subject besides the frontal image.`,
       }),
+    ),
+    // A small preview the browser made from an uploaded frontal image; never sent upstream.
+    thumbnail: z.optional(
+      z.string().check(
+        z.maxLength(ELEMENT_THUMBNAIL.maxChars, { error: "The thumbnail is too large." }),
+        z.regex(/^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/, {
+          error: "The thumbnail must be a JPEG data URL.",
+        }),
+      ),
     ),
   },
   {

@@ -10,6 +10,8 @@ export interface ElementView {
   description: string;
   frontalImageUrl: string;
   extraImageUrls: string[];
+  /** A JPEG data URL of the frontal image when it was uploaded here; null for one given as a link. */
+  thumbnail: string | null;
   status: ElementStatus;
   /** The creation task's progress, 0–100, as the upstream reports it. */
   progress: number;

@@ -53,9 +53,12 @@ export const generationRequestSchema = z
       keepOriginalSound: z.boolean({ error: "Keep original sound must be on or off." }),
       // Local ids of elements in this studio's library; the server sends their upstream element_ids.
       elementIds: z.optional(
-        z.array(z.string({ error: "Element ids must be text." }).check(z.regex(ELEMENT_ID_PATTERN, "Unknown element id.")), {
-          error: "Element ids must be a list.",
-        }),
+        z.array(
+          z.string({ error: "Element ids must be text." }).check(z.regex(ELEMENT_ID_PATTERN, "Unknown element id.")),
+          {
+            error: "Element ids must be a list.",
+          },
+        ),
       ),
       watermark: z.optional(z.boolean({ error: "Add watermark must be on or off." })),
     },
@@ -77,7 +80,12 @@ export const generationRequestSchema = z
       const problem = referenceCountProblem(request.imageUrls.length, elementCount);
       if (problem) ctx.addIssue({ code: "custom", path: ["elementIds"], message: problem, input: request.elementIds });
       if (new Set(request.elementIds).size !== elementCount) {
-        ctx.addIssue({ code: "custom", path: ["elementIds"], message: "Each element can be attached once.", input: [] });
+        ctx.addIssue({
+          code: "custom",
+          path: ["elementIds"],
+          message: "Each element can be attached once.",
+          input: [],
+        });
       }
     }),
   );

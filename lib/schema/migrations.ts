@@ -121,6 +121,8 @@ export const MIGRATIONS: readonly string[] = [
   // Elements (issue #17): the library of saved subjects. Each row is also its own idempotency record (the key is
   // claimed before the paid create, as submissions are); `raw_result_json` keeps the finished creation task as
   // the upstream sent it, so a later change in where it puts element_id can be re-read without paying again.
+  // `thumbnail` is a small JPEG data URL the browser made from an uploaded frontal image (the page may load
+  // images only from itself, and the server never fetches a URL a person gave).
   // Tasks keep the elements they used (local id, name then, element_id) for their cards and remixes.
   `
   CREATE TABLE elements (
@@ -131,6 +133,7 @@ export const MIGRATIONS: readonly string[] = [
     description TEXT NOT NULL,
     frontal_image_url TEXT NOT NULL,
     extra_image_urls_json TEXT NOT NULL,
+    thumbnail TEXT,
     state TEXT NOT NULL CHECK (state IN ('sending', 'creating', 'ready', 'failed')),
     task_id TEXT,
     upstream_status TEXT,

@@ -48,7 +48,8 @@ export const SIMULATOR_SCENARIOS = [
   },
   {
     name: "no-element-id",
-    description: "An element creation completes with result_data but no element_id in it (put the tag in the description).",
+    description:
+      "An element creation completes with result_data but no element_id in it (put the tag in the description).",
   },
   {
     name: "numeric-element-id",

@@ -65,7 +65,11 @@ function unknownElementEnding(id: string): ScenarioEnding {
   return {
     at: 0.1,
     status: "failed",
-    error: { code: "invalid_parameters", message: `element_id ${id} does not exist or is not ready`, type: "task_error" },
+    error: {
+      code: "invalid_parameters",
+      message: `element_id ${id} does not exist or is not ready`,
+      type: "task_error",
+    },
   };
 }
 

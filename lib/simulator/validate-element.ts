@@ -87,7 +87,8 @@ function check(body: Record<string, unknown>): ElementCreateRequest {
     // Documented, but its elements do not work with reference-to-video; the simulator does not make them.
     invalid("model_params.reference_type", "reference_type video_refer is not simulated; use image_refer");
   }
-  if (type !== "image_refer") invalid("model_params.reference_type", "reference_type must be one of image_refer, video_refer");
+  if (type !== "image_refer")
+    invalid("model_params.reference_type", "reference_type must be one of image_refer, video_refer");
   if (params.element_voice_id !== undefined) {
     invalid("model_params.element_voice_id", "element_voice_id is only allowed with reference_type video_refer");
   }

@@ -8,7 +8,7 @@ import { createElement } from "@/lib/server/elements/create";
 import { elementLibrary } from "@/lib/server/elements/library";
 import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict } from "@/lib/server/tasks/submit";
 
-const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 const NO_STORE = { "Cache-Control": "no-store" };
 
 export const GET = apiRoute(async (request: Request): Promise<Response> => {

@@ -45,7 +45,11 @@ async function poll(record: ElementRecord, taskId: string): Promise<void> {
   } catch (error) {
     // The upstream forgot the task (expired or never existed there): that ends the creation for good.
     if (error instanceof UpstreamError && (error.code === "task_not_found" || error.code === "resource_not_found")) {
-      updateElement(record.id, { state: "failed", error: upstreamFailure(error.code, error.upstreamMessage), polledAt });
+      updateElement(record.id, {
+        state: "failed",
+        error: upstreamFailure(error.code, error.upstreamMessage),
+        polledAt,
+      });
       return;
     }
     updateElement(record.id, { polledAt });
@@ -54,11 +58,16 @@ async function poll(record: ElementRecord, taskId: string): Promise<void> {
 }
 
 /** What one read of the creation task changes: progress while it runs; the element_id, or why not, once it ends. */
-export function outcome(task: UpstreamTask, body: unknown, record: Pick<ElementRecord, "estimatedSeconds">): ElementPatch {
+export function outcome(
+  task: UpstreamTask,
+  body: unknown,
+  record: Pick<ElementRecord, "estimatedSeconds">,
+): ElementPatch {
   const phase = phaseOf(task.status);
   const common = { upstreamStatus: task.status, estimatedSeconds: task.estimatedSeconds ?? record.estimatedSeconds };
   if (phase === "queued" || phase === "generating") return { ...common, progress: task.progress };
-  if (phase === "failed") return { ...common, state: "failed", progress: task.progress, error: taskFailure(task), rawResult: body };
+  if (phase === "failed")
+    return { ...common, state: "failed", progress: task.progress, error: taskFailure(task), rawResult: body };
   const reading = readElementId(body);
   if (reading.ok) return { ...common, state: "ready", progress: 100, elementId: reading.elementId, rawResult: body };
   const keys = reading.keys.length ? reading.keys.join(", ") : "none";
@@ -67,6 +76,9 @@ export function outcome(task: UpstreamTask, body: unknown, record: Pick<ElementR
     state: "failed",
     progress: 100,
     rawResult: body,
-    error: studioError("element_id_missing", `The finished task ${task.id} had no element_id; its answer's keys: ${keys}.`),
+    error: studioError(
+      "element_id_missing",
+      `The finished task ${task.id} had no element_id; its answer's keys: ${keys}.`,
+    ),
   };
 }

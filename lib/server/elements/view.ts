@@ -14,6 +14,7 @@ export function toElementView(record: ElementRecord): ElementView {
     description: record.description,
     frontalImageUrl: record.frontalImageUrl,
     extraImageUrls: record.extraImageUrls,
+    thumbnail: record.thumbnail,
     status: record.state === "sending" ? "creating" : record.state,
     progress: record.state === "ready" ? 100 : record.progress,
     estimatedSeconds: record.estimatedSeconds,

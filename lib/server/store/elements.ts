@@ -14,6 +14,7 @@ export interface ElementRecord {
   description: string;
   frontalImageUrl: string;
   extraImageUrls: string[];
+  thumbnail: string | null;
   state: ElementState;
   taskId: string | null;
   upstreamStatus: string | null;
@@ -35,6 +36,7 @@ interface ElementRow {
   description: string;
   frontal_image_url: string;
   extra_image_urls_json: string;
+  thumbnail: string | null;
   state: ElementState;
   task_id: string | null;
   upstream_status: string | null;
@@ -57,6 +59,7 @@ function fromRow(row: ElementRow): ElementRecord {
     description: row.description,
     frontalImageUrl: row.frontal_image_url,
     extraImageUrls: JSON.parse(row.extra_image_urls_json) as string[],
+    thumbnail: row.thumbnail,
     state: row.state,
     taskId: row.task_id,
     upstreamStatus: row.upstream_status,
@@ -80,8 +83,8 @@ export function beginElement(id: string, key: string, requestHash: string, reque
   return (
     statement(
       `INSERT OR IGNORE INTO elements (id, idempotency_key, request_hash, name, description, frontal_image_url,
-         extra_image_urls_json, state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 'sending', ?, ?)`,
+         extra_image_urls_json, thumbnail, state, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?, ?)`,
     ).run(
       id,
       key,
@@ -90,6 +93,7 @@ export function beginElement(id: string, key: string, requestHash: string, reque
       request.description,
       request.frontalImageUrl,
       JSON.stringify(request.extraImageUrls),
+      request.thumbnail ?? null,
       now,
       now,
     ).changes === 1
@@ -114,7 +118,15 @@ export function listElements(): ElementRecord[] {
 export type ElementPatch = Partial<
   Pick<
     ElementRecord,
-    "name" | "state" | "taskId" | "upstreamStatus" | "progress" | "estimatedSeconds" | "elementId" | "error" | "polledAt"
+    | "name"
+    | "state"
+    | "taskId"
+    | "upstreamStatus"
+    | "progress"
+    | "estimatedSeconds"
+    | "elementId"
+    | "error"
+    | "polledAt"
   > & { rawResult: unknown }
 >;
 
@@ -166,7 +178,9 @@ export function markInterruptedElements(error: StudioErrorBody): number {
 /** Which of `ids` are still in the library. */
 export function existingElementIds(ids: readonly string[]): Set<string> {
   if (ids.length === 0) return new Set();
-  const rows = statement(`SELECT id FROM elements WHERE id IN (${ids.map(() => "?").join(", ")})`).all(...ids) as Array<{
+  const rows = statement(`SELECT id FROM elements WHERE id IN (${ids.map(() => "?").join(", ")})`).all(
+    ...ids,
+  ) as Array<{
     id: string;
   }>;
   return new Set(rows.map((row) => row.id));
