@@ -1,17 +1,18 @@
 "use client";
 import { IconButton } from "@/components/ui/icon-button";
 import { useElements } from "@/lib/client/elements";
+import { detachElement, type ElementTarget } from "@/lib/client/form-elements";
 import { elementToken } from "@/lib/evolink/contract";
 
 /** The elements attached to the generation, as `<<<element_N>>>` chips beside the images, each removable. */
 export function AttachedElements({
   elementIds,
   error,
-  onRemove,
+  target,
 }: {
   elementIds: string[];
   error?: string;
-  onRemove: (index: number) => void;
+  target: Omit<ElementTarget, "imageCount">;
 }) {
   const library = useElements();
   const nameOf = (id: string) => library.data?.find((element) => element.id === id)?.name;
@@ -29,7 +30,11 @@ export function AttachedElements({
             <span className="text-zinc-700 dark:text-zinc-300">
               {nameOf(id) ?? (library.isPending ? "…" : "not in the library any more")}
             </span>
-            <IconButton aria-label={`Remove element ${index + 1}`} className="size-6" onClick={() => onRemove(index)}>
+            <IconButton
+              aria-label={`Remove element ${index + 1}`}
+              className="size-6"
+              onClick={() => detachElement(target, index)}
+            >
               ✕
             </IconButton>
           </li>

@@ -2,14 +2,20 @@
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import type { ElementView } from "@/lib/elements/view";
+import { attachElement, type ElementTarget } from "@/lib/client/form-elements";
 import { ElementForm } from "./element-form";
 import { ElementLibrary } from "./element-library";
 
 /**
  * The Elements panel (loaded after the first screen): New element, and the library of saved subjects with
- * their status, rename, delete and "Use". `onUse` attaches one to the generation, or says why it cannot.
+ * their status, rename, delete and "Use", which attaches one to the generation form `target` gives (or says
+ * why it cannot).
  */
-export function ElementsPanel({ onUse }: { onUse: (element: ElementView) => string | null }) {
+export function ElementsPanel({ target }: { target: () => ElementTarget | null }) {
+  const onUse = (element: ElementView) => {
+    const form = target();
+    return form ? attachElement(form, element) : null;
+  };
   const [creating, setCreating] = useState(false);
   return (
     <div className="flex flex-col gap-4">

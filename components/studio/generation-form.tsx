@@ -16,24 +16,25 @@ import { ErrorDetails } from "./error-details";
 import { GenerationSettings } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
-import type { ElementView } from "@/lib/elements/view";
+import type { ElementTarget } from "@/lib/client/form-elements";
 import { lazyPart } from "@/lib/client/lazy-part";
-import { useFormElements } from "@/lib/client/use-form-elements";
 
-// Shown only once an element is attached, so it is not first-load code.
+// Shown only once an element is attached, or after a remix, so they are not first-load code.
 const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
+const RemixNotes = lazyPart(() => import("./remix-notes").then((module) => module.RemixNotes));
+const NO_ELEMENTS: string[] = [];
 
 const EXAMPLE_PROMPT =
   "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
 const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
 /**
- * What the page can ask of the form from outside: "Use these settings" on a history entry refills it; "Use"
- * in the element library attaches an element (the answer says how, or why not).
+ * What the page can ask of the form from outside: "Use these settings" on a history entry refills it; the
+ * element library attaches elements to it (lib/client/form-elements.ts).
  */
 export interface GenerationFormHandle {
   remix: (task: TaskView) => Promise<void>;
-  attachElement: (element: ElementView) => string;
+  elementTarget: () => ElementTarget;
 }
 
 type Form = UseFormReturn<GenerationRequest>;
@@ -61,7 +62,7 @@ function useHandle(
   form: Form,
   clearMedia: () => void,
   setPasted: (urls: string[]) => void,
-  attachElement: (element: ElementView) => string,
+  elementTarget: () => ElementTarget,
 ) {
   const [left, setLeft] = useState<{ expired: string[]; deletedElements: string[] }>(NOTHING_LEFT);
   useImperativeHandle(
@@ -77,9 +78,9 @@ function useHandle(
         setPasted(pastedImageUrls);
         setLeft({ expired, deletedElements });
       },
-      attachElement,
+      elementTarget,
     }),
-    [form, clearMedia, setPasted, attachElement],
+    [form, clearMedia, setPasted, elementTarget],
   );
   return left;
 }
@@ -122,8 +123,8 @@ export function GenerationForm({
   const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
   useReferencesInForm(form, media, pastedImageUrls, revalidate);
   const imageCount = media.images.length + pastedImageUrls.length;
-  const elements = useFormElements(form, imageCount, revalidate);
-  const left = useHandle(ref, form, media.clear, setPastedImageUrls, elements.attach);
+  const elementIds = useWatch({ control, name: "elementIds" }) ?? NO_ELEMENTS;
+  const left = useHandle(ref, form, media.clear, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
   const submit = useCreateGeneration({ onCreated });
   useServerFieldErrors(submit.error, form.setError);
 
@@ -143,8 +144,11 @@ export function GenerationForm({
       })}
       className="flex flex-col gap-5"
     >
-      <ExpiredReferences names={left.expired} />
-      <DeletedElements names={left.deletedElements} />
+      {left.expired.length + left.deletedElements.length > 0 && (
+        <Suspense fallback={null}>
+          <RemixNotes expired={left.expired} deletedElements={left.deletedElements} />
+        </Suspense>
+      )}
 
       <PromptField
         registration={register("prompt")}
@@ -152,7 +156,7 @@ export function GenerationForm({
         length={promptLength(prompt)}
         error={errors.prompt?.message}
         imageCount={imageCount}
-        elementCount={elements.elementIds.length}
+        elementCount={elementIds.length}
         hasVideo={Boolean(media.video || videoUrl)}
         onChange={(next) => setValue("prompt", next, { shouldValidate: revalidate, shouldDirty: true })}
       />
@@ -164,16 +168,16 @@ export function GenerationForm({
         videoUrl={videoUrl}
         pastedImageUrls={pastedImageUrls}
         onPastedImageUrls={setPastedImageUrls}
-        elementCount={elements.elementIds.length}
+        elementCount={elementIds.length}
         revalidate={revalidate}
       />
 
-      {elements.elementIds.length > 0 && (
+      {elementIds.length > 0 && (
         <Suspense fallback={null}>
           <AttachedElements
-            elementIds={elements.elementIds}
+            elementIds={elementIds}
             error={errors.elementIds?.message ?? errors.elementIds?.root?.message}
-            onRemove={elements.remove}
+            target={{ form, revalidate }}
           />
         </Suspense>
       )}
@@ -199,34 +203,6 @@ export function GenerationForm({
         }}
       />
     </form>
-  );
-}
-
-/** After a remix: the entry's elements that have left the library since, named rather than dropped silently. */
-function DeletedElements({ names }: { names: string[] }) {
-  if (names.length === 0) return null;
-  return (
-    <Alert
-      tone="warning"
-      testId="remix-deleted-elements"
-      title="Some elements of that entry were deleted from the library since."
-    >
-      <p>Left out, with their prompt tokens: {names.join(", ")}. Create them again to use them.</p>
-    </Alert>
-  );
-}
-
-/** After a remix: the entry's uploads that have expired and must be chosen again. */
-function ExpiredReferences({ names }: { names: string[] }) {
-  if (names.length === 0) return null;
-  return (
-    <Alert
-      tone="warning"
-      testId="remix-expired"
-      title="Some references were uploads that have expired (uploads last 72 hours)."
-    >
-      <p>Upload them again: {names.join(", ")}.</p>
-    </Alert>
   );
 }
 

@@ -65,7 +65,7 @@ export function GenerationSettings({
         <span>
           <span className="font-medium text-zinc-800 dark:text-zinc-200">Add watermark</span>
           <span id="watermark-hint" className="block text-xs text-zinc-500 dark:text-zinc-400">
-            Sent to Evolink either way, so the result never depends on an undocumented default.
+            Always sent, so the result never rests on an undocumented default.
           </span>
         </span>
       </label>

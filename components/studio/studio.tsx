@@ -65,10 +65,9 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
             {inBrowser ? (
               <Suspense fallback={loadingElements}>
                 <ElementsPanel
-                  onUse={(element) => {
-                    const note = generationForm.current?.attachElement(element) ?? null;
+                  target={() => {
                     reveal(formRef.current);
-                    return note;
+                    return generationForm.current?.elementTarget() ?? null;
                   }}
                 />
               </Suspense>

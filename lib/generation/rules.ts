@@ -12,13 +12,6 @@ export function promptLength(prompt: string): number {
   return [...prompt].length;
 }
 
-/** Images and elements together are at most 4 with a video (CONTRACT.md, "The create request"); null when within. */
-export function referenceCountProblem(imageCount: number, elementCount: number): string | null {
-  const total = imageCount + elementCount;
-  if (total <= LIMITS.maxReferenceImages) return null;
-  return `${imageCount} image${imageCount === 1 ? "" : "s"} and ${elementCount} element${elementCount === 1 ? "" : "s"} attached; with a reference video, images and elements together are at most ${LIMITS.maxReferenceImages}. Remove ${total - LIMITS.maxReferenceImages}.`;
-}
-
 export const GENERATION_DEFAULTS: GenerationRequest = {
   prompt: "",
   videoUrl: "",

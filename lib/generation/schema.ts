@@ -4,7 +4,6 @@ import { referenceUrlProblem } from "./url-rules";
 import { ASPECT_RATIOS, LIMITS, QUALITIES } from "../evolink/contract";
 import { referenceTokenProblems } from "./reference-tokens";
 import { ELEMENT_ID_PATTERN } from "../elements/ids";
-import { referenceCountProblem } from "./rules";
 
 export const referenceUrl = z.string({ error: "Enter a URL." }).check(
   z.trim(),
@@ -89,6 +88,13 @@ export const generationRequestSchema = z
       }
     }),
   );
+
+/** Images and elements together are at most 4 with a video (CONTRACT.md, "The create request"); null when within. */
+export function referenceCountProblem(imageCount: number, elementCount: number): string | null {
+  const total = imageCount + elementCount;
+  if (total <= LIMITS.maxReferenceImages) return null;
+  return `${imageCount} image${imageCount === 1 ? "" : "s"} and ${elementCount} element${elementCount === 1 ? "" : "s"} attached; with a reference video, images and elements together are at most ${LIMITS.maxReferenceImages}. Remove ${total - LIMITS.maxReferenceImages}.`;
+}
 
 export type GenerationRequest = z.infer<typeof generationRequestSchema>;
 
