@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Textarea } from "@/components/ui/input";
 import { RequestId } from "@/components/ui/request-id";
-import { ELEMENT_LIMITS } from "@/lib/evolink/contract";
+import { ELEMENT_LIMITS } from "@/lib/evolink/element-contract";
 import { formatCredits } from "@/lib/generation/pricing";
 import { promptLength } from "@/lib/generation/rules";
 import { useElementForm } from "@/lib/client/use-element-form";

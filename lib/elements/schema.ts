@@ -1,5 +1,5 @@
 import * as z from "zod/mini";
-import { ELEMENT_LIMITS } from "../evolink/contract";
+import { ELEMENT_LIMITS } from "../evolink/element-contract";
 import { referenceUrl } from "../generation/schema";
 import { promptLength } from "../generation/rules";
 

@@ -125,17 +125,5 @@ export const videoToken = () => "<<<video_1>>>";
 export const imageToken = (n: number) => `<<<image_${n}>>>`;
 export const elementToken = (n: number) => `<<<element_${n}>>>`;
 
-/** Elements: saved subjects made by their own task (CONTRACT.md, "Elements"). */
-export const ELEMENT_MODEL = "kling-custom-element";
-export const ELEMENT_LIMITS = {
-  nameMaxChars: 20,
-  descriptionMaxChars: 100,
-  minExtraAngles: 1,
-  maxExtraAngles: 3,
-  /** Credits per creation request, refunded when it fails (CONTRACT.md, "Elements"). */
-  credits: 1,
-  usdPerCreation: 0.014,
-} as const;
-
 /** What Evolink accepts as a `callback_url` (CONTRACT.md, "Callbacks"). */
 export const CALLBACK_RULES = { protocol: "https:", maxUrlChars: 2048 } as const;

@@ -23,7 +23,7 @@ import { SimulatorLog } from "./log";
 import { resolveSimulatorOptions, type SimulatorOptions } from "./options";
 import { checkImages, checkReferences } from "./reference-check";
 import { validateElementBody } from "./validate-element";
-import { ELEMENT_MODEL } from "../evolink/contract";
+import { ELEMENT_MODEL } from "../evolink/element-contract";
 import { createFault, createScenarioError, parseScenario, pollFault, pollScenarioError } from "./scenarios";
 import { createBody, taskBody } from "./task-body";
 import { TaskStore, finishedAtMs, resultExpiresAtMs, taskPhase, type Task } from "./tasks";

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { withEchoedKey } from "./scenarios";
 import type { Task, TaskPhase } from "./tasks";
-import { ELEMENT_LIMITS, ELEMENT_MODEL, MODEL, PRICE_PER_SECOND as PRICES } from "../evolink/contract";
+import { MODEL, PRICE_PER_SECOND as PRICES } from "../evolink/contract";
+import { ELEMENT_LIMITS, ELEMENT_MODEL } from "../evolink/element-contract";
 
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 

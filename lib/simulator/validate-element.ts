@@ -1,4 +1,4 @@
-import { ELEMENT_LIMITS } from "../evolink/contract";
+import { ELEMENT_LIMITS } from "../evolink/element-contract";
 import { badRequest, type HttpError } from "./errors";
 
 // A kling-custom-element create (CONTRACT.md, "Elements"), checked in the style of the video model's

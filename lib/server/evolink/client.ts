@@ -1,5 +1,6 @@
 import "server-only";
-import { ELEMENT_MODEL, MODEL } from "../../evolink/contract";
+import { MODEL } from "../../evolink/contract";
+import { ELEMENT_MODEL } from "../../evolink/element-contract";
 import type { ElementRequest } from "../../elements/schema";
 import pRetry from "p-retry";
 import type { GenerationRequest } from "../../generation/schema";
