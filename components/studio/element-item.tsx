@@ -21,9 +21,12 @@ const STATUS: Record<ElementView["status"], { label: string; phase: (element: El
 export function ElementItem({
   element,
   onUse,
+  reconnecting,
 }: {
   element: ElementView;
   onUse: (element: ElementView) => string | null;
+  /** The last read of the library failed and another follows. */
+  reconnecting: boolean;
 }) {
   const [used, setUsed] = useState<string | null>(null);
   const phase = STATUS[element.status].phase(element);
@@ -66,7 +69,7 @@ export function ElementItem({
         <TaskProgress
           task={{ ...element, phase }}
           label={`Creation of element ${element.name}`}
-          reconnecting={false}
+          reconnecting={reconnecting}
           waitingForCapacity={false}
         />
       )}

@@ -20,7 +20,12 @@ export function ElementLibrary({ onUse }: { onUse: (element: ElementView) => str
       {library.data?.length ? (
         <ul aria-label="Element library" className="flex flex-col gap-2">
           {library.data.map((element) => (
-            <ElementItem key={element.id} element={element} onUse={onUse} />
+            <ElementItem
+              key={element.id}
+              element={element}
+              onUse={onUse}
+              reconnecting={library.failureCount > 0 && Boolean(failure?.retryable)}
+            />
           ))}
         </ul>
       ) : (

@@ -17,7 +17,8 @@ export function useElements() {
     queryKey: ELEMENTS_KEY,
     queryFn: ({ signal }) => fetchElements(signal),
     retry: false,
-    refetchOnWindowFocus: false,
+    // Elements made in another tab or instance show up when this one is looked at again.
+    refetchOnWindowFocus: true,
     refetchInterval: (query) => {
       const creating = query.state.data?.filter((element) => element.status === "creating") ?? [];
       const failures = query.state.fetchFailureCount;
