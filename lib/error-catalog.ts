@@ -334,6 +334,37 @@ export const ERROR_CATALOG = {
     false,
     404,
   ),
+  // Elements (CONTRACT.md, "Elements").
+  element_not_found: entry(
+    "This element is not in the studio's library.",
+    "It may have been deleted here; reload the Elements list.",
+    false,
+    404,
+  ),
+  element_unknown: entry(
+    "A chosen element is not in the studio's library.",
+    "It was deleted since; remove it from the generation or create it again.",
+    false,
+    422,
+  ),
+  element_not_ready: entry(
+    "A chosen element is still being created.",
+    "Wait until it shows Ready in the Elements list, then generate.",
+    true,
+    409,
+  ),
+  element_failed: entry(
+    "A chosen element failed to be created, so it cannot be used.",
+    "Remove it from the generation, or create the element again.",
+    false,
+    422,
+  ),
+  element_id_missing: entry(
+    "Evolink finished the element but sent no element_id the studio could read.",
+    "Create the element again. The studio kept Evolink's answer, so this one can be read again once its shape is known.",
+    false,
+    502,
+  ),
 } satisfies Record<string, CatalogEntry>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

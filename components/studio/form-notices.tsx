@@ -12,16 +12,3 @@ export function SubmitFailure({ failure }: { failure: StudioErrorBody }) {
     </Alert>
   );
 }
-
-/** After a remix: the entry's uploads that have expired and must be chosen again. */
-export function ExpiredReferences({ names }: { names: string[] }) {
-  return (
-    <Alert
-      tone="warning"
-      testId="remix-expired"
-      title="Some references were uploads that have expired (uploads last 72 hours)."
-    >
-      <p>Upload them again: {names.join(", ")}.</p>
-    </Alert>
-  );
-}

@@ -14,18 +14,27 @@ import { CostEstimate } from "./cost-estimate";
 import { GenerationSettings } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
+import type { ElementTarget } from "@/lib/client/form-elements";
 
-// Shown only after a refused Generate or a remix with expired uploads, so not first-load code.
+// Shown only once an element is attached, or after a remix, so they are not first-load code.
+const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
+const RemixNotes = lazyPart(() => import("./remix-notes").then((module) => module.RemixNotes));
+const NO_ELEMENTS: string[] = [];
+
+// Shown only after a refused Generate, so not first-load code.
 const SubmitFailure = lazyPart(() => import("./form-notices").then((module) => module.SubmitFailure));
-const ExpiredReferences = lazyPart(() => import("./form-notices").then((module) => module.ExpiredReferences));
 
 const EXAMPLE_PROMPT =
   "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
 const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
-/** What the page can ask of the form from outside: "Use these settings" on a history entry refills it. */
+/**
+ * What the page can ask of the form from outside: "Use these settings" on a history entry refills it; the
+ * element library attaches elements to it (lib/client/form-elements.ts).
+ */
 export interface GenerationFormHandle {
   remix: (task: TaskView) => Promise<void>;
+  elementTarget: () => ElementTarget;
 }
 
 type Form = UseFormReturn<GenerationRequest>;
@@ -44,14 +53,18 @@ function useReferencesInForm(form: Form, media: ReferenceMedia, pastedImageUrls:
   }, [videoFileUrl, setValue, revalidate]);
 }
 
-/** "Use these settings": refills the form from a history entry; returns the references that expired. */
-function useRemix(
+/**
+ * "Use these settings": refills the form from a history entry; returns the references that expired and the
+ * elements deleted from the library since.
+ */
+function useHandle(
   ref: Ref<GenerationFormHandle>,
   form: Form,
   clearMedia: () => void,
   setPasted: (urls: string[]) => void,
+  elementTarget: () => ElementTarget,
 ) {
-  const [expiredReferences, setExpiredReferences] = useState<string[]>([]);
+  const [left, setLeft] = useState<{ expired: string[]; deletedElements: string[] }>(NOTHING_LEFT);
   useImperativeHandle(
     ref,
     () => ({
@@ -59,17 +72,20 @@ function useRemix(
         const now = Date.now();
         // Only "Use these settings" needs it, so it is not first-load code.
         const { remixValues } = await import("@/lib/generation/remix");
-        const { values, pastedImageUrls, expired } = remixValues(task, now);
+        const { values, pastedImageUrls, expired, deletedElements } = remixValues(task, now);
         clearMedia();
         form.reset(values);
         setPasted(pastedImageUrls);
-        setExpiredReferences(expired);
+        setLeft({ expired, deletedElements });
       },
+      elementTarget,
     }),
-    [form, clearMedia, setPasted],
+    [form, clearMedia, setPasted, elementTarget],
   );
-  return expiredReferences;
+  return left;
 }
+
+const NOTHING_LEFT = { expired: [], deletedElements: [] };
 
 /** The server's own field checks mark the same fields the browser's would. */
 function useServerFieldErrors(error: unknown, setError: Form["setError"]) {
@@ -106,14 +122,22 @@ export function GenerationForm({
   const media = useReferenceMedia(videoUploadMaxBytes);
   const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
   useReferencesInForm(form, media, pastedImageUrls, revalidate);
-  const expiredReferences = useRemix(ref, form, media.clear, setPastedImageUrls);
-  const submit = useCreateGeneration({ onCreated });
-  useServerFieldErrors(submit.error, form.setError);
-
+  const imageCount = media.images.length + pastedImageUrls.length;
   // watch() rather than useWatch: this component re-renders on these either way, and useWatch is 0.4 kB of first
   // load. The rule guards memoization by the React Compiler, which this project does not use.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const [prompt = "", videoUrl = "", quality, duration] = watch(["prompt", "videoUrl", "quality", "duration"]);
+  const [prompt = "", videoUrl = "", quality, duration, watchedElements] = watch([
+    "prompt",
+    "videoUrl",
+    "quality",
+    "duration",
+    "elementIds",
+  ]);
+  const elementIds = watchedElements ?? NO_ELEMENTS;
+  const left = useHandle(ref, form, media.clear, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
+  const submit = useCreateGeneration({ onCreated });
+  useServerFieldErrors(submit.error, form.setError);
+
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const waitingFor = waitingMessage(media);
 
@@ -126,9 +150,9 @@ export function GenerationForm({
       })}
       className="flex flex-col gap-5"
     >
-      {expiredReferences.length > 0 && (
+      {left.expired.length + left.deletedElements.length > 0 && (
         <Suspense fallback={null}>
-          <ExpiredReferences names={expiredReferences} />
+          <RemixNotes expired={left.expired} deletedElements={left.deletedElements} />
         </Suspense>
       )}
 
@@ -137,7 +161,8 @@ export function GenerationForm({
         value={prompt}
         length={promptLength(prompt)}
         error={errors.prompt?.message}
-        imageCount={media.images.length + pastedImageUrls.length}
+        imageCount={imageCount}
+        elementCount={elementIds.length}
         hasVideo={Boolean(media.video || videoUrl)}
         onChange={(next) => setValue("prompt", next, { shouldValidate: revalidate, shouldDirty: true })}
       />
@@ -149,8 +174,19 @@ export function GenerationForm({
         videoUrl={videoUrl}
         pastedImageUrls={pastedImageUrls}
         onPastedImageUrls={setPastedImageUrls}
+        elementCount={elementIds.length}
         revalidate={revalidate}
       />
+
+      {elementIds.length > 0 && (
+        <Suspense fallback={null}>
+          <AttachedElements
+            elementIds={elementIds}
+            error={errors.elementIds?.message ?? errors.elementIds?.root?.message}
+            target={{ form, revalidate }}
+          />
+        </Suspense>
+      )}
 
       <GenerationSettings register={register} errors={errors} />
 

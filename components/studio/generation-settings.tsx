@@ -1,5 +1,6 @@
 "use client";
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
+import { Checkbox } from "@/components/ui/checkbox";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { ASPECT_RATIOS, LIMITS, QUALITIES } from "@/lib/evolink/contract";
@@ -55,6 +56,16 @@ export function GenerationSettings({
           <span className="font-medium text-zinc-800 dark:text-zinc-200">Keep original sound</span>
           <span id="keepOriginalSound-hint" className="block text-xs text-zinc-500 dark:text-zinc-400">
             Keep the reference video&apos;s audio track. The model itself generates no sound.
+          </span>
+        </span>
+      </label>
+
+      <label className="flex items-start gap-3 text-sm">
+        <Checkbox size="sm" className="mt-0.5" aria-describedby="watermark-hint" {...register("watermark")} />
+        <span>
+          <span className="font-medium text-zinc-800 dark:text-zinc-200">Add watermark</span>
+          <span id="watermark-hint" className="block text-xs text-zinc-500 dark:text-zinc-400">
+            Always sent, so the result never rests on an undocumented default.
           </span>
         </span>
       </label>

@@ -7,7 +7,7 @@ import { describedBy, Field } from "@/components/ui/field";
 import { controlVariants, Textarea } from "@/components/ui/input";
 import { LIMITS } from "@/lib/evolink/contract";
 import { promptSegments } from "@/lib/generation/reference-tokens";
-import { imageToken, videoToken } from "@/lib/evolink/contract";
+import { elementToken, imageToken, videoToken } from "@/lib/evolink/contract";
 
 /**
  * The prompt with its character counter, buttons that insert reference tokens at the cursor, and the
@@ -19,6 +19,7 @@ export function PromptField({
   length,
   error,
   imageCount,
+  elementCount,
   hasVideo,
   onChange,
 }: {
@@ -27,6 +28,7 @@ export function PromptField({
   length: number;
   error?: string;
   imageCount: number;
+  elementCount: number;
   hasVideo: boolean;
   onChange: (next: string) => void;
 }) {
@@ -74,7 +76,7 @@ export function PromptField({
             "pointer-events-none absolute inset-0 overflow-hidden leading-relaxed break-words whitespace-pre-wrap text-transparent",
           )}
         >
-          {promptSegments(value, imageCount, hasVideo).map((segment, index) =>
+          {promptSegments(value, imageCount, hasVideo, elementCount).map((segment, index) =>
             segment.token ? (
               <mark
                 key={index}
@@ -107,17 +109,38 @@ export function PromptField({
           {...field}
         />
       </div>
-      <div className="flex flex-wrap items-center gap-1.5" aria-label="Insert a reference token">
-        <span className="text-xs text-zinc-500 dark:text-zinc-400">Insert:</span>
-        <Chip disabled={!hasVideo} onClick={() => insert(videoToken())}>
-          {videoToken()}
-        </Chip>
-        {Array.from({ length: imageCount }, (_, index) => (
-          <Chip key={index} onClick={() => insert(imageToken(index + 1))}>
-            {imageToken(index + 1)}
-          </Chip>
-        ))}
-      </div>
+      <TokenButtons imageCount={imageCount} elementCount={elementCount} hasVideo={hasVideo} onInsert={insert} />
     </Field>
+  );
+}
+
+/** One button per token that points at something attached: the video, each image, each element. */
+function TokenButtons({
+  imageCount,
+  elementCount,
+  hasVideo,
+  onInsert,
+}: {
+  imageCount: number;
+  elementCount: number;
+  hasVideo: boolean;
+  onInsert: (token: string) => void;
+}) {
+  const tokens = [
+    ...Array.from({ length: imageCount }, (_, index) => imageToken(index + 1)),
+    ...Array.from({ length: elementCount }, (_, index) => elementToken(index + 1)),
+  ];
+  return (
+    <div className="flex flex-wrap items-center gap-1.5" aria-label="Insert a reference token">
+      <span className="text-xs text-zinc-500 dark:text-zinc-400">Insert:</span>
+      <Chip disabled={!hasVideo} onClick={() => onInsert(videoToken())}>
+        {videoToken()}
+      </Chip>
+      {tokens.map((token) => (
+        <Chip key={token} onClick={() => onInsert(token)}>
+          {token}
+        </Chip>
+      ))}
+    </div>
   );
 }

@@ -29,6 +29,7 @@ export function ReferenceFields({
   videoUrl,
   pastedImageUrls,
   onPastedImageUrls,
+  elementCount,
   revalidate,
 }: {
   form: UseFormReturn<GenerationRequest>;
@@ -37,12 +38,15 @@ export function ReferenceFields({
   videoUrl: string;
   pastedImageUrls: string[];
   onPastedImageUrls: (urls: string[]) => void;
+  /** Attached elements, which share the reference limit with the images. */
+  elementCount: number;
   /** Whether a change validates again (once the form has been submitted). */
   revalidate: boolean;
 }) {
   const { register, setValue, getValues, formState } = form;
   const { errors } = formState;
   const imageCount = media.images.length + pastedImageUrls.length;
+  const freeSlots = LIMITS.maxReferenceImages - imageCount - elementCount;
   const renumber = (mapping: (n: number) => number | null) =>
     setValue("prompt", renumberImageTokens(getValues("prompt"), mapping), { shouldValidate: revalidate });
 
@@ -65,8 +69,8 @@ export function ReferenceFields({
 
       <ReferenceImagesInput
         images={media.images}
-        freeSlots={LIMITS.maxReferenceImages - imageCount}
-        onAdd={(files) => media.addImages(files, LIMITS.maxReferenceImages - imageCount)}
+        freeSlots={freeSlots}
+        onAdd={(files) => media.addImages(files, freeSlots)}
         onMove={(from, to) => {
           media.moveImage(from, to);
           renumber(mappingAfterMove(from + 1, to + 1));

@@ -8,14 +8,23 @@ const STYLES: Record<TaskPhase, string> = {
   failed: "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200",
 };
 
-export function StatusBadge({ phase }: { phase: TaskPhase }) {
+/** A phase as a coloured badge; `label` words it for something other than a generation (an element). */
+export function StatusBadge({
+  phase,
+  label = PHASE_LABEL[phase],
+  testId = "task-status",
+}: {
+  phase: TaskPhase;
+  label?: string;
+  testId?: string;
+}) {
   return (
     <span
-      data-testid="task-status"
+      data-testid={testId}
       className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ${STYLES[phase]}`}
     >
       {phase === "generating" && <span className="size-1.5 animate-pulse rounded-full bg-current" aria-hidden />}
-      {PHASE_LABEL[phase]}
+      {label}
     </span>
   );
 }

@@ -11,7 +11,12 @@ import { useKeyRejected } from "@/lib/client/key-rejected";
 const HistoryList = lazy(() => import("./history-list").then((module) => ({ default: module.HistoryList })));
 const loadingHistory = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>;
 const noSubscription = () => () => {};
+const PANEL =
+  "scroll-mt-4 rounded-2xl border border-zinc-200 bg-white p-5 shadow-sm sm:p-6 dark:border-zinc-800 dark:bg-zinc-900";
 // Shown only after Evolink rejected the server's key.
+// The element library is not needed for the first paint: fetched when the browser is idle.
+const ElementsPanel = lazyPart(() => import("./elements-panel").then((module) => module.ElementsPanel));
+const loadingElements = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your elements…</p>;
 const KeyRejectedBanner = lazyPart(() => import("./key-rejected-banner").then((module) => module.KeyRejectedBanner));
 
 export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUploadMaxBytes: number }) {
@@ -37,24 +42,40 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
         </Suspense>
       )}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start">
-        <section
-          ref={formRef}
-          aria-labelledby="new-generation"
-          className="scroll-mt-4 rounded-2xl border border-zinc-200 bg-white p-5 shadow-sm sm:p-6 dark:border-zinc-800 dark:bg-zinc-900"
-        >
-          <h2 id="new-generation" className="mb-4 text-base font-semibold text-zinc-900 dark:text-white">
-            New generation
-          </h2>
-          <GenerationForm
-            demo={demo}
-            videoUploadMaxBytes={videoUploadMaxBytes}
-            ref={generationForm}
-            onCreated={(task) => {
-              addToHistory(task);
-              reveal(listRef.current);
-            }}
-          />
-        </section>
+        <div className="flex flex-col gap-6">
+          <section ref={formRef} aria-labelledby="new-generation" className={PANEL}>
+            <h2 id="new-generation" className="mb-4 text-base font-semibold text-zinc-900 dark:text-white">
+              New generation
+            </h2>
+            <GenerationForm
+              demo={demo}
+              videoUploadMaxBytes={videoUploadMaxBytes}
+              ref={generationForm}
+              onCreated={(task) => {
+                addToHistory(task);
+                reveal(listRef.current);
+              }}
+            />
+          </section>
+
+          <section aria-labelledby="elements" className={PANEL}>
+            <h2 id="elements" className="mb-3 text-base font-semibold text-zinc-900 dark:text-white">
+              Elements
+            </h2>
+            {inBrowser ? (
+              <Suspense fallback={loadingElements}>
+                <ElementsPanel
+                  target={() => {
+                    reveal(formRef.current);
+                    return generationForm.current?.elementTarget() ?? null;
+                  }}
+                />
+              </Suspense>
+            ) : (
+              loadingElements
+            )}
+          </section>
+        </div>
 
         <section ref={listRef} aria-labelledby="generations" className="flex scroll-mt-4 flex-col gap-4">
           <h2 id="generations" className="text-base font-semibold text-zinc-900 dark:text-white">

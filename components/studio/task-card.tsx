@@ -4,7 +4,7 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { useTask } from "@/lib/client/task";
 import { formatCredits } from "@/lib/generation/pricing";
 import { type TaskView } from "@/lib/tasks/view";
-import { isTerminal } from "@/lib/evolink/contract";
+import { elementToken, isTerminal } from "@/lib/evolink/contract";
 import { ErrorDetails } from "./error-details";
 import { StatusBadge } from "./status-badge";
 import { LARGE_FRAME, TaskResult } from "./task-result";
@@ -72,6 +72,7 @@ export function TaskCard({
             </dd>
           </div>
         )}
+        <UsedSettings task={task} />
         <div className="flex gap-1">
           <dt className="sr-only">Created</dt>
           <dd>
@@ -128,5 +129,32 @@ export function TaskCard({
         </Alert>
       )}
     </article>
+  );
+}
+
+/** The elements the entry used (named even once deleted from the library) and its watermark setting. */
+function UsedSettings({ task }: { task: TaskView }) {
+  return (
+    <>
+      {task.elements.length > 0 && (
+        <div className="flex gap-1" data-testid="task-elements">
+          <dt>Elements</dt>
+          <dd className="font-medium text-zinc-700 dark:text-zinc-300">
+            {task.elements
+              .map(
+                (element, index) =>
+                  `${elementToken(index + 1)} ${element.name}${element.deleted ? " (deleted from the library)" : ""}`,
+              )
+              .join(", ")}
+          </dd>
+        </div>
+      )}
+      {task.watermark !== null && (
+        <div className="flex gap-1" data-testid="task-watermark">
+          <dt className="sr-only">Watermark</dt>
+          <dd>{task.watermark ? "Watermark on" : "No watermark"}</dd>
+        </div>
+      )}
+    </>
   );
 }

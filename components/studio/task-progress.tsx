@@ -6,14 +6,22 @@ import { useStall } from "@/lib/client/use-stall";
 import { stallThresholdMs } from "@/lib/tasks/polling";
 import type { TaskView } from "@/lib/tasks/view";
 
+/** What the bar needs of a running upstream task: a generation's, or an element's creation. */
+type Progressing = Pick<
+  TaskView,
+  "id" | "phase" | "progress" | "createdAt" | "updatedAt" | "estimatedSeconds" | "pollIntervalMs"
+>;
+
 export function TaskProgress({
   task,
   reconnecting,
   waitingForCapacity,
+  label = `Progress of task ${task.id}`,
 }: {
-  task: TaskView;
+  task: Progressing;
   reconnecting: boolean;
   waitingForCapacity: boolean;
+  label?: string;
 }) {
   const running = task.phase === "queued" || task.phase === "generating";
   const now = useNow(running);
@@ -25,7 +33,7 @@ export function TaskProgress({
   const tone = task.phase === "completed" ? "done" : task.phase === "failed" ? "failed" : "active";
   return (
     <div aria-live="polite" className="flex flex-col gap-1.5">
-      <ProgressBar value={task.progress} label={`Progress of task ${task.id}`} tone={tone} />
+      <ProgressBar value={task.progress} label={label} tone={tone} />
       <div className="flex flex-wrap justify-between gap-x-3 text-xs text-zinc-600 tabular-nums dark:text-zinc-400">
         <span data-testid="task-progress-text">
           {task.progress}% · elapsed {formatDuration(elapsed)}

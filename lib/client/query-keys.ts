@@ -8,3 +8,5 @@ export const HISTORY_KEY = ["history"] as const;
 export function taskQueryKey(id: string) {
   return ["task", id] as const;
 }
+
+export const ELEMENTS_KEY = ["elements"] as const;

@@ -123,6 +123,7 @@ export const UC_PER_CREDIT = 10_000;
 export const TOKEN_PATTERN = /<<<([^<>]*)>>>/g;
 export const videoToken = () => "<<<video_1>>>";
 export const imageToken = (n: number) => `<<<image_${n}>>>`;
+export const elementToken = (n: number) => `<<<element_${n}>>>`;
 
 /** What Evolink accepts as a `callback_url` (CONTRACT.md, "Callbacks"). */
 export const CALLBACK_RULES = { protocol: "https:", maxUrlChars: 2048 } as const;

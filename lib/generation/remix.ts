@@ -1,8 +1,15 @@
-import { mappingAfterRemoval, renumberImageTokens } from "./reference-tokens";
+import { mappingAfterRemoval, renumberTokens } from "./reference-tokens";
 import type { TaskView } from "../tasks/view";
+import type { UsedElement } from "../elements/view";
 
-/** The form values for "Use these settings": expired uploads are left out (their tokens with them) and named. */
-export function remixValues(task: Pick<TaskView, "request" | "references">, now: number) {
+/**
+ * The form values for "Use these settings": expired uploads are left out (their tokens with them) and named;
+ * so are elements deleted from the library since (`deletedElements`), never silently dropped.
+ */
+export function remixValues(
+  task: Pick<TaskView, "request" | "references"> & Partial<Pick<TaskView, "elements">>,
+  now: number,
+) {
   const isExpired = (url: string) => {
     const expiresAt = task.references.find((ref) => ref.url === url)?.expiresAt;
     return Boolean(expiresAt && Date.parse(expiresAt) <= now);
@@ -12,7 +19,7 @@ export function remixValues(task: Pick<TaskView, "request" | "references">, now:
   let prompt = task.request.prompt;
   const videoExpired = isExpired(task.request.videoUrl);
   if (videoExpired) expired.push(`video “${label(task.request.videoUrl, "reference video")}”`);
-  // Walk backwards so removing one image does not shift the numbers of those still to check.
+  // Walk backwards so removing one reference does not shift the numbers of those still to check.
   const imageUrls = [...task.request.imageUrls];
   const expiredImages: string[] = [];
   for (let index = imageUrls.length - 1; index >= 0; index -= 1) {
@@ -20,11 +27,32 @@ export function remixValues(task: Pick<TaskView, "request" | "references">, now:
     if (!isExpired(url)) continue;
     expiredImages.unshift(`image ${index + 1} “${label(url, "reference image")}”`);
     imageUrls.splice(index, 1);
-    prompt = renumberImageTokens(prompt, mappingAfterRemoval(index + 1));
+    prompt = renumberTokens(prompt, "image", mappingAfterRemoval(index + 1));
+  }
+  const elements: UsedElement[] = [];
+  const deletedElements: string[] = [];
+  const used = task.elements ?? [];
+  for (let index = used.length - 1; index >= 0; index -= 1) {
+    const element = used[index]!;
+    if (!element.deleted) {
+      elements.unshift({ id: element.id, name: element.name, elementId: element.elementId });
+      continue;
+    }
+    deletedElements.unshift(`element ${index + 1} “${element.name}”`);
+    prompt = renumberTokens(prompt, "element", mappingAfterRemoval(index + 1));
   }
   return {
-    values: { ...task.request, prompt, videoUrl: videoExpired ? "" : task.request.videoUrl, imageUrls },
+    values: {
+      ...task.request,
+      prompt,
+      videoUrl: videoExpired ? "" : task.request.videoUrl,
+      imageUrls,
+      elementIds: elements.map((element) => element.id),
+      watermark: task.request.watermark ?? false,
+    },
     pastedImageUrls: imageUrls,
     expired: [...expired, ...expiredImages],
+    elements,
+    deletedElements,
   };
 }

@@ -20,4 +20,6 @@ export const GENERATION_DEFAULTS: GenerationRequest = {
   aspectRatio: "16:9",
   quality: "720p",
   keepOriginalSound: true,
+  elementIds: [],
+  watermark: false,
 };

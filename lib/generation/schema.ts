@@ -3,8 +3,9 @@ import { promptLength } from "./rules";
 import { referenceUrlProblem } from "./url-rules";
 import { ASPECT_RATIOS, LIMITS, QUALITIES } from "../evolink/contract";
 import { referenceTokenProblems } from "./reference-tokens";
+import { ELEMENT_ID_PATTERN } from "../elements/ids";
 
-const referenceUrl = z.string({ error: "Enter a URL." }).check(
+export const referenceUrl = z.string({ error: "Enter a URL." }).check(
   z.trim(),
   z.minLength(1, { error: "Enter a URL." }),
   z.maxLength(LIMITS.urlMaxChars, { error: `URLs can be at most ${LIMITS.urlMaxChars} characters.` }),
@@ -49,6 +50,16 @@ export const generationRequestSchema = z
       aspectRatio: z.enum(ASPECT_RATIOS, { error: "Choose 16:9, 9:16 or 1:1." }),
       quality: z.enum(QUALITIES, { error: "Choose 720p or 1080p (this model has no 4K)." }),
       keepOriginalSound: z.boolean({ error: "Keep original sound must be on or off." }),
+      // Local ids of elements in this studio's library; the server sends their upstream element_ids.
+      elementIds: z.optional(
+        z.array(
+          z.string({ error: "Element ids must be text." }).check(z.regex(ELEMENT_ID_PATTERN, "Unknown element id.")),
+          {
+            error: "Element ids must be a list.",
+          },
+        ),
+      ),
+      watermark: z.optional(z.boolean({ error: "Add watermark must be on or off." })),
     },
     {
       error: (issue) =>
@@ -61,11 +72,29 @@ export const generationRequestSchema = z
   )
   .check(
     z.superRefine((request, ctx) => {
-      for (const message of referenceTokenProblems(request.prompt, request.imageUrls.length, true)) {
+      const elementCount = request.elementIds?.length ?? 0;
+      for (const message of referenceTokenProblems(request.prompt, request.imageUrls.length, true, elementCount)) {
         ctx.addIssue({ code: "custom", path: ["prompt"], message, input: request.prompt });
+      }
+      const problem = referenceCountProblem(request.imageUrls.length, elementCount);
+      if (problem) ctx.addIssue({ code: "custom", path: ["elementIds"], message: problem, input: request.elementIds });
+      if (new Set(request.elementIds).size !== elementCount) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["elementIds"],
+          message: "Each element can be attached once.",
+          input: [],
+        });
       }
     }),
   );
+
+/** Images and elements together are at most 4 with a video (CONTRACT.md, "The create request"); null when within. */
+export function referenceCountProblem(imageCount: number, elementCount: number): string | null {
+  const total = imageCount + elementCount;
+  if (total <= LIMITS.maxReferenceImages) return null;
+  return `${imageCount} image${imageCount === 1 ? "" : "s"} and ${elementCount} element${elementCount === 1 ? "" : "s"} attached; with a reference video, images and elements together are at most ${LIMITS.maxReferenceImages}. Remove ${total - LIMITS.maxReferenceImages}.`;
+}
 
 export type GenerationRequest = z.infer<typeof generationRequestSchema>;
 

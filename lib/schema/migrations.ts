@@ -118,4 +118,36 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX tasks_archive_state ON tasks (archive_state);
   CREATE INDEX tasks_poster_state ON tasks (poster_state);
   `,
+  // Elements (issue #17): the library of saved subjects. Each row is also its own idempotency record (the key is
+  // claimed before the paid create, as submissions are); `raw_result_json` keeps the finished creation task as
+  // the upstream sent it, so a later change in where it puts element_id can be re-read without paying again.
+  // `thumbnail` is a small JPEG data URL the browser made from an uploaded frontal image (the page may load
+  // images only from itself, and the server never fetches a URL a person gave).
+  // Tasks keep the elements they used (local id, name then, element_id) for their cards and remixes.
+  `
+  CREATE TABLE elements (
+    id TEXT PRIMARY KEY,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    request_hash TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    frontal_image_url TEXT NOT NULL,
+    extra_image_urls_json TEXT NOT NULL,
+    thumbnail TEXT,
+    state TEXT NOT NULL CHECK (state IN ('sending', 'creating', 'ready', 'failed')),
+    task_id TEXT,
+    upstream_status TEXT,
+    progress INTEGER NOT NULL DEFAULT 0,
+    estimated_seconds REAL,
+    element_id TEXT,
+    error_json TEXT,
+    raw_result_json TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    polled_at INTEGER
+  );
+  CREATE INDEX elements_order ON elements (created_at, id);
+  CREATE INDEX elements_state ON elements (state);
+  ALTER TABLE tasks ADD COLUMN elements_json TEXT;
+  `,
 ];

@@ -1,5 +1,6 @@
 import "server-only";
-import { studioError, type ErrorCode, type StudioErrorBody } from "../errors";
+import { resolveErrorCode, studioError, type ErrorCode, type StudioErrorBody } from "../errors";
+import type { UpstreamTask } from "../evolink/schemas";
 import { scrubSecrets } from "./scrub-secrets";
 
 /**
@@ -9,4 +10,11 @@ import { scrubSecrets } from "./scrub-secrets";
 export function upstreamFailure(code: ErrorCode, upstreamMessage: string | undefined): StudioErrorBody {
   const said = scrubSecrets(upstreamMessage);
   return { ...studioError(code), ...(said ? { upstreamMessage: said } : {}) };
+}
+
+/** Why a task the upstream ended without success failed: its own error, or what its status says. */
+export function taskFailure(upstream: UpstreamTask): StudioErrorBody {
+  if (upstream.error) return upstreamFailure(resolveErrorCode(upstream.error.code), upstream.error.message);
+  const cancelled = ["cancelled", "canceled", "expired"].includes(upstream.status);
+  return studioError(cancelled ? "task_cancelled" : "unknown_status", `Upstream status: ${upstream.status}`);
 }

@@ -49,17 +49,47 @@ async function checkVideo(file: StoredFile | undefined): Promise<HttpError | nul
   }
 }
 
-async function checkImage(file: StoredFile | undefined, index: number): Promise<HttpError | null> {
-  const name = `image_urls[${index}]`;
-  if (!file)
-    return badRequest("invalid_parameter", `${name} could not be downloaded: ${NOT_DOWNLOADABLE}`, "image_urls");
+/** An image to check: its URL, how a problem names it, and the param the error is reported under. */
+export interface ImageRef {
+  url: string;
+  name: string;
+  param: string;
+}
+
+async function checkImage(file: StoredFile | undefined, { name, param }: ImageRef): Promise<HttpError | null> {
+  if (!file) return badRequest("invalid_parameter", `${name} could not be downloaded: ${NOT_DOWNLOADABLE}`, param);
   try {
     const problems = imageProblems(probeImage(await readHead(file.diskPath), file.size));
-    return problems.length ? badRequest("invalid_parameter", `${name}: ${problems.join(" ")}`, "image_urls") : null;
+    return problems.length ? badRequest("invalid_parameter", `${name}: ${problems.join(" ")}`, param) : null;
   } catch (error) {
     if (!(error instanceof MediaProbeError)) throw error;
-    return badRequest("invalid_parameter", `${name}: ${error.message}`, "image_urls");
+    return badRequest("invalid_parameter", `${name}: ${error.message}`, param);
   }
+}
+
+function ownHostsOf(req: IncomingMessage, publicFilesBase: string): OwnHosts {
+  return {
+    local: new URL(requestOrigin(req)).host,
+    public: publicFilesBase ? new URL(publicFilesBase).host : null,
+  };
+}
+
+/** Probes the images stored on this simulator, answering the first problem as a 400; other hosts are not fetched. */
+export async function checkImages(
+  req: IncomingMessage,
+  files: FileStore,
+  nowMs: number,
+  publicFilesBase: string,
+  images: readonly ImageRef[],
+): Promise<HttpError | null> {
+  const ownHosts = ownHostsOf(req, publicFilesBase);
+  for (const image of images) {
+    const own = ownFile(image.url, ownHosts, files, nowMs);
+    if (!own) continue;
+    const error = await checkImage(own.file, image);
+    if (error) return error;
+  }
+  return null;
 }
 
 /**
@@ -73,20 +103,11 @@ export async function checkReferences(
   publicFilesBase: string,
   refs: { videoUrl: string; imageUrls: readonly string[] },
 ): Promise<HttpError | null> {
-  const ownHosts: OwnHosts = {
-    local: new URL(requestOrigin(req)).host,
-    public: publicFilesBase ? new URL(publicFilesBase).host : null,
-  };
-  const video = ownFile(refs.videoUrl, ownHosts, files, nowMs);
+  const video = ownFile(refs.videoUrl, ownHostsOf(req, publicFilesBase), files, nowMs);
   if (video) {
     const error = await checkVideo(video.file);
     if (error) return error;
   }
-  for (const [index, url] of refs.imageUrls.entries()) {
-    const image = ownFile(url, ownHosts, files, nowMs);
-    if (!image) continue;
-    const error = await checkImage(image.file, index);
-    if (error) return error;
-  }
-  return null;
+  const images = refs.imageUrls.map((url, index) => ({ url, name: `image_urls[${index}]`, param: "image_urls" }));
+  return checkImages(req, files, nowMs, publicFilesBase, images);
 }

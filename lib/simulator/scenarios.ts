@@ -47,6 +47,15 @@ export const SIMULATOR_SCENARIOS = [
     description: "Create answers 400 invalid_request with a message that repeats the caller's API key.",
   },
   {
+    name: "no-element-id",
+    description:
+      "An element creation completes with result_data but no element_id in it (put the tag in the description).",
+  },
+  {
+    name: "numeric-element-id",
+    description: "An element creation completes with element_id as a number, the docs' shape before 2026-03-16.",
+  },
+  {
     name: "echo-key-task",
     description: "Task fails at ~10% with invalid_parameters and a message that repeats the API key.",
   },

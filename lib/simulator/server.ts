@@ -13,6 +13,7 @@ import {
   TASK_NOT_FOUND,
   badRequest,
   unauthorized,
+  type HttpError,
 } from "./errors";
 import { faultStatus, inflictFault } from "./faults";
 import { FileStore, keyFromFilesPath } from "./file-store";
@@ -20,7 +21,9 @@ import { handleDownload, handleQuota, handleServeFile, handleUpload } from "./fi
 import { delay, readBody, sendError, sendJson, sendRaw, sendText, serveFile } from "./http";
 import { SimulatorLog } from "./log";
 import { resolveSimulatorOptions, type SimulatorOptions } from "./options";
-import { checkReferences } from "./reference-check";
+import { checkImages, checkReferences } from "./reference-check";
+import { validateElementBody } from "./validate-element";
+import { ELEMENT_MODEL } from "../evolink/element-contract";
 import { createFault, createScenarioError, parseScenario, pollFault, pollScenarioError } from "./scenarios";
 import { createBody, taskBody } from "./task-body";
 import { TaskStore, finishedAtMs, resultExpiresAtMs, taskPhase, type Task } from "./tasks";
@@ -87,6 +90,7 @@ async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Cont
     record(null, null, 400);
     return sendError(res, badRequest("invalid_request", "Request body must be valid JSON"));
   }
+  if (isRecord(body) && body.model === ELEMENT_MODEL) return createElementTask(req, res, ctx, body, record);
   const result = validateCreateBody(body);
   if (!result.ok) {
     record(body, null, result.error.status);
@@ -103,12 +107,38 @@ async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Cont
     record(body, null, refusal.status);
     return sendError(res, refusal);
   }
-  const task = ctx.store.create(result.value, scenario, ctx.now());
+  const task = ctx.store.create(result.value, scenario, ctx.now(), ctx.options.taskSeconds);
   const fault = createFault(scenario);
   record(body, task.id, fault ? faultStatus(fault) : 200);
   if (task.callbackUrl) scheduleCallback(ctx, task, task.callbackUrl, requestOrigin(req));
   if (fault) return inflictFault(res, fault, ctx.options.hangMs);
   if (scenario === "slow") await delay(ctx.options.slowMs);
+  sendJson(res, 200, createBody(task, ctx.options.taskSeconds));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** kling-custom-element (CONTRACT.md, "Elements"): validated, its own stored images probed, then a task. */
+async function createElementTask(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: Context,
+  body: Record<string, unknown>,
+  record: (body: unknown, taskId: string | null, status: number) => void,
+): Promise<void> {
+  const refuse = (error: HttpError): void => {
+    record(body, null, error.status);
+    sendError(res, error);
+  };
+  const result = validateElementBody(body);
+  if (!result.ok) return refuse(result.error);
+  const imageError = await checkImages(req, ctx.files, ctx.now(), ctx.options.publicFilesBase, result.value.images);
+  if (imageError) return refuse(imageError);
+  const scenario = parseScenario(`${result.value.name} ${result.value.description}`);
+  const task = ctx.store.createElement(result.value, scenario, ctx.now());
+  record(body, task.id, 200);
   sendJson(res, 200, createBody(task, ctx.options.taskSeconds));
 }
 
@@ -136,7 +166,9 @@ async function handleResult(req: IncomingMessage, res: ServerResponse, ctx: Cont
   const task = ctx.store.get(id);
   const { taskSeconds, resultTtlSeconds, clipsDir, resultFile } = ctx.options;
   const now = ctx.now();
-  if (!task || taskPhase(task, now, taskSeconds).status !== "completed") return sendText(res, 404, "Not Found");
+  if (!task || task.kind !== "video" || taskPhase(task, now, taskSeconds).status !== "completed") {
+    return sendText(res, 404, "Not Found");
+  }
   if (now >= resultExpiresAtMs(task, taskSeconds, resultTtlSeconds)) {
     return sendText(res, 403, "Request has expired");
   }

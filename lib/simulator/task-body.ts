@@ -2,10 +2,15 @@ import { randomBytes } from "node:crypto";
 import { withEchoedKey } from "./scenarios";
 import type { Task, TaskPhase } from "./tasks";
 import { MODEL, PRICE_PER_SECOND as PRICES } from "../evolink/contract";
+import { ELEMENT_LIMITS, ELEMENT_MODEL } from "../evolink/element-contract";
 
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 
 function usage(task: Task): Record<string, unknown> {
+  // An element costs one credit per request (CONTRACT.md, "Elements").
+  if (task.kind === "element") {
+    return { billing_rule: "per_call", credits_reserved: ELEMENT_LIMITS.credits, user_group: "default" };
+  }
   const price = PRICES[task.quality];
   const base: Record<string, unknown> = {
     billing_rule: "per_second",
@@ -22,15 +27,28 @@ function withExtraKeys(task: Task, body: Record<string, unknown>): Record<string
   return { ...body, result_data: body.result_data ?? [], trace_id: randomBytes(8).toString("hex") };
 }
 
+const modelOf = (task: Task) => (task.kind === "element" ? ELEMENT_MODEL : MODEL);
+
+/** "result_data contains element_id" is all the docs say; one entry carrying it is our reading (CONTRACT.md, "Elements"). */
+function elementResult(task: Task): Record<string, unknown> {
+  if (task.scenario === "no-element-id") return { status: "succeeded" };
+  const id = task.scenario === "numeric-element-id" ? Number(task.elementId) : task.elementId;
+  return { element_id: id };
+}
+
 export function createBody(task: Task, taskSeconds: number): Record<string, unknown> {
   return withExtraKeys(task, {
     created: task.created,
     id: task.id,
-    model: MODEL,
+    model: modelOf(task),
     object: "video.generation.task",
     progress: 0,
     status: "pending",
-    task_info: { can_cancel: true, estimated_time: Math.ceil(taskSeconds), video_duration: task.duration },
+    task_info: {
+      can_cancel: true,
+      estimated_time: Math.ceil(taskSeconds * task.timeScale),
+      ...(task.kind === "video" ? { video_duration: task.duration } : {}),
+    },
     type: "video",
     usage: usage(task),
   });
@@ -41,12 +59,14 @@ export function taskBody(task: Task, phase: TaskPhase, resultUrl: string, apiKey
   const body: Record<string, unknown> = {
     created: task.created,
     id: task.id,
-    model: MODEL,
+    model: modelOf(task),
     object: "video.generation.task",
     progress: phase.progress,
     status: phase.status,
   };
-  if (phase.status === "completed") {
+  if (phase.status === "completed" && task.kind === "element") {
+    body.result_data = [elementResult(task)];
+  } else if (phase.status === "completed") {
     if (task.scenario !== "result-data-only") body.results = [resultUrl];
     if (task.scenario === "result-data-only" || task.scenario === "extra-keys") {
       body.result_data = [{ video_url: resultUrl, duration: task.duration }];

@@ -18,6 +18,8 @@ export interface CreateRequest {
   quality: Quality;
   videoUrl: string;
   imageUrls: string[];
+  /** model_params.element_list's ids, in order. */
+  elementIds: string[];
   callbackUrl: string | null;
 }
 
@@ -91,9 +93,9 @@ function checkImageUrls(value: unknown): string[] {
   );
 }
 
-/** Returns the number of elements, which count toward the reference limit. */
-function checkModelParams(value: unknown): number {
-  if (value === undefined) return 0;
+/** Returns the element ids, which count toward the reference limit. */
+function checkModelParams(value: unknown): string[] {
+  if (value === undefined) return [];
   if (!isRecord(value)) invalid("model_params", "model_params must be an object");
   for (const key of REMOVED_MODEL_PARAMS) {
     if (key in value) invalid(`model_params.${key}`, `model_params.${key} is not supported by ${MODEL}`);
@@ -103,15 +105,15 @@ function checkModelParams(value: unknown): number {
     invalid("model_params.watermark_info", "model_params.watermark_info must be an object {enabled: boolean}");
   }
   const elements = optional(value, "element_list");
-  if (elements === undefined) return 0;
+  if (elements === undefined) return [];
   if (!Array.isArray(elements)) invalid("model_params.element_list", "model_params.element_list must be an array");
-  elements.forEach((element: unknown, i) => {
+  return elements.map((element: unknown, i) => {
     const id = isRecord(element) ? element.element_id : undefined;
     if (typeof id !== "string" || id.trim() === "") {
       invalid("model_params.element_list", `model_params.element_list[${i}].element_id must be a non-empty string`);
     }
+    return id as string;
   });
-  return elements.length;
 }
 
 /**
@@ -163,7 +165,8 @@ function check(body: unknown): CreateRequest {
     invalid("keep_original_sound", "keep_original_sound must be a boolean");
   }
   const imageUrls = checkImageUrls(optional(body, "image_urls"));
-  const references = imageUrls.length + checkModelParams(optional(body, "model_params"));
+  const elementIds = checkModelParams(optional(body, "model_params"));
+  const references = imageUrls.length + elementIds.length;
   if (references > MAX_REFERENCES) {
     invalid(
       "image_urls",
@@ -171,7 +174,7 @@ function check(body: unknown): CreateRequest {
     );
   }
   const callbackUrl = checkCallbackUrl(optional(body, "callback_url"));
-  return { prompt, duration, aspectRatio, quality, videoUrl, imageUrls, callbackUrl };
+  return { prompt, duration, aspectRatio, quality, videoUrl, imageUrls, elementIds, callbackUrl };
 }
 
 /** Validates a parsed create body (CONTRACT.md, "The create request" and "Callbacks"); unknown top-level fields are ignored. */

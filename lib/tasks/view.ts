@@ -2,6 +2,7 @@ import type { TaskPhase } from "../evolink/contract";
 import type { StudioErrorBody } from "../errors";
 import type { AspectRatio, Quality } from "../evolink/contract";
 import type { GenerationRequest } from "../generation/schema";
+import type { UsedElementView } from "../elements/view";
 
 export const PHASE_LABEL: Record<TaskPhase, string> = {
   queued: "Queued",
@@ -34,6 +35,10 @@ export interface TaskView {
   request: GenerationRequest;
   /** The request's references, with the upload's name and expiry when this studio uploaded them. */
   references: ReferenceInfo[];
+  /** The library elements it used, in token order, each marked when deleted from the library since. */
+  elements: UsedElementView[];
+  /** Whether it asked for a watermark; null for entries from before the setting existed. */
+  watermark: boolean | null;
   error: StudioErrorBody | null;
   /** Whether the result has been copied into this instance's own storage. */
   archive: { state: "none" | "archived" | "failed" | "expired"; error: string | null };

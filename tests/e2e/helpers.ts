@@ -26,6 +26,6 @@ export function uniqueTag(label: string): string {
 }
 
 /** The file input behind a drop zone (hidden, as browsers hide them; the zone itself is the button people use). */
-export function fileInput(page: Page, zone: "referenceVideo" | "referenceImages"): Locator {
+export function fileInput(page: Page, zone: "referenceVideo" | "referenceImages" | "elementImages"): Locator {
   return page.getByTestId(`${zone}-input`);
 }

@@ -34,6 +34,8 @@ export function taskView(n: number, overrides: Partial<TaskView> & { createdAt: 
     quality: request.quality,
     request,
     references: [{ url: request.videoUrl, kind: "video", name: null, expiresAt: null }],
+    elements: [],
+    watermark: false,
     error: phase === "failed" ? studioError("content_policy_violation") : null,
     archive: { state: done ? "archived" : "none", error: null },
     previewUrl: done ? `/api/tasks/${id}/video` : null,

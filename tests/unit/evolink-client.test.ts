@@ -145,8 +145,10 @@ describe("createGeneration", () => {
       aspect_ratio: "9:16",
       quality: "1080p",
       keep_original_sound: false,
+      // Always sent: no default is documented for the watermark (issue #17); no element_list without elements.
+      model_params: { watermark_info: { enabled: false } },
     });
-    expect(JSON.stringify(entry?.body)).not.toMatch(/multi_shot|multi_prompt|model_params|camel|videoUrl/);
+    expect(JSON.stringify(entry?.body)).not.toMatch(/multi_shot|multi_prompt|element_list|camel|videoUrl/);
     expect(MODEL).toBe("kling-o3-reference-to-video");
   });
 

@@ -251,7 +251,13 @@ describe("reference tokens", () => {
     accepts(valid({ prompt: "walking in the style of <<<video_1>>>" }));
   });
 
-  it.each(["<<<element_1>>>", "<<<foo>>>", "<<<video_2>>>", "<<<>>>"])("rejects %s", (token) => {
+  it("rejects <<<element_1>>> with no element attached", () => {
+    expect(errorsOf(valid({ prompt: "<<<element_1>>> walking" })).prompt).toBe(
+      "<<<element_1>>> points at an element, but no elements are attached.",
+    );
+  });
+
+  it.each(["<<<foo>>>", "<<<video_2>>>", "<<<>>>"])("rejects %s", (token) => {
     const message = errorsOf(valid({ prompt: `${token} walking` })).prompt;
     expect(message).toContain(token);
     expect(message).toMatch(/not a reference token/);

@@ -40,7 +40,8 @@ describe("token checks and highlighting", () => {
     expect(referenceTokenProblems("<<<image_3>>>", 2, true)).toEqual([
       "<<<image_3>>> points at no image: 2 attached, so use image_1 to image_2.",
     ]);
-    expect(referenceTokenProblems("<<<element_1>>>", 0, true)[0]).toMatch(/not a reference token/);
+    expect(referenceTokenProblems("<<<element_1>>>", 0, true)[0]).toMatch(/no elements are attached/);
+    expect(referenceTokenProblems("<<<widget_1>>>", 0, true)[0]).toMatch(/not a reference token/);
     expect(referenceTokenProblems("<<<video_1>>>", 0, false)[0]).toMatch(/needs a reference video/);
     expect(referenceTokenProblems("<<<image_1>>> <<<video_1>>>", 1, true)).toEqual([]);
   });

@@ -3,6 +3,7 @@ import { apiRoute } from "@/lib/server/http/api-route";
 import { guard } from "@/lib/server/auth/guard";
 import { rateLimit } from "@/lib/server/http/rate-limit";
 import { fieldErrors, generationRequestSchema } from "@/lib/generation/schema";
+import { ElementRefusal } from "@/lib/server/elements/resolve";
 import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict, submitGeneration } from "@/lib/server/tasks/submit";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -24,6 +25,9 @@ export const POST = apiRoute(async (request: Request): Promise<Response> => {
     const { task, replayed } = await submitGeneration(parsed.data, key);
     return Response.json(task, { status: replayed ? 200 : 201 });
   } catch (error) {
+    if (error instanceof ElementRefusal) {
+      return errorResponse(error.code, { detail: error.detail, fields: { elementIds: error.detail } });
+    }
     if (error instanceof IdempotencyConflict) {
       return errorResponse(error.reason === "different_request" ? "idempotency_conflict" : "submission_in_progress");
     }

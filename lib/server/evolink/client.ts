@@ -1,12 +1,14 @@
 import "server-only";
 import { MODEL } from "../../evolink/contract";
+import { ELEMENT_MODEL } from "../../evolink/element-contract";
+import type { ElementRequest } from "../../elements/schema";
 import pRetry from "p-retry";
 import type { GenerationRequest } from "../../generation/schema";
 import type { UpstreamTask } from "../../evolink/schemas";
 import { fetchUpstreamLink } from "../http/outbound";
 import { config } from "../config";
 import { upstreamConfig } from "./config";
-import { logCall, parseTask, send } from "./transport";
+import { logCall, parseTask, safeJson, send } from "./transport";
 import { UpstreamError } from "./upstream-error";
 import { UPSTREAM_READ_RETRY } from "../../tasks/polling";
 
@@ -14,10 +16,14 @@ import { UPSTREAM_READ_RETRY } from "../../tasks/polling";
 
 /**
  * Creates a task. Never retried automatically: a failure after sending may already be a billed task.
- * With `callbackUrl`, Evolink also POSTs the finished task there (CONTRACT.md, "Callbacks").
+ * With `callbackUrl`, Evolink also POSTs the finished task there (CONTRACT.md, "Callbacks"). `elementIds`
+ * are the upstream's element_ids, already resolved from the library.
  */
-export async function createGeneration(request: GenerationRequest, callbackUrl?: string): Promise<UpstreamTask> {
-  const { apiBase, apiKey } = await upstreamConfig();
+export async function createGeneration(
+  request: GenerationRequest,
+  callbackUrl?: string,
+  elementIds: readonly string[] = [],
+): Promise<UpstreamTask> {
   const body = {
     model: MODEL,
     prompt: request.prompt,
@@ -27,8 +33,34 @@ export async function createGeneration(request: GenerationRequest, callbackUrl?:
     aspect_ratio: request.aspectRatio,
     quality: request.quality,
     keep_original_sound: request.keepOriginalSound,
+    // The watermark is always sent: no default is documented (CONTRACT.md, "The create request").
+    model_params: {
+      ...(elementIds.length ? { element_list: elementIds.map((id) => ({ element_id: id })) } : {}),
+      watermark_info: { enabled: request.watermark ?? false },
+    },
     ...(callbackUrl ? { callback_url: callbackUrl } : {}),
   };
+  return createTask(body);
+}
+
+/** Creates a kling-custom-element task from images (CONTRACT.md, "Elements"); never retried, like any create. */
+export function createElementTask(request: ElementRequest): Promise<UpstreamTask> {
+  return createTask({
+    model: ELEMENT_MODEL,
+    model_params: {
+      element_name: request.name,
+      element_description: request.description,
+      reference_type: "image_refer",
+      element_image_list: {
+        frontal_image: request.frontalImageUrl,
+        refer_images: request.extraImageUrls.map((url) => ({ image_url: url })),
+      },
+    },
+  });
+}
+
+async function createTask(body: Record<string, unknown>): Promise<UpstreamTask> {
+  const { apiBase, apiKey } = await upstreamConfig();
   const response = await send(`${apiBase}/v1/videos/generations`, {
     method: "POST",
     headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
@@ -54,6 +86,11 @@ export async function createGeneration(request: GenerationRequest, callbackUrl?:
 
 /** Reads a task; idempotent, so transient failures are retried with jittered backoff. */
 export async function getTask(taskId: string): Promise<UpstreamTask> {
+  return (await getTaskWithBody(taskId)).task;
+}
+
+/** Reads a task and keeps its body as parsed (already scrubbed), for answers whose shape is undocumented. */
+export async function getTaskWithBody(taskId: string): Promise<{ task: UpstreamTask; body: unknown }> {
   const { apiBase, apiKey } = await upstreamConfig();
   const { getTimeoutMs: getMs } = config().evolink;
   return pRetry(
@@ -65,7 +102,7 @@ export async function getTask(taskId: string): Promise<UpstreamTask> {
         ambiguousCode: "upstream_timeout",
         attempt,
       });
-      return parseTask(response);
+      return { task: parseTask(response), body: safeJson(response.text) };
     },
     {
       retries: UPSTREAM_READ_RETRY.retries,

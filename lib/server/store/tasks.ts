@@ -2,6 +2,7 @@ import "server-only";
 import { LIVE_STATUSES } from "../../evolink/contract";
 import type { StudioErrorBody } from "../../errors";
 import type { GenerationRequest } from "../../generation/schema";
+import type { UsedElement } from "../../elements/view";
 import { db, statement } from "./connection";
 
 export type ArchiveState = "none" | "archived" | "failed" | "expired";
@@ -11,6 +12,8 @@ export type PosterState = "none" | "ready" | "failed" | "unavailable";
 export interface TaskRecord {
   id: string;
   request: GenerationRequest;
+  /** The library elements the request named, as they were when it was sent. */
+  elements: UsedElement[];
   createdAt: number;
   updatedAt: number;
   upstreamStatus: string;
@@ -48,12 +51,14 @@ export interface TaskRow {
   starred: number;
   poster_state: PosterState;
   poster_attempts: number;
+  elements_json: string | null;
 }
 
 export function fromRow(row: TaskRow): TaskRecord {
   return {
     id: row.id,
     request: JSON.parse(row.request_json) as GenerationRequest,
+    elements: row.elements_json ? (JSON.parse(row.elements_json) as UsedElement[]) : [],
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     upstreamStatus: row.upstream_status,
@@ -73,7 +78,7 @@ export function fromRow(row: TaskRow): TaskRecord {
   };
 }
 
-const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "createdAt">, string> = {
+const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "elements" | "createdAt">, string> = {
   updatedAt: "updated_at",
   upstreamStatus: "upstream_status",
   progress: "progress",
@@ -91,7 +96,7 @@ const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "createdAt">, st
   posterAttempts: "poster_attempts",
 };
 
-export type TaskPatch = Partial<Omit<TaskRecord, "id" | "request" | "createdAt" | "updatedAt">>;
+export type TaskPatch = Partial<Omit<TaskRecord, "id" | "request" | "elements" | "createdAt" | "updatedAt">>;
 
 /** Records a newly created task; `idempotencyKey` ties it to the submission that made it. */
 export function insertTask(
@@ -106,14 +111,15 @@ export function insertTask(
     | "starred"
     | "posterState"
     | "posterAttempts"
-  >,
+    | "elements"
+  > & { elements?: UsedElement[] },
   idempotencyKey: string | null,
 ): TaskRecord {
   const now = Date.now();
   statement(
     `INSERT INTO tasks (id, idempotency_key, request_json, created_at, updated_at, upstream_status, progress,
-       estimated_seconds, credits_reserved, result_url, error_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       estimated_seconds, credits_reserved, result_url, error_json, elements_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     record.id,
     idempotencyKey,
@@ -126,6 +132,7 @@ export function insertTask(
     record.creditsReserved,
     record.resultUrl,
     record.error ? JSON.stringify(record.error) : null,
+    record.elements?.length ? JSON.stringify(record.elements) : null,
   );
   return findTask(record.id) as TaskRecord;
 }

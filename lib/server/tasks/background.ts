@@ -12,6 +12,9 @@ import {
   unfinishedTaskIds,
 } from "../store/tasks";
 import { onTaskCompleted, refreshTask } from "./refresh";
+import { studioError } from "../../errors";
+import { refreshElement } from "../elements/refresh";
+import { creatingElementIds, markInterruptedElements } from "../store/elements";
 
 const globalForBackground = globalThis as typeof globalThis & {
   __background?: { timer: NodeJS.Timeout; busy: boolean };
@@ -26,6 +29,7 @@ export function startBackgroundWork(): void {
   if (globalForBackground.__background) return;
   db();
   const interrupted = markInterruptedSubmissions();
+  markInterruptedElements(studioError("create_outcome_unknown"));
   if (interrupted > 0)
     log().warn({ interrupted }, "submissions were cut off by a restart; they show in the history as unknown");
   forgetUnavailablePosters();
@@ -45,7 +49,10 @@ async function tick(state: { busy: boolean }): Promise<void> {
   if (state.busy) return;
   state.busy = true;
   try {
-    const refreshed = await Promise.allSettled(unfinishedTaskIds().map((id) => refreshTask(id)));
+    const refreshed = await Promise.allSettled([
+      ...unfinishedTaskIds().map((id) => refreshTask(id)),
+      ...creatingElementIds().map((id) => refreshElement(id)),
+    ]);
     for (const outcome of refreshed) {
       if (outcome.status === "rejected")
         log().warn({ err: outcome.reason }, "background refresh failed; retrying next tick");

@@ -1,6 +1,6 @@
 import "server-only";
-import { resolveErrorCode, studioError } from "../../errors";
-import { upstreamFailure } from "../upstream-failure";
+import { studioError } from "../../errors";
+import { taskFailure, upstreamFailure } from "../upstream-failure";
 import { getTask } from "../evolink/client";
 import { UpstreamError } from "../evolink/upstream-error";
 import { config } from "../config";
@@ -9,6 +9,7 @@ import type { UpstreamTask } from "../../evolink/schemas";
 import { reservedCredits } from "../../generation/pricing";
 import { scrubSecrets, scrubSecretsDeep } from "../scrub-secrets";
 import { findUploads } from "../store/uploads";
+import { existingElementIds } from "../store/elements";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
 import { type TaskView } from "../../tasks/view";
 import { isTerminal, phaseOf } from "../../evolink/contract";
@@ -123,10 +124,13 @@ function taskError(upstream: UpstreamTask): TaskView["error"] {
   if (phase === "completed" && !upstream.resultUrl) {
     return studioError("upstream_malformed", "The task completed without a result URL.");
   }
-  if (phase !== "failed") return null;
-  if (upstream.error) return upstreamFailure(resolveErrorCode(upstream.error.code), upstream.error.message);
-  const cancelled = ["cancelled", "canceled", "expired"].includes(upstream.status);
-  return studioError(cancelled ? "task_cancelled" : "unknown_status", `Upstream status: ${upstream.status}`);
+  return phase === "failed" ? taskFailure(upstream) : null;
+}
+
+function usedElements(record: TaskRecord): TaskView["elements"] {
+  if (record.elements.length === 0) return [];
+  const kept = existingElementIds(record.elements.map((element) => element.id));
+  return record.elements.map((element) => ({ ...element, deleted: !kept.has(element.id) }));
 }
 
 export function toTaskView(record: TaskRecord): TaskView {
@@ -161,6 +165,8 @@ export function toTaskView(record: TaskRecord): TaskView {
     quality: request.quality,
     request,
     references: [reference(request.videoUrl, "video"), ...request.imageUrls.map((url) => reference(url, "image"))],
+    elements: usedElements(record),
+    watermark: request.watermark ?? null,
     error,
     archive: { state: record.archiveState, error: record.archiveError && scrubSecrets(record.archiveError) },
     previewUrl: playable ? `/api/tasks/${record.id}/video` : null,

@@ -11,6 +11,8 @@ import { findTask, insertTask } from "../store/tasks";
 import { toTaskView } from "./refresh";
 import type { TaskView } from "../../tasks/view";
 import { newCallback } from "./callbacks";
+import { resolveElements } from "../elements/resolve";
+import type { UsedElement } from "../../elements/view";
 
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,128}$/;
 
@@ -38,6 +40,8 @@ export async function submitGeneration(
   const requestJson = JSON.stringify(request);
   const requestHash = createHash("sha256").update(requestJson).digest("hex");
 
+  // Refused before the key is claimed: an element that cannot be used changes nothing.
+  const elements = resolveElements(request.elementIds ?? []);
   const pending = submitting.get(key);
   if (pending) {
     assertSameRequest(findSubmission(key), requestHash);
@@ -48,20 +52,30 @@ export async function submitGeneration(
   if (!beginSubmission(key, requestHash, requestJson, callback?.tokenHash)) {
     return { task: replay(findSubmission(key), requestHash), replayed: true };
   }
-  const created = send(key, request, callback?.url).finally(() => submitting.delete(key));
+  const created = send(key, request, elements, callback?.url).finally(() => submitting.delete(key));
   submitting.set(key, created);
   return { task: await created, replayed: false };
 }
 
-async function send(key: string, request: GenerationRequest, callbackUrl: string | undefined): Promise<TaskView> {
+async function send(
+  key: string,
+  request: GenerationRequest,
+  elements: UsedElement[],
+  callbackUrl: string | undefined,
+): Promise<TaskView> {
   try {
-    const upstream = await createGeneration(request, callbackUrl);
+    const upstream = await createGeneration(
+      request,
+      callbackUrl,
+      elements.map((element) => element.elementId),
+    );
     // The task row and the submission's outcome land together, or not at all.
     const record = db().transaction(() => {
       const inserted = insertTask(
         {
           id: upstream.id,
           request,
+          elements,
           // The studio's clock, in ms: upstream's `created` has whole seconds, so takes sent within one second
           // would sort among themselves at random in the history.
           createdAt: Date.now(),
