@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
 export default async function HomePage() {
   const gated = authEnabled();
   if (gated && !sessionValid((await cookies()).get(SESSION_COOKIE)?.value)) redirect("/signin");
-  const demo = config().demo;
+  const { demo, confirmAboveCredits } = config();
   return (
     <>
       {demo && <DemoBanner />}
@@ -32,7 +32,7 @@ export default async function HomePage() {
             Guide a new clip with the motion and style of a reference video, plus up to four reference images.
           </p>
         </header>
-        <Studio demo={demo} videoUploadMaxBytes={videoUploadMaxBytes()} />
+        <Studio demo={demo} videoUploadMaxBytes={videoUploadMaxBytes()} confirmAboveCredits={confirmAboveCredits} />
       </main>
     </>
   );

@@ -66,6 +66,12 @@ export const ERROR_CATALOG = {
   ),
   task_still_running: entry("This generation is still running.", "Wait until it finishes, then delete it.", false, 409),
   result_not_ready: entry("The video is not ready yet.", "Wait until the task completes.", true, 409),
+  reference_not_kept: entry(
+    "This studio has no copy of the reference video for this entry.",
+    "Compare the results alone; a new generation keeps its reference with its result.",
+    false,
+    404,
+  ),
   unknown_callback: entry(
     "This callback link belongs to no task of this studio.",
     "Nothing was changed. Each task gets its own link when it is created; only Evolink should call it.",

@@ -1,21 +1,43 @@
 import { estimateCost, formatCredits } from "@/lib/generation/pricing";
 import { DURATION_RANGE_TEXT } from "@/lib/generation/rules";
 import { LIMITS, type Quality } from "@/lib/evolink/contract";
+import { VARIANTS_MAX } from "@/lib/generation/schema";
 
-export function CostEstimate({ quality, duration }: { quality: Quality; duration: number }) {
+/** The credits one Generate costs: one take's price, times the takes when there are several. */
+export function totalCredits(quality: Quality, duration: number, variants: number): number | null {
   const valid = Number.isInteger(duration) && duration >= LIMITS.durationMin && duration <= LIMITS.durationMax;
-  const cost = estimateCost(quality, valid ? duration : 0);
+  if (!valid) return null;
+  return estimateCost(quality, duration).credits * (validVariants(variants) ? variants : 1);
+}
+
+const validVariants = (variants: number) => Number.isInteger(variants) && variants >= 1 && variants <= VARIANTS_MAX;
+
+export function CostEstimate({
+  quality,
+  duration,
+  variants,
+}: {
+  quality: Quality;
+  duration: number;
+  variants: number;
+}) {
+  const total = totalCredits(quality, duration, variants);
+  const cost = estimateCost(quality, total === null ? 0 : duration);
+  const takes = validVariants(variants) ? variants : 1;
   return (
     <div
       data-testid="cost-estimate"
       className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1 rounded-lg bg-zinc-100 px-3 py-2.5 text-sm dark:bg-zinc-800/60"
     >
       <span className="text-zinc-600 dark:text-zinc-300">Estimated cost</span>
-      {valid ? (
+      {total !== null ? (
         <span className="flex flex-wrap items-baseline justify-end gap-x-2">
-          <span className="font-semibold text-zinc-900 dark:text-white">{formatCredits(cost.credits)} credits</span>
+          <span className="font-semibold text-zinc-900 dark:text-white">
+            {takes > 1 && `${takes} × ${formatCredits(cost.credits)} = `}
+            {formatCredits(total)} credits
+          </span>
           <span className="text-xs text-zinc-600 dark:text-zinc-300">
-            ≈ ${cost.usd.toFixed(2)} · {cost.creditsPerSecond} credits/s × {cost.seconds} s
+            ≈ ${(cost.usd * takes).toFixed(2)} · {cost.creditsPerSecond} credits/s × {cost.seconds} s
           </span>
         </span>
       ) : (

@@ -1,5 +1,5 @@
 "use client";
-import { Suspense, useEffect, useImperativeHandle, useState, type Ref } from "react";
+import { Suspense, useEffect, useImperativeHandle, useState, type ReactNode, type Ref } from "react";
 import { useForm, type Path, type UseFormReturn } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { StudioApiError } from "@/lib/client/api";
@@ -10,8 +10,9 @@ import type { GenerationRequest } from "@/lib/generation/schema";
 import { useGenerationResolver } from "@/lib/client/use-generation-resolver";
 import { uploadedUrl, useReferenceMedia, type ReferenceMedia } from "@/lib/client/use-reference-media";
 import type { TaskView } from "@/lib/tasks/view";
-import { CostEstimate } from "./cost-estimate";
-import { GenerationSettings } from "./generation-settings";
+import { useConfirmGate } from "./confirm-gate";
+import { CostEstimate, totalCredits } from "./cost-estimate";
+import { GenerationSettings, VariantsField } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
 import type { ElementTarget } from "@/lib/client/form-elements";
@@ -107,11 +108,13 @@ export function GenerationForm({
   ref,
   demo,
   videoUploadMaxBytes,
+  confirmAboveCredits,
   onCreated,
 }: {
   ref: Ref<GenerationFormHandle>;
   demo: boolean;
   videoUploadMaxBytes: number;
+  confirmAboveCredits: number;
   onCreated: (task: TaskView) => void;
 }) {
   const resolver = useGenerationResolver();
@@ -126,17 +129,20 @@ export function GenerationForm({
   // watch() rather than useWatch: this component re-renders on these either way, and useWatch is 0.4 kB of first
   // load. The rule guards memoization by the React Compiler, which this project does not use.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const [prompt = "", videoUrl = "", quality, duration, watchedElements] = watch([
+  const [prompt = "", videoUrl = "", quality, duration, watchedElements, variants = 1] = watch([
     "prompt",
     "videoUrl",
     "quality",
     "duration",
     "elementIds",
+    "variants",
   ]);
   const elementIds = watchedElements ?? NO_ELEMENTS;
   const left = useHandle(ref, form, media.clear, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
   const submit = useCreateGeneration({ onCreated });
   useServerFieldErrors(submit.error, form.setError);
+  const total = totalCredits(quality, duration, variants) ?? 0;
+  const [request, confirmation] = useConfirmGate(total, confirmAboveCredits, (values) => submit.mutate(values));
 
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const waitingFor = waitingMessage(media);
@@ -146,7 +152,7 @@ export function GenerationForm({
       noValidate
       aria-label="New generation"
       onSubmit={handleSubmit((values) => {
-        if (!waitingFor) submit.mutate(values);
+        if (!waitingFor) request(values);
       })}
       className="flex flex-col gap-5"
     >
@@ -190,7 +196,7 @@ export function GenerationForm({
 
       <GenerationSettings register={register} errors={errors} />
 
-      <CostEstimate quality={quality} duration={duration} />
+      <CostEstimate quality={quality} duration={duration} variants={variants} />
 
       {failure && (
         <Suspense fallback={null}>
@@ -198,7 +204,10 @@ export function GenerationForm({
         </Suspense>
       )}
 
+      {confirmation}
+
       <FormActions
+        variantsField={<VariantsField register={register} error={errors.variants?.message} />}
         demo={demo}
         waitingFor={waitingFor}
         pending={submit.isPending}
@@ -212,11 +221,13 @@ export function GenerationForm({
 }
 
 function FormActions({
+  variantsField,
   demo,
   waitingFor,
   pending,
   onExample,
 }: {
+  variantsField: ReactNode;
   demo: boolean;
   waitingFor: string | null;
   pending: boolean;
@@ -230,7 +241,8 @@ function FormActions({
         </p>
       )}
 
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:justify-end">
+      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:items-end sm:justify-end">
+        {variantsField}
         {demo && (
           <Button type="button" variant="secondary" onClick={onExample}>
             Fill in an example

@@ -5,7 +5,7 @@ import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { ASPECT_RATIOS, LIMITS, QUALITIES } from "@/lib/evolink/contract";
 import { DURATION_RANGE_TEXT } from "@/lib/generation/rules";
-import type { GenerationRequest } from "@/lib/generation/schema";
+import { VARIANTS_MAX, type GenerationRequest } from "@/lib/generation/schema";
 
 export function GenerationSettings({
   register,
@@ -70,5 +70,25 @@ export function GenerationSettings({
         </span>
       </label>
     </>
+  );
+}
+
+/** How many takes one Generate makes (1–4), beside the button: each is its own paid task. */
+export function VariantsField({ register, error }: { register: UseFormRegister<GenerationRequest>; error?: string }) {
+  return (
+    <div className="sm:w-28">
+      <Field id="variants" label="Variants" error={error}>
+        <Input
+          id="variants"
+          type="number"
+          min={1}
+          max={VARIANTS_MAX}
+          step={1}
+          aria-invalid={Boolean(error)}
+          aria-describedby={describedBy("variants", error, false)}
+          {...register("variants", { valueAsNumber: true })}
+        />
+      </Field>
+    </div>
   );
 }

@@ -19,7 +19,15 @@ const ElementsPanel = lazyPart(() => import("./elements-panel").then((module) =>
 const loadingElements = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your elements…</p>;
 const KeyRejectedBanner = lazyPart(() => import("./key-rejected-banner").then((module) => module.KeyRejectedBanner));
 
-export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUploadMaxBytes: number }) {
+export function Studio({
+  demo,
+  videoUploadMaxBytes,
+  confirmAboveCredits,
+}: {
+  demo: boolean;
+  videoUploadMaxBytes: number;
+  confirmAboveCredits: number;
+}) {
   const addToHistory = useAddToHistory();
   const keyRejected = useKeyRejected();
   const inBrowser = useSyncExternalStore(
@@ -50,6 +58,7 @@ export function Studio({ demo, videoUploadMaxBytes }: { demo: boolean; videoUplo
             <GenerationForm
               demo={demo}
               videoUploadMaxBytes={videoUploadMaxBytes}
+              confirmAboveCredits={confirmAboveCredits}
               ref={generationForm}
               onCreated={(task) => {
                 addToHistory(task);

@@ -1,7 +1,7 @@
 "use client";
 import type { StudioErrorBody } from "../errors";
 import type { GenerationRequest } from "../generation/schema";
-import type { TaskView } from "../tasks/view";
+import type { TaskView, VariantGroupAnswer } from "../tasks/view";
 
 // The browser's calls to the studio's own API, one function per route (the history's in history-api.ts, the
 // session's in session-api.ts, so the first screen loads only what it calls). Named for the request they
@@ -19,7 +19,11 @@ export class StudioApiError extends Error {
 }
 
 /** The same key on a repeat (double click, network retry) gets the same task back, never a second one. */
-export function postGeneration(request: GenerationRequest, idempotencyKey: string): Promise<TaskView> {
+/** One take answers with its task; several with the group's takes (VariantGroupAnswer). */
+export function postGeneration(
+  request: GenerationRequest,
+  idempotencyKey: string,
+): Promise<TaskView | VariantGroupAnswer> {
   return call("/api/generations", {
     method: "POST",
     headers: { "Content-Type": "application/json", "Idempotency-Key": idempotencyKey },

@@ -19,9 +19,10 @@ export function useCreateGeneration({ onCreated }: { onCreated: (task: TaskView)
       idempotencyKey.current ??= crypto.randomUUID();
       return postGeneration(values, idempotencyKey.current);
     },
-    onSuccess: (task) => {
+    onSuccess: (answer) => {
       idempotencyKey.current = null;
-      onCreated(task);
+      const created = "takes" in answer ? answer.takes.map((take) => take.task) : [answer];
+      for (const task of created) if (task) onCreated(task);
     },
     onError: (error) => {
       if (!(error instanceof StudioApiError)) return;

@@ -49,6 +49,8 @@ export function remixValues(
       imageUrls,
       elementIds: elements.map((element) => element.id),
       watermark: task.request.watermark ?? false,
+      // One take: remixing one of a group's takes should not silently cost the group's total again.
+      variants: 1,
     },
     pastedImageUrls: imageUrls,
     expired: [...expired, ...expiredImages],

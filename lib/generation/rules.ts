@@ -22,4 +22,5 @@ export const GENERATION_DEFAULTS: GenerationRequest = {
   keepOriginalSound: true,
   elementIds: [],
   watermark: false,
+  variants: 1,
 };

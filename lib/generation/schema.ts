@@ -5,6 +5,9 @@ import { ASPECT_RATIOS, LIMITS, QUALITIES } from "../evolink/contract";
 import { referenceTokenProblems } from "./reference-tokens";
 import { ELEMENT_ID_PATTERN } from "../elements/ids";
 
+/** Most takes one Generate may ask for: each is its own paid task. */
+export const VARIANTS_MAX = 4;
+
 export const referenceUrl = z.string({ error: "Enter a URL." }).check(
   z.trim(),
   z.minLength(1, { error: "Enter a URL." }),
@@ -60,6 +63,14 @@ export const generationRequestSchema = z
         ),
       ),
       watermark: z.optional(z.boolean({ error: "Add watermark must be on or off." })),
+      // Takes of one setting, each its own upstream task (lib/generation/variants.ts derives their keys).
+      variants: z.optional(
+        z.number({ error: `Variants must be a whole number from 1 to ${VARIANTS_MAX}.` }).check(
+          z.refine((value) => Number.isInteger(value), { error: "Variants must be a whole number (no fractions)." }),
+          z.minimum(1, { error: "Variants must be at least 1." }),
+          z.maximum(VARIANTS_MAX, { error: `Variants can be at most ${VARIANTS_MAX} takes per Generate.` }),
+        ),
+      ),
     },
     {
       error: (issue) =>

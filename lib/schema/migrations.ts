@@ -150,4 +150,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX elements_state ON elements (state);
   ALTER TABLE tasks ADD COLUMN elements_json TEXT;
   `,
+  // Variants (issue #18): the takes of one Generate share a group id (a hash of its submit key), each with its
+  // index and the group's size; a take refused upstream keeps its slot in its submission row, so the group can say
+  // which take failed without a task row. The reference video is archived beside the result (reference_state).
+  `
+  ALTER TABLE tasks ADD COLUMN group_id TEXT;
+  ALTER TABLE tasks ADD COLUMN variant_index INTEGER;
+  ALTER TABLE tasks ADD COLUMN variant_count INTEGER;
+  ALTER TABLE tasks ADD COLUMN reference_state TEXT NOT NULL DEFAULT 'none'
+    CHECK (reference_state IN ('none', 'archived', 'gone', 'failed'));
+  ALTER TABLE submissions ADD COLUMN group_id TEXT;
+  ALTER TABLE submissions ADD COLUMN variant_index INTEGER;
+  CREATE INDEX submissions_group ON submissions (group_id) WHERE group_id IS NOT NULL;
+  `,
 ];

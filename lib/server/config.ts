@@ -109,6 +109,8 @@ const ENV_SCHEMA = z.object({
   // Evolink sends one callback per finished task (up to 4 with retries); more from one address is guessing.
   RATE_LIMIT_WEBHOOK_PER_MIN: perMinute.default(120),
   LOG_LEVEL: z.preprocess(blankIsUnset, trimmed.pipe(z.enum(LOG_LEVELS)).default("info")),
+  // Four 10 s takes at 1080p cost ~430 credits: a Generate above this total asks once before sending.
+  CONFIRM_ABOVE_CREDITS: wholeNumber(0, 1_000_000, "", "credits").default(100),
 });
 
 /** The names of every variable the studio reads (the simulator's own excepted). */
@@ -146,6 +148,8 @@ export interface StudioConfig {
   edge: { allowedHosts: HostName[]; trustProxyHops: number };
   rateLimitsPerMinute: { generate: number; upload: number; signIn: number; webhook: number };
   logLevel: (typeof LOG_LEVELS)[number];
+  /** A Generate whose estimated total is above this many credits asks for confirmation first. */
+  confirmAboveCredits: number;
 }
 
 export class ConfigError extends Error {
@@ -206,6 +210,7 @@ function toConfig(parsed: ParsedEnv): StudioConfig {
       webhook: parsed.RATE_LIMIT_WEBHOOK_PER_MIN,
     },
     logLevel: parsed.LOG_LEVEL,
+    confirmAboveCredits: parsed.CONFIRM_ABOVE_CREDITS,
   };
 }
 

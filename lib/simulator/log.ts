@@ -45,6 +45,11 @@ export class SimulatorLog {
     this.creates.push(entry);
   }
 
+  /** Creates already received whose body had this prompt (the third-refused scenario counts them). */
+  createsWithPrompt(prompt: string): number {
+    return this.creates.filter((entry) => (entry.body as { prompt?: unknown } | null)?.prompt === prompt).length;
+  }
+
   recordUpload(entry: UploadLogEntry): void {
     this.uploads.push(entry);
   }

@@ -13,6 +13,10 @@ export const SIMULATOR_SCENARIOS = [
   { name: "insufficient-quota", description: "Create answers 402 insufficient_quota." },
   { name: "model-denied", description: "Create answers 403 model_access_denied." },
   { name: "legacy-error", description: "Create answers 503 in the legacy envelope (integer error.code)." },
+  {
+    name: "third-refused",
+    description: "Every third create with the same prompt answers 402 insufficient_quota (a refused variant).",
+  },
   { name: "slow", description: "Create and status responses for the task are delayed by slowMs." },
   { name: "malformed", description: "The first status poll answers 200 with truncated JSON." },
   { name: "cancelled", description: "Task ends with the undocumented status cancelled at ~50%." },
@@ -124,7 +128,9 @@ export function withEchoedKey(message: string, apiKey: string): string {
   return message.replaceAll(ECHOED_KEY, apiKey);
 }
 
-export function createScenarioError(scenario: ScenarioName | null, apiKey: string): HttpError | null {
+/** `earlier`: creates with the same prompt received before this one. */
+export function createScenarioError(scenario: ScenarioName | null, apiKey: string, earlier = 0): HttpError | null {
+  if (scenario === "third-refused") return earlier % 3 === 2 ? (CREATE_ERRORS["insufficient-quota"] ?? null) : null;
   if (scenario === "echo-key") {
     return badRequest(
       "invalid_request",

@@ -102,7 +102,7 @@ async function handleCreate(req: IncomingMessage, res: ServerResponse, ctx: Cont
     return sendError(res, referenceError);
   }
   const scenario = parseScenario(result.value.prompt);
-  const refusal = createScenarioError(scenario, ctx.options.apiKey);
+  const refusal = createScenarioError(scenario, ctx.options.apiKey, ctx.log.createsWithPrompt(result.value.prompt));
   if (refusal) {
     record(body, null, refusal.status);
     return sendError(res, refusal);

@@ -53,6 +53,28 @@ export interface TaskView {
   starred: boolean;
   /** A JPEG frame of the result (`/api/tasks/{id}/poster?v=<n>`, cacheable forever) once made; null meanwhile. */
   posterUrl: string | null;
+  /** Which take of a multi-take Generate this is, and the group's takes that made no task (refused or unknown). */
+  variant: {
+    groupId: string;
+    index: number;
+    count: number;
+    failed: Array<{ index: number; error: StudioErrorBody | null }>;
+  } | null;
+  /** The reference video's own copy, kept with the result for the compare view (`url` once archived). */
+  referenceVideo: { state: "none" | "archived" | "gone" | "failed"; url: string | null };
+}
+
+/** One take of a multi-take Generate: its task, or why none was made. */
+export interface VariantTake {
+  index: number;
+  task: TaskView | null;
+  error: StudioErrorBody | null;
+}
+
+/** `POST /api/generations` with variants > 1: the group's takes in order. */
+export interface VariantGroupAnswer {
+  groupId: string;
+  takes: VariantTake[];
 }
 
 /** A submission whose outcome nobody knows: Evolink never confirmed or refused it. */

@@ -44,6 +44,8 @@ export function taskView(n: number, overrides: Partial<TaskView> & { createdAt: 
     pollIntervalMs: 5_000,
     starred: false,
     posterUrl: done ? `/api/tasks/${id}/poster?v=1` : null,
+    variant: null,
+    referenceVideo: { state: "none", url: null },
     ...overrides,
   };
 }

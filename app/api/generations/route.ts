@@ -4,7 +4,9 @@ import { guard } from "@/lib/server/auth/guard";
 import { rateLimit } from "@/lib/server/http/rate-limit";
 import { fieldErrors, generationRequestSchema } from "@/lib/generation/schema";
 import { ElementRefusal } from "@/lib/server/elements/resolve";
-import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict, submitGeneration } from "@/lib/server/tasks/submit";
+import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict } from "@/lib/server/tasks/submit";
+import { submitVariants } from "@/lib/server/tasks/variants";
+import { randomUUID } from "node:crypto";
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -22,8 +24,10 @@ export const POST = apiRoute(async (request: Request): Promise<Response> => {
   const parsed = generationRequestSchema.safeParse(body.value);
   if (!parsed.success) return errorResponse("validation_failed", { fields: fieldErrors(parsed.error) });
   try {
-    const { task, replayed } = await submitGeneration(parsed.data, key);
-    return Response.json(task, { status: replayed ? 200 : 201 });
+    const outcome = await submitVariants(parsed.data, key ?? randomUUID());
+    // One take answers with its task, as before variants; a group answers with its takes in order.
+    const body = "task" in outcome ? outcome.task : { groupId: outcome.groupId, takes: outcome.takes };
+    return Response.json(body, { status: outcome.replayed ? 200 : 201 });
   } catch (error) {
     if (error instanceof ElementRefusal) {
       return errorResponse(error.code, { detail: error.detail, fields: { elementIds: error.detail } });

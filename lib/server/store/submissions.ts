@@ -54,12 +54,14 @@ export function beginSubmission(
   requestHash: string,
   requestJson: string,
   callbackTokenHash: string | null = null,
+  slot: { groupId: string; index: number } | null = null,
 ): boolean {
   const now = Date.now();
   const result = statement(
-    `INSERT OR IGNORE INTO submissions (idempotency_key, request_hash, state, request_json, created_at, updated_at, callback_token_hash)
-     VALUES (?, ?, 'sending', ?, ?, ?, ?)`,
-  ).run(key, requestHash, requestJson, now, now, callbackTokenHash);
+    `INSERT OR IGNORE INTO submissions (idempotency_key, request_hash, state, request_json, created_at, updated_at,
+       callback_token_hash, group_id, variant_index)
+     VALUES (?, ?, 'sending', ?, ?, ?, ?, ?, ?)`,
+  ).run(key, requestHash, requestJson, now, now, callbackTokenHash, slot?.groupId ?? null, slot?.index ?? null);
   return result.changes === 1;
 }
 
@@ -101,4 +103,17 @@ export function dismissSubmission(key: string): boolean {
       "UPDATE submissions SET state = 'rejected', updated_at = ? WHERE idempotency_key = ? AND state = 'unknown'",
     ).run(Date.now(), key).changes > 0
   );
+}
+
+/** The takes of a variant group that made no task: refused upstream, or of unknown outcome (never resent). */
+export function failedSlots(groupId: string): Array<{ index: number; error: StudioErrorBody | null }> {
+  return (
+    statement(
+      `SELECT variant_index, error_json FROM submissions
+       WHERE group_id = ? AND state IN ('rejected', 'unknown') ORDER BY variant_index`,
+    ).all(groupId) as Array<{ variant_index: number; error_json: string | null }>
+  ).map((row) => ({
+    index: row.variant_index,
+    error: row.error_json ? (JSON.parse(row.error_json) as StudioErrorBody) : null,
+  }));
 }

@@ -7,6 +7,15 @@ import { db, statement } from "./connection";
 
 export type ArchiveState = "none" | "archived" | "failed" | "expired";
 export type PosterState = "none" | "ready" | "failed" | "unavailable";
+/** The reference video's copy: `gone` when its link no longer answers, `failed` when it could not be kept. */
+export type ReferenceState = "none" | "archived" | "gone" | "failed";
+
+/** Which take of one Generate a task is: the group id is a hash of the submit key. */
+export interface VariantSlot {
+  groupId: string;
+  index: number;
+  count: number;
+}
 
 /** Everything the studio knows about a task it created. */
 export interface TaskRecord {
@@ -30,6 +39,8 @@ export interface TaskRecord {
   starred: boolean;
   posterState: PosterState;
   posterAttempts: number;
+  variant: VariantSlot | null;
+  referenceState: ReferenceState;
 }
 
 export interface TaskRow {
@@ -52,6 +63,10 @@ export interface TaskRow {
   poster_state: PosterState;
   poster_attempts: number;
   elements_json: string | null;
+  group_id: string | null;
+  variant_index: number | null;
+  variant_count: number | null;
+  reference_state: ReferenceState;
 }
 
 export function fromRow(row: TaskRow): TaskRecord {
@@ -75,10 +90,15 @@ export function fromRow(row: TaskRow): TaskRecord {
     starred: row.starred === 1,
     posterState: row.poster_state,
     posterAttempts: row.poster_attempts,
+    variant:
+      row.group_id === null
+        ? null
+        : { groupId: row.group_id, index: row.variant_index ?? 0, count: row.variant_count ?? 1 },
+    referenceState: row.reference_state,
   };
 }
 
-const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "elements" | "createdAt">, string> = {
+const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "elements" | "createdAt" | "variant">, string> = {
   updatedAt: "updated_at",
   upstreamStatus: "upstream_status",
   progress: "progress",
@@ -94,9 +114,12 @@ const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "elements" | "cr
   starred: "starred",
   posterState: "poster_state",
   posterAttempts: "poster_attempts",
+  referenceState: "reference_state",
 };
 
-export type TaskPatch = Partial<Omit<TaskRecord, "id" | "request" | "elements" | "createdAt" | "updatedAt">>;
+export type TaskPatch = Partial<
+  Omit<TaskRecord, "id" | "request" | "elements" | "createdAt" | "updatedAt" | "variant">
+>;
 
 /** Records a newly created task; `idempotencyKey` ties it to the submission that made it. */
 export function insertTask(
@@ -112,14 +135,16 @@ export function insertTask(
     | "posterState"
     | "posterAttempts"
     | "elements"
-  > & { elements?: UsedElement[] },
+    | "variant"
+    | "referenceState"
+  > & { elements?: UsedElement[]; variant?: VariantSlot | null },
   idempotencyKey: string | null,
 ): TaskRecord {
   const now = Date.now();
   statement(
     `INSERT INTO tasks (id, idempotency_key, request_json, created_at, updated_at, upstream_status, progress,
-       estimated_seconds, credits_reserved, result_url, error_json, elements_json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       estimated_seconds, credits_reserved, result_url, error_json, elements_json, group_id, variant_index, variant_count)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     record.id,
     idempotencyKey,
@@ -133,6 +158,9 @@ export function insertTask(
     record.resultUrl,
     record.error ? JSON.stringify(record.error) : null,
     record.elements?.length ? JSON.stringify(record.elements) : null,
+    record.variant?.groupId ?? null,
+    record.variant?.index ?? null,
+    record.variant?.count ?? null,
   );
   return findTask(record.id) as TaskRecord;
 }
@@ -150,6 +178,11 @@ export function updateTask(id: string, patch: TaskPatch): TaskRecord | undefined
   );
   statement(`UPDATE tasks SET ${assignments} WHERE id = ?`).run(...values, id);
   return findTask(id);
+}
+
+/** Marks a variant group's tasks changed (a take of it was refused), so the next history refresh re-reads them. */
+export function touchGroup(groupId: string): void {
+  statement("UPDATE tasks SET updated_at = ? WHERE group_id = ?").run(Date.now(), groupId);
 }
 
 // A refresh older than this cannot learn of every deletion, so its token is refused and the list read again.

@@ -1,5 +1,5 @@
 import "server-only";
-import type { FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 
 // A real result has a handful of top-level boxes; past this the file is not one the studio should keep.
 const MAX_TOP_LEVEL_BOXES = 10_000;
@@ -37,4 +37,27 @@ export async function wholeMp4Problem(handle: FileHandle, size: number): Promise
   if (!seen.has("moov")) return "it has no 'moov' box";
   if (!seen.has("mdat")) return "it has no 'mdat' box";
   return null;
+}
+
+/** A copy that must not be kept; the message is safe to show (no server paths). */
+export class IncompleteCopy extends Error {}
+
+/** The copy's size once it is known whole: the announced length when there is one, else a complete MP4. */
+export async function checkWhole(partial: string, contentLength: string | null): Promise<number> {
+  const handle = await open(partial, "r");
+  try {
+    const { size } = await handle.stat();
+    const announced = Number(contentLength);
+    if (size === 0 || (announced > 0 && size !== announced)) {
+      throw new IncompleteCopy(`the copy is incomplete (${size} of ${announced || "?"} bytes)`);
+    }
+    if (!(announced > 0)) {
+      const problem = await wholeMp4Problem(handle, size);
+      if (problem)
+        throw new IncompleteCopy(`the copy is not a whole MP4 (${problem}); the download was probably cut short`);
+    }
+    return size;
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,12 +1,13 @@
 import "server-only";
 import { RESULT_LINK_GONE_STATUSES } from "../../evolink/contract";
-import { mkdir, open, rename, rm } from "node:fs/promises";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import { wholeMp4Problem } from "./archive-check";
+import { checkWhole, IncompleteCopy } from "./archive-check";
+import { copyReference } from "./archive-reference";
 import { fetchResult } from "../evolink/client";
 import { TASK_ID_PATTERN } from "../../evolink/contract";
 import { log, withLogContext } from "../log";
@@ -29,6 +30,11 @@ export function archivePath(taskId: string): string {
   const target = path.join(folder, `${taskId}.mp4`);
   if (path.dirname(target) !== folder) throw new Error(`The archive path for ${taskId} falls outside ${folder}`);
   return target;
+}
+
+/** The reference video's copy beside the result: `<archiveDir>/<id>.reference.mp4`. */
+export function referencePath(taskId: string): string {
+  return archivePath(taskId).replace(/\.mp4$/, ".reference.mp4");
 }
 
 /** The poster beside the archived copy: `<archiveDir>/<id>.jpg`. */
@@ -75,9 +81,6 @@ export function archiveTask(record: TaskRecord): Promise<void> {
   return done;
 }
 
-/** A copy that must not be kept; the message is safe to show (no server paths). */
-class IncompleteCopy extends Error {}
-
 async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<void> {
   // A row from before ids were checked may carry any id: it is never turned into a path.
   if (!record.resultUrl || !TASK_ID_PATTERN.test(record.id)) return;
@@ -114,6 +117,8 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
     updateTask(record.id, { archiveState: "archived", archiveBytes: size, archiveError: null });
     log().info({ bytes: size }, "result archived");
     globalForArchive.__onArchived?.(record.id);
+    // Inside this copy's own promise, so a delete cancels and waits for it too.
+    await copyReference(record, cancelled, referencePath(record.id));
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined);
     if (cancelled.aborted) return;
@@ -126,26 +131,6 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
       archiveAttempts: record.archiveAttempts + 1,
       archiveError: `Could not save a copy: ${describe(error)}. The studio keeps retrying; the preview still plays from Evolink meanwhile.`,
     });
-  }
-}
-
-/** The copy's size once it is known whole: the announced length when there is one, else a complete MP4. */
-async function checkWhole(partial: string, contentLength: string | null): Promise<number> {
-  const handle = await open(partial, "r");
-  try {
-    const { size } = await handle.stat();
-    const announced = Number(contentLength);
-    if (size === 0 || (announced > 0 && size !== announced)) {
-      throw new IncompleteCopy(`the copy is incomplete (${size} of ${announced || "?"} bytes)`);
-    }
-    if (!(announced > 0)) {
-      const problem = await wholeMp4Problem(handle, size);
-      if (problem)
-        throw new IncompleteCopy(`the copy is not a whole MP4 (${problem}); the download was probably cut short`);
-    }
-    return size;
-  } finally {
-    await handle.close();
   }
 }
 
@@ -173,6 +158,8 @@ export async function deleteArchived(taskId: string, removeRecord: () => void): 
     await running?.done.catch(() => undefined);
     await rm(archivePath(taskId), { force: true });
     await rm(`${archivePath(taskId)}.part`, { force: true });
+    await rm(referencePath(taskId), { force: true });
+    await rm(`${referencePath(taskId)}.part`, { force: true });
     removeRecord();
     // After the record: a poster renamed into place meanwhile is either removed here or sees the task gone.
     await rm(posterPath(taskId), { force: true });

@@ -1,4 +1,5 @@
 import "server-only";
+import { failedSlots } from "../store/submissions";
 import { studioError } from "../../errors";
 import { taskFailure, upstreamFailure } from "../upstream-failure";
 import { getTask } from "../evolink/client";
@@ -175,5 +176,10 @@ export function toTaskView(record: TaskRecord): TaskView {
     pollIntervalMs: settings.pollIntervalMs,
     starred: record.starred,
     posterUrl: record.posterState === "ready" ? `/api/tasks/${record.id}/poster?v=${record.posterAttempts}` : null,
+    variant: record.variant && { ...record.variant, failed: failedSlots(record.variant.groupId) },
+    referenceVideo: {
+      state: record.referenceState,
+      url: record.referenceState === "archived" ? `/api/tasks/${record.id}/reference` : null,
+    },
   };
 }

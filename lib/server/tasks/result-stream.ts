@@ -32,14 +32,15 @@ export async function streamResult(record: TaskRecord, options: StreamOptions): 
     }),
   });
   if (record.archiveState === "archived") {
-    const archived = await fromArchive(record.id, options.range, headers);
+    const archived = await fromFile(archivePath(record.id), options.range, headers);
     if (archived) return { ok: true, response: archived };
   }
   return fromUpstream(record, options, headers);
 }
 
-async function fromArchive(taskId: string, range: string | null, headers: Headers): Promise<Response | null> {
-  const handle = await open(archivePath(taskId), "r").catch(() => null);
+/** A kept file with Range honoured (206, 416, or the whole file for a malformed range); null when it is not there. */
+export async function fromFile(filePath: string, range: string | null, headers: Headers): Promise<Response | null> {
+  const handle = await open(filePath, "r").catch(() => null);
   if (!handle) return null;
   try {
     const { size } = await handle.stat();

@@ -7,7 +7,7 @@ import { UpstreamError } from "../evolink/upstream-error";
 import type { GenerationRequest } from "../../generation/schema";
 import { db } from "../store/connection";
 import { beginSubmission, findSubmission, settleSubmission, type Submission } from "../store/submissions";
-import { findTask, insertTask } from "../store/tasks";
+import { findTask, insertTask, type VariantSlot } from "../store/tasks";
 import { toTaskView } from "./refresh";
 import type { TaskView } from "../../tasks/view";
 import { newCallback } from "./callbacks";
@@ -35,6 +35,7 @@ const submitting = (globalForSubmit.__submitting ??= new Map());
 export async function submitGeneration(
   request: GenerationRequest,
   idempotencyKey?: string,
+  slot: VariantSlot | null = null,
 ): Promise<{ task: TaskView; replayed: boolean }> {
   const key = idempotencyKey ?? randomUUID();
   const requestJson = JSON.stringify(request);
@@ -49,10 +50,10 @@ export async function submitGeneration(
   }
   // The callback token's hash is stored with the submission, before anything is sent.
   const callback = newCallback();
-  if (!beginSubmission(key, requestHash, requestJson, callback?.tokenHash)) {
+  if (!beginSubmission(key, requestHash, requestJson, callback?.tokenHash, slot)) {
     return { task: replay(findSubmission(key), requestHash), replayed: true };
   }
-  const created = send(key, request, elements, callback?.url).finally(() => submitting.delete(key));
+  const created = send(key, request, elements, callback?.url, slot).finally(() => submitting.delete(key));
   submitting.set(key, created);
   return { task: await created, replayed: false };
 }
@@ -62,6 +63,7 @@ async function send(
   request: GenerationRequest,
   elements: UsedElement[],
   callbackUrl: string | undefined,
+  slot: VariantSlot | null,
 ): Promise<TaskView> {
   try {
     const upstream = await createGeneration(
@@ -85,6 +87,7 @@ async function send(
           creditsReserved: upstream.creditsReserved,
           resultUrl: upstream.resultUrl,
           error: null,
+          variant: slot,
         },
         key,
       );

@@ -2,7 +2,7 @@ import { errorResponse } from "@/lib/server/http/api-response";
 import { apiRoute } from "@/lib/server/http/api-route";
 import { guard } from "@/lib/server/auth/guard";
 import { dismissSubmission } from "@/lib/server/store/submissions";
-import { IDEMPOTENCY_KEY_PATTERN } from "@/lib/server/tasks/submit";
+import { SUBMISSION_KEY_PATTERN } from "@/lib/server/tasks/variants";
 
 /** Hides an unknown-outcome submission from the history once the person has checked it. */
 export const DELETE = apiRoute(
@@ -10,7 +10,7 @@ export const DELETE = apiRoute(
     const refused = guard(request);
     if (refused) return refused;
     const { key } = await params;
-    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) return errorResponse("not_found");
+    if (!SUBMISSION_KEY_PATTERN.test(key)) return errorResponse("not_found");
     return dismissSubmission(key) ? new Response(null, { status: 204 }) : errorResponse("not_found");
   },
 );
