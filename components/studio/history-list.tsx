@@ -1,5 +1,5 @@
 "use client";
-import { useLayoutEffect, useRef, useState } from "react";
+import { lazy, Suspense, useLayoutEffect, useRef, useState } from "react";
 import { useWindowVirtualizer } from "@tanstack/react-virtual";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
@@ -12,6 +12,11 @@ import { isTerminal } from "@/lib/evolink/contract";
 import { HistoryBulkBar } from "./history-bulk-bar";
 import { HistoryToolbar } from "./history-toolbar";
 import { TaskCard } from "./task-card";
+import { VariantGroup, type GroupProps } from "./variant-group";
+import { groupEntries, type HistoryEntry } from "@/lib/client/variant-groups";
+
+// The compare view (players, sync, wipe) is fetched only when someone opens it.
+const CompareView = lazy(() => import("./compare/compare-view").then((module) => ({ default: module.CompareView })));
 
 const UNKNOWN_CAUSE: Record<UnknownSubmissionView["cause"], string> = {
   interrupted: "Outcome unknown: the studio stopped while sending this to Evolink.",
@@ -22,6 +27,40 @@ const UNKNOWN_CAUSE: Record<UnknownSubmissionView["cause"], string> = {
 const ESTIMATED_CARD_PX = 250;
 /** The next page is asked for when the last mounted card is this close to the end of what is loaded. */
 const PREFETCH_CARDS = 10;
+
+/** Submissions whose outcome nobody knows, each until dismissed. */
+function UnknownSubmissions({ submissions }: { submissions: UnknownSubmissionView[] }) {
+  const dismiss = useDismissSubmission();
+  return submissions.map((submission) => (
+    <div key={submission.key} data-testid="unknown-submission">
+      <Alert tone="warning" title={UNKNOWN_CAUSE[submission.cause]}>
+        <p className="line-clamp-2 italic">“{submission.prompt}”</p>
+        <p className="mt-1">
+          It was not resent, so it cannot have been paid twice. Check your Evolink dashboard before generating it again.
+        </p>
+        <Button variant="secondary" size="sm" className="mt-2" onClick={() => dismiss.mutate(submission.key)}>
+          Dismiss
+        </Button>
+      </Alert>
+    </div>
+  ));
+}
+
+/** One list item: a lone entry's card, or a variant group. */
+function HistoryItem({ entry, ...props }: { entry: HistoryEntry } & Omit<GroupProps, "tasks">) {
+  const task = entry.tasks[0];
+  if (entry.group) return <VariantGroup tasks={entry.tasks} {...props} />;
+  if (!task) return null;
+  return (
+    <TaskCard
+      initial={task}
+      onRemix={props.onRemix}
+      selected={props.isSelected(task.id)}
+      onSelect={props.onSelect}
+      onCompare={props.onCompare}
+    />
+  );
+}
 
 /** Keeps a running task moving while its card is scrolled out of the DOM. */
 function TaskPoller({ initial }: { initial: TaskView }) {
@@ -53,28 +92,29 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
   const history = useHistory(filters);
   const tasks = useLiveTasks(history.data, filters);
   const first = history.data?.pages[0];
-  const dismiss = useDismissSubmission();
   const order = tasks.map((task) => task.id);
   const selection = useSelection(order, JSON.stringify(filters));
+  const entries = groupEntries(tasks);
+  const [comparing, setComparing] = useState<TaskView[] | null>(null);
 
   const listRef = useRef<HTMLDivElement>(null);
   const scrollMargin = useOffsetTop(listRef);
   const virtualizer = useWindowVirtualizer({
-    count: tasks.length,
-    estimateSize: () => ESTIMATED_CARD_PX,
+    count: entries.length,
+    estimateSize: (index) => ESTIMATED_CARD_PX * (entries[index]?.tasks.length ?? 1),
     overscan: 4,
     scrollMargin,
-    getItemKey: (index) => tasks[index]?.id ?? index,
+    getItemKey: (index) => entries[index]?.key ?? index,
   });
   const items = virtualizer.getVirtualItems();
   const lastMounted = items.at(-1)?.index ?? -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isPlaceholderData } = history;
   const readOn = hasNextPage && !isFetchingNextPage && !isPlaceholderData;
   useLayoutEffect(() => {
-    if (readOn && lastMounted >= tasks.length - PREFETCH_CARDS) void fetchNextPage();
-  }, [readOn, fetchNextPage, lastMounted, tasks.length]);
+    if (readOn && lastMounted >= entries.length - PREFETCH_CARDS) void fetchNextPage();
+  }, [readOn, fetchNextPage, lastMounted, entries.length]);
 
-  const mounted = new Set(items.map((item) => tasks[item.index]?.id));
+  const mounted = new Set(items.flatMap((item) => entries[item.index]?.tasks.map((task) => task.id) ?? []));
   const offscreenRunning = tasks.filter((task) => !isTerminal(task.phase) && !mounted.has(task.id));
   const filtered = filters.q !== "" || filters.starred || filters.status !== "all";
 
@@ -104,20 +144,7 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
         </>
       ) : null}
 
-      {first?.unknownSubmissions.map((submission) => (
-        <div key={submission.key} data-testid="unknown-submission">
-          <Alert tone="warning" title={UNKNOWN_CAUSE[submission.cause]}>
-            <p className="line-clamp-2 italic">“{submission.prompt}”</p>
-            <p className="mt-1">
-              It was not resent, so it cannot have been paid twice. Check your Evolink dashboard before generating it
-              again.
-            </p>
-            <Button variant="secondary" size="sm" className="mt-2" onClick={() => dismiss.mutate(submission.key)}>
-              Dismiss
-            </Button>
-          </Alert>
-        </div>
-      ))}
+      {first && <UnknownSubmissions submissions={first.unknownSubmissions} />}
 
       {tasks.length === 0 && !filtered && !hasNextPage ? (
         <div className="rounded-2xl border border-dashed border-zinc-300 px-6 py-12 text-center text-sm text-zinc-500 dark:border-zinc-700 dark:text-zinc-400">
@@ -137,8 +164,8 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
         style={{ height: virtualizer.getTotalSize() }}
       >
         {items.map((item) => {
-          const task = tasks[item.index];
-          if (!task) return null;
+          const entry = entries[item.index];
+          if (!entry) return null;
           return (
             <div
               key={item.key}
@@ -147,16 +174,22 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
               className="absolute top-0 left-0 w-full pb-4"
               style={{ transform: `translateY(${item.start - scrollMargin}px)` }}
             >
-              <TaskCard
-                initial={task}
+              <HistoryItem
+                entry={entry}
                 onRemix={onRemix}
-                selected={selection.isSelected(task.id)}
+                isSelected={selection.isSelected}
                 onSelect={selection.toggle}
+                onCompare={setComparing}
               />
             </div>
           );
         })}
       </div>
+      {comparing && (
+        <Suspense fallback={null}>
+          <CompareView tasks={comparing} onClose={() => setComparing(null)} />
+        </Suspense>
+      )}
       {isFetchingNextPage && <p className="text-sm text-zinc-500 dark:text-zinc-400">Loading more…</p>}
       {offscreenRunning.map((task) => (
         <TaskPoller key={task.id} initial={task} />

@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { RequestId } from "@/components/ui/request-id";
 import { StudioApiError } from "@/lib/client/api";
@@ -8,7 +8,17 @@ import { type TaskView } from "@/lib/tasks/view";
 import { isTerminal } from "@/lib/evolink/contract";
 
 /** "Use these settings" for any entry; "Delete" (confirmed inline) once it has finished. */
-export function TaskActions({ task, onRemix }: { task: TaskView; onRemix: (task: TaskView) => void }) {
+export function TaskActions({
+  task,
+  onRemix,
+  onCompare,
+  extra,
+}: {
+  task: TaskView;
+  onRemix: (task: TaskView) => void;
+  onCompare: (tasks: TaskView[]) => void;
+  extra?: ReactNode;
+}) {
   const [confirming, setConfirming] = useState(false);
   const remove = useDeleteTask(task.id);
   const failure = remove.error instanceof StudioApiError ? remove.error.body : null;
@@ -34,6 +44,12 @@ export function TaskActions({ task, onRemix }: { task: TaskView; onRemix: (task:
         </>
       ) : (
         <>
+          {extra}
+          {task.phase === "completed" && (
+            <Button variant="ghost" size="sm" onClick={() => onCompare([task])}>
+              Compare
+            </Button>
+          )}
           <Button variant="ghost" size="sm" onClick={() => onRemix(task)}>
             Use these settings
           </Button>

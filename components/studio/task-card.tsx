@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Checkbox } from "@/components/ui/checkbox";
 import { useTask } from "@/lib/client/task";
@@ -12,18 +13,20 @@ import { TaskActions } from "./task-actions";
 import { TaskProgress } from "./task-progress";
 import { TaskStar } from "./task-star";
 
-export function TaskCard({
-  initial,
-  onRemix,
-  selected,
-  onSelect,
-}: {
+interface TaskCardProps {
   initial: TaskView;
   onRemix: (task: TaskView) => void;
   selected: boolean;
   /** `range`: shift was held, so everything from the last chosen entry to this one follows. */
   onSelect: (id: string, range: boolean) => void;
-}) {
+  onCompare: (tasks: TaskView[]) => void;
+  /** "Take 2" inside a variant group. */
+  label?: string;
+  /** More actions (a group's "Keep this one"). */
+  extra?: ReactNode;
+}
+
+export function TaskCard({ initial, onRemix, selected, onSelect, onCompare, label, extra }: TaskCardProps) {
   const { task: polled, reconnecting, pollProblem, waitingForCapacity, lostError } = useTask(initial);
   const task = polled ?? initial;
   return (
@@ -42,6 +45,7 @@ export function TaskCard({
         />
         <details className="min-w-0 flex-1 text-sm text-zinc-800 dark:text-zinc-200">
           <summary className="line-clamp-2 cursor-pointer list-none" title="Show the whole prompt">
+            {label && <span className="mr-1.5 font-semibold text-violet-700 dark:text-violet-300">{label}</span>}
             {task.prompt}
           </summary>
           <p
@@ -89,14 +93,8 @@ export function TaskCard({
 
       <TaskProgress task={task} reconnecting={reconnecting} waitingForCapacity={waitingForCapacity} />
 
-      {reconnecting && task.phase !== "completed" && task.phase !== "failed" && (
-        <p data-testid="task-reconnecting" className="text-xs text-amber-700 dark:text-amber-300">
-          {waitingForCapacity
-            ? "Evolink is busy — waiting for capacity and checking again with backoff; nothing is lost."
-            : pollProblem
-              ? `${pollProblem} Checking again with backoff; the task keeps running upstream and nothing is lost.`
-              : "Lost contact with the server for a moment — reconnecting… the task keeps running upstream."}
-        </p>
+      {reconnecting && !isTerminal(task.phase) && (
+        <ReconnectingNote waitingForCapacity={waitingForCapacity} pollProblem={pollProblem} />
       )}
 
       {(task.phase === "queued" || task.phase === "generating") && (
@@ -121,7 +119,7 @@ export function TaskCard({
         </Alert>
       )}
 
-      <TaskActions task={task} onRemix={onRemix} />
+      <TaskActions task={task} onRemix={onRemix} onCompare={onCompare} extra={extra} />
 
       {lostError && (
         <Alert tone="warning" testId="task-lost" title={lostError.message}>
@@ -156,5 +154,24 @@ function UsedSettings({ task }: { task: TaskView }) {
         </div>
       )}
     </>
+  );
+}
+
+/** Why a running card is not moving for the moment: polling continues either way. */
+function ReconnectingNote({
+  waitingForCapacity,
+  pollProblem,
+}: {
+  waitingForCapacity: boolean;
+  pollProblem: string | null;
+}) {
+  return (
+    <p data-testid="task-reconnecting" className="text-xs text-amber-700 dark:text-amber-300">
+      {waitingForCapacity
+        ? "Evolink is busy — waiting for capacity and checking again with backoff; nothing is lost."
+        : pollProblem
+          ? `${pollProblem} Checking again with backoff; the task keeps running upstream and nothing is lost.`
+          : "Lost contact with the server for a moment — reconnecting… the task keeps running upstream."}
+    </p>
   );
 }

@@ -1,0 +1,81 @@
+"use client";
+import { useState } from "react";
+import { Button } from "@/components/ui/button";
+
+export interface PaneSource {
+  /** "reference" or the take's task id. */
+  id: string;
+  label: string;
+  url: string;
+}
+
+const MEDIA_ERRORS: Record<number, string> = {
+  1: "loading was stopped",
+  2: "the network failed while loading it",
+  3: "the file could not be decoded",
+  4: "the server did not send a playable video (it may have expired or been deleted)",
+};
+
+/** Why a video element could not play, in the person's words. */
+export function mediaErrorText(video: HTMLVideoElement): string {
+  return MEDIA_ERRORS[video.error?.code ?? 4] ?? "it could not be played";
+}
+
+/**
+ * One video of the compare view with its label and its own mute switch. It reports its element once it can play
+ * (the sync takes it in) and a load failure (the sync leaves it out; the others keep playing).
+ */
+export function ComparePane({
+  source,
+  focused,
+  onMedia,
+  className = "",
+}: {
+  source: PaneSource;
+  focused: boolean;
+  onMedia: (id: string, video: HTMLVideoElement | null, problem?: string) => void;
+  className?: string;
+}) {
+  const [muted, setMuted] = useState(true);
+  const [problem, setProblem] = useState<string | null>(null);
+  return (
+    <figure
+      data-testid="compare-pane"
+      data-pane={source.id}
+      data-focused={focused || undefined}
+      className={`relative flex min-w-0 flex-col gap-1 rounded-lg p-1 ${focused ? "ring-2 ring-violet-500" : ""} ${className}`}
+    >
+      <figcaption className="flex items-center justify-between gap-2 text-xs font-medium text-zinc-700 dark:text-zinc-300">
+        <span>{source.label}</span>
+        {!problem && (
+          <Button variant="ghost" size="sm" aria-pressed={!muted} onClick={() => setMuted(!muted)}>
+            {muted ? `Unmute ${source.label}` : `Mute ${source.label}`}
+          </Button>
+        )}
+      </figcaption>
+      {problem ? (
+        <p
+          role="alert"
+          data-testid="compare-pane-error"
+          className="flex aspect-video items-center justify-center rounded-md bg-red-50 p-3 text-center text-sm text-red-700 dark:bg-red-950/40 dark:text-red-300"
+        >
+          {source.label} could not be loaded: {problem}. The others keep playing.
+        </p>
+      ) : (
+        <video
+          src={source.url}
+          muted={muted}
+          playsInline
+          preload="auto"
+          className="aspect-video w-full rounded-md bg-black object-contain"
+          onLoadedMetadata={(event) => onMedia(source.id, event.currentTarget)}
+          onError={(event) => {
+            const text = mediaErrorText(event.currentTarget);
+            setProblem(text);
+            onMedia(source.id, null, text);
+          }}
+        />
+      )}
+    </figure>
+  );
+}

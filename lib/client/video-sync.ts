@@ -1,0 +1,154 @@
+"use client";
+
+/** What the controller needs of a video element (a plain object in unit tests). */
+export interface SyncedMedia {
+  currentTime: number;
+  playbackRate: number;
+  readonly paused: boolean;
+  readonly duration: number;
+  readonly seeking: boolean;
+  play(): Promise<void>;
+  pause(): void;
+}
+
+/**
+ * One frame of a result: the results are 24 fps (the simulator's clips; Evolink does not document its output rate,
+ * CONTRACT.md "The create request"), the lowest rate the model accepts for a reference.
+ */
+export const FRAME_SECONDS = 1 / 24;
+/** Drift past half a frame is corrected by nudging the follower's rate; past this it is re-seeked outright. */
+const SEEK_DRIFT_SECONDS = 0.25;
+const HALF_FRAME = FRAME_SECONDS / 2;
+/** How hard a drifting follower is pulled back: this much faster or slower per second of drift, at most 10 %. */
+const NUDGE_PER_SECOND = 2;
+const MAX_NUDGE = 0.1;
+
+export interface SyncState {
+  time: number;
+  duration: number;
+  paused: boolean;
+  rate: number;
+  loop: { from: number; to: number } | null;
+}
+
+/**
+ * Keeps several videos in lockstep under one set of controls. The first video is the master clock; every tick the
+ * others are measured against it and corrected: a small drift by nudging their playback rate (no visible jump), a
+ * large one (after a stall or a late start) by seeking them to the master's time. Seeks, frame steps and pauses
+ * set every video to the same time at once, so a paused compare is always exact.
+ */
+export class VideoSync {
+  private media: SyncedMedia[] = [];
+  private rate = 1;
+  private loop: SyncState["loop"] = null;
+  private listeners = new Set<() => void>();
+
+  /** The videos in order, master first; a video that failed to load is simply left out. */
+  setMedia(media: SyncedMedia[]): void {
+    this.media = media;
+    const master = media[0];
+    for (const follower of media.slice(1)) {
+      if (master) follower.currentTime = master.currentTime;
+      follower.playbackRate = this.rate;
+    }
+    this.emit();
+  }
+
+  get master(): SyncedMedia | undefined {
+    return this.media[0];
+  }
+
+  state(): SyncState {
+    const master = this.master;
+    return {
+      time: master?.currentTime ?? 0,
+      duration: Math.min(...this.media.map((media) => media.duration).filter((d) => Number.isFinite(d)), Infinity),
+      paused: master?.paused ?? true,
+      rate: this.rate,
+      loop: this.loop,
+    };
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async play(): Promise<void> {
+    const master = this.master;
+    if (!master) return;
+    const end = this.loop?.to ?? this.state().duration;
+    if (master.currentTime >= end - HALF_FRAME) this.seek(this.loop?.from ?? 0);
+    // Muted or not, play() is allowed here: it runs in the click or key press that asked for it.
+    await Promise.allSettled(this.media.map((media) => media.play()));
+    this.emit();
+  }
+
+  pause(): void {
+    for (const media of this.media) media.pause();
+    this.seek(this.master?.currentTime ?? 0);
+  }
+
+  toggle(): Promise<void> | void {
+    return this.master?.paused === false ? this.pause() : this.play();
+  }
+
+  /** Every video to `time` (clamped to the shortest video). */
+  seek(time: number): void {
+    const clamped = Math.max(0, Math.min(time, this.state().duration || 0));
+    for (const media of this.media) media.currentTime = clamped;
+    this.emit();
+  }
+
+  /** Pauses, then moves every video by whole frames (or by seconds, with `seconds`). */
+  step(frames: number, seconds = false): void {
+    const base = this.master?.currentTime ?? 0;
+    for (const media of this.media) media.pause();
+    this.seek(base + (seconds ? frames : frames * FRAME_SECONDS));
+  }
+
+  setRate(rate: number): void {
+    this.rate = rate;
+    for (const media of this.media) media.playbackRate = rate;
+    this.emit();
+  }
+
+  /** Plays `from`–`to` over and over; null plays to the end. */
+  setLoop(loop: SyncState["loop"]): void {
+    this.loop = loop && loop.to - loop.from >= FRAME_SECONDS ? loop : null;
+    this.emit();
+  }
+
+  /**
+   * One correction pass (run every animation frame while playing): wraps a loop, then pulls each follower back to
+   * the master. Returns the largest drift it measured, in seconds.
+   */
+  tick(): number {
+    const master = this.master;
+    if (!master) return 0;
+    if (this.loop && !master.paused && master.currentTime >= this.loop.to) this.seek(this.loop.from);
+    let largest = 0;
+    for (const follower of this.media.slice(1)) {
+      const drift = follower.currentTime - master.currentTime;
+      largest = Math.max(largest, Math.abs(drift));
+      if (master.paused || follower.seeking) {
+        follower.playbackRate = this.rate;
+        continue;
+      }
+      if (follower.paused) void follower.play().catch(() => undefined);
+      if (Math.abs(drift) > SEEK_DRIFT_SECONDS) {
+        follower.currentTime = master.currentTime;
+        follower.playbackRate = this.rate;
+      } else if (Math.abs(drift) > HALF_FRAME) {
+        const nudge = Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, drift * NUDGE_PER_SECOND));
+        follower.playbackRate = this.rate * (1 - nudge);
+      } else follower.playbackRate = this.rate;
+    }
+    this.emit();
+    return largest;
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
