@@ -1,7 +1,6 @@
 import { estimateCost, formatCredits } from "@/lib/generation/pricing";
-import { DURATION_RANGE_TEXT } from "@/lib/generation/rules";
+import { DURATION_RANGE_TEXT, VARIANTS_MAX } from "@/lib/generation/rules";
 import { LIMITS, type Quality } from "@/lib/evolink/contract";
-import { VARIANTS_MAX } from "@/lib/generation/schema";
 
 /** The credits one Generate costs: one take's price, times the takes when there are several. */
 export function totalCredits(quality: Quality, duration: number, variants: number): number | null {

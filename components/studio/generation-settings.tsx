@@ -4,8 +4,8 @@ import { Checkbox } from "@/components/ui/checkbox";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { ASPECT_RATIOS, LIMITS, QUALITIES } from "@/lib/evolink/contract";
-import { DURATION_RANGE_TEXT } from "@/lib/generation/rules";
-import { VARIANTS_MAX, type GenerationRequest } from "@/lib/generation/schema";
+import { DURATION_RANGE_TEXT, VARIANTS_MAX } from "@/lib/generation/rules";
+import type { GenerationRequest } from "@/lib/generation/schema";
 
 export function GenerationSettings({
   register,

@@ -4,6 +4,9 @@ import type { GenerationRequest } from "./schema";
 // The request's limits and defaults, apart from the zod schema so the page can use them without
 // loading zod before the form is first validated.
 
+/** Most takes one Generate may ask for: each is its own paid task. */
+export const VARIANTS_MAX = 4;
+
 /** The allowed durations as the form shows them. */
 export const DURATION_RANGE_TEXT = `${LIMITS.durationMin}–${LIMITS.durationMax} s`;
 

@@ -1,12 +1,9 @@
 import * as z from "zod/mini";
-import { promptLength } from "./rules";
+import { promptLength, VARIANTS_MAX } from "./rules";
 import { referenceUrlProblem } from "./url-rules";
 import { ASPECT_RATIOS, LIMITS, QUALITIES } from "../evolink/contract";
 import { referenceTokenProblems } from "./reference-tokens";
 import { ELEMENT_ID_PATTERN } from "../elements/ids";
-
-/** Most takes one Generate may ask for: each is its own paid task. */
-export const VARIANTS_MAX = 4;
 
 export const referenceUrl = z.string({ error: "Enter a URL." }).check(
   z.trim(),
