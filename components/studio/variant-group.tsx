@@ -27,14 +27,15 @@ export function VariantGroup({ tasks: listed, onRemix, isSelected, onSelect, onC
   const [kept, setKept] = useState<TaskView | null>(null);
   const star = useStarTask();
   const finished = tasks.filter((task) => task.phase === "completed");
+  const title = `${counts.total} take${counts.total === 1 ? "" : "s"} of one Generate`;
   return (
     <section
       data-testid="variant-group"
-      aria-label={`${counts.total} takes of one Generate`}
+      aria-label={title}
       className="flex flex-col gap-3 rounded-2xl border border-violet-200 bg-violet-50/60 p-3 dark:border-violet-900 dark:bg-violet-950/30"
     >
       <header className="flex flex-wrap items-center justify-between gap-2 px-1">
-        <p className="text-sm font-semibold text-zinc-900 dark:text-white">{counts.total} takes of one Generate</p>
+        <p className="text-sm font-semibold text-zinc-900 dark:text-white">{title}</p>
         <p data-testid="group-summary" className="text-xs text-zinc-600 dark:text-zinc-300">
           {counts.finished} finished · {counts.failed} failed · {counts.running} running
         </p>
@@ -91,7 +92,7 @@ export function VariantGroup({ tasks: listed, onRemix, isSelected, onSelect, onC
 function KeepBest({ kept, others, onDone }: { kept: TaskView; others: TaskView[]; onDone: () => void }) {
   const remove = useBulkDelete();
   const skipped = remove.data?.skippedRunning.length ?? 0;
-  if (others.length === 0) return null;
+  if (others.length === 0 && !remove.isSuccess) return null;
   return (
     <div
       data-testid="keep-best"

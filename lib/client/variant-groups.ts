@@ -40,7 +40,8 @@ export function groupCounts(tasks: TaskView[]): { finished: number; failed: numb
   const failedSlots = latestFailedSlots(tasks).length;
   const finished = tasks.filter((task) => task.phase === "completed").length;
   const failed = tasks.filter((task) => task.phase === "failed").length + failedSlots;
-  const total = Math.max(tasks[0]?.variant?.count ?? tasks.length, tasks.length + failedSlots);
+  // The takes still here: one deleted (after "Keep this one") is no longer counted.
+  const total = tasks.length + failedSlots;
   return { finished, failed, running: tasks.length - finished - (failed - failedSlots), total };
 }
 

@@ -16,12 +16,17 @@ export interface SyncedMedia {
  * CONTRACT.md "The create request"), the lowest rate the model accepts for a reference.
  */
 export const FRAME_SECONDS = 1 / 24;
-/** Drift past half a frame is corrected by nudging the follower's rate; past this it is re-seeked outright. */
+/** Drift is corrected by nudging the follower's rate well before it reaches half a frame; past this, by a seek. */
 const SEEK_DRIFT_SECONDS = 0.25;
 const HALF_FRAME = FRAME_SECONDS / 2;
-/** How hard a drifting follower is pulled back: this much faster or slower per second of drift, at most 10 %. */
-const NUDGE_PER_SECOND = 2;
-const MAX_NUDGE = 0.1;
+/**
+ * How hard a drifting follower is pulled back: this much faster or slower per second of drift (a drift halves in
+ * about 0.1 s), at most 30 %, which a person does not see over the few frames it lasts.
+ */
+const NUDGE_PER_SECOND = 6;
+const MAX_NUDGE = 0.3;
+/** Rate changes smaller than this are not applied: each one re-anchors the browser's media clock. */
+const RATE_STEP = 0.005;
 
 export interface SyncState {
   time: number;
@@ -139,10 +144,12 @@ export class VideoSync {
       if (Math.abs(drift) > SEEK_DRIFT_SECONDS) {
         follower.currentTime = master.currentTime;
         follower.playbackRate = this.rate;
-      } else if (Math.abs(drift) > HALF_FRAME) {
-        const nudge = Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, drift * NUDGE_PER_SECOND));
-        follower.playbackRate = this.rate * (1 - nudge);
-      } else follower.playbackRate = this.rate;
+        continue;
+      }
+      const nudge =
+        Math.abs(drift) > HALF_FRAME / 2 ? Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, drift * NUDGE_PER_SECOND)) : 0;
+      const rate = this.rate * (1 - nudge);
+      if (Math.abs(follower.playbackRate - rate) > RATE_STEP || nudge === 0) follower.playbackRate = rate;
     }
     this.emit();
     return largest;
