@@ -81,11 +81,12 @@ test("the reference and two takes play in lockstep: after play, seeks and frame 
   await expect(view.getByTestId("compare-pane").first()).toContainText("Reference");
   const controls = view.getByTestId("compare-controls");
   await controls.getByRole("button", { name: "Play" }).click();
+  await expect(controls.getByRole("button", { name: "Pause" })).toBeVisible();
   await page.waitForTimeout(800);
   for (let sample = 0; sample < 5; sample += 1) {
     const now = await times(view);
-    expect(now.every((time) => time > 0)).toBe(true);
-    expect(spread(now)).toBeLessThanOrEqual(FRAME);
+    expect(now.every((time) => time > 0), JSON.stringify(now)).toBe(true);
+    expect(spread(now), JSON.stringify(now)).toBeLessThanOrEqual(FRAME);
     await page.waitForTimeout(150);
   }
   await controls.getByRole("button", { name: "Pause" }).click();

@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import { Button } from "@/components/ui/button";
 
 export interface PaneSource {
@@ -22,8 +22,25 @@ export function mediaErrorText(video: HTMLVideoElement): string {
 }
 
 /**
- * One video of the compare view with its label and its own mute switch. It reports its element once it can play
- * (the sync takes it in) and a load failure (the sync leaves it out; the others keep playing).
+ * Hands a mounted video to the sync at once (it may seek and play before its metadata arrives) and takes it back when
+ * it unmounts; stable, so a re-render never re-registers it.
+ */
+export function useMediaRef(
+  id: string,
+  onMedia: (id: string, video: HTMLVideoElement | null) => void,
+): (video: HTMLVideoElement | null) => () => void {
+  return useCallback(
+    (video: HTMLVideoElement | null) => {
+      onMedia(id, video);
+      return () => onMedia(id, null);
+    },
+    [id, onMedia],
+  );
+}
+
+/**
+ * One video of the compare view with its label and its own mute switch. A load failure takes it out of the sync (the
+ * others keep playing) and its pane says why.
  */
 export function ComparePane({
   source,
@@ -38,6 +55,7 @@ export function ComparePane({
 }) {
   const [muted, setMuted] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
+  const register = useMediaRef(source.id, onMedia);
   return (
     <figure
       data-testid="compare-pane"
@@ -68,7 +86,7 @@ export function ComparePane({
           playsInline
           preload="auto"
           className="aspect-video w-full rounded-md bg-black object-contain"
-          onLoadedMetadata={(event) => onMedia(source.id, event.currentTarget)}
+          ref={register}
           onError={(event) => {
             const text = mediaErrorText(event.currentTarget);
             setProblem(text);

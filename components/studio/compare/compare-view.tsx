@@ -33,7 +33,7 @@ function sourcesOf(tasks: TaskView[]) {
   };
 }
 
-/** Keeps the sync's video list to the panes on screen that loaded, in order (the first is the master clock). */
+/** Keeps the sync's video list to the panes on screen that have not failed, in order (the first is the master clock). */
 function useSyncedMedia(sync: VideoSync, order: string[]) {
   const media = useRef(new Map<string, HTMLVideoElement>());
   const orderKey = order.join(" ");
@@ -45,11 +45,11 @@ function useSyncedMedia(sync: VideoSync, order: string[]) {
   const onMedia = useCallback(
     (id: string, video: HTMLVideoElement | null) => {
       // A pane that comes in later (a mode change) starts where the others are.
-      if (video) {
+      if (video && media.current.get(id) !== video) {
         video.currentTime = sync.state().time;
         video.playbackRate = sync.state().rate;
         media.current.set(id, video);
-      } else media.current.delete(id);
+      } else if (!video) media.current.delete(id);
       apply();
     },
     [sync, apply],

@@ -1,6 +1,6 @@
 "use client";
 import { useRef, useState, type PointerEvent } from "react";
-import { mediaErrorText, type PaneSource } from "./compare-pane";
+import { mediaErrorText, useMediaRef, type PaneSource } from "./compare-pane";
 
 const KEY_STEP = 5;
 
@@ -26,9 +26,16 @@ export function CompareWipe({
     if (!rect || rect.width === 0) return;
     setPosition(Math.round(Math.max(0, Math.min(100, ((event.clientX - rect.left) / rect.width) * 100))));
   };
-  const video = (source: PaneSource, style?: React.CSSProperties) => (
+  const baseRef = useMediaRef(base.id, onMedia);
+  const overlayRef = useMediaRef(overlay.id, onMedia);
+  const video = (
+    source: PaneSource,
+    ref: (video: HTMLVideoElement | null) => () => void,
+    style?: React.CSSProperties,
+  ) => (
     <video
       key={source.id}
+      ref={ref}
       src={source.url}
       muted
       playsInline
@@ -36,7 +43,6 @@ export function CompareWipe({
       data-pane={source.id}
       style={style}
       className="absolute inset-0 h-full w-full object-contain"
-      onLoadedMetadata={(event) => onMedia(source.id, event.currentTarget)}
       onError={(event) => onMedia(source.id, null, mediaErrorText(event.currentTarget))}
     />
   );
@@ -59,8 +65,8 @@ export function CompareWipe({
         onPointerUp={() => (dragging.current = false)}
         onPointerCancel={() => (dragging.current = false)}
       >
-        {video(base)}
-        {video(overlay, { clipPath: `inset(0 0 0 ${position}%)` })}
+        {video(base, baseRef)}
+        {video(overlay, overlayRef, { clipPath: `inset(0 0 0 ${position}%)` })}
         <div
           role="slider"
           tabIndex={0}
