@@ -21,10 +21,12 @@ const SEEK_DRIFT_SECONDS = 0.25;
 const HALF_FRAME = FRAME_SECONDS / 2;
 /**
  * How hard a drifting follower is pulled back: this much faster or slower per second of drift (a drift halves in
- * about 0.1 s), at most 30 %, which a person does not see over the few frames it lasts.
+ * well under 0.1 s), at most 50 %, which a person does not see over the few frames it lasts.
  */
-const NUDGE_PER_SECOND = 6;
-const MAX_NUDGE = 0.3;
+const NUDGE_PER_SECOND = 10;
+const MAX_NUDGE = 0.5;
+/** How far the master moves between two updates of the controls during playback. */
+const TIME_SHOWN_EVERY = 0.1;
 /** Rate changes smaller than this are not applied: each one re-anchors the browser's media clock. */
 const RATE_STEP = 0.005;
 
@@ -47,6 +49,9 @@ export class VideoSync {
   private rate = 1;
   private loop: SyncState["loop"] = null;
   private listeners = new Set<() => void>();
+  /** The master time last told to listeners by a tick: the clock on screen needs a few updates a second, not 60. */
+  private shownTime = -1;
+  private shownPaused = true;
 
   /** The videos in order, master first; a video that failed to load is simply left out. */
   setMedia(media: SyncedMedia[]): void {
@@ -136,6 +141,11 @@ export class VideoSync {
     for (const follower of this.media.slice(1)) {
       const drift = follower.currentTime - master.currentTime;
       largest = Math.max(largest, Math.abs(drift));
+      // The master stopped (its end, or a stall the browser paused): the others stop with it, at its time.
+      if (master.paused && !follower.paused) {
+        follower.pause();
+        follower.currentTime = master.currentTime;
+      }
       if (master.paused || follower.seeking) {
         follower.playbackRate = this.rate;
         continue;
@@ -151,11 +161,15 @@ export class VideoSync {
       const rate = this.rate * (1 - nudge);
       if (Math.abs(follower.playbackRate - rate) > RATE_STEP || nudge === 0) follower.playbackRate = rate;
     }
-    this.emit();
+    // Listeners re-render the controls: every tick would cost the main thread the time the correction needs.
+    if (Math.abs(master.currentTime - this.shownTime) >= TIME_SHOWN_EVERY || master.paused !== this.shownPaused)
+      this.emit();
     return largest;
   }
 
   private emit(): void {
+    this.shownTime = this.master?.currentTime ?? 0;
+    this.shownPaused = this.master?.paused ?? true;
     for (const listener of this.listeners) listener();
   }
 }

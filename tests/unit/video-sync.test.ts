@@ -57,6 +57,19 @@ describe("the compare view's sync", () => {
     expect(follower.paused).toBe(false);
   });
 
+  it("stops the others with the master when it ends, at its time", async () => {
+    const [master, follower] = [fakeVideo(4), fakeVideo(5)] as const;
+    const sync = new VideoSync();
+    sync.setMedia([master, follower]);
+    await sync.play();
+    master.currentTime = 4;
+    follower.currentTime = 3.98;
+    master.pause();
+    sync.tick();
+    expect(follower.paused).toBe(true);
+    expect(follower.currentTime).toBe(4);
+  });
+
   it("seeks, steps frames and seconds, and pauses every video to the same time", async () => {
     const videos = [fakeVideo(), fakeVideo(4.5), fakeVideo()];
     const sync = new VideoSync();

@@ -58,8 +58,13 @@ export function CompareWipe({
         className="relative aspect-video w-full touch-none overflow-hidden rounded-md bg-black select-none"
         onPointerDown={(event) => {
           dragging.current = true;
-          event.currentTarget.setPointerCapture(event.pointerId);
           moveTo(event);
+          // Captured so a fast drag that leaves the box keeps moving it; a pointer already lifted cannot be.
+          try {
+            event.currentTarget.setPointerCapture(event.pointerId);
+          } catch {
+            dragging.current = false;
+          }
         }}
         onPointerMove={(event) => dragging.current && moveTo(event)}
         onPointerUp={() => (dragging.current = false)}
