@@ -52,6 +52,7 @@ export class VideoSync {
   /** The master time last told to listeners by a tick: the clock on screen needs a few updates a second, not 60. */
   private shownTime = -1;
   private shownPaused = true;
+  private shownDuration = Infinity;
 
   /** The videos in order, master first; a video that failed to load is simply left out. */
   setMedia(media: SyncedMedia[]): void {
@@ -162,14 +163,16 @@ export class VideoSync {
       if (Math.abs(follower.playbackRate - rate) > RATE_STEP || nudge === 0) follower.playbackRate = rate;
     }
     // Listeners re-render the controls: every tick would cost the main thread the time the correction needs.
-    if (Math.abs(master.currentTime - this.shownTime) >= TIME_SHOWN_EVERY || master.paused !== this.shownPaused)
-      this.emit();
+    // A video's length is known only once its metadata arrives.
+    const changed = master.paused !== this.shownPaused || this.state().duration !== this.shownDuration;
+    if (changed || Math.abs(master.currentTime - this.shownTime) >= TIME_SHOWN_EVERY) this.emit();
     return largest;
   }
 
   private emit(): void {
     this.shownTime = this.master?.currentTime ?? 0;
     this.shownPaused = this.master?.paused ?? true;
+    this.shownDuration = this.state().duration;
     for (const listener of this.listeners) listener();
   }
 }

@@ -93,6 +93,20 @@ describe("the compare view's sync", () => {
     expect(spread(videos)).toBe(0);
   });
 
+  it("tells its listeners once a video's length becomes known", () => {
+    const video = { ...fakeVideo(), duration: Number.NaN };
+    const sync = new VideoSync();
+    sync.setMedia([video]);
+    let told = 0;
+    sync.subscribe(() => (told += 1));
+    sync.tick();
+    expect(told).toBe(0);
+    video.duration = 5;
+    sync.tick();
+    expect(told).toBe(1);
+    expect(sync.state().duration).toBe(5);
+  });
+
   it("loops a range and sets the speed of every video", async () => {
     const [master, follower] = [fakeVideo(), fakeVideo()] as const;
     const sync = new VideoSync();
