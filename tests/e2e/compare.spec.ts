@@ -19,6 +19,8 @@ const LONE = "lonetag";
 let app: Spawned;
 let appUrl = "";
 let failed = false;
+/** The group's takes, in take order. */
+let takeIds: string[] = [];
 
 test.beforeAll(async () => {
   const root = artifactDir("compare");
@@ -29,7 +31,8 @@ test.beforeAll(async () => {
   const slot = db.prepare(
     "UPDATE tasks SET group_id = 'seededgroup', variant_index = ?, variant_count = 2, reference_state = 'archived' WHERE id = ?",
   );
-  seeded.ids.slice(1).forEach((id, index) => {
+  takeIds = seeded.ids.slice(1);
+  takeIds.forEach((id, index) => {
     slot.run(index, id);
     copyFileSync(fixturePath("goodMp4"), path.join(seeded.archiveDir, `${id}.reference.mp4`));
   });
@@ -185,9 +188,9 @@ test("wipe: the divider follows the mouse and the keyboard, and its keys do not 
 
 test("a take that fails to load says why, and the others keep playing", async ({ page }) => {
   await page.setViewportSize({ width: 1400, height: 1000 });
+  // Before the page loads: a history card's own player may already have fetched (and the browser cached) it.
+  await page.route(`**/api/tasks/${takeIds[1]}/video**`, (route) => route.fulfill({ status: 404, body: "" }));
   await page.goto(`${appUrl}/?q=${TAG}`);
-  const secondId = await page.getByTestId("variant-group").getByTestId("task-card").nth(1).getAttribute("data-task-id");
-  await page.route(`**/api/tasks/${secondId}/video**`, (route) => route.fulfill({ status: 404, body: "" }));
   await page.getByTestId("variant-group").getByRole("button", { name: "Compare takes" }).click();
   const view = page.getByTestId("compare-view");
   const failed = view.getByTestId("compare-pane-error");

@@ -22,19 +22,31 @@ export function mediaErrorText(video: HTMLVideoElement): string {
 }
 
 /**
- * Hands a mounted video to the sync at once (it may seek and play before its metadata arrives) and takes it back when
- * it unmounts; stable, so a re-render never re-registers it.
+ * Hands a mounted video to the sync at once (it may seek and play before its metadata arrives), takes it back when
+ * it unmounts or fails to load (saying why); stable, so a re-render never re-registers it.
  */
 export function useMediaRef(
   id: string,
   onMedia: (id: string, video: HTMLVideoElement | null) => void,
+  onProblem: (problem: string) => void,
 ): (video: HTMLVideoElement | null) => () => void {
   return useCallback(
     (video: HTMLVideoElement | null) => {
-      onMedia(id, video);
-      return () => onMedia(id, null);
+      if (!video) return () => undefined;
+      // Listened to here, and checked at once: a refused file can fail before any handler React adds is called.
+      const fail = () => {
+        onMedia(id, null);
+        onProblem(mediaErrorText(video));
+      };
+      video.addEventListener("error", fail);
+      if (video.error) fail();
+      else onMedia(id, video);
+      return () => {
+        video.removeEventListener("error", fail);
+        onMedia(id, null);
+      };
     },
-    [id, onMedia],
+    [id, onMedia, onProblem],
   );
 }
 
@@ -50,12 +62,12 @@ export function ComparePane({
 }: {
   source: PaneSource;
   focused: boolean;
-  onMedia: (id: string, video: HTMLVideoElement | null, problem?: string) => void;
+  onMedia: (id: string, video: HTMLVideoElement | null) => void;
   className?: string;
 }) {
   const [muted, setMuted] = useState(true);
   const [problem, setProblem] = useState<string | null>(null);
-  const register = useMediaRef(source.id, onMedia);
+  const register = useMediaRef(source.id, onMedia, setProblem);
   return (
     <figure
       data-testid="compare-pane"
@@ -87,11 +99,6 @@ export function ComparePane({
           preload="auto"
           className="aspect-video w-full rounded-md bg-black object-contain"
           ref={register}
-          onError={(event) => {
-            const text = mediaErrorText(event.currentTarget);
-            setProblem(text);
-            onMedia(source.id, null, text);
-          }}
         />
       )}
     </figure>

@@ -1,6 +1,6 @@
 "use client";
 import { useRef, useState, type PointerEvent } from "react";
-import { mediaErrorText, useMediaRef, type PaneSource } from "./compare-pane";
+import { useMediaRef, type PaneSource } from "./compare-pane";
 
 const KEY_STEP = 5;
 
@@ -16,7 +16,7 @@ export function CompareWipe({
 }: {
   base: PaneSource;
   overlay: PaneSource;
-  onMedia: (id: string, video: HTMLVideoElement | null, problem?: string) => void;
+  onMedia: (id: string, video: HTMLVideoElement | null) => void;
 }) {
   const [position, setPosition] = useState(50);
   const box = useRef<HTMLDivElement>(null);
@@ -26,8 +26,9 @@ export function CompareWipe({
     if (!rect || rect.width === 0) return;
     setPosition(Math.round(Math.max(0, Math.min(100, ((event.clientX - rect.left) / rect.width) * 100))));
   };
-  const baseRef = useMediaRef(base.id, onMedia);
-  const overlayRef = useMediaRef(overlay.id, onMedia);
+  const [problem, setProblem] = useState<string | null>(null);
+  const baseRef = useMediaRef(base.id, onMedia, setProblem);
+  const overlayRef = useMediaRef(overlay.id, onMedia, setProblem);
   const video = (
     source: PaneSource,
     ref: (video: HTMLVideoElement | null) => () => void,
@@ -43,11 +44,15 @@ export function CompareWipe({
       data-pane={source.id}
       style={style}
       className="absolute inset-0 h-full w-full object-contain"
-      onError={(event) => onMedia(source.id, null, mediaErrorText(event.currentTarget))}
     />
   );
   return (
     <div className="flex flex-col gap-1">
+      {problem && (
+        <p role="alert" data-testid="compare-pane-error" className="text-sm text-red-700 dark:text-red-300">
+          A video could not be loaded: {problem}.
+        </p>
+      )}
       <p className="flex justify-between text-xs font-medium text-zinc-700 dark:text-zinc-300">
         <span>◀ {base.label}</span>
         <span>{overlay.label} ▶</span>
