@@ -1,5 +1,5 @@
 "use client";
-import type { FieldErrors, UseFormReturn } from "react-hook-form";
+import { useWatch, type FieldErrors, type UseFormReturn } from "react-hook-form";
 import type { ReferenceMedia } from "@/lib/client/use-reference-media";
 import { LIMITS } from "@/lib/evolink/contract";
 import type { GenerationRequest } from "@/lib/generation/schema";
@@ -17,6 +17,8 @@ function imageUrlsError(errors: FieldErrors<GenerationRequest>): string | undefi
       : undefined)
   );
 }
+
+const frameRefusal = `At most ${LIMITS.maxReferenceImages} reference images can be attached, and ${LIMITS.maxReferenceImages} are: remove one to use this frame.`;
 
 /**
  * The references: the video (a file or a URL), the image files and the pasted image URLs. Moving or removing an
@@ -43,6 +45,8 @@ export function ReferenceFields({
   const { register, setValue, getValues, formState } = form;
   const { errors } = formState;
   const imageCount = media.images.length + pastedImageUrls.length;
+  const freeSlots = LIMITS.maxReferenceImages - imageCount;
+  const quality = useWatch({ control: form.control, name: "quality" });
   const renumber = (mapping: (n: number) => number | null) =>
     setValue("prompt", renumberImageTokens(getValues("prompt"), mapping), { shouldValidate: revalidate });
 
@@ -51,6 +55,14 @@ export function ReferenceFields({
       <ReferenceVideoInput
         video={media.video}
         uploadMaxBytes={videoUploadMaxBytes}
+        tools={{
+          uploadMaxBytes: videoUploadMaxBytes,
+          quality,
+          addFrame: (file) => (media.addImages([file], freeSlots) > 0 ? frameRefusal : null),
+          useDuration: (seconds) => setValue("duration", seconds, { shouldValidate: true, shouldDirty: true }),
+          replace: media.replaceVideo,
+          restore: media.chooseVideo,
+        }}
         urlRegistration={register("videoUrl")}
         url={videoUrl}
         urlError={errors.videoUrl?.message}
@@ -65,8 +77,8 @@ export function ReferenceFields({
 
       <ReferenceImagesInput
         images={media.images}
-        freeSlots={LIMITS.maxReferenceImages - imageCount}
-        onAdd={(files) => media.addImages(files, LIMITS.maxReferenceImages - imageCount)}
+        freeSlots={freeSlots}
+        onAdd={(files) => media.addImages(files, freeSlots)}
         onMove={(from, to) => {
           media.moveImage(from, to);
           renumber(mappingAfterMove(from + 1, to + 1));
