@@ -2,7 +2,7 @@ import { expect, test, type Page, type Response } from "@playwright/test";
 import { videoProblems } from "../../lib/media/checks";
 import type { VideoFacts } from "../../lib/media/rules";
 import { fixturePath, type FixtureName } from "../fixtures/media-fixtures";
-import { SHOTS_DIR, fileInput, uniqueTag } from "./helpers";
+import { SHOTS_DIR, blockingViolations, fileInput, uniqueTag } from "./helpers";
 import { KEYED_URL, SIMULATOR_URL } from "./servers";
 
 // The e2e apps run with UPLOAD_MAX_VIDEO_MB=10 (playwright.config.ts).
@@ -25,12 +25,16 @@ async function choose(page: Page, fixture: FixtureName) {
 }
 
 /** Opens the tools, presses "Fix it for me", and returns the server's own facts of the upload that follows. */
-async function fixAndUpload(page: Page): Promise<{ fileUrl: string; facts: VideoFacts }> {
+async function fixAndUpload(
+  page: Page,
+  whileConverting?: () => Promise<void>,
+): Promise<{ fileUrl: string; facts: VideoFacts }> {
   const uploaded = page.waitForResponse((r) => r.url().includes("/api/uploads") && r.status() === 201, {
     timeout: 110_000,
   });
   await page.getByRole("button", { name: "Fix it for me" }).click();
   await expect(page.getByTestId("conform-progress")).toContainText(/\d+% · /);
+  await whileConverting?.();
   const body = (await (await uploaded).json()) as { fileUrl: string; facts: VideoFacts };
   await expect(page.getByTestId("video-converted")).toBeVisible();
   await expect(page.getByTestId("video-reference").getByTestId("upload-done")).toBeVisible();
@@ -67,9 +71,11 @@ test("a 4K 12 s phone clip with sound: trimmed by keyboard, fixed in the browser
   await expect(page.getByTestId("trim-cost")).toContainText("8.1 credits per output second · 9 s ≈ 72.9 credits");
   await page.getByRole("button", { name: "Use 9 s as the duration" }).click();
   await expect(page.getByLabel("Duration")).toHaveValue("9");
-  await page.screenshot({ path: `${SHOTS_DIR}/workbench-fix-4k.png`, fullPage: true });
 
-  const { fileUrl, facts } = await fixAndUpload(page);
+  const { fileUrl, facts } = await fixAndUpload(page, async () => {
+    await expect(page.getByTestId("conform-progress")).toContainText(/about \d+ s left/, { timeout: 30_000 });
+    await card.screenshot({ path: `${SHOTS_DIR}/workbench-fixing-light.png` });
+  });
   expect([facts.width, facts.height, Math.round(facts.fps)]).toEqual([2160, 1216, 30]);
   expect(facts.durationSeconds).toBeGreaterThan(8.9);
   expect(facts.durationSeconds).toBeLessThan(9.2);
@@ -91,11 +97,18 @@ test("a 4K 12 s phone clip with sound: trimmed by keyboard, fixed in the browser
   expect(stored.fileName).toContain("-fixed");
 });
 
-test("a 120 fps clip comes down to 60 fps; a 640×360 clip is scaled up to 720 with a note", async ({ page }) => {
+test("a 120 fps clip comes down to 60 fps; a 640×360 clip is scaled up to 720 with a note (on a phone, dark)", async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.emulateMedia({ colorScheme: "dark" });
   await choose(page, "phone120fps");
   await expect(page.getByTestId("reference-problems")).toContainText("120 fps");
   await page.getByRole("button", { name: "Trim and fix" }).click();
   await expect(page.getByTestId("conform-target")).toContainText("1280×720 · 60 fps · 4.0 s");
+  await expect(page.getByTestId("trim-thumbnails").locator("img")).toHaveCount(10);
+  await page.getByTestId("video-reference").screenshot({ path: `${SHOTS_DIR}/workbench-phone-dark.png` });
+  expect(await blockingViolations(page)).toEqual([]);
   const fast = await fixAndUpload(page);
   expect(Math.round(fast.facts.fps)).toBe(60);
 
@@ -138,6 +151,8 @@ test("a 25 s clip is trimmed with the mouse and a finger, its selection loops, a
   await touch("touchEnd", 0);
   await expect(page.getByTestId("trim-readout")).toContainText("End 0:17.0");
   await expect(page.getByTestId("trim-readout")).toContainText("Length 10.0 s");
+  await page.getByTestId("video-reference").screenshot({ path: `${SHOTS_DIR}/workbench-trim-light.png` });
+  expect(await blockingViolations(page)).toEqual([]);
 
   // Played from near the end of the selection, the preview comes back to its start.
   const preview = page.getByTestId("video-preview");
