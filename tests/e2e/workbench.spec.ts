@@ -1,4 +1,8 @@
-import { expect, test, type Page, type Response } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { expect, test, type APIRequestContext, type Page, type Response } from "@playwright/test";
 import { videoProblems } from "../../lib/media/checks";
 import type { VideoFacts } from "../../lib/media/rules";
 import { fixturePath, type FixtureName } from "../fixtures/media-fixtures";
@@ -16,6 +20,21 @@ function uploadsOf(page: Page): Response[] {
     if (response.url().includes("/api/uploads")) seen.push(response);
   });
   return seen;
+}
+
+/** The codecs of a file as the simulator's file service stored it, read by ffprobe. */
+async function storedCodecs(request: APIRequestContext, stored: { uploadPath: string; fileName: string }) {
+  const response = await request.get(`${SIMULATOR_URL}/files/${stored.uploadPath}/${stored.fileName}`);
+  expect(response.status()).toBe(200);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "workbench-"));
+  try {
+    const file = path.join(dir, stored.fileName);
+    writeFileSync(file, await response.body());
+    const out = execFileSync("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", file]);
+    return out.toString().trim().split("\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function choose(page: Page, fixture: FixtureName) {
@@ -95,6 +114,8 @@ test("a 4K 12 s phone clip with sound: trimmed by keyboard, fixed in the browser
   expect(create.body.duration).toBe(9);
   const stored = log.uploads.findLast((u: { fileName: string | null }) => u.fileName?.includes("phone-3840x2160"));
   expect(stored.fileName).toContain("-fixed");
+  // What the upstream got: H.264 picture, and the AAC sound copied over.
+  expect(await storedCodecs(request, stored)).toEqual(["h264", "aac"]);
 });
 
 test("a 120 fps clip comes down to 60 fps; a 640×360 clip is scaled up to 720 with a note (on a phone, dark)", async ({
