@@ -110,9 +110,15 @@ export async function clipThumbnails(file: Blob, count: number, height: number):
   }
 }
 
+/** A data URL, like an on-page canvas gives, so nothing needs releasing when the thumbnails go. */
 async function offscreenUrl(canvas: OffscreenCanvas): Promise<string> {
   const blob = await canvas.convertToBlob({ type: "image/jpeg", quality: 0.7 });
-  return URL.createObjectURL(blob);
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(blob);
+  });
 }
 
 export interface ConversionHandle {

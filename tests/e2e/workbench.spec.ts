@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext, type Page, type Response } from "@playwright/test";
@@ -35,6 +35,20 @@ async function storedCodecs(request: APIRequestContext, stored: { uploadPath: st
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The production build's script chunks that hold mediabunny's conversion code. */
+function conversionChunks(): string[] {
+  const dir = path.join(__dirname, "..", "..", ".next", "static", "chunks");
+  return readdirSync(dir).filter(
+    (name) => name.endsWith(".js") && readFileSync(path.join(dir, name), "utf8").includes("ConversionCanceledError"),
+  );
+}
+
+/** Which of `chunks` the page has fetched so far. */
+async function fetchedOf(page: Page, chunks: string[]): Promise<string[]> {
+  const fetched = await page.evaluate(() => performance.getEntriesByType("resource").map((entry) => entry.name));
+  return chunks.filter((chunk) => fetched.some((url) => url.endsWith(`/${chunk}`)));
 }
 
 async function choose(page: Page, fixture: FixtureName) {
@@ -149,8 +163,14 @@ test("a 25 s clip is trimmed with the mouse and a finger, its selection loops, a
   await choose(page, "phone25s");
   // Longer than 10 s breaks no upload rule, so the clip uploads as it is; the tools offer the cut.
   await expect(page.getByTestId("video-reference").getByTestId("upload-done")).toBeVisible();
+  // Checked and uploaded, and the page idle since: the conversion code is still not fetched, until the tools open.
+  const chunks = conversionChunks();
+  expect(chunks.length).toBeGreaterThan(0);
+  await page.waitForTimeout(1000);
+  expect(await fetchedOf(page, chunks)).toEqual([]);
   await page.getByRole("button", { name: "Trim and fix" }).click();
   await expect(page.getByTestId("trim-readout")).toContainText("End 0:10.0");
+  expect((await fetchedOf(page, chunks)).length).toBeGreaterThan(0);
 
   const track = (await page.getByTestId("trim").boundingBox())!;
   const start = (await page.getByRole("slider", { name: "Trim start" }).boundingBox())!;
