@@ -1,8 +1,10 @@
 "use client";
 import { useRef, type KeyboardEvent, type PointerEvent, type ReactNode } from "react";
-import { cn } from "./cn";
 
 export type RangeHandle = "start" | "end";
+
+const HANDLE_CLASSES =
+  "absolute top-0 bottom-0 z-10 flex w-4 -translate-x-1/2 cursor-ew-resize touch-none items-center justify-center rounded-sm bg-violet-600 shadow focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500";
 
 /**
  * A range over `max` with two handles (sliders to assistive technology): dragged with a mouse or a finger
@@ -65,10 +67,8 @@ export function RangeHandles({
       onMove(handle, value + direction * (event.shiftKey ? bigStep : step));
     },
     style: { left: percent(value) },
-    className: cn(
-      "absolute top-0 bottom-0 z-10 flex w-4 -translate-x-1/2 cursor-ew-resize touch-none items-center justify-center rounded-sm bg-violet-600 shadow",
-      "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500",
-    ),
+    // No caller overrides these, so they are not merged (the merge config holds only the groups that are).
+    className: HANDLE_CLASSES,
   });
 
   return (

@@ -12,7 +12,8 @@ import { KEYED_URL, SIMULATOR_URL } from "./servers";
 // The e2e apps run with UPLOAD_MAX_VIDEO_MB=10 (playwright.config.ts).
 const CAP = 10 * 1024 * 1024;
 
-test.describe.configure({ timeout: 120_000 });
+// A 4K conversion on a busy 2-core machine can take ten times its length.
+test.describe.configure({ timeout: 200_000 });
 
 function uploadsOf(page: Page): Response[] {
   const seen: Response[] = [];
@@ -63,7 +64,7 @@ async function fixAndUpload(
   whileConverting?: () => Promise<void>,
 ): Promise<{ fileUrl: string; facts: VideoFacts }> {
   const uploaded = page.waitForResponse((r) => r.url().includes("/api/uploads") && r.status() === 201, {
-    timeout: 110_000,
+    timeout: 190_000,
   });
   await page.getByRole("button", { name: "Fix it for me" }).click();
   await expect(page.getByTestId("conform-progress")).toContainText(/\d+% · /);
