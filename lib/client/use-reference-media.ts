@@ -19,6 +19,8 @@ export interface ReferenceFile {
   previewUrl: string;
   facts: VideoFacts | ImageFacts | null;
   state: ReferenceState;
+  /** For a video converted in the browser: the file it was made from (never uploaded for it). */
+  derivedFrom?: File;
 }
 
 export const MAX_IMAGE_FILES = 4;
@@ -140,6 +142,19 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     [admit, release],
   );
 
+  /** A converted video takes the chosen one's place, checked and uploaded like any chosen file. */
+  const replaceVideo = useCallback(
+    (file: File, original: File) => {
+      const item: ReferenceFile = { ...newReference(file, "video"), derivedFrom: original };
+      setVideo((current) => {
+        if (current) release(current);
+        return item;
+      });
+      void admit(item);
+    },
+    [admit, release],
+  );
+
   /** Adds images up to the limit; returns how many did not fit. */
   const addImages = useCallback(
     (files: File[], freeSlots: number) => {
@@ -185,6 +200,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     video,
     images,
     chooseVideo,
+    replaceVideo,
     addImages,
     removeVideo,
     removeImage,
