@@ -65,7 +65,7 @@ export function ReferenceFields({
           quality,
           addFrame: (file) => (media.addImages([file], freeSlots) > 0 ? frameRefusal : null),
           useDuration: (seconds) => setValue("duration", seconds, { shouldValidate: true, shouldDirty: true }),
-          replace: media.replaceVideo,
+          replace: media.chooseVideo,
           restore: media.chooseVideo,
         }}
         urlRegistration={register("videoUrl")}
