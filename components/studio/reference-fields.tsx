@@ -18,7 +18,7 @@ function imageUrlsError(errors: FieldErrors<GenerationRequest>): string | undefi
   );
 }
 
-const frameRefusal = `At most ${LIMITS.maxReferenceImages} reference images can be attached, and ${LIMITS.maxReferenceImages} are: remove one to use this frame.`;
+const frameRefusal = `With a video, images and elements together are at most ${LIMITS.maxReferenceImages}, and ${LIMITS.maxReferenceImages} are attached: remove one to use this frame.`;
 
 /**
  * The references: the video (a file or a URL), the image files and the pasted image URLs. Moving or removing an
