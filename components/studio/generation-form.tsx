@@ -181,6 +181,7 @@ export function GenerationForm({
         pastedImageUrls={pastedImageUrls}
         onPastedImageUrls={setPastedImageUrls}
         elementCount={elementIds.length}
+        quality={quality}
         revalidate={revalidate}
       />
 

@@ -80,8 +80,8 @@ export function PromptField({
             segment.token ? (
               <mark
                 key={index}
-                data-problem={segment.problem ? "true" : undefined}
-                className={`rounded text-transparent ${segment.problem ? "bg-red-200 dark:bg-red-900/70" : "bg-violet-200 dark:bg-violet-800/70"}`}
+                data-problem={segment.broken ? "true" : undefined}
+                className={`rounded text-transparent ${segment.broken ? "bg-red-200 dark:bg-red-900/70" : "bg-violet-200 dark:bg-violet-800/70"}`}
               >
                 {segment.text}
               </mark>

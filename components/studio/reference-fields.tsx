@@ -18,6 +18,8 @@ function imageUrlsError(errors: FieldErrors<GenerationRequest>): string | undefi
   );
 }
 
+const frameRefusal = `With a video, images and elements together are at most ${LIMITS.maxReferenceImages}, and ${LIMITS.maxReferenceImages} are attached: remove one to use this frame.`;
+
 /**
  * The references: the video (a file or a URL), the image files and the pasted image URLs. Moving or removing an
  * image file renumbers the prompt's image tokens to follow it.
@@ -30,6 +32,7 @@ export function ReferenceFields({
   pastedImageUrls,
   onPastedImageUrls,
   elementCount,
+  quality,
   revalidate,
 }: {
   form: UseFormReturn<GenerationRequest>;
@@ -40,6 +43,8 @@ export function ReferenceFields({
   onPastedImageUrls: (urls: string[]) => void;
   /** Attached elements, which share the reference limit with the images. */
   elementCount: number;
+  /** For the workbench's cost per output second; the form watches it already. */
+  quality: GenerationRequest["quality"];
   /** Whether a change validates again (once the form has been submitted). */
   revalidate: boolean;
 }) {
@@ -55,6 +60,14 @@ export function ReferenceFields({
       <ReferenceVideoInput
         video={media.video}
         uploadMaxBytes={videoUploadMaxBytes}
+        tools={{
+          uploadMaxBytes: videoUploadMaxBytes,
+          quality,
+          addFrame: (file) => (media.addImages([file], freeSlots) > 0 ? frameRefusal : null),
+          useDuration: (seconds) => setValue("duration", seconds, { shouldValidate: true, shouldDirty: true }),
+          replace: media.chooseVideo,
+          restore: media.chooseVideo,
+        }}
         urlRegistration={register("videoUrl")}
         url={videoUrl}
         urlError={errors.videoUrl?.message}

@@ -6,6 +6,7 @@ import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { lazyPart } from "@/lib/client/lazy-part";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
+import type { VideoTools } from "./chosen-video";
 import { videoRulesLine } from "@/lib/media/rules";
 
 // What shows only once a file is chosen or a URL pasted is not first-load code.
@@ -16,6 +17,7 @@ const PastedVideoPreview = lazyPart(() => import("./pasted-video-preview").then(
 export function ReferenceVideoInput({
   video,
   uploadMaxBytes,
+  tools,
   urlRegistration,
   url,
   urlError,
@@ -26,6 +28,7 @@ export function ReferenceVideoInput({
 }: {
   video: ReferenceFile | null;
   uploadMaxBytes: number;
+  tools: VideoTools;
   urlRegistration: UseFormRegisterReturn<"videoUrl">;
   url: string;
   urlError?: string;
@@ -37,7 +40,14 @@ export function ReferenceVideoInput({
   if (video) {
     return (
       <Suspense fallback={null}>
-        <ChosenVideo video={video} urlError={urlError} onRemove={onRemove} onCancel={onCancel} onRetry={onRetry} />
+        <ChosenVideo
+          video={video}
+          tools={tools}
+          urlError={urlError}
+          onRemove={onRemove}
+          onCancel={onCancel}
+          onRetry={onRetry}
+        />
       </Suspense>
     );
   }

@@ -19,6 +19,8 @@ export interface ReferenceFile {
   previewUrl: string;
   facts: VideoFacts | ImageFacts | null;
   state: ReferenceState;
+  /** For a video converted in the browser: the file it was made from (never uploaded for it). */
+  derivedFrom?: File;
 }
 
 export const MAX_IMAGE_FILES = 4;
@@ -38,8 +40,8 @@ function newReference(file: File, kind: ReferenceFile["kind"]): ReferenceFile {
 
 // The browser's checks and the upload client are needed only once a file is chosen, so they are not first-load
 // code: fetched when the browser is idle, or at the first file.
-const loadTransfer = () => Promise.all([import("./preflight"), import("./upload")]);
-type UploadModule = typeof import("./upload");
+const loadTransfer = () => import("./reference-transfer");
+type Transfer = Awaited<ReturnType<typeof loadTransfer>>;
 
 function moveItem<T>(list: T[], from: number, to: number): T[] {
   if (to < 0 || to >= list.length) return list;
@@ -58,40 +60,14 @@ type Update = (id: string, patch: Partial<ReferenceFile>) => void;
 function useUploads(update: Update, videoUploadMaxBytes: number) {
   const uploads = useRef(new Map<string, UploadHandle>());
   // Set by the first file's checks, before any upload starts, so a retry always finds it.
-  const uploadModule = useRef<UploadModule | null>(null);
-
-  const startUpload = useCallback(
-    (item: ReferenceFile, upload: UploadModule) => {
-      update(item.id, { state: { status: "uploading", loaded: 0, total: item.file.size } });
-      const handle = upload.uploadReference(item.file, item.kind, (loaded, total) =>
-        update(item.id, { state: { status: "uploading", loaded, total } }),
-      );
-      uploads.current.set(item.id, handle);
-      handle.done
-        .then(
-          (result) =>
-            update(item.id, { state: { status: "uploaded", fileUrl: result.fileUrl, expiresAt: result.expiresAt } }),
-          (error: unknown) => update(item.id, { state: upload.unfinishedState(error) }),
-        )
-        .finally(() => uploads.current.delete(item.id));
-    },
-    [update],
-  );
+  const transfer = useRef<Transfer | null>(null);
 
   const admit = useCallback(
     async (item: ReferenceFile) => {
-      const [{ inspectImage, inspectVideo }, upload] = await loadTransfer();
-      uploadModule.current = upload;
-      const inspection =
-        item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
-      if (inspection.problems.length) {
-        update(item.id, { facts: inspection.facts, state: { status: "rejected", problems: inspection.problems } });
-        return;
-      }
-      update(item.id, { facts: inspection.facts });
-      startUpload({ ...item, facts: inspection.facts }, upload);
+      transfer.current = await loadTransfer();
+      await transfer.current.admitReference(item, update, uploads.current, videoUploadMaxBytes);
     },
-    [startUpload, update, videoUploadMaxBytes],
+    [update, videoUploadMaxBytes],
   );
 
   const release = useCallback((item: ReferenceFile) => {
@@ -101,8 +77,8 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
 
   const cancel = useCallback((id: string) => uploads.current.get(id)?.abort(), []);
   const retry = useCallback(
-    (item: ReferenceFile) => uploadModule.current && startUpload(item, uploadModule.current),
-    [startUpload],
+    (item: ReferenceFile) => transfer.current?.startUpload(item, update, uploads.current),
+    [update],
   );
 
   useEffect(() => whenIdle(() => void loadTransfer().catch(() => undefined)), []);
@@ -128,9 +104,10 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
   }, []);
   const { admit, release, cancel, retry } = useUploads(update, videoUploadMaxBytes);
 
+  /** A chosen video, or one converted in the browser from `derivedFrom`: checked and uploaded alike. */
   const chooseVideo = useCallback(
-    (file: File) => {
-      const item = newReference(file, "video");
+    (file: File, derivedFrom?: File) => {
+      const item: ReferenceFile = { ...newReference(file, "video"), ...(derivedFrom && { derivedFrom }) };
       setVideo((current) => {
         if (current) release(current);
         return item;

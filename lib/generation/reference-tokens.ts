@@ -1,41 +1,20 @@
 import { elementToken, imageToken, TOKEN_PATTERN as TOKEN } from "../evolink/contract";
 
-// Reference tokens in a prompt (their syntax: CONTRACT.md, "Reference tokens"): checking, highlighting, renumbering.
+// Reference tokens in a prompt (their syntax: CONTRACT.md, "Reference tokens"): resolving, highlighting, renumbering.
+// What to say about a broken one is in token-problems.ts, which only validation (loaded after first paint) needs.
 
-const NUMBERED = {
-  image: { one: "an image", none: "no reference images are attached", noun: "image" },
-  element: { one: "an element", none: "no elements are attached", noun: "element" },
-} as const;
-
-/** Why a token cannot be resolved against what is attached, or null when it can. */
-export function tokenProblem(name: string, imageCount: number, hasVideo: boolean, elementCount = 0): string | null {
-  if (name === "video_1") return hasVideo ? null : "<<<video_1>>> needs a reference video.";
+/** `image_N` / `element_N` read as its kind and number; null for any other name. */
+export function numberedToken(name: string): { kind: "image" | "element"; index: number } | null {
   const numbered = /^(image|element)_(\d+)$/.exec(name);
-  if (!numbered) {
-    return `<<<${name}>>> is not a reference token. Use <<<video_1>>>, <<<image_N>>> or <<<element_N>>>.`;
-  }
-  const kind = numbered[1] as keyof typeof NUMBERED;
-  const count = kind === "image" ? imageCount : elementCount;
-  const index = Number(numbered[2]);
-  if (index >= 1 && index <= count) return null;
-  const words = NUMBERED[kind];
-  return count === 0
-    ? `<<<${name}>>> points at ${words.one}, but ${words.none}.`
-    : `<<<${name}>>> points at no ${words.noun}: ${count} attached, so use ${words.noun}_1 to ${words.noun}_${count}.`;
+  return numbered ? { kind: numbered[1] as "image" | "element", index: Number(numbered[2]) } : null;
 }
 
-export function referenceTokenProblems(
-  prompt: string,
-  imageCount: number,
-  hasVideo: boolean,
-  elementCount = 0,
-): string[] {
-  const problems = new Set<string>();
-  for (const [, name = ""] of prompt.matchAll(TOKEN)) {
-    const problem = tokenProblem(name, imageCount, hasVideo, elementCount);
-    if (problem) problems.add(problem);
-  }
-  return [...problems];
+/** Whether a token names something attached: `video_1` with a video, `image_N` / `element_N` within the count. */
+export function tokenResolves(name: string, imageCount: number, hasVideo: boolean, elementCount = 0): boolean {
+  if (name === "video_1") return hasVideo;
+  const numbered = numberedToken(name);
+  if (!numbered) return false;
+  return numbered.index >= 1 && numbered.index <= (numbered.kind === "image" ? imageCount : elementCount);
 }
 
 /**
@@ -78,9 +57,12 @@ export function mappingAfterMove(from: number, to: number): (n: number) => numbe
   };
 }
 
-export type PromptSegment = { text: string; token: false } | { text: string; token: true; problem: string | null };
+export type PromptSegment = { text: string; token: false } | { text: string; token: true; broken: boolean };
 
-/** Splits a prompt into plain text and tokens, for highlighting. */
+/**
+ * Splits a prompt into plain text and tokens, for highlighting. Only whether a token is broken: the messages
+ * (tokenProblem) come with validation, which the page loads after its first paint.
+ */
 export function promptSegments(
   prompt: string,
   imageCount: number,
@@ -95,7 +77,7 @@ export function promptSegments(
     segments.push({
       text: match[0],
       token: true,
-      problem: tokenProblem(match[1] ?? "", imageCount, hasVideo, elementCount),
+      broken: !tokenResolves(match[1] ?? "", imageCount, hasVideo, elementCount),
     });
     last = start + match[0].length;
   }

@@ -2,7 +2,7 @@ import * as z from "zod/mini";
 import { promptLength, VARIANTS_MAX } from "./rules";
 import { referenceUrlProblem } from "./url-rules";
 import { ASPECT_RATIOS, LIMITS, QUALITIES } from "../evolink/contract";
-import { referenceTokenProblems } from "./reference-tokens";
+import { referenceTokenProblems } from "./token-problems";
 import { ELEMENT_ID_PATTERN } from "../elements/ids";
 
 export const referenceUrl = z.string({ error: "Enter a URL." }).check(

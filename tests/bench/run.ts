@@ -9,7 +9,7 @@
  *   options: --build auto|repo|isolated   which production build to serve (see lib/build.ts)
  *            --out <file.json>            where to write the JSON (default tests/.artifacts/bench/latest.json)
  *            --only a,b                   run only these scenarios: upload, download, fanin, completion, firstload, generations,
- *                                         historybrowser, historyserver
+ *                                         historybrowser, historyserver, workbench
  *            --keep                       keep the run folder (studio databases, archives, logs) under tests/.artifacts/bench
  *
  * Exit status: 0 when every judged target passes, 2 when a target is missed, 1 on an error. With
@@ -40,6 +40,7 @@ import { generationsScenario } from "./scenarios/generations";
 import { historyBrowserScenario } from "./history-browser";
 import { historyServerScenario } from "./history-server";
 import { completionScenario, fanInScenario } from "./scenarios/polling";
+import { workbenchScenario } from "./workbench";
 import { uploadScenario } from "./scenarios/upload";
 
 const SCENARIOS = [
@@ -51,6 +52,7 @@ const SCENARIOS = [
   "generations",
   "historybrowser",
   "historyserver",
+  "workbench",
 ] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 const SIM_KEY = "sk-bench-9c2e71d04b6a";
@@ -216,7 +218,15 @@ async function main(): Promise<number> {
   }
 
   // Phase 2: small results (the sample clips). Polling, completion, first-load JS, end-to-end generations.
-  const phase2 = ["fanin", "completion", "firstload", "generations", "historybrowser", "historyserver"] as const;
+  const phase2 = [
+    "fanin",
+    "completion",
+    "firstload",
+    "generations",
+    "historybrowser",
+    "historyserver",
+    "workbench",
+  ] as const;
   if (phase2.some((name) => only.has(name))) {
     let sim: Simulator | null = null;
     let studio: Studio | null = null;
@@ -245,6 +255,9 @@ async function main(): Promise<number> {
       );
       await run("historyserver", "History on the server", () =>
         historyServerScenario(ctx, { appDir: build.appDir, simulator: s }),
+      );
+      await run("workbench", "Reference workbench", () =>
+        workbenchScenario(ctx, { appDir: build.appDir, simulator: s }),
       );
     } catch (error) {
       log(`stack 2 failed: ${error instanceof Error ? error.message : String(error)}`);

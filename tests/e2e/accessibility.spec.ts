@@ -1,19 +1,5 @@
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
-import { cardFor, fillValidForm, uniqueTag } from "./helpers";
-
-/** Serious and critical violations only: those block or badly hinder someone; each is listed with its nodes. */
-async function blockingViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
-    .analyze();
-  return violations
-    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-    .map(
-      (violation) =>
-        `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
-    );
-}
+import { expect, test } from "@playwright/test";
+import { blockingViolations, cardFor, fillValidForm, uniqueTag } from "./helpers";
 
 test.beforeAll(async ({ browser }) => {
   // One finished generation, so the history's cards (player, actions, filters) are part of every scan.

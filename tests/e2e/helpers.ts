@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import AxeBuilder from "@axe-core/playwright";
 import type { Locator, Page } from "@playwright/test";
 
 /** Screenshots land here for people to look at after a run. */
@@ -6,6 +7,19 @@ export const SHOTS_DIR = "test-results/screenshots";
 mkdirSync(SHOTS_DIR, { recursive: true });
 
 export const SAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
+
+/** Serious and critical violations only: those block or badly hinder someone; each is listed with its nodes. */
+export async function blockingViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"])
+    .analyze();
+  return violations
+    .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
+    .map(
+      (violation) =>
+        `${violation.id}: ${violation.help} — ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`,
+    );
+}
 
 export async function fillValidForm(
   page: Page,

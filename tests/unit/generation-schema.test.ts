@@ -3,7 +3,7 @@ import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 import { referenceUrlProblem } from "@/lib/generation/url-rules";
 import { LIMITS, TASK_ID_PATTERN } from "@/lib/evolink/contract";
 import { fieldErrors, generationRequestSchema } from "@/lib/generation/schema";
-import { referenceTokenProblems } from "@/lib/generation/reference-tokens";
+import { referenceTokenProblems } from "@/lib/generation/token-problems";
 
 const VIDEO = "https://media.example.com/videos/ref.mp4";
 const IMAGE = (n: number): string => `https://media.example.com/photos/ref-${n}.png`;

@@ -1,10 +1,10 @@
 import { errorResponse, failureResponse, readJsonBody } from "@/lib/server/http/api-response";
 import { apiRoute } from "@/lib/server/http/api-route";
+import { idempotencyConflictResponse, idempotencyKeyOf } from "@/lib/server/http/idempotency";
 import { guard } from "@/lib/server/auth/guard";
 import { rateLimit } from "@/lib/server/http/rate-limit";
 import { fieldErrors, generationRequestSchema } from "@/lib/generation/schema";
 import { ElementRefusal } from "@/lib/server/elements/resolve";
-import { IDEMPOTENCY_KEY_PATTERN, IdempotencyConflict } from "@/lib/server/tasks/submit";
 import { submitVariants } from "@/lib/server/tasks/variants";
 import { randomUUID } from "node:crypto";
 
@@ -13,12 +13,9 @@ const MAX_BODY_BYTES = 64 * 1024;
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
   const refused = guard(request) ?? (await rateLimit(request, "generate"));
   if (refused) return refused;
-  const key = request.headers.get("idempotency-key") ?? undefined;
-  if (key !== undefined && !IDEMPOTENCY_KEY_PATTERN.test(key)) {
-    return errorResponse("validation_failed", {
-      fields: { _: "Idempotency-Key must be 8–128 letters, digits, - or _." },
-    });
-  }
+  const idempotency = idempotencyKeyOf(request);
+  if (!idempotency.ok) return idempotency.response;
+  const { key } = idempotency;
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   if (!body.ok) return body.response;
   const parsed = generationRequestSchema.safeParse(body.value);
@@ -32,9 +29,6 @@ export const POST = apiRoute(async (request: Request): Promise<Response> => {
     if (error instanceof ElementRefusal) {
       return errorResponse(error.code, { detail: error.detail, fields: { elementIds: error.detail } });
     }
-    if (error instanceof IdempotencyConflict) {
-      return errorResponse(error.reason === "different_request" ? "idempotency_conflict" : "submission_in_progress");
-    }
-    return failureResponse(error);
+    return idempotencyConflictResponse(error) ?? failureResponse(error);
   }
 });

@@ -1,0 +1,42 @@
+"use client";
+import { inspectImage, inspectVideo } from "./preflight";
+import { unfinishedState, uploadReference, type UploadHandle } from "./upload";
+import type { ReferenceFile } from "./use-reference-media";
+
+// A chosen file's way to the server: the browser's checks, then the upload. Loaded when the browser is idle or at
+// the first file, so none of it is first-load code.
+
+export type Update = (id: string, patch: Partial<ReferenceFile>) => void;
+
+/** Uploads a file that passed its checks, with progress; its handle is in `running` until it ends. */
+export function startUpload(item: ReferenceFile, update: Update, running: Map<string, UploadHandle>): void {
+  update(item.id, { state: { status: "uploading", loaded: 0, total: item.file.size } });
+  const handle = uploadReference(item.file, item.kind, (loaded, total) =>
+    update(item.id, { state: { status: "uploading", loaded, total } }),
+  );
+  running.set(item.id, handle);
+  handle.done
+    .then(
+      (result) =>
+        update(item.id, { state: { status: "uploaded", fileUrl: result.fileUrl, expiresAt: result.expiresAt } }),
+      (error: unknown) => update(item.id, { state: unfinishedState(error) }),
+    )
+    .finally(() => running.delete(item.id));
+}
+
+/** Checks a chosen file by the server's rules, and uploads it when it passes. */
+export async function admitReference(
+  item: ReferenceFile,
+  update: Update,
+  running: Map<string, UploadHandle>,
+  videoUploadMaxBytes: number,
+): Promise<void> {
+  const inspection =
+    item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
+  if (inspection.problems.length) {
+    update(item.id, { facts: inspection.facts, state: { status: "rejected", problems: inspection.problems } });
+    return;
+  }
+  update(item.id, { facts: inspection.facts });
+  startUpload({ ...item, facts: inspection.facts }, update, running);
+}
