@@ -136,7 +136,7 @@ export async function historyServerScenario(
       }),
       judgeRow({
         scenario: SCENARIO,
-        metric: `ZIP of ${ZIP_ENTRIES} results: studio peak RSS growth (MiB)`,
+        metric: `ZIP of ${ZIP_ENTRIES} results: studio peak RSS growth`,
         unit: "MiB",
         digits: 1,
         proxy: summarize(zip.growth),
