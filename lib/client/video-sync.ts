@@ -7,6 +7,8 @@ export interface SyncedMedia {
   readonly paused: boolean;
   readonly duration: number;
   readonly seeking: boolean;
+  /** HTMLMediaElement.readyState: from HAVE_FUTURE_DATA (3) on, a video can play on without waiting. */
+  readonly readyState: number;
   play(): Promise<void>;
   pause(): void;
 }
@@ -16,8 +18,9 @@ export interface SyncedMedia {
  * CONTRACT.md "The create request"), the lowest rate the model accepts for a reference.
  */
 export const FRAME_SECONDS = 1 / 24;
-/** Drift is corrected by nudging the follower's rate well before it reaches half a frame; past this, by a seek. */
+/** Drift is corrected by nudging the follower's rate well before it reaches half a frame; past this, by a hold. */
 const SEEK_DRIFT_SECONDS = 0.25;
+const HAVE_FUTURE_DATA = 3;
 const HALF_FRAME = FRAME_SECONDS / 2;
 /**
  * How hard a drifting follower is pulled back: this much faster or slower per second of drift (a drift halves in
@@ -40,14 +43,20 @@ export interface SyncState {
 
 /**
  * Keeps several videos in lockstep under one set of controls. The first video is the master clock; every tick the
- * others are measured against it and corrected: a small drift by nudging their playback rate (no visible jump), a
- * large one (after a stall or a late start) by seeking them to the master's time. Seeks, frame steps and pauses
- * set every video to the same time at once, so a paused compare is always exact.
+ * others are measured against it and corrected: a small drift by nudging their playback rate (no visible jump). A
+ * video that is seeking or buffering, or a large drift (a stall, a late start, a machine starved of CPU), holds the
+ * group: every video pauses at the master's time and all play on together once each can, so one slow video never
+ * runs behind the others. Seeks, frame steps and pauses set every video to the same time at once, so a paused
+ * compare is always exact.
  */
 export class VideoSync {
   private media: SyncedMedia[] = [];
   private rate = 1;
   private loop: SyncState["loop"] = null;
+  /** Play was pressed and not undone: what the controls show, whether or not the videos are moving right now. */
+  private playing = false;
+  /** Playing, but every video paused until the one that was behind, seeking or buffering can play on. */
+  private holding = false;
   private listeners = new Set<() => void>();
   /** The master time last told to listeners by a tick: the clock on screen needs a few updates a second, not 60. */
   private shownTime = -1;
@@ -74,7 +83,7 @@ export class VideoSync {
     return {
       time: master?.currentTime ?? 0,
       duration: Math.min(...this.media.map((media) => media.duration).filter((d) => Number.isFinite(d)), Infinity),
-      paused: master?.paused ?? true,
+      paused: !this.playing,
       rate: this.rate,
       loop: this.loop,
     };
@@ -90,18 +99,22 @@ export class VideoSync {
     if (!master) return;
     const end = this.loop?.to ?? this.state().duration;
     if (master.currentTime >= end - HALF_FRAME) this.seek(this.loop?.from ?? 0);
+    this.playing = true;
+    this.holding = false;
     // Muted or not, play() is allowed here: it runs in the click or key press that asked for it.
     await Promise.allSettled(this.media.map((media) => media.play()));
     this.emit();
   }
 
   pause(): void {
+    this.playing = false;
+    this.holding = false;
     for (const media of this.media) media.pause();
     this.seek(this.master?.currentTime ?? 0);
   }
 
   toggle(): Promise<void> | void {
-    return this.master?.paused === false ? this.pause() : this.play();
+    return this.playing ? this.pause() : this.play();
   }
 
   /** Every video to `time` (clamped to the shortest video). */
@@ -114,6 +127,8 @@ export class VideoSync {
   /** Pauses, then moves every video by whole frames (or by seconds, with `seconds`). */
   step(frames: number, seconds = false): void {
     const base = this.master?.currentTime ?? 0;
+    this.playing = false;
+    this.holding = false;
     for (const media of this.media) media.pause();
     this.seek(base + (seconds ? frames : frames * FRAME_SECONDS));
   }
@@ -131,47 +146,65 @@ export class VideoSync {
   }
 
   /**
-   * One correction pass (run every animation frame while playing): wraps a loop, then pulls each follower back to
-   * the master. Returns the largest drift it measured, in seconds.
+   * One correction pass (run every animation frame while playing): wraps a loop, stops at the end, holds the group
+   * for a video that cannot keep up, and pulls each follower back to the master. Returns the largest drift it
+   * measured, in seconds.
    */
   tick(): number {
     const master = this.master;
     if (!master) return 0;
-    if (this.loop && !master.paused && master.currentTime >= this.loop.to) this.seek(this.loop.from);
-    let largest = 0;
-    for (const follower of this.media.slice(1)) {
-      const drift = follower.currentTime - master.currentTime;
-      largest = Math.max(largest, Math.abs(drift));
-      // The master stopped (its end, or a stall the browser paused): the others stop with it, at its time.
-      if (master.paused && !follower.paused) {
-        follower.pause();
-        follower.currentTime = master.currentTime;
-      }
-      if (master.paused || follower.seeking) {
-        follower.playbackRate = this.rate;
-        continue;
-      }
-      if (follower.paused) void follower.play().catch(() => undefined);
-      if (Math.abs(drift) > SEEK_DRIFT_SECONDS) {
-        follower.currentTime = master.currentTime;
-        follower.playbackRate = this.rate;
-        continue;
-      }
+    const drifts = this.media.slice(1).map((follower) => follower.currentTime - master.currentTime);
+    if (this.playing) this.correct(master, drifts);
+    // Listeners re-render the controls: every tick would cost the main thread the time the correction needs.
+    // A video's length is known only once its metadata arrives.
+    const changed = this.playing === this.shownPaused || this.state().duration !== this.shownDuration;
+    if (changed || Math.abs(master.currentTime - this.shownTime) >= TIME_SHOWN_EVERY) this.emit();
+    return Math.max(0, ...drifts.map(Math.abs));
+  }
+
+  private correct(master: SyncedMedia, drifts: number[]): void {
+    const followers = this.media.slice(1);
+    if (this.loop && master.currentTime >= this.loop.to) {
+      this.seek(this.loop.from);
+      return this.hold(master);
+    }
+    // The end of the shortest video, or the browser stopped the master: the others stop with it, at its time.
+    if (master.currentTime >= this.state().duration - HALF_FRAME || (master.paused && !this.holding)) {
+      this.playing = false;
+      for (const media of this.media) media.pause();
+      return this.seek(master.currentTime);
+    }
+    const waiting = this.media.some((media) => media.seeking || media.readyState < HAVE_FUTURE_DATA);
+    if (this.holding) {
+      if (waiting) return;
+      this.holding = false;
+      for (const media of this.media) void media.play().catch(() => undefined);
+      return;
+    }
+    const behind = drifts.some((drift) => Math.abs(drift) > SEEK_DRIFT_SECONDS);
+    if (waiting || behind || followers.some((follower) => follower.paused)) return this.hold(master);
+    followers.forEach((follower, index) => {
+      const drift = drifts[index] ?? 0;
       const nudge =
         Math.abs(drift) > HALF_FRAME / 2 ? Math.max(-MAX_NUDGE, Math.min(MAX_NUDGE, drift * NUDGE_PER_SECOND)) : 0;
       const rate = this.rate * (1 - nudge);
       if (Math.abs(follower.playbackRate - rate) > RATE_STEP || nudge === 0) follower.playbackRate = rate;
+    });
+  }
+
+  /** Pauses every video where the master is, moving only those that are not already within half a frame of it. */
+  private hold(master: SyncedMedia): void {
+    this.holding = true;
+    for (const media of this.media) {
+      media.pause();
+      media.playbackRate = this.rate;
+      if (Math.abs(media.currentTime - master.currentTime) > HALF_FRAME) media.currentTime = master.currentTime;
     }
-    // Listeners re-render the controls: every tick would cost the main thread the time the correction needs.
-    // A video's length is known only once its metadata arrives.
-    const changed = master.paused !== this.shownPaused || this.state().duration !== this.shownDuration;
-    if (changed || Math.abs(master.currentTime - this.shownTime) >= TIME_SHOWN_EVERY) this.emit();
-    return largest;
   }
 
   private emit(): void {
     this.shownTime = this.master?.currentTime ?? 0;
-    this.shownPaused = this.master?.paused ?? true;
+    this.shownPaused = !this.playing;
     this.shownDuration = this.state().duration;
     for (const listener of this.listeners) listener();
   }

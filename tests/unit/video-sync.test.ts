@@ -11,6 +11,7 @@ function fakeVideo(duration = 5): FakeVideo {
     paused: true,
     duration,
     seeking: false,
+    readyState: 4,
     play() {
       this.paused = false;
       return Promise.resolve();
@@ -45,7 +46,7 @@ describe("the compare view's sync", () => {
     }
   });
 
-  it("re-seeks a follower that fell far behind, and plays one that stalled", async () => {
+  it("holds every video for a follower that fell far behind or stalled, then plays them on together", async () => {
     const [master, follower] = [fakeVideo(), fakeVideo()] as const;
     const sync = new VideoSync();
     sync.setMedia([master, follower]);
@@ -53,8 +54,43 @@ describe("the compare view's sync", () => {
     master.currentTime = 2;
     follower.pause();
     expect(sync.tick()).toBeCloseTo(2);
+    // Held: both paused at the master's time, while the controls still show playing.
+    expect([master.paused, follower.paused]).toEqual([true, true]);
     expect(follower.currentTime).toBe(2);
-    expect(follower.paused).toBe(false);
+    expect(sync.state().paused).toBe(false);
+    sync.tick();
+    expect([master.paused, follower.paused]).toEqual([false, false]);
+  });
+
+  it("waits while any video seeks or buffers, and never lets the others run ahead meanwhile", async () => {
+    const videos = [fakeVideo(), fakeVideo(), fakeVideo()];
+    const [master, , slow] = videos as [FakeVideo, FakeVideo, FakeVideo];
+    const sync = new VideoSync();
+    sync.setMedia(videos);
+    await sync.play();
+    slow.readyState = 2;
+    sync.tick();
+    for (let frame = 0; frame < 30; frame += 1) {
+      for (const video of videos) video.advance(1 / 60);
+      sync.tick();
+      expect(videos.every((video) => video.paused)).toBe(true);
+    }
+    slow.readyState = 4;
+    slow.seeking = true;
+    sync.tick();
+    expect(master.paused).toBe(true);
+    slow.seeking = false;
+    sync.tick();
+    expect(videos.every((video) => !video.paused)).toBe(true);
+    expect(spread(videos)).toBe(0);
+    // Pause is still one press away while held.
+    slow.readyState = 2;
+    sync.tick();
+    sync.pause();
+    slow.readyState = 4;
+    sync.tick();
+    expect(videos.every((video) => video.paused)).toBe(true);
+    expect(sync.state().paused).toBe(true);
   });
 
   it("stops the others with the master when it ends, at its time", async () => {
