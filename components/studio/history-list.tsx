@@ -1,32 +1,25 @@
 "use client";
-import { lazy, Suspense, useLayoutEffect, useRef, useState } from "react";
-import { useWindowVirtualizer } from "@tanstack/react-virtual";
+import { lazy, Suspense, useCallback, useLayoutEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHistory, useHistoryFilters, useLiveTasks } from "@/lib/client/history";
 import { useDismissSubmission } from "@/lib/client/history-mutations";
 import { useSelection } from "@/lib/client/use-selection";
-import { useTask } from "@/lib/client/task";
+import { useHistoryView } from "@/lib/client/history-view";
 import type { TaskView, UnknownSubmissionView } from "@/lib/tasks/view";
-import { isTerminal } from "@/lib/evolink/contract";
 import { HistoryBulkBar } from "./history-bulk-bar";
+import { HistoryCards } from "./history-cards";
 import { HistoryToolbar } from "./history-toolbar";
-import { TaskCard } from "./task-card";
-import { VariantGroup, type GroupProps } from "./variant-group";
-import { groupEntries, type HistoryEntry } from "@/lib/client/variant-groups";
+import { groupEntries } from "@/lib/client/variant-groups";
 
-// The compare view (players, sync, wipe) is fetched only when someone opens it.
+// The compare view (players, sync, wipe) is fetched only when someone opens it, the gallery when it is chosen.
 const CompareView = lazy(() => import("./compare/compare-view").then((module) => ({ default: module.CompareView })));
+const GalleryGrid = lazy(() => import("./gallery/gallery-grid").then((module) => ({ default: module.GalleryGrid })));
 
 const UNKNOWN_CAUSE: Record<UnknownSubmissionView["cause"], string> = {
   interrupted: "Outcome unknown: the studio stopped while sending this to Evolink.",
   no_answer: "Outcome unknown: Evolink never answered this request (it timed out or the connection dropped).",
 };
-
-/** A card's height before it is measured (a compact finished card); the real one replaces it once mounted. */
-const ESTIMATED_CARD_PX = 250;
-/** The next page is asked for when the last mounted card is this close to the end of what is loaded. */
-const PREFETCH_CARDS = 10;
 
 /** Submissions whose outcome nobody knows, each until dismissed. */
 function UnknownSubmissions({ submissions }: { submissions: UnknownSubmissionView[] }) {
@@ -44,28 +37,6 @@ function UnknownSubmissions({ submissions }: { submissions: UnknownSubmissionVie
       </Alert>
     </div>
   ));
-}
-
-/** One list item: a lone entry's card, or a variant group. */
-function HistoryItem({ entry, ...props }: { entry: HistoryEntry } & Omit<GroupProps, "tasks">) {
-  const task = entry.tasks[0];
-  if (entry.group) return <VariantGroup tasks={entry.tasks} {...props} />;
-  if (!task) return null;
-  return (
-    <TaskCard
-      initial={task}
-      onRemix={props.onRemix}
-      selected={props.isSelected(task.id)}
-      onSelect={props.onSelect}
-      onCompare={props.onCompare}
-    />
-  );
-}
-
-/** Keeps a running task moving while its card is scrolled out of the DOM. */
-function TaskPoller({ initial }: { initial: TaskView }) {
-  useTask(initial);
-  return null;
 }
 
 /** Where the list starts on the page, kept current as what is above it (the form, on a phone) grows or shrinks. */
@@ -94,28 +65,24 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
   const first = history.data?.pages[0];
   const order = tasks.map((task) => task.id);
   const selection = useSelection(order, JSON.stringify(filters));
-  const entries = groupEntries(tasks);
   const [comparing, setComparing] = useState<TaskView[] | null>(null);
+  const [view, setView] = useHistoryView();
 
   const listRef = useRef<HTMLDivElement>(null);
   const scrollMargin = useOffsetTop(listRef);
-  const virtualizer = useWindowVirtualizer({
-    count: entries.length,
-    estimateSize: (index) => ESTIMATED_CARD_PX * (entries[index]?.tasks.length ?? 1),
-    overscan: 4,
-    scrollMargin,
-    getItemKey: (index) => entries[index]?.key ?? index,
-  });
-  const items = virtualizer.getVirtualItems();
-  const lastMounted = items.at(-1)?.index ?? -1;
   const { hasNextPage, isFetchingNextPage, fetchNextPage, isPlaceholderData } = history;
-  const readOn = hasNextPage && !isFetchingNextPage && !isPlaceholderData;
-  useLayoutEffect(() => {
-    if (readOn && lastMounted >= entries.length - PREFETCH_CARDS) void fetchNextPage();
-  }, [readOn, fetchNextPage, lastMounted, entries.length]);
-
-  const mounted = new Set(items.flatMap((item) => entries[item.index]?.tasks.map((task) => task.id) ?? []));
-  const offscreenRunning = tasks.filter((task) => !isTerminal(task.phase) && !mounted.has(task.id));
+  const readOn = Boolean(hasNextPage && !isFetchingNextPage && !isPlaceholderData);
+  const fetchMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
+  const shown = {
+    tasks,
+    scrollMargin,
+    readOn,
+    onReadOn: fetchMore,
+    onRemix,
+    onCompare: setComparing,
+    isSelected: selection.isSelected,
+    onSelect: selection.toggle,
+  };
   const filtered = filters.q !== "" || filters.starred || filters.status !== "all";
 
   if (history.isPending) return <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>;
@@ -131,7 +98,7 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
     <div className="flex flex-col gap-4">
       {(first?.counts.all ?? 0) > 0 || filtered ? (
         <>
-          <HistoryToolbar filters={filters} counts={first?.counts} onChange={setFilters} />
+          <HistoryToolbar filters={filters} counts={first?.counts} onChange={setFilters} view={view} onView={setView} />
           <HistoryBulkBar
             selection={selection.selection}
             filters={filters}
@@ -157,33 +124,14 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
         <p className="text-sm text-zinc-500 dark:text-zinc-400">No generations match these filters.</p>
       ) : null}
 
-      <div
-        ref={listRef}
-        data-testid="history-list"
-        className="relative w-full"
-        style={{ height: virtualizer.getTotalSize() }}
-      >
-        {items.map((item) => {
-          const entry = entries[item.index];
-          if (!entry) return null;
-          return (
-            <div
-              key={item.key}
-              data-index={item.index}
-              ref={virtualizer.measureElement}
-              className="absolute top-0 left-0 w-full pb-4"
-              style={{ transform: `translateY(${item.start - scrollMargin}px)` }}
-            >
-              <HistoryItem
-                entry={entry}
-                onRemix={onRemix}
-                isSelected={selection.isSelected}
-                onSelect={selection.toggle}
-                onCompare={setComparing}
-              />
-            </div>
-          );
-        })}
+      <div ref={listRef}>
+        {view === "grid" ? (
+          <Suspense fallback={<p className="text-sm text-zinc-600 dark:text-zinc-300">Loading the gallery…</p>}>
+            <GalleryGrid {...shown} hasMore={Boolean(hasNextPage)} />
+          </Suspense>
+        ) : (
+          <HistoryCards {...shown} entries={groupEntries(tasks)} />
+        )}
       </div>
       {comparing && (
         <Suspense fallback={null}>
@@ -191,9 +139,6 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
         </Suspense>
       )}
       {isFetchingNextPage && <p className="text-sm text-zinc-500 dark:text-zinc-400">Loading more…</p>}
-      {offscreenRunning.map((task) => (
-        <TaskPoller key={task.id} initial={task} />
-      ))}
     </div>
   );
 }

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { Chip } from "@/components/ui/chip";
 import { Input, Select } from "@/components/ui/input";
 import type { HistoryFilters, StatusFilter } from "@/lib/client/history-api";
+import type { HistoryView } from "@/lib/client/history-view";
 import type { HistoryCounts } from "@/lib/tasks/view";
 
 const STATUS_CHIPS: Array<{ value: StatusFilter; label: string }> = [
@@ -15,15 +16,22 @@ const STATUS_CHIPS: Array<{ value: StatusFilter; label: string }> = [
 /** Typing waits this long for a pause before the list asks the server again. */
 const SEARCH_DEBOUNCE_MS = 250;
 
-/** Search, status chips with the server's counts, the Starred filter and the sort; all of it lives in the URL. */
+/**
+ * Search, status chips with the server's counts, the Starred filter, the sort and grid or list; all of it lives in
+ * the URL.
+ */
 export function HistoryToolbar({
   filters,
   counts,
   onChange,
+  view,
+  onView,
 }: {
   filters: HistoryFilters;
   counts: HistoryCounts | undefined;
   onChange: (change: Partial<HistoryFilters>) => void;
+  view: HistoryView;
+  onView: (view: HistoryView) => void;
 }) {
   const [text, setText] = useState(filters.q);
   useEffect(() => {
@@ -77,6 +85,14 @@ export function HistoryToolbar({
         <Chip variant="filter" aria-pressed={filters.starred} onClick={() => onChange({ starred: !filters.starred })}>
           Starred · {count(counts?.starred)}
         </Chip>
+        <div role="group" aria-label="Show as" className="ml-auto flex gap-1.5">
+          <Chip variant="filter" aria-pressed={view === "grid"} onClick={() => onView("grid")}>
+            Grid
+          </Chip>
+          <Chip variant="filter" aria-pressed={view === "list"} onClick={() => onView("list")}>
+            List
+          </Chip>
+        </div>
       </div>
     </div>
   );

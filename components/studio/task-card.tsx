@@ -24,9 +24,20 @@ interface TaskCardProps {
   label?: string;
   /** More actions (a group's "Keep this one"). */
   extra?: ReactNode;
+  /** False inside the gallery's viewer, which shows the result large itself. */
+  media?: boolean;
 }
 
-export function TaskCard({ initial, onRemix, selected, onSelect, onCompare, label, extra }: TaskCardProps) {
+export function TaskCard({
+  initial,
+  onRemix,
+  selected,
+  onSelect,
+  onCompare,
+  label,
+  extra,
+  media = true,
+}: TaskCardProps) {
   const { task: polled, reconnecting, pollProblem, waitingForCapacity, lostError } = useTask(initial);
   const task = polled ?? initial;
   return (
@@ -97,7 +108,7 @@ export function TaskCard({ initial, onRemix, selected, onSelect, onCompare, labe
         <ReconnectingNote waitingForCapacity={waitingForCapacity} pollProblem={pollProblem} />
       )}
 
-      {(task.phase === "queued" || task.phase === "generating") && (
+      {media && (task.phase === "queued" || task.phase === "generating") && (
         <div className="flex justify-center">
           <div
             aria-hidden
@@ -106,7 +117,7 @@ export function TaskCard({ initial, onRemix, selected, onSelect, onCompare, labe
         </div>
       )}
 
-      {task.phase === "completed" && task.previewUrl && task.downloadUrl && (
+      {media && task.phase === "completed" && task.previewUrl && task.downloadUrl && (
         <TaskResult
           task={{ ...task, previewUrl: task.previewUrl, downloadUrl: task.downloadUrl }}
           startLarge={!isTerminal(initial.phase)}
