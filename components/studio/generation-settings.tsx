@@ -76,7 +76,7 @@ export function GenerationSettings({
 /** How many takes one Generate makes (1–4), beside the button: each is its own paid task. */
 export function VariantsField({ register, error }: { register: UseFormRegister<GenerationRequest>; error?: string }) {
   return (
-    <div className="sm:w-28">
+    <div className="w-20 sm:w-24">
       <Field id="variants" label="Variants" error={error}>
         <Input
           id="variants"

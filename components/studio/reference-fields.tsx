@@ -1,12 +1,17 @@
 "use client";
+import { Suspense, useState } from "react";
 import type { FieldErrors, UseFormReturn } from "react-hook-form";
 import type { ReferenceMedia } from "@/lib/client/use-reference-media";
 import { LIMITS } from "@/lib/evolink/contract";
 import type { GenerationRequest } from "@/lib/generation/schema";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/generation/reference-tokens";
-import { ImageUrlsField } from "./image-urls-field";
+import { lazyPart } from "@/lib/client/lazy-part";
+import { LinkToggle } from "./link-toggle";
 import { ReferenceImagesInput } from "./reference-images-input";
 import { ReferenceVideoInput } from "./reference-video-input";
+
+// Behind "or paste image links" until asked for or holding links, so not first-load code.
+const ImageUrlsField = lazyPart(() => import("./image-urls-field").then((module) => module.ImageUrlsField));
 
 /** The first message about the image list: the list's own, or the first image's with its number. */
 function imageUrlsError(errors: FieldErrors<GenerationRequest>): string | undefined {
@@ -50,6 +55,9 @@ export function ReferenceFields({
 }) {
   const { register, setValue, getValues, formState } = form;
   const { errors } = formState;
+  const [linksAsked, setLinksAsked] = useState(false);
+  const imagesError = imageUrlsError(errors);
+  const showLinks = linksAsked || pastedImageUrls.length > 0 || Boolean(imagesError);
   const imageCount = media.images.length + pastedImageUrls.length;
   const freeSlots = LIMITS.maxReferenceImages - imageCount - elementCount;
   const renumber = (mapping: (n: number) => number | null) =>
@@ -95,13 +103,20 @@ export function ReferenceFields({
         }}
         onCancel={(item) => media.cancel(item.id)}
         onRetry={media.retry}
-      />
-
-      <ImageUrlsField
-        value={pastedImageUrls}
-        firstNumber={media.images.length + 1}
-        onChange={onPastedImageUrls}
-        error={imageUrlsError(errors)}
+        link={
+          showLinks ? (
+            <Suspense fallback={null}>
+              <ImageUrlsField
+                value={pastedImageUrls}
+                firstNumber={media.images.length + 1}
+                onChange={onPastedImageUrls}
+                error={imagesError}
+              />
+            </Suspense>
+          ) : (
+            <LinkToggle target="imageUrls" label="or paste image links" onOpen={() => setLinksAsked(true)} />
+          )
+        }
       />
     </>
   );

@@ -1,9 +1,10 @@
 "use client";
-import { Suspense } from "react";
+import { Suspense, useState } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { DropZone } from "@/components/ui/drop-zone";
 import { describedBy, Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { LinkToggle } from "./link-toggle";
 import { lazyPart } from "@/lib/client/lazy-part";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import type { VideoTools } from "./chosen-video";
@@ -51,9 +52,37 @@ export function ReferenceVideoInput({
       </Suspense>
     );
   }
-  const hint = `Or paste a public https URL below. Larger videos (up to the API's 200 MB) must be given as a URL.`;
   return (
-    <div className="flex flex-col gap-3">
+    <VideoDropOrLink
+      uploadMaxBytes={uploadMaxBytes}
+      urlRegistration={urlRegistration}
+      url={url}
+      urlError={urlError}
+      onChoose={onChoose}
+    />
+  );
+}
+
+const hint = `A public https link to an MP4 or MOV. Larger videos (up to the API's 200 MB) must be given as a link.`;
+
+/** The drop zone, with the URL box behind "or paste a video link" until it is asked for or holds something. */
+function VideoDropOrLink({
+  uploadMaxBytes,
+  urlRegistration,
+  url,
+  urlError,
+  onChoose,
+}: {
+  uploadMaxBytes: number;
+  urlRegistration: UseFormRegisterReturn<"videoUrl">;
+  url: string;
+  urlError?: string;
+  onChoose: (file: File) => void;
+}) {
+  const [linkAsked, setLinkAsked] = useState(false);
+  const showLink = linkAsked || Boolean(url) || Boolean(urlError);
+  return (
+    <div className="flex flex-col gap-2">
       <DropZone
         id="referenceVideo"
         label="Reference video"
@@ -66,19 +95,22 @@ export function ReferenceVideoInput({
         </span>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">{videoRulesLine(uploadMaxBytes)}</span>
       </DropZone>
-      <Field id="videoUrl" label="Reference video URL" hint={hint} error={urlError}>
-        <Input
-          id="videoUrl"
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          placeholder="https://example.com/reference.mp4"
-          aria-invalid={Boolean(urlError)}
-          aria-describedby={describedBy("videoUrl", urlError, hint)}
-          className="font-mono text-xs"
-          {...urlRegistration}
-        />
-      </Field>
+      {!showLink && <LinkToggle target="videoUrl" label="or paste a video link" onOpen={() => setLinkAsked(true)} />}
+      {showLink && (
+        <Field id="videoUrl" label="Reference video URL" hint={hint} error={urlError}>
+          <Input
+            id="videoUrl"
+            type="url"
+            inputMode="url"
+            spellCheck={false}
+            placeholder="https://example.com/reference.mp4"
+            aria-invalid={Boolean(urlError)}
+            aria-describedby={describedBy("videoUrl", urlError, hint)}
+            className="font-mono text-xs"
+            {...urlRegistration}
+          />
+        </Field>
+      )}
       {url && (
         <Suspense fallback={null}>
           <PastedVideoPreview url={url} />

@@ -1,0 +1,44 @@
+"use client";
+import type { ReactNode } from "react";
+import { Button } from "@/components/ui/button";
+
+/**
+ * The cost and Generate, stuck to the bottom of the window while the form is in view (on a desktop and on a
+ * phone alike), so neither is ever a scroll away. Its negative margins meet the panel's padding.
+ */
+export function ComposerBar({
+  cost,
+  variantsField,
+  waitingFor,
+  pending,
+}: {
+  cost: ReactNode;
+  variantsField: ReactNode;
+  waitingFor: string | null;
+  pending: boolean;
+}) {
+  return (
+    <div
+      data-testid="composer-bar"
+      className="sticky bottom-0 z-10 -mx-5 -mb-5 flex flex-col gap-2 rounded-b-2xl border-t border-zinc-200 bg-white/95 px-5 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] shadow-[0_-6px_16px_-12px_rgb(0_0_0/0.25)] backdrop-blur sm:-mx-6 sm:-mb-6 sm:px-6 dark:border-zinc-800 dark:bg-zinc-900/95"
+    >
+      {waitingFor && (
+        <p data-testid="submit-blocked" className="text-xs text-amber-700 dark:text-amber-300">
+          {waitingFor}
+        </p>
+      )}
+      <div className="flex items-end gap-3">
+        <div className="min-w-0 flex-1">{cost}</div>
+        {variantsField}
+        <Button
+          type="submit"
+          disabled={pending || Boolean(waitingFor)}
+          className="min-h-11 min-w-28 sm:min-w-36"
+          aria-keyshortcuts="Control+Enter Meta+Enter"
+        >
+          {pending ? "Submitting…" : "Generate"}
+        </Button>
+      </div>
+    </div>
+  );
+}
