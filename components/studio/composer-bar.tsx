@@ -20,7 +20,7 @@ export function ComposerBar({
   return (
     <div
       data-testid="composer-bar"
-      className="sticky bottom-0 z-10 -mx-5 -mb-5 flex flex-col gap-2 rounded-b-2xl border-t border-zinc-200 bg-white/95 px-5 pt-3 pb-[max(0.75rem,env(safe-area-inset-bottom))] shadow-[0_-6px_16px_-12px_rgb(0_0_0/0.25)] backdrop-blur sm:-mx-6 sm:-mb-6 sm:px-6 dark:border-zinc-800 dark:bg-zinc-900/95"
+      className="sticky bottom-0 z-10 -mx-5 -mb-5 flex flex-col gap-2 rounded-b-2xl border-t border-zinc-200 bg-white px-5 py-3 sm:-mx-6 sm:-mb-6 sm:px-6 dark:border-zinc-800 dark:bg-zinc-900"
     >
       {waitingFor && (
         <p data-testid="submit-blocked" className="text-xs text-amber-700 dark:text-amber-300">
@@ -34,7 +34,7 @@ export function ComposerBar({
           type="submit"
           disabled={pending || Boolean(waitingFor)}
           className="min-h-11 min-w-28 sm:min-w-36"
-          aria-keyshortcuts="Control+Enter Meta+Enter"
+          aria-keyshortcuts="Control+Enter"
         >
           {pending ? "Submitting…" : "Generate"}
         </Button>

@@ -2,8 +2,6 @@
 import { Suspense, useState } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { DropZone } from "@/components/ui/drop-zone";
-import { describedBy, Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
 import { LinkToggle } from "./link-toggle";
 import { lazyPart } from "@/lib/client/lazy-part";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
@@ -12,6 +10,8 @@ import { videoRulesLine } from "@/lib/media/rules";
 
 // What shows only once a file is chosen or a URL pasted is not first-load code.
 const ChosenVideo = lazyPart(() => import("./chosen-video").then((module) => module.ChosenVideo));
+// Behind "or paste a video link" until asked for or holding a link.
+const VideoUrlField = lazyPart(() => import("./video-url-field").then((module) => module.VideoUrlField));
 const PastedVideoPreview = lazyPart(() => import("./pasted-video-preview").then((module) => module.PastedVideoPreview));
 
 /** The reference video: a dropped/chosen file (previewed, checked, uploaded) or, instead, a pasted URL. */
@@ -63,8 +63,6 @@ export function ReferenceVideoInput({
   );
 }
 
-const hint = `A public https link to an MP4 or MOV. Larger videos (up to the API's 200 MB) must be given as a link.`;
-
 /** The drop zone, with the URL box behind "or paste a video link" until it is asked for or holds something. */
 function VideoDropOrLink({
   uploadMaxBytes,
@@ -95,21 +93,12 @@ function VideoDropOrLink({
         </span>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">{videoRulesLine(uploadMaxBytes)}</span>
       </DropZone>
-      {!showLink && <LinkToggle target="videoUrl" label="or paste a video link" onOpen={() => setLinkAsked(true)} />}
-      {showLink && (
-        <Field id="videoUrl" label="Reference video URL" hint={hint} error={urlError}>
-          <Input
-            id="videoUrl"
-            type="url"
-            inputMode="url"
-            spellCheck={false}
-            placeholder="https://example.com/reference.mp4"
-            aria-invalid={Boolean(urlError)}
-            aria-describedby={describedBy("videoUrl", urlError, hint)}
-            className="font-mono text-xs"
-            {...urlRegistration}
-          />
-        </Field>
+      {showLink ? (
+        <Suspense fallback={null}>
+          <VideoUrlField registration={urlRegistration} error={urlError} focus={linkAsked} />
+        </Suspense>
+      ) : (
+        <LinkToggle label="or paste a video link" onOpen={() => setLinkAsked(true)} />
       )}
       {url && (
         <Suspense fallback={null}>

@@ -117,27 +117,36 @@ async function restoreDraft(db: UseStore, target: DraftTarget): Promise<string[]
   return draft.refs.map((kept) => kept.id);
 }
 
+const askBeforeLeaving = (event: BeforeUnloadEvent) => event.preventDefault();
+
 /**
- * Restores the draft, then keeps it in step with the form: returns the function that schedules a write (after
- * the media changed) and the one that stops following. Writes are debounced and never overlap.
+ * Restores the draft, then keeps it in step with the form: returns the function to call after the media changed
+ * (with whether a file is still being checked or uploaded, when leaving asks first) and the one that stops
+ * following. Writes are debounced and never overlap.
  */
-export async function followDraft(target: DraftTarget): Promise<{ changed: () => void; stop: () => void }> {
+export async function followDraft(
+  target: DraftTarget,
+): Promise<{ changed: (busy: boolean) => void; stop: () => void }> {
   const db = createStore("kling-studio", "draft");
   const written = new Set(await restoreDraft(db, target).catch(() => []));
   let timer: ReturnType<typeof setTimeout> | undefined;
   let writing = Promise.resolve();
-  const changed = () => {
+  const schedule = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
       writing = writing.then(() => writeDraft(db, target, written)).catch(() => undefined);
     }, 300);
   };
-  const subscription = target.form.watch(changed);
-  return {
-    changed,
-    stop: () => {
-      clearTimeout(timer);
-      subscription.unsubscribe();
-    },
+  const subscription = target.form.watch(schedule);
+  const stop = () => {
+    clearTimeout(timer);
+    subscription.unsubscribe();
+    window.removeEventListener("beforeunload", askBeforeLeaving);
   };
+  const changed = (busy: boolean) => {
+    schedule();
+    if (busy) window.addEventListener("beforeunload", askBeforeLeaving);
+    else window.removeEventListener("beforeunload", askBeforeLeaving);
+  };
+  return { changed, stop };
 }

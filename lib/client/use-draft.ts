@@ -8,7 +8,7 @@ import type { ReferenceMedia } from "./use-reference-media";
 
 /**
  * The form is kept as a draft in this browser and restored on the next visit (lib/client/draft-store.ts, loaded
- * when idle); leaving while a reference is still being checked or uploaded asks first.
+ * when idle), which also asks before the page is left while a reference is still being checked or uploaded.
  */
 export function useDraft(
   form: UseFormReturn<GenerationRequest>,
@@ -17,7 +17,7 @@ export function useDraft(
   setPasted: (urls: string[]) => void,
 ) {
   const latest = useRef({ video: media.video, images: media.images, pasted });
-  const changed = useRef<(() => void) | null>(null);
+  const changed = useRef<((busy: boolean) => void) | null>(null);
   const { restore } = media;
   useEffect(() => {
     let stop: (() => void) | undefined;
@@ -38,15 +38,9 @@ export function useDraft(
       stop?.();
     };
   }, [form, setPasted, restore]);
+  const { busy } = media;
   useEffect(() => {
     latest.current = { video: media.video, images: media.images, pasted };
-    changed.current?.();
-  }, [media.video, media.images, pasted]);
-
-  useEffect(() => {
-    if (!media.busy) return;
-    const ask = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", ask);
-    return () => window.removeEventListener("beforeunload", ask);
-  }, [media.busy]);
+    changed.current?.(busy);
+  }, [media.video, media.images, pasted, busy]);
 }
