@@ -1,6 +1,9 @@
 "use client";
-import type { ReactNode } from "react";
+import { Suspense, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
+import { lazyPart } from "@/lib/client/lazy-part";
+
+const WaitingNote = lazyPart(() => import("./waiting-note").then((module) => module.WaitingNote));
 
 /**
  * The cost and Generate, stuck to the bottom of the window while the form is in view (on a desktop and on a
@@ -14,7 +17,8 @@ export function ComposerBar({
 }: {
   cost: ReactNode;
   variantsField: ReactNode;
-  waitingFor: string | null;
+  /** A file is still being checked or uploaded ("busy"), or needs attention ("blocked"). */
+  waitingFor: "busy" | "blocked" | null;
   pending: boolean;
 }) {
   return (
@@ -23,9 +27,9 @@ export function ComposerBar({
       className="sticky bottom-0 z-10 -mx-5 -mb-5 flex flex-col gap-2 rounded-b-2xl border-t border-zinc-200 bg-white px-5 py-3 sm:-mx-6 sm:-mb-6 sm:px-6 dark:border-zinc-800 dark:bg-zinc-900"
     >
       {waitingFor && (
-        <p data-testid="submit-blocked" className="text-xs text-amber-700 dark:text-amber-300">
-          {waitingFor}
-        </p>
+        <Suspense fallback={null}>
+          <WaitingNote busy={waitingFor === "busy"} />
+        </Suspense>
       )}
       <div className="flex items-end gap-3">
         <div className="min-w-0 flex-1">{cost}</div>

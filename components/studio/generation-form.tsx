@@ -100,10 +100,8 @@ function useServerFieldErrors(error: unknown, setError: Form["setError"]) {
   }, [fields, setError]);
 }
 
-function waitingMessage(media: ReferenceMedia): string | null {
-  if (media.busy) return "Wait for the upload to finish before generating.";
-  if (media.blocked) return "A reference file needs attention: retry or remove the one marked in red.";
-  return null;
+function waitingFor(media: ReferenceMedia) {
+  return media.busy ? "busy" : media.blocked ? "blocked" : null;
 }
 
 /** Ctrl+Enter (Cmd+Enter on a Mac) generates from anywhere in the form, as in the tools people know. */
@@ -154,13 +152,13 @@ export function GenerationForm({
   const total = totalCredits(quality, duration, variants) ?? 0;
   const [request, confirmation] = useConfirmGate(total, confirmAboveCredits, (values) => submit.mutate(values));
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
-  const waitingFor = waitingMessage(media);
+  const waiting = waitingFor(media);
   return (
     <form
       noValidate
       aria-label="New generation"
       onSubmit={handleSubmit((values) => {
-        if (!waitingFor && !submit.isPending) request(values);
+        if (!waiting && !submit.isPending) request(values);
       })}
       onKeyDown={generateOnCtrlEnter}
       className="flex flex-col gap-4"
@@ -228,7 +226,7 @@ export function GenerationForm({
       <ComposerBar
         cost={<CostEstimate quality={quality} duration={duration} variants={variants} />}
         variantsField={<VariantsField register={register} error={errors.variants?.message} />}
-        waitingFor={waitingFor}
+        waitingFor={waiting}
         pending={submit.isPending}
       />
     </form>

@@ -14,7 +14,10 @@ const ChosenVideo = lazyPart(() => import("./chosen-video").then((module) => mod
 const VideoUrlField = lazyPart(() => import("./video-url-field").then((module) => module.VideoUrlField));
 const PastedVideoPreview = lazyPart(() => import("./pasted-video-preview").then((module) => module.PastedVideoPreview));
 
-/** The reference video: a dropped/chosen file (previewed, checked, uploaded) or, instead, a pasted URL. */
+/**
+ * The reference video: a dropped/chosen file (previewed, checked, uploaded) or, instead, a pasted URL, whose box
+ * waits behind "or paste a video link" until it is asked for or holds something.
+ */
 export function ReferenceVideoInput({
   video,
   uploadMaxBytes,
@@ -38,6 +41,7 @@ export function ReferenceVideoInput({
   onCancel: () => void;
   onRetry: () => void;
 }) {
+  const [linkAsked, setLinkAsked] = useState(false);
   if (video) {
     return (
       <Suspense fallback={null}>
@@ -52,32 +56,6 @@ export function ReferenceVideoInput({
       </Suspense>
     );
   }
-  return (
-    <VideoDropOrLink
-      uploadMaxBytes={uploadMaxBytes}
-      urlRegistration={urlRegistration}
-      url={url}
-      urlError={urlError}
-      onChoose={onChoose}
-    />
-  );
-}
-
-/** The drop zone, with the URL box behind "or paste a video link" until it is asked for or holds something. */
-function VideoDropOrLink({
-  uploadMaxBytes,
-  urlRegistration,
-  url,
-  urlError,
-  onChoose,
-}: {
-  uploadMaxBytes: number;
-  urlRegistration: UseFormRegisterReturn<"videoUrl">;
-  url: string;
-  urlError?: string;
-  onChoose: (file: File) => void;
-}) {
-  const [linkAsked, setLinkAsked] = useState(false);
   const showLink = linkAsked || Boolean(url) || Boolean(urlError);
   return (
     <div className="flex flex-col gap-2">
