@@ -46,9 +46,9 @@ export function GenerationSettings({
       </div>
 
       <label className="flex items-start gap-3 text-sm">
-        <input
-          type="checkbox"
-          className="mt-0.5 size-4 rounded border-zinc-300 accent-violet-600"
+        <Checkbox
+          size="sm"
+          className="mt-0.5"
           aria-describedby="keepOriginalSound-hint"
           {...register("keepOriginalSound")}
         />

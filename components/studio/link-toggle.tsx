@@ -8,7 +8,6 @@ export function LinkToggle({ label, onOpen }: { label: string; onOpen: () => voi
       variant="ghost"
       size="link"
       className="self-start px-1 font-medium underline-offset-2 hover:underline"
-      aria-expanded={false}
       onClick={onOpen}
     >
       {label}
