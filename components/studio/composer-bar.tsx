@@ -22,10 +22,7 @@ export function ComposerBar({
   pending: boolean;
 }) {
   return (
-    <div
-      data-testid="composer-bar"
-      className="sticky bottom-0 z-10 -mx-5 -mb-5 flex flex-col gap-2 rounded-b-2xl border-t border-zinc-200 bg-white px-5 py-3 sm:-mx-6 sm:-mb-6 sm:px-6 dark:border-zinc-800 dark:bg-zinc-900"
-    >
+    <div className="sticky bottom-0 z-10 -mx-5 -mb-5 flex flex-col gap-2 rounded-b-2xl border-t border-zinc-200 bg-white px-5 py-3 sm:-mx-6 sm:-mb-6 sm:px-6 dark:border-zinc-800 dark:bg-zinc-900">
       {waitingFor && (
         <Suspense fallback={null}>
           <WaitingNote busy={waitingFor === "busy"} />

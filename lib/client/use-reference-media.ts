@@ -25,12 +25,12 @@ export interface ReferenceFile {
 
 export const MAX_IMAGE_FILES = 4;
 
-let nextId = 0;
+// Unique across visits too (from the clock): a restored draft's files keep their ids (lib/client/draft-store.ts).
+let nextId = Date.now();
 
 function newReference(file: File, kind: ReferenceFile["kind"]): ReferenceFile {
   return {
-    // Unique across visits too: a restored draft's files keep their ids (lib/client/draft-store.ts).
-    id: `ref-${Date.now().toString(36)}-${++nextId}`,
+    id: `ref-${++nextId}`,
     kind,
     file,
     previewUrl: URL.createObjectURL(file),
