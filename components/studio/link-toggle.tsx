@@ -7,7 +7,7 @@ export function LinkToggle({ label, onOpen }: { label: string; onOpen: () => voi
     <Button
       variant="ghost"
       size="link"
-      className="self-start px-1 font-medium underline-offset-2 hover:underline"
+      className="self-start px-1 font-medium hover:underline"
       onClick={onOpen}
     >
       {label}
