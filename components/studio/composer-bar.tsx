@@ -31,7 +31,7 @@ export function ComposerBar({
       <div className="flex items-end gap-3">
         <div className="min-w-0 flex-1">{cost}</div>
         {variantsField}
-        <Button type="submit" disabled={pending || Boolean(waitingFor)} className="min-h-11 min-w-28 sm:min-w-36">
+        <Button type="submit" disabled={pending || Boolean(waitingFor)} className="min-h-11 sm:min-w-36">
           {pending ? "Submitting…" : "Generate"}
         </Button>
       </div>
