@@ -1,4 +1,5 @@
 "use client";
+import { LIMITS } from "@/lib/evolink/contract";
 import { lazy, Suspense, useRef, useState, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
@@ -17,8 +18,8 @@ const VideoWorkbench = lazy(() =>
 export interface VideoTools {
   uploadMaxBytes: number;
   quality: Quality;
-  /** Adds a grabbed frame as the next reference image; returns why not when no place is free. */
-  addFrame: (file: File) => string | null;
+  /** Adds a grabbed frame as the next reference image; false when no place is free. */
+  addFrame: (file: File) => boolean;
   useDuration: (seconds: number) => void;
   /** A converted file takes the chosen one's place (`original` is kept only to go back to). */
   replace: (converted: File, original: File) => void;
@@ -131,6 +132,8 @@ function ToolsLauncher({ facts, maxBytes, onOpen }: { facts: VideoFacts; maxByte
   );
 }
 
+const frameRefusal = `With a video, images and elements together are at most ${LIMITS.maxReferenceImages}, and ${LIMITS.maxReferenceImages} are attached: remove one to use this frame.`;
+
 /** "Use this frame" on the paused preview: the frame becomes the next reference image. */
 function FrameGrab({
   player,
@@ -139,7 +142,7 @@ function FrameGrab({
 }: {
   player: RefObject<HTMLVideoElement | null>;
   name: string;
-  addFrame: (file: File) => string | null;
+  addFrame: (file: File) => boolean;
 }) {
   const [refusal, setRefusal] = useState<string | null>(null);
   return (
@@ -153,7 +156,13 @@ function FrameGrab({
           element.pause();
           const { grabFrame } = await import("@/lib/client/frame-grab");
           const frame = await grabFrame(element, name);
-          setRefusal(frame ? addFrame(frame) : "The preview has no frame to take yet: let it load, then try again.");
+          setRefusal(
+            !frame
+              ? "The preview has no frame to take yet: let it load, then try again."
+              : addFrame(frame)
+                ? null
+                : frameRefusal,
+          );
         }}
       >
         Use this frame

@@ -24,13 +24,10 @@ export function CostEstimate({
   const cost = estimateCost(quality, total === null ? 0 : duration);
   const takes = validVariants(variants) ? variants : 1;
   return (
-    <div
-      data-testid="cost-estimate"
-      className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1 rounded-lg bg-zinc-100 px-3 py-2.5 text-sm dark:bg-zinc-800/60"
-    >
-      <span className="text-zinc-600 dark:text-zinc-300">Estimated cost</span>
+    <div data-testid="cost-estimate" className="flex flex-col text-sm leading-tight">
+      <span className="text-xs text-zinc-600 dark:text-zinc-300">Estimated cost</span>
       {total !== null ? (
-        <span className="flex flex-wrap items-baseline justify-end gap-x-2">
+        <>
           <span className="font-semibold text-zinc-900 dark:text-white">
             {takes > 1 && `${takes} × ${formatCredits(cost.credits)} = `}
             {formatCredits(total)} credits
@@ -38,9 +35,9 @@ export function CostEstimate({
           <span className="text-xs text-zinc-600 dark:text-zinc-300">
             ≈ ${(cost.usd * takes).toFixed(2)} · {cost.creditsPerSecond} credits/s × {cost.seconds} s
           </span>
-        </span>
+        </>
       ) : (
-        <span className="text-zinc-600 dark:text-zinc-300">Choose a duration of {DURATION_RANGE_TEXT}</span>
+        <span className="text-xs text-zinc-600 dark:text-zinc-300">Choose a duration of {DURATION_RANGE_TEXT}</span>
       )}
     </div>
   );

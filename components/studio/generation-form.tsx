@@ -1,5 +1,5 @@
 "use client";
-import { Suspense, useEffect, useImperativeHandle, useState, type ReactNode, type Ref } from "react";
+import { Suspense, useEffect, useImperativeHandle, useState, type KeyboardEvent, type Ref } from "react";
 import { useForm, type Path, type UseFormReturn } from "react-hook-form";
 import { Button } from "@/components/ui/button";
 import { StudioApiError } from "@/lib/client/api";
@@ -11,11 +11,13 @@ import { useGenerationResolver } from "@/lib/client/use-generation-resolver";
 import { uploadedUrl, useReferenceMedia, type ReferenceMedia } from "@/lib/client/use-reference-media";
 import type { TaskView } from "@/lib/tasks/view";
 import { useConfirmGate } from "./confirm-gate";
+import { ComposerBar } from "./composer-bar";
 import { CostEstimate, totalCredits } from "./cost-estimate";
 import { GenerationSettings, VariantsField } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
 import type { ElementTarget } from "@/lib/client/form-elements";
+import { useDraft } from "@/lib/client/use-draft";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
 const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
@@ -24,10 +26,6 @@ const NO_ELEMENTS: string[] = [];
 
 // Shown only after a refused Generate, so not first-load code.
 const SubmitFailure = lazyPart(() => import("./form-notices").then((module) => module.SubmitFailure));
-
-const EXAMPLE_PROMPT =
-  "<<<video_1>>> a paper boat drifting down a rain-soaked neon street at night, cinematic, shallow depth of field";
-const EXAMPLE_VIDEO_URL = "https://media.example.com/reference/street.mp4";
 
 /**
  * What the page can ask of the form from outside: "Use these settings" on a history entry refills it; the
@@ -40,7 +38,10 @@ export interface GenerationFormHandle {
 
 type Form = UseFormReturn<GenerationRequest>;
 
-/** Keeps the request's references in step with the chosen files: uploaded images (in order), then pasted URLs. */
+/**
+ * Keeps the request's references in step with the chosen files: uploaded images (in order), then pasted URLs.
+ * Returns how many images there are.
+ */
 function useReferencesInForm(form: Form, media: ReferenceMedia, pastedImageUrls: string[], revalidate: boolean) {
   const { setValue } = form;
   const uploadedImageUrls = media.images.map(uploadedUrl).filter((url): url is string => url !== null);
@@ -52,6 +53,7 @@ function useReferencesInForm(form: Form, media: ReferenceMedia, pastedImageUrls:
   useEffect(() => {
     if (videoFileUrl !== null) setValue("videoUrl", videoFileUrl, { shouldValidate: revalidate });
   }, [videoFileUrl, setValue, revalidate]);
+  return media.images.length + pastedImageUrls.length;
 }
 
 /**
@@ -83,7 +85,7 @@ function useHandle(
     }),
     [form, clearMedia, setPasted, elementTarget],
   );
-  return left;
+  return [left, () => setLeft(NOTHING_LEFT)] as const;
 }
 
 const NOTHING_LEFT = { expired: [], deletedElements: [] };
@@ -98,10 +100,15 @@ function useServerFieldErrors(error: unknown, setError: Form["setError"]) {
   }, [fields, setError]);
 }
 
-function waitingMessage(media: ReferenceMedia): string | null {
-  if (media.busy) return "Wait for the upload to finish before generating.";
-  if (media.blocked) return "A reference file needs attention: retry or remove the one marked in red.";
-  return null;
+function waitingFor(media: ReferenceMedia) {
+  return media.busy ? "busy" : media.blocked ? "blocked" : null;
+}
+
+/** Ctrl+Enter (Cmd+Enter on a Mac) generates from anywhere in the form, as in the tools people know. */
+function generateOnCtrlEnter(event: KeyboardEvent<HTMLFormElement>) {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey)) return;
+  event.preventDefault();
+  event.currentTarget.requestSubmit();
 }
 
 export function GenerationForm({
@@ -124,8 +131,7 @@ export function GenerationForm({
   const revalidate = formState.isSubmitted;
   const media = useReferenceMedia(videoUploadMaxBytes);
   const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
-  useReferencesInForm(form, media, pastedImageUrls, revalidate);
-  const imageCount = media.images.length + pastedImageUrls.length;
+  const imageCount = useReferencesInForm(form, media, pastedImageUrls, revalidate);
   // watch() rather than useWatch: this component re-renders on these either way, and useWatch is 0.4 kB of first
   // load. The rule guards memoization by the React Compiler, which this project does not use.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -138,24 +144,36 @@ export function GenerationForm({
     "variants",
   ]);
   const elementIds = watchedElements ?? NO_ELEMENTS;
-  const left = useHandle(ref, form, media.clear, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
+  const elementTarget = () => ({ form, imageCount, revalidate });
+  const [left, forgetLeft] = useHandle(ref, form, media.clear, setPastedImageUrls, elementTarget);
+  useDraft(form, media, pastedImageUrls, setPastedImageUrls);
   const submit = useCreateGeneration({ onCreated });
   useServerFieldErrors(submit.error, form.setError);
   const total = totalCredits(quality, duration, variants) ?? 0;
   const [request, confirmation] = useConfirmGate(total, confirmAboveCredits, (values) => submit.mutate(values));
-
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
-  const waitingFor = waitingMessage(media);
-
+  const waiting = waitingFor(media);
   return (
     <form
       noValidate
       aria-label="New generation"
       onSubmit={handleSubmit((values) => {
-        if (!waitingFor) request(values);
+        if (!waiting && !submit.isPending) request(values);
       })}
-      className="flex flex-col gap-5"
+      onKeyDown={generateOnCtrlEnter}
+      className="flex flex-col gap-4"
     >
+      <FormTools
+        demo={demo}
+        form={form}
+        media={media}
+        setPasted={setPastedImageUrls}
+        onStartOver={() => {
+          forgetLeft();
+          submit.reset();
+        }}
+      />
+
       {left.expired.length + left.deletedElements.length > 0 && (
         <Suspense fallback={null}>
           <RemixNotes expired={left.expired} deletedElements={left.deletedElements} />
@@ -197,8 +215,6 @@ export function GenerationForm({
 
       <GenerationSettings register={register} errors={errors} />
 
-      <CostEstimate quality={quality} duration={duration} variants={variants} />
-
       {failure && (
         <Suspense fallback={null}>
           <SubmitFailure failure={failure} />
@@ -207,52 +223,69 @@ export function GenerationForm({
 
       {confirmation}
 
-      <FormActions
+      <ComposerBar
+        cost={<CostEstimate quality={quality} duration={duration} variants={variants} />}
         variantsField={<VariantsField register={register} error={errors.variants?.message} />}
-        demo={demo}
-        waitingFor={waitingFor}
+        waitingFor={waiting}
         pending={submit.isPending}
-        onExample={() => {
-          setValue("prompt", EXAMPLE_PROMPT, { shouldValidate: true });
-          if (!media.video) setValue("videoUrl", EXAMPLE_VIDEO_URL, { shouldValidate: true });
-        }}
       />
     </form>
   );
 }
 
-function FormActions({
-  variantsField,
+/**
+ * The panel's heading, with ways to start again: from the bundled sample (demo mode), or a cleared form (and so
+ * a cleared draft).
+ */
+function FormTools({
   demo,
-  waitingFor,
-  pending,
-  onExample,
+  form,
+  media,
+  setPasted,
+  onStartOver,
 }: {
-  variantsField: ReactNode;
   demo: boolean;
-  waitingFor: string | null;
-  pending: boolean;
-  onExample: () => void;
+  form: Form;
+  media: ReferenceMedia;
+  setPasted: (urls: string[]) => void;
+  onStartOver: () => void;
 }) {
+  const startOver = () => {
+    onStartOver();
+    media.clear();
+    setPasted([]);
+  };
   return (
-    <>
-      {waitingFor && (
-        <p data-testid="submit-blocked" className="text-right text-xs text-amber-700 dark:text-amber-300">
-          {waitingFor}
-        </p>
-      )}
-
-      <div className="flex flex-col-reverse gap-2 sm:flex-row sm:items-end sm:justify-end">
-        {variantsField}
+    <div className="flex flex-wrap items-center justify-between gap-2">
+      <h2 id="new-generation" className="text-base font-semibold text-zinc-900 dark:text-white">
+        New generation
+      </h2>
+      <div className="flex gap-1">
         {demo && (
-          <Button type="button" variant="secondary" onClick={onExample}>
-            Fill in an example
+          <Button
+            variant="secondary"
+            size="link"
+            className="min-h-11 sm:min-h-9"
+            onClick={() => {
+              startOver();
+              void import("@/lib/client/sample-clip").then((sample) => sample.trySampleClip(form, media));
+            }}
+          >
+            Try a sample clip
           </Button>
         )}
-        <Button type="submit" disabled={pending || Boolean(waitingFor)} className="sm:min-w-40">
-          {pending ? "Submitting…" : "Generate"}
+        <Button
+          variant="ghost"
+          size="link"
+          className="min-h-11 sm:min-h-9"
+          onClick={() => {
+            startOver();
+            form.reset(GENERATION_DEFAULTS);
+          }}
+        >
+          Clear
         </Button>
       </div>
-    </>
+    </div>
   );
 }

@@ -46,9 +46,9 @@ export function GenerationSettings({
       </div>
 
       <label className="flex items-start gap-3 text-sm">
-        <input
-          type="checkbox"
-          className="mt-0.5 size-4 rounded border-zinc-300 accent-violet-600"
+        <Checkbox
+          size="sm"
+          className="mt-0.5"
           aria-describedby="keepOriginalSound-hint"
           {...register("keepOriginalSound")}
         />
@@ -76,7 +76,7 @@ export function GenerationSettings({
 /** How many takes one Generate makes (1–4), beside the button: each is its own paid task. */
 export function VariantsField({ register, error }: { register: UseFormRegister<GenerationRequest>; error?: string }) {
   return (
-    <div className="sm:w-28">
+    <div className="w-20 sm:w-24">
       <Field id="variants" label="Variants" error={error}>
         <Input
           id="variants"

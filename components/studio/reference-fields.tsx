@@ -1,24 +1,17 @@
 "use client";
-import type { FieldErrors, UseFormReturn } from "react-hook-form";
+import { Suspense, useState } from "react";
+import type { UseFormReturn } from "react-hook-form";
 import type { ReferenceMedia } from "@/lib/client/use-reference-media";
 import { LIMITS } from "@/lib/evolink/contract";
 import type { GenerationRequest } from "@/lib/generation/schema";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/generation/reference-tokens";
-import { ImageUrlsField } from "./image-urls-field";
+import { lazyPart } from "@/lib/client/lazy-part";
+import { LinkToggle } from "./link-toggle";
 import { ReferenceImagesInput } from "./reference-images-input";
 import { ReferenceVideoInput } from "./reference-video-input";
 
-/** The first message about the image list: the list's own, or the first image's with its number. */
-function imageUrlsError(errors: FieldErrors<GenerationRequest>): string | undefined {
-  return (
-    errors.imageUrls?.message ??
-    (Array.isArray(errors.imageUrls)
-      ? errors.imageUrls.map((e, index) => (e?.message ? `Image ${index + 1}: ${e.message}` : undefined)).find(Boolean)
-      : undefined)
-  );
-}
-
-const frameRefusal = `With a video, images and elements together are at most ${LIMITS.maxReferenceImages}, and ${LIMITS.maxReferenceImages} are attached: remove one to use this frame.`;
+// Behind "or paste image links" until asked for or holding links, so not first-load code.
+const ImageUrlsField = lazyPart(() => import("./image-urls-field").then((module) => module.ImageUrlsField));
 
 /**
  * The references: the video (a file or a URL), the image files and the pasted image URLs. Moving or removing an
@@ -50,20 +43,24 @@ export function ReferenceFields({
 }) {
   const { register, setValue, getValues, formState } = form;
   const { errors } = formState;
+  const [linksAsked, setLinksAsked] = useState(false);
+  const showLinks = linksAsked || pastedImageUrls.length > 0 || Boolean(errors.imageUrls);
   const imageCount = media.images.length + pastedImageUrls.length;
   const freeSlots = LIMITS.maxReferenceImages - imageCount - elementCount;
   const renumber = (mapping: (n: number) => number | null) =>
     setValue("prompt", renumberImageTokens(getValues("prompt"), mapping), { shouldValidate: revalidate });
 
+  // Side by side while both are empty drop zones, so the settings fit on the first screen too.
+  const empty = !media.video && media.images.length === 0;
   return (
-    <>
+    <div className={empty ? "grid gap-4 sm:grid-cols-2" : "flex flex-col gap-4"}>
       <ReferenceVideoInput
         video={media.video}
         uploadMaxBytes={videoUploadMaxBytes}
         tools={{
           uploadMaxBytes: videoUploadMaxBytes,
           quality,
-          addFrame: (file) => (media.addImages([file], freeSlots) > 0 ? frameRefusal : null),
+          addFrame: (file) => media.addImages([file], freeSlots) === 0,
           useDuration: (seconds) => setValue("duration", seconds, { shouldValidate: true, shouldDirty: true }),
           replace: media.chooseVideo,
           restore: media.chooseVideo,
@@ -95,14 +92,22 @@ export function ReferenceFields({
         }}
         onCancel={(item) => media.cancel(item.id)}
         onRetry={media.retry}
+        link={
+          showLinks ? (
+            <Suspense fallback={null}>
+              <ImageUrlsField
+                value={pastedImageUrls}
+                firstNumber={media.images.length + 1}
+                onChange={onPastedImageUrls}
+                errors={errors}
+                focus={linksAsked}
+              />
+            </Suspense>
+          ) : (
+            <LinkToggle label="or paste image links" onOpen={() => setLinksAsked(true)} />
+          )
+        }
       />
-
-      <ImageUrlsField
-        value={pastedImageUrls}
-        firstNumber={media.images.length + 1}
-        onChange={onPastedImageUrls}
-        error={imageUrlsError(errors)}
-      />
-    </>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 "use client";
-import { Suspense, useState } from "react";
+import { Suspense, useState, type ReactNode } from "react";
 import { DropZone } from "@/components/ui/drop-zone";
 import { lazyPart } from "@/lib/client/lazy-part";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
@@ -18,6 +18,7 @@ export function ReferenceImagesInput({
   onRemove,
   onCancel,
   onRetry,
+  link,
 }: {
   images: ReferenceFile[];
   freeSlots: number;
@@ -26,6 +27,8 @@ export function ReferenceImagesInput({
   onRemove: (index: number) => void;
   onCancel: (item: ReferenceFile) => void;
   onRetry: (item: ReferenceFile) => void;
+  /** The pasted image links, or the toggle that shows them, right under the zone. */
+  link: ReactNode;
 }) {
   const [overflow, setOverflow] = useState(0);
   return (
@@ -45,6 +48,7 @@ export function ReferenceImagesInput({
         </span>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">{imageRulesLine()}</span>
       </DropZone>
+      {link}
       {overflow > 0 && (
         <p data-testid="images-overflow" className="text-xs font-medium text-red-600 dark:text-red-400">
           {overflow} image{overflow > 1 ? "s were" : " was"} not added: at most {LIMITS.maxReferenceImages} reference

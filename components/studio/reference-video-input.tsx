@@ -1,9 +1,8 @@
 "use client";
-import { Suspense } from "react";
+import { Suspense, useState } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { DropZone } from "@/components/ui/drop-zone";
-import { describedBy, Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
+import { LinkToggle } from "./link-toggle";
 import { lazyPart } from "@/lib/client/lazy-part";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import type { VideoTools } from "./chosen-video";
@@ -11,9 +10,14 @@ import { videoRulesLine } from "@/lib/media/rules";
 
 // What shows only once a file is chosen or a URL pasted is not first-load code.
 const ChosenVideo = lazyPart(() => import("./chosen-video").then((module) => module.ChosenVideo));
+// Behind "or paste a video link" until asked for or holding a link.
+const VideoUrlField = lazyPart(() => import("./video-url-field").then((module) => module.VideoUrlField));
 const PastedVideoPreview = lazyPart(() => import("./pasted-video-preview").then((module) => module.PastedVideoPreview));
 
-/** The reference video: a dropped/chosen file (previewed, checked, uploaded) or, instead, a pasted URL. */
+/**
+ * The reference video: a dropped/chosen file (previewed, checked, uploaded) or, instead, a pasted URL, whose box
+ * waits behind "or paste a video link" until it is asked for or holds something.
+ */
 export function ReferenceVideoInput({
   video,
   uploadMaxBytes,
@@ -37,6 +41,7 @@ export function ReferenceVideoInput({
   onCancel: () => void;
   onRetry: () => void;
 }) {
+  const [linkAsked, setLinkAsked] = useState(false);
   if (video) {
     return (
       <Suspense fallback={null}>
@@ -51,9 +56,9 @@ export function ReferenceVideoInput({
       </Suspense>
     );
   }
-  const hint = `Or paste a public https URL below. Larger videos (up to the API's 200 MB) must be given as a URL.`;
+  const showLink = linkAsked || Boolean(url) || Boolean(urlError);
   return (
-    <div className="flex flex-col gap-3">
+    <div className="flex flex-col gap-2">
       <DropZone
         id="referenceVideo"
         label="Reference video"
@@ -66,19 +71,13 @@ export function ReferenceVideoInput({
         </span>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">{videoRulesLine(uploadMaxBytes)}</span>
       </DropZone>
-      <Field id="videoUrl" label="Reference video URL" hint={hint} error={urlError}>
-        <Input
-          id="videoUrl"
-          type="url"
-          inputMode="url"
-          spellCheck={false}
-          placeholder="https://example.com/reference.mp4"
-          aria-invalid={Boolean(urlError)}
-          aria-describedby={describedBy("videoUrl", urlError, hint)}
-          className="font-mono text-xs"
-          {...urlRegistration}
-        />
-      </Field>
+      {showLink ? (
+        <Suspense fallback={null}>
+          <VideoUrlField registration={urlRegistration} error={urlError} focus={linkAsked} />
+        </Suspense>
+      ) : (
+        <LinkToggle label="or paste a video link" onOpen={() => setLinkAsked(true)} />
+      )}
       {url && (
         <Suspense fallback={null}>
           <PastedVideoPreview url={url} />

@@ -52,9 +52,6 @@ export function Studio({
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-[minmax(0,5fr)_minmax(0,6fr)] lg:items-start">
         <div className="flex flex-col gap-6">
           <section ref={formRef} aria-labelledby="new-generation" className={PANEL}>
-            <h2 id="new-generation" className="mb-4 text-base font-semibold text-zinc-900 dark:text-white">
-              New generation
-            </h2>
             <GenerationForm
               demo={demo}
               videoUploadMaxBytes={videoUploadMaxBytes}

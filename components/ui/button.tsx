@@ -7,7 +7,7 @@ export const buttonVariants = cva(
   {
     variants: {
       variant: {
-        primary: "bg-violet-600 text-white shadow-sm hover:bg-violet-500 disabled:bg-violet-600/50",
+        primary: "bg-violet-600 text-white shadow-sm hover:bg-violet-700 disabled:bg-violet-600/50",
         secondary:
           "border border-zinc-300 bg-white text-zinc-800 hover:bg-zinc-50 disabled:opacity-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800",
         ghost: "text-violet-700 hover:bg-violet-50 disabled:opacity-50 dark:text-violet-300 dark:hover:bg-violet-950",

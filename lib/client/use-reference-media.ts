@@ -25,7 +25,8 @@ export interface ReferenceFile {
 
 export const MAX_IMAGE_FILES = 4;
 
-let nextId = 0;
+// Unique across visits too (from the clock): a restored draft's files keep their ids (lib/client/draft-store.ts).
+let nextId = Date.now();
 
 function newReference(file: File, kind: ReferenceFile["kind"]): ReferenceFile {
   return {
@@ -157,6 +158,18 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     });
   }, [removeVideo, release]);
 
+  /** Files from a restored draft: those whose link expired are checked and uploaded again. */
+  const restore = useCallback(
+    (items: ReferenceFile[]) => {
+      for (const item of items) {
+        if (item.kind === "video") setVideo(item);
+        else setImages((current) => [...current, item]);
+        if (item.state.status === "checking") void admit(item);
+      }
+    },
+    [admit],
+  );
+
   const all = video ? [video, ...images] : images;
   return {
     video,
@@ -167,6 +180,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     removeImage,
     moveImage,
     clear,
+    restore,
     cancel,
     retry,
     /** Some file is still being checked or uploaded. */

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { fixturePath } from "../fixtures/media-fixtures";
-import { SHOTS_DIR, cardFor, fileInput, uniqueTag } from "./helpers";
+import { SHOTS_DIR, cardFor, fileInput, imageLinksBox, uniqueTag } from "./helpers";
 import { KEYED_URL, SIMULATOR_URL } from "./servers";
 
 // Elements (issue #17): made in the Elements panel, kept in the library, used in generations. The simulator
@@ -239,7 +239,7 @@ test("an element is created once on a double click, used with a video and two im
     "<<<element_2>>> points at no element: 1 attached, so use element_1 to element_1.",
   );
   await expect(page.getByTestId("prompt-highlights").locator("mark[data-problem]")).toHaveCount(1);
-  const pasted = page.getByLabel("Reference image URLs");
+  const pasted = await imageLinksBox(page);
   await pasted.fill(`${LINK("extra-1")}\n${LINK("extra-2")}`);
   await prompt.fill("<<<element_1>>> flies over <<<video_1>>>");
   await generate.click();

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { GENERATION_DEFAULTS } from "../../lib/generation/rules";
-import { fillValidForm } from "./helpers";
+import { fillValidForm, imageLinksBox } from "./helpers";
 
 test("bad form input is explained inline and never reaches the server", async ({ page }) => {
   const creates: string[] = [];
@@ -22,7 +22,7 @@ test("bad form input is explained inline and never reaches the server", async ({
     prompt: "<<<image_3>>> in the style of <<<video_1>>>",
     videoUrl: "http://insecure.example.com/a.mp4",
   });
-  await page.getByLabel("Reference image URLs").fill("https://a.example.com/1.png\nhttps://a.example.com/2.png");
+  await (await imageLinksBox(page)).fill("https://a.example.com/1.png\nhttps://a.example.com/2.png");
   await page.getByLabel("Duration").fill("11");
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByTestId("videoUrl-error")).toContainText("Use an https:// link");

@@ -26,7 +26,25 @@ export async function fillValidForm(
   { prompt, videoUrl = SAMPLE_VIDEO_URL }: { prompt: string; videoUrl?: string },
 ) {
   await page.getByLabel("Prompt", { exact: true }).fill(prompt);
-  await page.getByLabel("Reference video URL").fill(videoUrl);
+  await pasteVideoLink(page, videoUrl);
+}
+
+/** The URL boxes sit behind "or paste a … link" until asked for (or until they hold something). */
+async function linkBox(page: Page, label: string, toggle: string): Promise<Locator> {
+  const box = page.getByLabel(label);
+  const opener = page.getByRole("button", { name: toggle });
+  await box.or(opener).first().waitFor();
+  if (await opener.isVisible()) await opener.click();
+  return box;
+}
+
+export async function pasteVideoLink(page: Page, url: string) {
+  await (await linkBox(page, "Reference video URL", "or paste a video link")).fill(url);
+}
+
+/** The pasted image links box, opened if it is still behind its toggle. */
+export function imageLinksBox(page: Page): Promise<Locator> {
+  return linkBox(page, "Reference image URLs", "or paste image links");
 }
 
 /** The card of the generation whose prompt contains `text` (the history also holds other tests' work). */

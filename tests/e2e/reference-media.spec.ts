@@ -1,7 +1,7 @@
 import { readdir } from "node:fs/promises";
 import { expect, test, type Page } from "@playwright/test";
 import { fixturePath, type FixtureName } from "../fixtures/media-fixtures";
-import { SHOTS_DIR, fileInput } from "./helpers";
+import { SHOTS_DIR, fileInput, pasteVideoLink } from "./helpers";
 import { KEYED_URL, SIMULATOR_URL, UPLOAD_DIRS } from "./servers";
 
 const videoInput = (page: Page) => fileInput(page, "referenceVideo");
@@ -104,7 +104,7 @@ for (const [fixture, message] of rejectedVideos) {
     await expect(page.getByTestId("submit-blocked")).toContainText("needs attention");
     expect(uploads.count).toBe(0);
     await page.getByRole("button", { name: "Remove" }).click();
-    await expect(page.getByLabel("Reference video URL")).toBeVisible();
+    await expect(page.getByRole("button", { name: "or paste a video link" })).toBeVisible();
     await expect(page.getByRole("button", { name: "Generate" })).toBeEnabled();
   });
 }
@@ -136,7 +136,7 @@ test("a token pointing at a missing image is an inline error before submit", asy
   await imagesInput(page).setInputFiles([fixturePath("imagePng"), fixturePath("imageJpg")]);
   await expect(page.getByTestId("image-reference").nth(1).getByTestId("upload-done")).toBeVisible();
   await page.getByLabel("Prompt", { exact: true }).fill("<<<image_3>>> dancing");
-  await page.getByLabel("Reference video URL").fill("https://media.example.com/a.mp4");
+  await pasteVideoLink(page, "https://media.example.com/a.mp4");
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByTestId("prompt-error")).toContainText("<<<image_3>>> points at no image: 2 attached");
   await expect(page.getByTestId("prompt-highlights").locator("mark[data-problem]")).toHaveCount(1);

@@ -70,7 +70,7 @@ describe("cn()", () => {
   it("finds the classes of the primitives and of the callers' overrides", () => {
     expect(classes.length).toBeGreaterThan(100);
     // From components/ui/button.tsx, and from overrides in components/studio (Textarea, Input, prompt backdrop).
-    for (const sample of ["bg-red-600", "px-4", "text-sm", "leading-6", "text-transparent", "mt-2", "sm:min-w-40"]) {
+    for (const sample of ["bg-red-600", "px-4", "text-sm", "leading-6", "text-transparent", "mt-2", "sm:min-w-36"]) {
       expect(classes).toContain(sample);
     }
   });
