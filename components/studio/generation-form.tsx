@@ -61,32 +61,40 @@ function useReferencesInForm(form: Form, media: ReferenceMedia, pastedImageUrls:
 function useHandle(
   ref: Ref<GenerationFormHandle>,
   form: Form,
-  clearMedia: () => void,
+  media: Pick<ReferenceMedia, "clear" | "restore">,
   setPasted: (urls: string[]) => void,
   elementTarget: () => ElementTarget,
 ) {
-  const [left, setLeft] = useState<{ expired: string[]; deletedElements: string[] }>(NOTHING_LEFT);
+  const [left, setLeft] = useState<RemixLeft>(NOTHING_LEFT);
+  const { clear, restore } = media;
   useImperativeHandle(
     ref,
     () => ({
       async remix(task) {
         const now = Date.now();
-        // Only "Use these settings" needs it, so it is not first-load code.
-        const { remixValues } = await import("@/lib/generation/remix");
-        const { values, pastedImageUrls, expired, deletedElements } = remixValues(task, now);
-        clearMedia();
-        form.reset(values);
-        setPasted(pastedImageUrls);
-        setLeft({ expired, deletedElements });
+        // Only "Use these settings" needs them, so they are not first-load code.
+        const [{ remixValues }, { keptFiles }] = await Promise.all([
+          import("@/lib/generation/remix"),
+          import("@/lib/client/restore-references"),
+        ]);
+        const remix = remixValues(task, now);
+        clear();
+        form.reset(remix.values);
+        setPasted(remix.pastedImageUrls);
+        const { restored, missing } = await keptFiles(remix.restore);
+        restore(restored);
+        const reuploaded = remix.reuploaded.filter((name) => !missing.includes(name));
+        setLeft({ expired: [...remix.expired, ...missing], reuploaded, deletedElements: remix.deletedElements });
       },
       elementTarget,
     }),
-    [form, clearMedia, setPasted, elementTarget],
+    [form, clear, restore, setPasted, elementTarget],
   );
   return left;
 }
 
-const NOTHING_LEFT = { expired: [], deletedElements: [] };
+type RemixLeft = { expired: string[]; reuploaded: string[]; deletedElements: string[] };
+const NOTHING_LEFT: RemixLeft = { expired: [], reuploaded: [], deletedElements: [] };
 
 /** The server's own field checks mark the same fields the browser's would. */
 function useServerFieldErrors(error: unknown, setError: Form["setError"]) {
@@ -138,7 +146,7 @@ export function GenerationForm({
     "variants",
   ]);
   const elementIds = watchedElements ?? NO_ELEMENTS;
-  const left = useHandle(ref, form, media.clear, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
+  const left = useHandle(ref, form, media, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
   const submit = useCreateGeneration({ onCreated });
   useServerFieldErrors(submit.error, form.setError);
   const total = totalCredits(quality, duration, variants) ?? 0;
@@ -156,9 +164,9 @@ export function GenerationForm({
       })}
       className="flex flex-col gap-5"
     >
-      {left.expired.length + left.deletedElements.length > 0 && (
+      {left.expired.length + left.reuploaded.length + left.deletedElements.length > 0 && (
         <Suspense fallback={null}>
-          <RemixNotes expired={left.expired} deletedElements={left.deletedElements} />
+          <RemixNotes {...left} />
         </Suspense>
       )}
 
@@ -170,6 +178,7 @@ export function GenerationForm({
         imageCount={imageCount}
         elementCount={elementIds.length}
         hasVideo={Boolean(media.video || videoUrl)}
+        source={{ video: media.video, videoUrl, images: media.images, pastedImageUrls, elementIds }}
         onChange={(next) => setValue("prompt", next, { shouldValidate: revalidate, shouldDirty: true })}
       />
 

@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from "react";
 import type { ImageFacts, VideoFacts } from "../media/rules";
 import { whenIdle } from "./lazy-part";
 import type { UploadHandle } from "./upload";
@@ -52,6 +52,9 @@ function moveItem<T>(list: T[], from: number, to: number): T[] {
 }
 
 type Update = (id: string, patch: Partial<ReferenceFile>) => void;
+type LiveUpload = { fileUrl: string; expiresAt: string | null };
+/** A reference attached again from the studio's copy (a remix); `uploaded` when its upload is still live. */
+export type RestoredFile = { kind: ReferenceFile["kind"]; file: File; uploaded: LiveUpload | null };
 
 /**
  * Each chosen file is checked in the browser first, then uploaded with progress; uploads can be cancelled and
@@ -63,9 +66,9 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
   const transfer = useRef<Transfer | null>(null);
 
   const admit = useCallback(
-    async (item: ReferenceFile) => {
+    async (item: ReferenceFile, uploaded?: LiveUpload) => {
       transfer.current = await loadTransfer();
-      await transfer.current.admitReference(item, update, uploads.current, videoUploadMaxBytes);
+      await transfer.current.admitReference(item, update, uploads.current, videoUploadMaxBytes, uploaded);
     },
     [update, videoUploadMaxBytes],
   );
@@ -88,6 +91,30 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
   }, []);
 
   return { admit, release, cancel, retry };
+}
+
+/** Attaches a remixed entry's kept references again: checked, and uploaded again only when their link expired. */
+function useRestore(
+  admit: (item: ReferenceFile, uploaded?: LiveUpload) => Promise<void>,
+  release: (item: ReferenceFile) => void,
+  setVideo: Dispatch<SetStateAction<ReferenceFile | null>>,
+  setImages: Dispatch<SetStateAction<ReferenceFile[]>>,
+) {
+  return useCallback(
+    (files: RestoredFile[]) => {
+      for (const { kind, file, uploaded } of files) {
+        const item = newReference(file, kind);
+        if (kind === "video")
+          setVideo((current) => {
+            if (current) release(current);
+            return item;
+          });
+        else setImages((current) => [...current, item]);
+        void admit(item, uploaded ?? undefined);
+      }
+    },
+    [admit, release, setVideo, setImages],
+  );
 }
 
 /**
@@ -128,6 +155,8 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     [admit],
   );
 
+  const restore = useRestore(admit, release, setVideo, setImages);
+
   const removeVideo = useCallback(() => {
     setVideo((current) => {
       if (current) release(current);
@@ -163,6 +192,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     images,
     chooseVideo,
     addImages,
+    restore,
     removeVideo,
     removeImage,
     moveImage,
