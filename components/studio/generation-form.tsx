@@ -16,6 +16,7 @@ import { GenerationSettings, VariantsField } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
 import type { ElementTarget } from "@/lib/client/form-elements";
+import type { RemixLeft } from "@/lib/client/restore-references";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
 const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
@@ -55,8 +56,8 @@ function useReferencesInForm(form: Form, media: ReferenceMedia, pastedImageUrls:
 }
 
 /**
- * "Use these settings": refills the form from a history entry; returns the references that expired and the
- * elements deleted from the library since.
+ * "Use these settings": refills the form from a history entry (restore-references.ts); returns what it left for
+ * the person to know.
  */
 function useHandle(
   ref: Ref<GenerationFormHandle>,
@@ -71,20 +72,9 @@ function useHandle(
     ref,
     () => ({
       async remix(task) {
-        const now = Date.now();
-        // Only "Use these settings" needs them, so they are not first-load code.
-        const [{ remixValues }, { keptFiles }] = await Promise.all([
-          import("@/lib/generation/remix"),
-          import("@/lib/client/restore-references"),
-        ]);
-        const remix = remixValues(task, now);
-        clear();
-        form.reset(remix.values);
-        setPasted(remix.pastedImageUrls);
-        const { restored, missing } = await keptFiles(remix.restore);
-        restore(restored);
-        const reuploaded = remix.reuploaded.filter((name) => !missing.includes(name));
-        setLeft({ expired: [...remix.expired, ...missing], reuploaded, deletedElements: remix.deletedElements });
+        // Only "Use these settings" needs it, so it is not first-load code.
+        const { applyRemix } = await import("@/lib/client/restore-references");
+        setLeft(await applyRemix(task, { form, clear, restore, setPasted }));
       },
       elementTarget,
     }),
@@ -93,7 +83,6 @@ function useHandle(
   return left;
 }
 
-type RemixLeft = { expired: string[]; reuploaded: string[]; deletedElements: string[] };
 const NOTHING_LEFT: RemixLeft = { expired: [], reuploaded: [], deletedElements: [] };
 
 /** The server's own field checks mark the same fields the browser's would. */

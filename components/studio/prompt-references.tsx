@@ -114,7 +114,9 @@ export function ReferencePicker({
 }) {
   const wanted = query.toLowerCase();
   const options = all.filter((reference) =>
-    [reference.label, reference.kind, reference.token].some((text) => text.toLowerCase().includes(wanted)),
+    [reference.label, reference.kind, reference.token, reference.detail].some((text) =>
+      text.toLowerCase().includes(wanted),
+    ),
   );
   const [chosen, setActive] = useState(0);
   const active = Math.min(chosen, Math.max(0, options.length - 1));

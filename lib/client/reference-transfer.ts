@@ -26,14 +26,13 @@ export function startUpload(item: ReferenceFile, update: Update, running: Map<st
 
 /**
  * Checks a chosen file by the server's rules, and uploads it when it passes; a file restored from the studio's
- * copy whose upload is still live (`uploaded`) takes that upload instead of making another.
+ * copy whose upload is still live takes that upload instead of making another.
  */
 export async function admitReference(
   item: ReferenceFile,
   update: Update,
   running: Map<string, UploadHandle>,
   videoUploadMaxBytes: number,
-  uploaded?: { fileUrl: string; expiresAt: string | null },
 ): Promise<void> {
   const inspection =
     item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
@@ -41,8 +40,8 @@ export async function admitReference(
     update(item.id, { facts: inspection.facts, state: { status: "rejected", problems: inspection.problems } });
     return;
   }
-  if (uploaded) {
-    update(item.id, { facts: inspection.facts, state: { status: "uploaded", ...uploaded } });
+  if (item.upload) {
+    update(item.id, { facts: inspection.facts, state: { status: "uploaded", ...item.upload } });
     return;
   }
   update(item.id, { facts: inspection.facts });

@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useEffect, useRef, useState, type Dispatch, type SetStateAction } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { ImageFacts, VideoFacts } from "../media/rules";
 import { whenIdle } from "./lazy-part";
 import type { UploadHandle } from "./upload";
@@ -21,6 +21,8 @@ export interface ReferenceFile {
   state: ReferenceState;
   /** For a video converted in the browser: the file it was made from (never uploaded for it). */
   derivedFrom?: File;
+  /** For a reference a remix restored from the studio's copy: its upload, still live, taken instead of another. */
+  upload?: { fileUrl: string; expiresAt: string | null };
 }
 
 export const MAX_IMAGE_FILES = 4;
@@ -52,9 +54,6 @@ function moveItem<T>(list: T[], from: number, to: number): T[] {
 }
 
 type Update = (id: string, patch: Partial<ReferenceFile>) => void;
-type LiveUpload = { fileUrl: string; expiresAt: string | null };
-/** A reference attached again from the studio's copy (a remix); `uploaded` when its upload is still live. */
-export type RestoredFile = { kind: ReferenceFile["kind"]; file: File; uploaded: LiveUpload | null };
 
 /**
  * Each chosen file is checked in the browser first, then uploaded with progress; uploads can be cancelled and
@@ -66,9 +65,9 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
   const transfer = useRef<Transfer | null>(null);
 
   const admit = useCallback(
-    async (item: ReferenceFile, uploaded?: LiveUpload) => {
+    async (item: ReferenceFile) => {
       transfer.current = await loadTransfer();
-      await transfer.current.admitReference(item, update, uploads.current, videoUploadMaxBytes, uploaded);
+      await transfer.current.admitReference(item, update, uploads.current, videoUploadMaxBytes);
     },
     [update, videoUploadMaxBytes],
   );
@@ -93,30 +92,6 @@ function useUploads(update: Update, videoUploadMaxBytes: number) {
   return { admit, release, cancel, retry };
 }
 
-/** Attaches a remixed entry's kept references again: checked, and uploaded again only when their link expired. */
-function useRestore(
-  admit: (item: ReferenceFile, uploaded?: LiveUpload) => Promise<void>,
-  release: (item: ReferenceFile) => void,
-  setVideo: Dispatch<SetStateAction<ReferenceFile | null>>,
-  setImages: Dispatch<SetStateAction<ReferenceFile[]>>,
-) {
-  return useCallback(
-    (files: RestoredFile[]) => {
-      for (const { kind, file, uploaded } of files) {
-        const item = newReference(file, kind);
-        if (kind === "video")
-          setVideo((current) => {
-            if (current) release(current);
-            return item;
-          });
-        else setImages((current) => [...current, item]);
-        void admit(item, uploaded ?? undefined);
-      }
-    },
-    [admit, release, setVideo, setImages],
-  );
-}
-
 /**
  * The reference video and images chosen as files, each checked and uploaded by `useUploads`. Object URLs are
  * released when files go away.
@@ -131,31 +106,35 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
   }, []);
   const { admit, release, cancel, retry } = useUploads(update, videoUploadMaxBytes);
 
-  /** A chosen video, or one converted in the browser from `derivedFrom`: checked and uploaded alike. */
-  const chooseVideo = useCallback(
-    (file: File, derivedFrom?: File) => {
-      const item: ReferenceFile = { ...newReference(file, "video"), ...(derivedFrom && { derivedFrom }) };
-      setVideo((current) => {
-        if (current) release(current);
-        return item;
-      });
+  /** Attaches a reference (the video replaces the one before; an image comes last), then checks and uploads it. */
+  const attach = useCallback(
+    (item: ReferenceFile) => {
+      if (item.kind === "video")
+        setVideo((current) => {
+          if (current) release(current);
+          return item;
+        });
+      else setImages((current) => [...current, item]);
       void admit(item);
     },
     [admit, release],
   );
 
+  /** A chosen video, or one converted in the browser from `derivedFrom`: checked and uploaded alike. */
+  const chooseVideo = useCallback(
+    (file: File, derivedFrom?: File) => attach({ ...newReference(file, "video"), ...(derivedFrom && { derivedFrom }) }),
+    [attach],
+  );
+
   /** Adds images up to the limit; returns how many did not fit. */
   const addImages = useCallback(
     (files: File[], freeSlots: number) => {
-      const accepted = files.slice(0, Math.max(0, freeSlots)).map((file) => newReference(file, "image"));
-      setImages((current) => [...current, ...accepted]);
-      for (const item of accepted) void admit(item);
+      const accepted = files.slice(0, Math.max(0, freeSlots));
+      accepted.forEach((file) => attach(newReference(file, "image")));
       return files.length - accepted.length;
     },
-    [admit],
+    [attach],
   );
-
-  const restore = useRestore(admit, release, setVideo, setImages);
 
   const removeVideo = useCallback(() => {
     setVideo((current) => {
@@ -192,7 +171,8 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     images,
     chooseVideo,
     addImages,
-    restore,
+    /** A remix's kept reference, made a file again (restore-references.ts). */
+    restore: attach,
     removeVideo,
     removeImage,
     moveImage,
