@@ -170,7 +170,7 @@ export function ReferencePicker({
                 <span className="block font-medium">{reference.label}</span>
                 <span className="block truncate text-xs text-zinc-600 dark:text-zinc-400">{reference.detail}</span>
               </span>
-              <span className="font-mono text-[0.7rem] text-zinc-500 dark:text-zinc-400">{reference.token}</span>
+              <span className="font-mono text-[0.7rem] text-zinc-600 dark:text-zinc-300">{reference.token}</span>
             </li>
           ))}
         </ul>
