@@ -49,8 +49,9 @@ export function ReferenceChip({
   picture?: ReactNode;
   className?: string;
 }) {
+  // A <mark>, as the prompt field's highlights are: the token stands out from the words around it.
   return (
-    <span
+    <mark
       data-testid="reference-chip"
       data-broken={broken ? "true" : undefined}
       className={cn(
@@ -63,6 +64,6 @@ export function ReferenceChip({
     >
       {picture ?? <ReferenceThumb src={thumbnail} kind={kind} className="size-[1.1em]" />}
       {label}
-    </span>
+    </mark>
   );
 }
