@@ -55,7 +55,7 @@ export function ReferenceChip({
       data-testid="reference-chip"
       data-broken={broken ? "true" : undefined}
       className={cn(
-        "inline-flex items-center gap-1 rounded-md px-1 align-middle text-[0.8em] leading-[1.4] font-medium whitespace-nowrap",
+        "inline-flex items-center gap-1 rounded-md px-1 align-middle text-[0.8em] leading-[1.4] font-medium text-nowrap",
         broken
           ? "bg-red-100 text-red-800 dark:bg-red-900/70 dark:text-red-100"
           : "bg-violet-100 text-violet-900 dark:bg-violet-900/70 dark:text-violet-100",
