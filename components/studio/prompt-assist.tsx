@@ -59,7 +59,7 @@ function PromptChipLayer({
                 thumbnail={null}
                 broken={segment.broken}
                 picture={reference && <Picture reference={reference} className="size-[1.1em]" />}
-                className="h-full max-w-full overflow-hidden text-[0.95em]"
+                className="h-full w-full justify-center overflow-hidden text-[0.95em]"
               />
             </span>
           </span>
