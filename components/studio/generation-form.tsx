@@ -18,6 +18,7 @@ import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
 import type { ElementTarget } from "@/lib/client/form-elements";
 import { useDraft } from "@/lib/client/use-draft";
+import type { RemixLeft } from "@/lib/client/restore-references";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
 const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
@@ -57,38 +58,34 @@ function useReferencesInForm(form: Form, media: ReferenceMedia, pastedImageUrls:
 }
 
 /**
- * "Use these settings": refills the form from a history entry; returns the references that expired and the
- * elements deleted from the library since.
+ * "Use these settings": refills the form from a history entry (restore-references.ts); returns what it left for
+ * the person to know.
  */
 function useHandle(
   ref: Ref<GenerationFormHandle>,
   form: Form,
-  clearMedia: () => void,
+  media: Pick<ReferenceMedia, "clear" | "restore">,
   setPasted: (urls: string[]) => void,
   elementTarget: () => ElementTarget,
 ) {
-  const [left, setLeft] = useState<{ expired: string[]; deletedElements: string[] }>(NOTHING_LEFT);
+  const [left, setLeft] = useState<RemixLeft>(NOTHING_LEFT);
+  const { clear, restore } = media;
   useImperativeHandle(
     ref,
     () => ({
       async remix(task) {
-        const now = Date.now();
         // Only "Use these settings" needs it, so it is not first-load code.
-        const { remixValues } = await import("@/lib/generation/remix");
-        const { values, pastedImageUrls, expired, deletedElements } = remixValues(task, now);
-        clearMedia();
-        form.reset(values);
-        setPasted(pastedImageUrls);
-        setLeft({ expired, deletedElements });
+        const { applyRemix } = await import("@/lib/client/restore-references");
+        setLeft(await applyRemix(task, { form, clear, restore, setPasted }));
       },
       elementTarget,
     }),
-    [form, clearMedia, setPasted, elementTarget],
+    [form, clear, restore, setPasted, elementTarget],
   );
   return [left, () => setLeft(NOTHING_LEFT)] as const;
 }
 
-const NOTHING_LEFT = { expired: [], deletedElements: [] };
+const NOTHING_LEFT: RemixLeft = { expired: [], reuploaded: [], deletedElements: [] };
 
 /** The server's own field checks mark the same fields the browser's would. */
 function useServerFieldErrors(error: unknown, setError: Form["setError"]) {
@@ -127,8 +124,7 @@ export function GenerationForm({
   const resolver = useGenerationResolver();
   const form = useForm<GenerationRequest>({ resolver, defaultValues: GENERATION_DEFAULTS, mode: "onTouched" });
   const { register, handleSubmit, watch, setValue, formState } = form;
-  const { errors } = formState;
-  const revalidate = formState.isSubmitted;
+  const { errors, isSubmitted: revalidate } = formState;
   const media = useReferenceMedia(videoUploadMaxBytes);
   const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
   const imageCount = useReferencesInForm(form, media, pastedImageUrls, revalidate);
@@ -145,7 +141,7 @@ export function GenerationForm({
   ]);
   const elementIds = watchedElements ?? NO_ELEMENTS;
   const elementTarget = () => ({ form, imageCount, revalidate });
-  const [left, forgetLeft] = useHandle(ref, form, media.clear, setPastedImageUrls, elementTarget);
+  const [left, forgetLeft] = useHandle(ref, form, media, setPastedImageUrls, elementTarget);
   useDraft(form, media, pastedImageUrls, setPastedImageUrls);
   const submit = useCreateGeneration({ onCreated });
   useServerFieldErrors(submit.error, form.setError);
@@ -174,9 +170,9 @@ export function GenerationForm({
         }}
       />
 
-      {left.expired.length + left.deletedElements.length > 0 && (
+      {left.expired.length + left.reuploaded.length + left.deletedElements.length > 0 && (
         <Suspense fallback={null}>
-          <RemixNotes expired={left.expired} deletedElements={left.deletedElements} />
+          <RemixNotes {...left} />
         </Suspense>
       )}
 
@@ -188,6 +184,7 @@ export function GenerationForm({
         imageCount={imageCount}
         elementCount={elementIds.length}
         hasVideo={Boolean(media.video || videoUrl)}
+        source={{ video: media.video, videoUrl, images: media.images, pastedImageUrls, elementIds }}
         onChange={(next) => setValue("prompt", next, { shouldValidate: revalidate, shouldDirty: true })}
       />
 

@@ -1,13 +1,19 @@
 "use client";
-import { useRef } from "react";
+import { Suspense, useRef, type Ref } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { Chip } from "@/components/ui/chip";
 import { cn } from "@/components/ui/cn";
 import { describedBy, Field } from "@/components/ui/field";
 import { controlVariants, Textarea } from "@/components/ui/input";
 import { LIMITS } from "@/lib/evolink/contract";
-import { promptSegments } from "@/lib/generation/reference-tokens";
+import { promptSegments, type PromptSegment } from "@/lib/generation/reference-tokens";
 import { elementToken, imageToken, videoToken } from "@/lib/evolink/contract";
+import { lazyPart } from "@/lib/client/lazy-part";
+import type { PromptReferenceSource } from "./prompt-references";
+
+// The chips over the tokens, the "@" picker and pasted "@Image1" are not needed for the first paint: fetched when
+// the browser is idle (they attach to the textarea themselves).
+const PromptAssist = lazyPart(() => import("./prompt-assist").then((module) => module.PromptAssist));
 
 /**
  * The prompt with its character counter, buttons that insert reference tokens at the cursor, and the
@@ -21,6 +27,7 @@ export function PromptField({
   imageCount,
   elementCount,
   hasVideo,
+  source,
   onChange,
 }: {
   registration: UseFormRegisterReturn<"prompt">;
@@ -30,13 +37,16 @@ export function PromptField({
   imageCount: number;
   elementCount: number;
   hasVideo: boolean;
+  /** What is attached, for the chips' pictures and the picker. */
+  source: PromptReferenceSource;
   onChange: (next: string) => void;
 }) {
   const textarea = useRef<HTMLTextAreaElement | null>(null);
   const backdrop = useRef<HTMLDivElement>(null);
   const over = length > LIMITS.promptMaxChars;
-  const hint = "Describe the new clip. Use the buttons to refer to your references.";
+  const hint = "Describe the new clip. Type @ (or use the buttons) to refer to your references.";
   const { ref, ...field } = registration;
+  const segments = promptSegments(value, imageCount, hasVideo, elementCount);
 
   const insert = (token: string) => {
     const element = textarea.current;
@@ -67,30 +77,7 @@ export function PromptField({
       }
     >
       <div className="relative">
-        <div
-          ref={backdrop}
-          aria-hidden
-          data-testid="prompt-highlights"
-          className={cn(
-            controlVariants(),
-            "pointer-events-none absolute inset-0 overflow-hidden leading-relaxed break-words whitespace-pre-wrap text-transparent",
-          )}
-        >
-          {promptSegments(value, imageCount, hasVideo, elementCount).map((segment, index) =>
-            segment.token ? (
-              <mark
-                key={index}
-                data-problem={segment.broken ? "true" : undefined}
-                className={`rounded text-transparent ${segment.broken ? "bg-red-200 dark:bg-red-900/70" : "bg-violet-200 dark:bg-violet-800/70"}`}
-              >
-                {segment.text}
-              </mark>
-            ) : (
-              <span key={index}>{segment.text}</span>
-            ),
-          )}
-          {"\n"}
-        </div>
+        <Highlights segments={segments} layerRef={backdrop} />
         <Textarea
           id="prompt"
           surface="none"
@@ -108,9 +95,48 @@ export function PromptField({
           }}
           {...field}
         />
+        <Suspense fallback={null}>
+          <PromptAssist
+            textarea={textarea}
+            prompt={value}
+            counts={{ imageCount, elementCount, hasVideo }}
+            source={source}
+            onChange={onChange}
+          />
+        </Suspense>
       </div>
       <TokenButtons imageCount={imageCount} elementCount={elementCount} hasVideo={hasVideo} onInsert={insert} />
     </Field>
+  );
+}
+
+/** The backdrop under the transparent textarea: the same text, each token highlighted, broken ones in red. */
+function Highlights({ segments, layerRef }: { segments: PromptSegment[]; layerRef: Ref<HTMLDivElement> }) {
+  return (
+    <div
+      ref={layerRef}
+      aria-hidden
+      data-testid="prompt-highlights"
+      className={cn(
+        controlVariants(),
+        "pointer-events-none absolute inset-0 overflow-hidden leading-relaxed break-words whitespace-pre-wrap text-transparent",
+      )}
+    >
+      {segments.map((segment, index) =>
+        segment.token ? (
+          <mark
+            key={index}
+            data-problem={segment.broken ? "true" : undefined}
+            className={`rounded text-transparent ${segment.broken ? "bg-red-200 dark:bg-red-900/70" : "bg-violet-200 dark:bg-violet-800/70"}`}
+          >
+            {segment.text}
+          </mark>
+        ) : (
+          <span key={index}>{segment.text}</span>
+        ),
+      )}
+      {"\n"}
+    </div>
   );
 }
 

@@ -7,6 +7,7 @@ import { formatCredits } from "@/lib/generation/pricing";
 import { type TaskView } from "@/lib/tasks/view";
 import { elementToken, isTerminal } from "@/lib/evolink/contract";
 import { ErrorDetails } from "./error-details";
+import { EntryReferences, PromptWithChips } from "./prompt-chips";
 import { StatusBadge } from "./status-badge";
 import { LARGE_FRAME, TaskResult } from "./task-result";
 import { TaskActions } from "./task-actions";
@@ -57,13 +58,13 @@ export function TaskCard({
         <details className="min-w-0 flex-1 text-sm text-zinc-800 dark:text-zinc-200">
           <summary className="line-clamp-2 cursor-pointer list-none" title="Show the whole prompt">
             {label && <span className="mr-1.5 font-semibold text-violet-700 dark:text-violet-300">{label}</span>}
-            {task.prompt}
+            <PromptWithChips task={task} />
           </summary>
           <p
             data-testid="task-full-prompt"
             className="mt-1 text-xs break-words whitespace-pre-wrap text-zinc-600 dark:text-zinc-400"
           >
-            {task.prompt}
+            <PromptWithChips task={task} />
           </p>
         </details>
         <div className="flex shrink-0 items-center gap-1">
@@ -71,6 +72,8 @@ export function TaskCard({
           <TaskStar id={task.id} starred={task.starred} />
         </div>
       </header>
+
+      <EntryReferences task={task} />
 
       <dl className="flex flex-wrap gap-x-3 gap-y-1 text-xs text-zinc-500 dark:text-zinc-400">
         <div className="flex gap-1">

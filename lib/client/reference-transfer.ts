@@ -24,7 +24,10 @@ export function startUpload(item: ReferenceFile, update: Update, running: Map<st
     .finally(() => running.delete(item.id));
 }
 
-/** Checks a chosen file by the server's rules, and uploads it when it passes. */
+/**
+ * Checks a chosen file by the server's rules, and uploads it when it passes; a file restored from the studio's
+ * copy whose upload is still live takes that upload instead of making another.
+ */
 export async function admitReference(
   item: ReferenceFile,
   update: Update,
@@ -35,6 +38,10 @@ export async function admitReference(
     item.kind === "video" ? await inspectVideo(item.file, videoUploadMaxBytes) : await inspectImage(item.file);
   if (inspection.problems.length) {
     update(item.id, { facts: inspection.facts, state: { status: "rejected", problems: inspection.problems } });
+    return;
+  }
+  if (item.upload) {
+    update(item.id, { facts: inspection.facts, state: { status: "uploaded", ...item.upload } });
     return;
   }
   update(item.id, { facts: inspection.facts });

@@ -21,6 +21,8 @@ export interface ReferenceFile {
   state: ReferenceState;
   /** For a video converted in the browser: the file it was made from (never uploaded for it). */
   derivedFrom?: File;
+  /** For a reference a remix restored from the studio's copy: its upload, still live, taken instead of another. */
+  upload?: { fileUrl: string; expiresAt: string | null };
 }
 
 export const MAX_IMAGE_FILES = 4;
@@ -105,28 +107,34 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
   }, []);
   const { admit, release, cancel, retry } = useUploads(update, videoUploadMaxBytes);
 
-  /** A chosen video, or one converted in the browser from `derivedFrom`: checked and uploaded alike. */
-  const chooseVideo = useCallback(
-    (file: File, derivedFrom?: File) => {
-      const item: ReferenceFile = { ...newReference(file, "video"), ...(derivedFrom && { derivedFrom }) };
-      setVideo((current) => {
-        if (current) release(current);
-        return item;
-      });
+  /** Attaches a reference (the video replaces the one before; an image comes last), then checks and uploads it. */
+  const attach = useCallback(
+    (item: ReferenceFile) => {
+      if (item.kind === "video")
+        setVideo((current) => {
+          if (current) release(current);
+          return item;
+        });
+      else setImages((current) => [...current, item]);
       void admit(item);
     },
     [admit, release],
   );
 
+  /** A chosen video, or one converted in the browser from `derivedFrom`: checked and uploaded alike. */
+  const chooseVideo = useCallback(
+    (file: File, derivedFrom?: File) => attach({ ...newReference(file, "video"), ...(derivedFrom && { derivedFrom }) }),
+    [attach],
+  );
+
   /** Adds images up to the limit; returns how many did not fit. */
   const addImages = useCallback(
     (files: File[], freeSlots: number) => {
-      const accepted = files.slice(0, Math.max(0, freeSlots)).map((file) => newReference(file, "image"));
-      setImages((current) => [...current, ...accepted]);
-      for (const item of accepted) void admit(item);
+      const accepted = files.slice(0, Math.max(0, freeSlots));
+      accepted.forEach((file) => attach(newReference(file, "image")));
       return files.length - accepted.length;
     },
-    [admit],
+    [attach],
   );
 
   const removeVideo = useCallback(() => {
@@ -158,7 +166,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
     });
   }, [removeVideo, release]);
 
-  /** Files from a restored draft: those whose link expired are checked and uploaded again. */
+  /** A restored draft's files, or a remix's kept references: those not yet checked are checked (and uploaded). */
   const restore = useCallback(
     (items: ReferenceFile[]) => {
       for (const item of items) {

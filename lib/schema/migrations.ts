@@ -163,4 +163,9 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE submissions ADD COLUMN variant_index INTEGER;
   CREATE INDEX submissions_group ON submissions (group_id) WHERE group_id IS NOT NULL;
   `,
+  // References kept by the studio (issue #19): each reference image copied beside the result like the video, and
+  // a thumbnail of each, as JSON ({ videoThumbnail, images: [{ state, thumbnail }] }); null until they are kept.
+  `
+  ALTER TABLE tasks ADD COLUMN kept_references_json TEXT;
+  `,
 ];

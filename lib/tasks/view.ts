@@ -16,6 +16,8 @@ export interface ReferenceInfo {
   kind: "video" | "image";
   name: string | null;
   expiresAt: string | null;
+  /** The studio's own copy, kept with the result (same-origin URLs), so it outlives the link; null until kept. */
+  kept: { url: string; thumbnailUrl: string | null } | null;
 }
 
 export interface TaskView {

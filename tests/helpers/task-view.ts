@@ -33,7 +33,7 @@ export function taskView(n: number, overrides: Partial<TaskView> & { createdAt: 
     aspectRatio: request.aspectRatio,
     quality: request.quality,
     request,
-    references: [{ url: request.videoUrl, kind: "video", name: null, expiresAt: null }],
+    references: [{ url: request.videoUrl, kind: "video", name: null, expiresAt: null, kept: null }],
     elements: [],
     watermark: false,
     error: phase === "failed" ? studioError("content_policy_violation") : null,

@@ -283,9 +283,22 @@ describe("remix", () => {
           kind: "video" as const,
           name: "clip.mp4",
           expiresAt: "2026-01-01T00:00:00Z",
+          kept: null,
         },
-        { url: "https://f/1.png", kind: "image" as const, name: "one.png", expiresAt: "2026-01-01T00:00:00Z" },
-        { url: "https://f/2.png", kind: "image" as const, name: "two.png", expiresAt: "2099-01-01T00:00:00Z" },
+        {
+          url: "https://f/1.png",
+          kind: "image" as const,
+          name: "one.png",
+          expiresAt: "2026-01-01T00:00:00Z",
+          kept: null,
+        },
+        {
+          url: "https://f/2.png",
+          kind: "image" as const,
+          name: "two.png",
+          expiresAt: "2099-01-01T00:00:00Z",
+          kept: null,
+        },
       ],
     };
     const remix = remixValues(task, Date.parse("2026-06-01T00:00:00Z"));

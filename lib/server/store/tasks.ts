@@ -10,6 +10,12 @@ export type PosterState = "none" | "ready" | "failed" | "unavailable";
 /** The reference video's copy: `gone` when its link no longer answers, `failed` when it could not be kept. */
 export type ReferenceState = "none" | "archived" | "gone" | "failed";
 
+/** What else was kept with the references (archive-reference.ts): the video's thumbnail, each image and its own. */
+export interface KeptReferences {
+  videoThumbnail: boolean;
+  images: Array<{ state: ReferenceState; thumbnail: boolean }>;
+}
+
 /** Which take of one Generate a task is: the group id is a hash of the submit key. */
 export interface VariantSlot {
   groupId: string;
@@ -41,6 +47,8 @@ export interface TaskRecord {
   posterAttempts: number;
   variant: VariantSlot | null;
   referenceState: ReferenceState;
+  /** Null until the references are kept (and for entries from before images were). */
+  keptReferences: KeptReferences | null;
 }
 
 export interface TaskRow {
@@ -67,6 +75,7 @@ export interface TaskRow {
   variant_index: number | null;
   variant_count: number | null;
   reference_state: ReferenceState;
+  kept_references_json: string | null;
 }
 
 export function fromRow(row: TaskRow): TaskRecord {
@@ -95,6 +104,7 @@ export function fromRow(row: TaskRow): TaskRecord {
         ? null
         : { groupId: row.group_id, index: row.variant_index ?? 0, count: row.variant_count ?? 1 },
     referenceState: row.reference_state,
+    keptReferences: row.kept_references_json ? (JSON.parse(row.kept_references_json) as KeptReferences) : null,
   };
 }
 
@@ -115,7 +125,10 @@ const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "elements" | "cr
   posterState: "poster_state",
   posterAttempts: "poster_attempts",
   referenceState: "reference_state",
+  keptReferences: "kept_references_json",
 };
+
+const JSON_COLUMNS = new Set<keyof typeof COLUMNS>(["error", "keptReferences"]);
 
 export type TaskPatch = Partial<
   Omit<TaskRecord, "id" | "request" | "elements" | "createdAt" | "updatedAt" | "variant">
@@ -137,6 +150,7 @@ export function insertTask(
     | "elements"
     | "variant"
     | "referenceState"
+    | "keptReferences"
   > & { elements?: UsedElement[]; variant?: VariantSlot | null },
   idempotencyKey: string | null,
 ): TaskRecord {
@@ -174,7 +188,7 @@ export function updateTask(id: string, patch: TaskPatch): TaskRecord | undefined
   const entries = Object.entries({ ...patch, updatedAt: Date.now() }) as Array<[keyof typeof COLUMNS, unknown]>;
   const assignments = entries.map(([key]) => `${COLUMNS[key]} = ?`).join(", ");
   const values = entries.map(([key, value]) =>
-    key === "error" ? (value ? JSON.stringify(value) : null) : typeof value === "boolean" ? Number(value) : value,
+    JSON_COLUMNS.has(key) ? (value ? JSON.stringify(value) : null) : typeof value === "boolean" ? Number(value) : value,
   );
   statement(`UPDATE tasks SET ${assignments} WHERE id = ?`).run(...values, id);
   return findTask(id);

@@ -1,66 +1,131 @@
 import "server-only";
 import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
-import { RESULT_LINK_GONE_STATUSES, VIDEO_LIMITS } from "../../evolink/contract";
+import { IMAGE_LIMITS, RESULT_LINK_GONE_STATUSES, VIDEO_LIMITS } from "../../evolink/contract";
+import { sniffMediaType } from "../../media/probe";
 import { fetchResult } from "../evolink/client";
 import { log } from "../log";
-import { findTask, updateTask, type TaskRecord } from "../store/tasks";
+import { findTask, updateTask, type KeptReferences, type ReferenceState, type TaskRecord } from "../store/tasks";
+import { referenceSlotPath, referenceSlots, referenceThumbnailPath, type ReferenceSlot } from "./archive";
 import { checkWhole, IncompleteCopy } from "./archive-check";
+import { ffmpegFrame, notInstalled } from "./ffmpeg-frame";
 
-/** A reference is usually an upload whose link lives 72 h; a copy bigger than the API accepts is no reference. */
-const MAX_REFERENCE_BYTES = VIDEO_LIMITS.apiMaxBytes;
 const REFERENCE_TIMEOUT_MS = 5 * 60_000;
+// Cards show thumbnails at 64 px or less: twice that covers a dense screen.
+const THUMBNAIL_WIDTH = 160;
 
 /**
- * Copies a task's reference video to `target` once its result is kept, so the compare view still has it after the
- * link expires. Written to a temporary name, bounded in time and size, checked whole like the result, then renamed.
- * It never fails the result's own archive: a reference whose link is gone is marked `gone`, any other problem
- * `failed`, and the compare view then says so and compares the results alone.
+ * Keeps a task's references once its result is kept: the video and each image (usually uploads whose links live
+ * 72 h) copied beside the result, and a thumbnail of each, so history cards, remix and compare still have them
+ * after the links expire. It never fails the result's own archive: a reference whose link is gone is marked
+ * `gone`, any other problem `failed` (compare then compares the results alone; remix names it for re-upload).
  */
-export async function copyReference(record: TaskRecord, cancelled: AbortSignal, target: string): Promise<void> {
+export async function keepReferences(record: TaskRecord, cancelled: AbortSignal): Promise<void> {
+  const { videoUrl, imageUrls } = record.request;
+  const states: ReferenceState[] = [];
+  const thumbnails: boolean[] = [];
+  const slots = referenceSlots(imageUrls.length);
+  for (const [index, slot] of slots.entries()) {
+    const url = index === 0 ? videoUrl : (imageUrls[index - 1] ?? "");
+    const state = await copyReference(record.id, url, slot, cancelled);
+    if (cancelled.aborted || !findTask(record.id)) return;
+    states.push(state);
+    thumbnails.push(state === "archived" && (await makeThumbnail(record.id, slot)));
+  }
+  if (cancelled.aborted || !findTask(record.id)) return;
+  const kept: KeptReferences = {
+    videoThumbnail: thumbnails[0] ?? false,
+    images: states.slice(1).map((state, index) => ({ state, thumbnail: thumbnails[index + 1] ?? false })),
+  };
+  updateTask(record.id, { referenceState: states[0] ?? "failed", keptReferences: kept });
+}
+
+/**
+ * One reference copied to its slot's path: written to a temporary name, bounded in time and to the API's own size
+ * limit for its kind, checked whole (the announced length; without one, a whole MP4 or a file that starts as an
+ * image does), then renamed.
+ */
+async function copyReference(
+  taskId: string,
+  url: string,
+  slot: ReferenceSlot,
+  cancelled: AbortSignal,
+): Promise<ReferenceState> {
+  const target = referenceSlotPath(taskId, slot);
   const partial = `${target}.part`;
+  const maxBytes = slot === "video" ? VIDEO_LIMITS.apiMaxBytes : IMAGE_LIMITS.maxBytes;
   try {
     const signal = AbortSignal.any([cancelled, AbortSignal.timeout(REFERENCE_TIMEOUT_MS)]);
-    const response = await fetchResult(record.request.videoUrl, null, signal);
+    const response = await fetchResult(url, null, signal);
     if (RESULT_LINK_GONE_STATUSES.has(response.status)) {
       await response.body?.cancel();
-      if (!cancelled.aborted) updateTask(record.id, { referenceState: "gone" });
-      return;
+      return "gone";
     }
     if (!response.ok || !response.body) {
       await response.body?.cancel();
       throw new IncompleteCopy(`the reference link answered HTTP ${response.status}`);
     }
-    if (Number(response.headers.get("content-length")) > MAX_REFERENCE_BYTES) {
+    if (Number(response.headers.get("content-length")) > maxBytes) {
       await response.body.cancel();
       throw new IncompleteCopy("the reference is larger than the API accepts");
     }
     const body = Readable.fromWeb(response.body as unknown as NodeWebStream<Uint8Array>);
-    await pipeline(body, capped, createWriteStream(partial, { mode: 0o600 }), { signal });
-    await checkWhole(partial, response.headers.get("content-length"));
-    if (cancelled.aborted || !findTask(record.id)) {
+    await pipeline(body, capped(maxBytes), createWriteStream(partial, { mode: 0o600 }), { signal });
+    const length = response.headers.get("content-length");
+    if (slot === "video" || length) await checkWhole(partial, length);
+    else if (!(await kindOf(partial))) throw new IncompleteCopy("the reference image is not an image");
+    if (cancelled.aborted || !findTask(taskId)) {
       await rm(partial, { force: true });
-      return;
+      return "none";
     }
     await rename(partial, target);
-    updateTask(record.id, { referenceState: "archived" });
+    return "archived";
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined);
-    if (cancelled.aborted) return;
-    log().warn({ err: error }, "the reference video could not be kept; compare shows the results alone");
-    updateTask(record.id, { referenceState: "failed" });
+    if (!cancelled.aborted) log().warn({ err: error, slot }, "a reference could not be kept");
+    return "failed";
   }
 }
 
 /** Passes the body on, refusing it once it grows past the cap (a missing or lying Content-Length). */
-async function* capped(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let bytes = 0;
-  for await (const chunk of source) {
-    bytes += chunk.length;
-    if (bytes > MAX_REFERENCE_BYTES) throw new IncompleteCopy("the reference is larger than the API accepts");
-    yield chunk;
+function capped(maxBytes: number) {
+  return async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    let bytes = 0;
+    for await (const chunk of source) {
+      bytes += chunk.length;
+      if (bytes > maxBytes) throw new IncompleteCopy("the reference is larger than the API accepts");
+      yield chunk;
+    }
+  };
+}
+
+/** A kept image's type from its first bytes (its Content-Type when served); null for anything else. */
+export async function kindOf(file: string): Promise<string | null> {
+  const handle = await open(file, "r").catch(() => null);
+  if (!handle) return null;
+  try {
+    const head = Buffer.alloc(16);
+    await handle.read(head, 0, 16, 0);
+    return sniffMediaType(head, "image")?.mime ?? null;
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A small JPEG of a kept reference (a frame a second into a video, or the image); false when none was made. */
+async function makeThumbnail(taskId: string, slot: ReferenceSlot): Promise<boolean> {
+  const target = referenceThumbnailPath(taskId, slot);
+  const input = referenceSlotPath(taskId, slot);
+  try {
+    const seek = slot === "video" ? ["-ss", "1"] : [];
+    return await ffmpegFrame(input, target, seek, THUMBNAIL_WIDTH);
+  } catch (error) {
+    await rm(target, { force: true });
+    if (notInstalled(error)) return false;
+    log().warn({ err: error, slot }, "a reference thumbnail failed; the card shows a placeholder");
+    return false;
   }
 }

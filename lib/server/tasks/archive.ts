@@ -7,9 +7,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { checkWhole, IncompleteCopy } from "./archive-check";
-import { copyReference } from "./archive-reference";
+import { keepReferences } from "./archive-reference";
 import { fetchResult } from "../evolink/client";
-import { TASK_ID_PATTERN } from "../../evolink/contract";
+import { LIMITS, TASK_ID_PATTERN } from "../../evolink/contract";
 import { log, withLogContext } from "../log";
 import { config } from "../config";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
@@ -35,6 +35,24 @@ export function archivePath(taskId: string): string {
 /** The reference video's copy beside the result: `<archiveDir>/<id>.reference.mp4`. */
 export function referencePath(taskId: string): string {
   return archivePath(taskId).replace(/\.mp4$/, ".reference.mp4");
+}
+
+/** A kept reference: the video, or image N (1-based) of the request, as in `/api/tasks/{id}/reference/{slot}`. */
+export type ReferenceSlot = "video" | `image-${number}`;
+
+/** The slots a request can have: the video and up to the limit of images. */
+export function referenceSlots(imageCount: number): ReferenceSlot[] {
+  return ["video", ...Array.from({ length: imageCount }, (_, index) => `image-${index + 1}` as const)];
+}
+
+/** A kept reference's path beside the result (the video keeps its older name, `<id>.reference.mp4`). */
+export function referenceSlotPath(taskId: string, slot: ReferenceSlot): string {
+  return slot === "video" ? referencePath(taskId) : archivePath(taskId).replace(/\.mp4$/, `.reference-${slot}`);
+}
+
+/** A kept reference's thumbnail: `<archiveDir>/<id>.reference-<slot>.thumb.jpg`. */
+export function referenceThumbnailPath(taskId: string, slot: ReferenceSlot): string {
+  return archivePath(taskId).replace(/\.mp4$/, `.reference-${slot}.thumb.jpg`);
 }
 
 /** The poster beside the archived copy: `<archiveDir>/<id>.jpg`. */
@@ -118,7 +136,7 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
     log().info({ bytes: size }, "result archived");
     globalForArchive.__onArchived?.(record.id);
     // Inside this copy's own promise, so a delete cancels and waits for it too.
-    await copyReference(record, cancelled, referencePath(record.id));
+    await keepReferences(record, cancelled);
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined);
     if (cancelled.aborted) return;
@@ -158,8 +176,11 @@ export async function deleteArchived(taskId: string, removeRecord: () => void): 
     await running?.done.catch(() => undefined);
     await rm(archivePath(taskId), { force: true });
     await rm(`${archivePath(taskId)}.part`, { force: true });
-    await rm(referencePath(taskId), { force: true });
-    await rm(`${referencePath(taskId)}.part`, { force: true });
+    for (const slot of referenceSlots(LIMITS.maxReferenceImages)) {
+      await rm(referenceSlotPath(taskId, slot), { force: true });
+      await rm(`${referenceSlotPath(taskId, slot)}.part`, { force: true });
+      await rm(referenceThumbnailPath(taskId, slot), { force: true });
+    }
     removeRecord();
     // After the record: a poster renamed into place meanwhile is either removed here or sees the task gone.
     await rm(posterPath(taskId), { force: true });

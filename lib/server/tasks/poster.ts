@@ -1,8 +1,7 @@
 import "server-only";
-import { spawn } from "node:child_process";
-import { setPriority } from "node:os";
 import { readFile, rename, rm, stat } from "node:fs/promises";
 import { archivePath, posterPath } from "./archive";
+import { ffmpegFrame, notInstalled } from "./ffmpeg-frame";
 import { log, withLogContext } from "../log";
 import { findTask, updateTask, type PosterState, type TaskRecord } from "../store/tasks";
 
@@ -13,7 +12,7 @@ import { findTask, updateTask, type PosterState, type TaskRecord } from "../stor
  * `failed`, logged, and the background poller retries it up to MAX_POSTER_ATTEMPTS times.
  */
 export const MAX_POSTER_ATTEMPTS = 3;
-const POSTER_TIMEOUT_MS = 20_000;
+const POSTER_WIDTH = 640;
 // Listing asks for at most a page or two at a time; anything beyond is asked again when next listed.
 const QUEUE_MAX = 200;
 
@@ -83,11 +82,11 @@ export async function makePoster(taskId: string): Promise<PosterState | null> {
   try {
     // A frame a second in avoids a black first frame; a clip shorter than that gets its first frame.
     const input = archivePath(taskId);
-    const seeked = await frame(input, partial, ["-ss", "1"]).catch((error: unknown) => {
+    const seeked = await ffmpegFrame(input, partial, ["-ss", "1"], POSTER_WIDTH).catch((error: unknown) => {
       if (notInstalled(error)) throw error;
       return false;
     });
-    if (!seeked) await frame(input, partial, []);
+    if (!seeked) await ffmpegFrame(input, partial, [], POSTER_WIDTH);
     if (!(await stat(partial).catch(() => null))?.size) throw new Error("ffmpeg wrote no frame");
     await rename(partial, target);
     // A delete that finished meanwhile removed the poster's path already: its task must not get one back.
@@ -106,32 +105,4 @@ export async function makePoster(taskId: string): Promise<PosterState | null> {
     if (findTask(taskId)) updateTask(taskId, { posterState: state, posterAttempts: attempts });
     return state;
   }
-}
-
-const notInstalled = (error: unknown) =>
-  (error as { code?: string }).code === "ENOENT" && /^spawn/.test((error as { syscall?: string }).syscall ?? "");
-
-/** Runs ffmpeg once; true when it exited cleanly. Rejects when it cannot start, fails or runs out of time. */
-function frame(input: string, output: string, seek: string[]): Promise<boolean> {
-  const args = [
-    ...["-hide_banner", "-loglevel", "error", "-nostdin", "-threads", "1", ...seek, "-i", input],
-    ...["-frames:v", "1", "-vf", "scale='min(640,iw)':-2", "-q:v", "4", "-update", "1", "-y", output],
-  ];
-  return new Promise((resolve, reject) => {
-    const child = spawn("ffmpeg", args, { stdio: ["ignore", "ignore", "pipe"], timeout: POSTER_TIMEOUT_MS });
-    // Background work: the lowest CPU priority, so a burst of finished tasks never slows the studio's requests.
-    try {
-      if (child.pid !== undefined) setPriority(child.pid, 19);
-    } catch {
-      // Already gone (it exits in well under a second): nothing to lower.
-    }
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      if (signal) reject(new Error(`ffmpeg was stopped (${signal}) after ${POSTER_TIMEOUT_MS} ms`));
-      else if (code !== 0) reject(new Error(`ffmpeg exited with ${code}: ${stderr.trim()}`));
-      else resolve(true);
-    });
-  }).then(async () => Boolean((await stat(output).catch(() => null))?.size));
 }

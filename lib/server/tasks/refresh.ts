@@ -12,7 +12,7 @@ import { scrubSecrets, scrubSecretsDeep } from "../scrub-secrets";
 import { findUploads } from "../store/uploads";
 import { existingElementIds } from "../store/elements";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
-import { type TaskView } from "../../tasks/view";
+import type { ReferenceInfo, TaskView } from "../../tasks/view";
 import { isTerminal, phaseOf } from "../../evolink/contract";
 
 // Concurrent refreshes of one task share a single upstream GET (browsers, tabs and the poller alike).
@@ -147,9 +147,16 @@ export function toTaskView(record: TaskRecord): TaskView {
   const playable = phase === "completed";
   const { request } = record;
   const uploads = findUploads([request.videoUrl, ...request.imageUrls]);
-  const reference = (url: string, kind: "video" | "image") => {
+  const kept = keptReferenceUrls(record);
+  const reference = (url: string, kind: "video" | "image", index: number) => {
     const upload = uploads.get(url);
-    return { url, kind, name: upload?.originalName ?? null, expiresAt: upload?.expiresAt ?? null };
+    return {
+      url,
+      kind,
+      name: upload?.originalName ?? null,
+      expiresAt: upload?.expiresAt ?? null,
+      kept: kept[index] ?? null,
+    };
   };
   return {
     id: record.id,
@@ -165,7 +172,10 @@ export function toTaskView(record: TaskRecord): TaskView {
     aspectRatio: request.aspectRatio,
     quality: request.quality,
     request,
-    references: [reference(request.videoUrl, "video"), ...request.imageUrls.map((url) => reference(url, "image"))],
+    references: [
+      reference(request.videoUrl, "video", 0),
+      ...request.imageUrls.map((url, index) => reference(url, "image", index + 1)),
+    ],
     elements: usedElements(record),
     watermark: request.watermark ?? null,
     error,
@@ -182,4 +192,22 @@ export function toTaskView(record: TaskRecord): TaskView {
       url: record.referenceState === "archived" ? `/api/tasks/${record.id}/reference` : null,
     },
   };
+}
+
+/** The same-origin URLs of a task's kept references, in request order (the video first); null for one not kept. */
+function keptReferenceUrls(record: TaskRecord): Array<ReferenceInfo["kept"]> {
+  const base = `/api/tasks/${record.id}/reference`;
+  const video =
+    record.referenceState === "archived"
+      ? { url: base, thumbnailUrl: record.keptReferences?.videoThumbnail ? `${base}/video?thumbnail=1` : null }
+      : null;
+  const images = (record.keptReferences?.images ?? []).map((image, index) =>
+    image.state === "archived"
+      ? {
+          url: `${base}/image-${index + 1}`,
+          thumbnailUrl: image.thumbnail ? `${base}/image-${index + 1}?thumbnail=1` : null,
+        }
+      : null,
+  );
+  return [video, ...record.request.imageUrls.map((_, index) => images[index] ?? null)];
 }
