@@ -107,7 +107,10 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
   }, []);
   const { admit, release, cancel, retry } = useUploads(update, videoUploadMaxBytes);
 
-  /** Attaches a reference (the video replaces the one before; an image comes last), then checks and uploads it. */
+  /**
+   * Attaches a reference (the video replaces the one before; an image comes last) and, unless a restored draft
+   * already checked it, checks and uploads it.
+   */
   const attach = useCallback(
     (item: ReferenceFile) => {
       if (item.kind === "video")
@@ -116,7 +119,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
           return item;
         });
       else setImages((current) => [...current, item]);
-      void admit(item);
+      if (item.state.status === "checking") void admit(item);
     },
     [admit, release],
   );
@@ -167,16 +170,7 @@ export function useReferenceMedia(videoUploadMaxBytes: number) {
   }, [removeVideo, release]);
 
   /** A restored draft's files, or a remix's kept references: those not yet checked are checked (and uploaded). */
-  const restore = useCallback(
-    (items: ReferenceFile[]) => {
-      for (const item of items) {
-        if (item.kind === "video") setVideo(item);
-        else setImages((current) => [...current, item]);
-        if (item.state.status === "checking") void admit(item);
-      }
-    },
-    [admit],
-  );
+  const restore = useCallback((items: ReferenceFile[]) => items.forEach(attach), [attach]);
 
   const all = video ? [video, ...images] : images;
   return {
