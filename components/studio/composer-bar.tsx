@@ -3,7 +3,7 @@ import { Suspense, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { lazyPart } from "@/lib/client/lazy-part";
 
-const WaitingNote = lazyPart(() => import("./waiting-note").then((module) => module.WaitingNote));
+const WaitingNote = lazyPart(() => import("./form-notices").then((module) => module.WaitingNote));
 
 /**
  * The cost and Generate, stuck to the bottom of the window while the form is in view (on a desktop and on a

@@ -4,7 +4,7 @@ import { lazyPart } from "@/lib/client/lazy-part";
 import type { GenerationRequest } from "@/lib/generation/schema";
 
 // Asked only before a Generate above CONFIRM_ABOVE_CREDITS, so not first-load code.
-const ConfirmGenerate = lazyPart(() => import("./confirm-generate").then((module) => module.ConfirmGenerate));
+const ConfirmGenerate = lazyPart(() => import("./form-notices").then((module) => module.ConfirmGenerate));
 
 /**
  * Sends at once when the total is within the threshold; above it, holds the values until the person confirms in

@@ -12,3 +12,9 @@ export function SubmitFailure({ failure }: { failure: StudioErrorBody }) {
     </Alert>
   );
 }
+
+// The form's other after-first-paint parts come through this one module, so the page's first load carries one
+// loader entry for all of them instead of one each.
+export { ConfirmGenerate } from "./confirm-generate";
+export { RemixNotes } from "./remix-notes";
+export { WaitingNote } from "./waiting-note";

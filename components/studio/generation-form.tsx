@@ -22,7 +22,7 @@ import type { RemixLeft } from "@/lib/client/restore-references";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
 const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
-const RemixNotes = lazyPart(() => import("./remix-notes").then((module) => module.RemixNotes));
+const RemixNotes = lazyPart(() => import("./form-notices").then((module) => module.RemixNotes));
 const NO_ELEMENTS: string[] = [];
 
 // Shown only after a refused Generate, so not first-load code.

@@ -11,7 +11,7 @@ import { ReferenceImagesInput } from "./reference-images-input";
 import { ReferenceVideoInput } from "./reference-video-input";
 
 // Behind "or paste image links" until asked for or holding links, so not first-load code.
-const ImageUrlsField = lazyPart(() => import("./image-urls-field").then((module) => module.ImageUrlsField));
+const ImageUrlsField = lazyPart(() => import("./reference-links").then((module) => module.ImageUrlsField));
 
 /**
  * The references: the video (a file or a URL), the image files and the pasted image URLs. Moving or removing an

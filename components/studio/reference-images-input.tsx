@@ -7,7 +7,7 @@ import { LIMITS } from "@/lib/evolink/contract";
 import { imageRulesLine } from "@/lib/media/rules";
 
 // The list shows only once images are chosen, so it is not first-load code.
-const ChosenImages = lazyPart(() => import("./chosen-images").then((module) => module.ChosenImages));
+const ChosenImages = lazyPart(() => import("./chosen-files").then((module) => module.ChosenImages));
 
 /** Reference images as files: order defines <<<image_1>>> … <<<image_N>>>; each can be moved or removed. */
 export function ReferenceImagesInput({

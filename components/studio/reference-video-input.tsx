@@ -9,10 +9,10 @@ import type { VideoTools } from "./chosen-video";
 import { videoRulesLine } from "@/lib/media/rules";
 
 // What shows only once a file is chosen or a URL pasted is not first-load code.
-const ChosenVideo = lazyPart(() => import("./chosen-video").then((module) => module.ChosenVideo));
+const ChosenVideo = lazyPart(() => import("./chosen-files").then((module) => module.ChosenVideo));
 // Behind "or paste a video link" until asked for or holding a link.
-const VideoUrlField = lazyPart(() => import("./video-url-field").then((module) => module.VideoUrlField));
-const PastedVideoPreview = lazyPart(() => import("./pasted-video-preview").then((module) => module.PastedVideoPreview));
+const VideoUrlField = lazyPart(() => import("./reference-links").then((module) => module.VideoUrlField));
+const PastedVideoPreview = lazyPart(() => import("./reference-links").then((module) => module.PastedVideoPreview));
 
 /**
  * The reference video: a dropped/chosen file (previewed, checked, uploaded) or, instead, a pasted URL, whose box
