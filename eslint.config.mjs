@@ -94,5 +94,12 @@ export default defineConfig([
     files: ["components/**"],
     rules: { "max-lines-per-function": ["error", { max: 110, skipBlankLines: true, skipComments: true }] },
   },
+  {
+    // The store is asynchronous (Kysely over SQLite or PostgreSQL): a store call left un-awaited, or a promise
+    // tested as if it were its row, would silently skip a write or take every id as known.
+    files: ["app/**/*.ts", "lib/server/**/*.ts", "instrumentation.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { "@typescript-eslint/no-floating-promises": "error", "@typescript-eslint/no-misused-promises": "error" },
+  },
   globalIgnores([".next/**", "node_modules/**", "test-results/**", "tests/.artifacts/**", "next-env.d.ts"]),
 ]);

@@ -4,5 +4,5 @@
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { startStudio } = await import("./lib/server/startup");
-  startStudio();
+  await startStudio();
 }

@@ -12,7 +12,7 @@ export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
   const gated = authEnabled();
-  if (gated && !sessionValid((await cookies()).get(SESSION_COOKIE)?.value)) redirect("/signin");
+  if (gated && !(await sessionValid((await cookies()).get(SESSION_COOKIE)?.value))) redirect("/signin");
   const { demo, confirmAboveCredits } = config();
   return (
     <>

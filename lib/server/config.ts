@@ -47,6 +47,14 @@ const httpBase = z.preprocess(
   }, "must be an absolute http:// or https:// URL"),
 );
 
+function safeProtocol(value: string): string {
+  try {
+    return new URL(value).protocol;
+  } catch {
+    return "";
+  }
+}
+
 const MB = 1024 * 1024;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
@@ -65,6 +73,17 @@ const ENV_SCHEMA = z.object({
   PORT: wholeNumber(1, 65_535, "", "a TCP port").default(3000),
   HOST: optionalText.default("127.0.0.1"),
   DATA_DIR: optionalText.default("data"),
+  DATABASE_URL: z.preprocess(
+    blankIsUnset,
+    trimmed
+      .refine(
+        (value) => /^postgres(ql)?:$/.test(safeProtocol(value)),
+        // Not echoed: the value may hold a password.
+        "Refusing to start: DATABASE_URL must be a postgres:// URL (postgres://user:password@host:5432/database); " +
+          "unset it to keep the history in the SQLite file in DATA_DIR.",
+      )
+      .optional(),
+  ),
   ARCHIVE_DIR: optionalText,
   UPLOAD_MAX_VIDEO_MB: z.preprocess(
     blankIsUnset,
@@ -136,6 +155,8 @@ export interface StudioConfig {
   /** PUBLIC_BASE_URL normalised (no trailing slash), or null: polling alone finishes tasks. */
   publicBaseUrl: string | null;
   dataDir: string;
+  /** DATABASE_URL: the PostgreSQL the store lives in, or null for the SQLite file in DATA_DIR. */
+  databaseUrl: string | null;
   archiveDir: string;
   uploads: {
     maxVideoBytes: number;
@@ -189,6 +210,7 @@ function toConfig(parsed: ParsedEnv): StudioConfig {
     pollIntervalMs: upstreamPollIntervalMs(parsed.POLL_INTERVAL_MS, !parsed.EVOLINK_API_KEY),
     publicBaseUrl: parsed.PUBLIC_BASE_URL ? trimSlash(new URL(parsed.PUBLIC_BASE_URL).href) : null,
     dataDir,
+    databaseUrl: parsed.DATABASE_URL ?? null,
     archiveDir: path.resolve(/*turbopackIgnore: true*/ parsed.ARCHIVE_DIR ?? path.join(dataDir, "videos")),
     uploads: {
       maxVideoBytes: Math.round(parsed.UPLOAD_MAX_VIDEO_MB * MB),
@@ -238,8 +260,21 @@ export function config(): StudioConfig {
  * that says the configuration is invalid.
  */
 export function configuredSecretValues(): string[] {
-  const values = [process.env.EVOLINK_API_KEY?.trim(), process.env.APP_PASSWORD, process.env.SESSION_SECRET];
+  const values = [
+    process.env.EVOLINK_API_KEY?.trim(),
+    process.env.APP_PASSWORD,
+    process.env.SESSION_SECRET,
+    databasePassword(process.env.DATABASE_URL),
+  ];
   return values.filter((secret): secret is string => Boolean(secret));
+}
+
+function databasePassword(url: string | undefined): string | undefined {
+  try {
+    return url ? decodeURIComponent(new URL(url.trim()).password) || undefined : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** LOG_LEVEL as parsed, or `info` while the configuration is invalid (so the refusal itself is logged). */

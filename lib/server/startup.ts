@@ -9,13 +9,13 @@ import { edgeSettings, installHttpEdge } from "./http/edge";
  * Server start (Node runtime only): refuse unsafe setups with a clear message (a bad setting, a public
  * address without a password), else put the HTTP edge in front of Next and start the poller.
  */
-export function startStudio(): void {
+export async function startStudio(): Promise<void> {
   try {
     // Parsed first: a bad value stops the start with a message naming it.
     const settings = config();
     claimInstance();
     installHttpEdge(edgeSettings(settings), refuseToStart);
-    startBackgroundWork();
+    await startBackgroundWork();
   } catch (error) {
     refuseToStart(error instanceof Error ? error.message : String(error));
   }

@@ -12,14 +12,14 @@ const MAX_BODY_BYTES = 64 * 1024;
 const NO_STORE = { "Cache-Control": "no-store" };
 
 export const GET = apiRoute(async (request: Request): Promise<Response> => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   return Response.json({ elements: await elementLibrary() }, { headers: NO_STORE });
 });
 
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
   // A creation costs credits, so it shares Generate's budget.
-  const refused = guard(request) ?? (await rateLimit(request, "generate"));
+  const refused = await guard(request) ?? (await rateLimit(request, "generate"));
   if (refused) return refused;
   const idempotency = idempotencyKeyOf(request);
   if (!idempotency.ok) return idempotency.response;

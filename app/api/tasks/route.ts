@@ -5,11 +5,11 @@ import { parseHistoryQuery } from "@/lib/server/tasks/history-params";
 
 const NO_STORE = { headers: { "Cache-Control": "no-store" } };
 
-export const GET = apiRoute((request: Request): Response => {
-  const refused = guard(request);
+export const GET = apiRoute(async (request: Request): Promise<Response> => {
+  const refused = await guard(request);
   if (refused) return refused;
   const query = parseHistoryQuery(new URL(request.url).searchParams);
   if (!query.ok) return query.response;
   const { value } = query;
-  return Response.json(value.kind === "page" ? listHistory(value) : historyChanges(value), NO_STORE);
+  return Response.json(value.kind === "page" ? await listHistory(value) : await historyChanges(value), NO_STORE);
 });

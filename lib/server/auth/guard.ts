@@ -33,9 +33,12 @@ function crossOrigin(request: Request): boolean {
  * task callback (app/api/webhooks/evolink/[token]), which arrives cross-site without a session and is
  * authorised by its per-task token instead.
  */
-export function guard(request: Request, { session = true }: { session?: boolean } = {}): Response | null {
+export async function guard(
+  request: Request,
+  { session = true }: { session?: boolean } = {},
+): Promise<Response | null> {
   if (crossOrigin(request)) return errorResponse("cross_origin_refused");
-  if (session && authEnabled() && !sessionValid(sessionFromCookieHeader(request.headers.get("cookie")))) {
+  if (session && authEnabled() && !(await sessionValid(sessionFromCookieHeader(request.headers.get("cookie"))))) {
     return errorResponse("sign_in_required");
   }
   return null;

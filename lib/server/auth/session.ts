@@ -24,10 +24,10 @@ let derived: { password: string; configured: string; key: Buffer } | undefined;
  * (so a cookie says nothing about the password and cannot be used to guess it offline), bound to an
  * scrypt verifier of the current password, so changing APP_PASSWORD (or SESSION_SECRET) signs everyone out.
  */
-function signingKey(): Buffer {
+async function signingKey(): Promise<Buffer> {
   const { password = "", sessionSecret: configured = "" } = config().auth;
   if (derived?.password !== password || derived.configured !== configured) {
-    const { secret, passwordSalt } = sessionKeys();
+    const { secret, passwordSalt } = await sessionKeys();
     const verifier = scryptSync(password, passwordSalt, 32, SCRYPT);
     const key = createHmac("sha256", configured || secret)
       .update("kling-studio-session\0")
@@ -38,8 +38,8 @@ function signingKey(): Buffer {
   return derived.key;
 }
 
-function sign(sessionId: string): string {
-  return createHmac("sha256", signingKey()).update(sessionId).digest("base64url");
+async function sign(sessionId: string): Promise<string> {
+  return createHmac("sha256", await signingKey()).update(sessionId).digest("base64url");
 }
 
 // Only the id's hash is stored, so a copy of the database holds no cookie that works.
@@ -56,33 +56,33 @@ export function passwordMatches(attempt: string): boolean {
 }
 
 /** A new signed-in session: a random id, recorded with its expiry (sessions that ran out are dropped). */
-export function newSessionToken(now = Date.now()): { token: string; maxAge: number } {
+export async function newSessionToken(now = Date.now()): Promise<{ token: string; maxAge: number }> {
   const sessionId = randomBytes(32).toString("base64url");
-  pruneSessions(Date.now());
-  insertSession(idHash(sessionId), now + SESSION_SECONDS * 1000);
-  return { token: `${sessionId}.${sign(sessionId)}`, maxAge: SESSION_SECONDS };
+  await pruneSessions(Date.now());
+  await insertSession(idHash(sessionId), now + SESSION_SECONDS * 1000);
+  return { token: `${sessionId}.${await sign(sessionId)}`, maxAge: SESSION_SECONDS };
 }
 
 /** The session id of a well-formed token signed with the current key, else undefined. */
-function signedSessionId(token: string | undefined): string | undefined {
+async function signedSessionId(token: string | undefined): Promise<string | undefined> {
   const match = TOKEN_PATTERN.exec(token ?? "");
   if (!match) return undefined;
   const [, sessionId = "", signature = ""] = match;
-  return sameSecret(signature, sign(sessionId)) ? sessionId : undefined;
+  return sameSecret(signature, await sign(sessionId)) ? sessionId : undefined;
 }
 
 /** A token is valid while it is signed with the current key and its session is recorded and unexpired. */
-export function sessionValid(token: string | undefined, now = Date.now()): boolean {
-  const sessionId = signedSessionId(token);
+export async function sessionValid(token: string | undefined, now = Date.now()): Promise<boolean> {
+  const sessionId = await signedSessionId(token);
   if (!sessionId) return false;
-  const expiresAt = sessionExpiresAt(idHash(sessionId));
+  const expiresAt = await sessionExpiresAt(idHash(sessionId));
   return expiresAt !== undefined && expiresAt > now;
 }
 
 /** Signing out: the session is deleted, so its cookie stops working at once, wherever a copy of it is. */
-export function revokeSession(token: string | undefined): void {
+export async function revokeSession(token: string | undefined): Promise<void> {
   const sessionId = TOKEN_PATTERN.exec(token ?? "")?.[1];
-  if (sessionId) deleteSession(idHash(sessionId));
+  if (sessionId) await deleteSession(idHash(sessionId));
 }
 
 /** The session cookie from a request's Cookie header. */

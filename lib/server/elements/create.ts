@@ -22,15 +22,15 @@ export async function createElement(
   const key = idempotencyKey ?? randomUUID();
   const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
   const id = `el-${randomBytes(8).toString("hex")}`;
-  if (!beginElement(id, key, requestHash, request)) {
-    const existing = findElementByKey(key);
+  if (!(await beginElement(id, key, requestHash, request))) {
+    const existing = await findElementByKey(key);
     if (!existing) throw new IdempotencyConflict("in_progress");
     if (existing.requestHash !== requestHash) throw new IdempotencyConflict("different_request");
     return { element: toElementView(existing), replayed: true };
   }
   try {
     const task = await createElementTask(request);
-    const record = updateElement(id, {
+    const record = await updateElement(id, {
       state: "creating",
       taskId: task.id,
       upstreamStatus: task.status,
@@ -39,8 +39,8 @@ export async function createElement(
     });
     return { element: toElementView(record!), replayed: false };
   } catch (error) {
-    if (error instanceof UpstreamError && error.code !== "create_outcome_unknown") deleteElement(id);
-    else updateElement(id, { state: "failed", error: studioError("create_outcome_unknown") });
+    if (error instanceof UpstreamError && error.code !== "create_outcome_unknown") await deleteElement(id);
+    else await updateElement(id, { state: "failed", error: studioError("create_outcome_unknown") });
     throw error;
   }
 }

@@ -20,7 +20,7 @@ const refreshing = (globalForElements.__refreshingElements ??= new Map());
  * (the cadence of lib/tasks/polling.ts, as for generations); null for an id not in the library.
  */
 export async function refreshElement(id: string): Promise<ElementView | null> {
-  const record = findElement(id);
+  const record = await findElement(id);
   if (!record) return null;
   if (record.state !== "creating" || !record.taskId || !intervalElapsed(record)) return toElementView(record);
   let inFlight = refreshing.get(id);
@@ -29,7 +29,7 @@ export async function refreshElement(id: string): Promise<ElementView | null> {
     refreshing.set(id, inFlight);
   }
   await inFlight;
-  const latest = findElement(id);
+  const latest = await findElement(id);
   return latest ? toElementView(latest) : null;
 }
 
@@ -41,18 +41,18 @@ async function poll(record: ElementRecord, taskId: string): Promise<void> {
   const polledAt = Date.now();
   try {
     const { task, body } = await getTaskWithBody(taskId);
-    updateElement(record.id, { ...outcome(task, body, record), polledAt });
+    await updateElement(record.id, { ...outcome(task, body, record), polledAt });
   } catch (error) {
     // The upstream forgot the task (expired or never existed there): that ends the creation for good.
     if (error instanceof UpstreamError && (error.code === "task_not_found" || error.code === "resource_not_found")) {
-      updateElement(record.id, {
+      await updateElement(record.id, {
         state: "failed",
         error: upstreamFailure(error.code, error.upstreamMessage),
         polledAt,
       });
       return;
     }
-    updateElement(record.id, { polledAt });
+    await updateElement(record.id, { polledAt });
     throw error;
   }
 }

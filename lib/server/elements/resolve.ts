@@ -15,9 +15,10 @@ export class ElementRefusal extends Error {
 }
 
 /** The library's elements for a generation's local ids, in order; only ready ones pass. */
-export function resolveElements(ids: readonly string[]): UsedElement[] {
+export async function resolveElements(ids: readonly string[]): Promise<UsedElement[]> {
+  const records = await Promise.all(ids.map((id) => findElement(id)));
   return ids.map((id, index) => {
-    const record = findElement(id);
+    const record = records[index];
     const token = `<<<element_${index + 1}>>>`;
     if (!record) throw new ElementRefusal("element_unknown", `${token} (${id}) is not in this studio's library.`);
     if (record.state === "failed") {

@@ -1,104 +1,78 @@
 import "server-only";
 
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
+import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
-import Database from "better-sqlite3";
+import type { Kysely, Transaction } from "kysely";
 import { config } from "../config";
-import { MIGRATIONS } from "../../schema/migrations";
+import { openPostgres, openSqlite, type OpenedStore } from "./engines";
+import type { StoreSchema } from "./schema";
 
-export type Db = Database.Database;
+export { DatabaseStartupError, storeUnavailable } from "./engines";
+
+export type Engine = "sqlite" | "postgres";
+
+/** Where the store lives: the SQLite file in DATA_DIR (the default), or the PostgreSQL of DATABASE_URL. */
+export type StoreTarget = { engine: "sqlite"; file: string } | { engine: "postgres"; url: string };
+
+export interface Store extends OpenedStore {
+  engine: Engine;
+}
 
 /** Where the studio keeps its database and archived videos (`DATA_DIR`, default ./data). */
 export function dataDir(): string {
   return config().dataDir;
 }
 
-export class DatabaseStartupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DatabaseStartupError";
-  }
+export function configuredTarget(): StoreTarget {
+  const url = config().databaseUrl;
+  return url ? { engine: "postgres", url } : { engine: "sqlite", file: path.join(dataDir(), "studio.sqlite") };
 }
 
 /**
- * Opens the database and brings its schema up to date. A file that is not a database, is locked by
- * another process, or has a newer schema stops the studio with a clear message: it is never reset.
- * The folder is made mode 700 and the files are the owner's alone (0600), whatever the umask.
+ * Opens the store and brings its schema up to date, or throws DatabaseStartupError with a message naming the
+ * database (a PostgreSQL URL without its password) and what to do.
  */
-export function openDatabase(file = path.join(dataDir(), "studio.sqlite")): Db {
-  let db: Db | undefined;
-  try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Made here, not by SQLite, so it is private from its first byte; the -wal and -shm files take its mode.
-    if (!existsSync(file)) closeSync(openSync(file, "a", 0o600));
-    db = new Database(file, { timeout: 2000 });
-    db.pragma("journal_mode = WAL");
-    for (const own of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(own)) tighten(own);
-    db.pragma("foreign_keys = ON");
-    db.pragma("synchronous = NORMAL");
-    migrate(db);
-    return db;
-  } catch (error) {
-    db?.close();
-    throw new DatabaseStartupError(explain(file, error));
+export async function openStore(target: StoreTarget = configuredTarget()): Promise<Store> {
+  if (target.engine === "sqlite") return { engine: "sqlite", ...openSqlite(target.file) };
+  return { engine: "postgres", ...(await openPostgres(target.url)) };
+}
+
+const globalForStore = globalThis as typeof globalThis & { __studioStore?: Promise<Store> };
+
+/** The process-wide store (route bundles and the poller share it through globalThis); a failed open is retried. */
+export function store(): Promise<Store> {
+  if (!globalForStore.__studioStore) {
+    const opening = openStore();
+    globalForStore.__studioStore = opening;
+    opening.catch(() => {
+      if (globalForStore.__studioStore === opening) globalForStore.__studioStore = undefined;
+    });
   }
+  return globalForStore.__studioStore;
 }
 
-// A database from before this rule is made private too; one the studio does not own is left as it is.
-function tighten(file: string): void {
-  try {
-    chmodSync(file, 0o600);
-  } catch (error) {
-    if ((error as { code?: string }).code !== "EPERM") throw error;
-  }
+/** Closes the process-wide store, so the next store() opens the configured one again (tests switch engines). */
+export async function closeStore(): Promise<void> {
+  const current = globalForStore.__studioStore;
+  globalForStore.__studioStore = undefined;
+  if (current) await (await current.catch(() => null))?.db.destroy();
 }
 
-function migrate(db: Db): void {
-  const applied = db.pragma("user_version", { simple: true }) as number;
-  if (applied > MIGRATIONS.length) {
-    throw new Error(
-      `its schema version ${applied} is newer than this studio knows (${MIGRATIONS.length}); upgrade the studio`,
-    );
-  }
-  MIGRATIONS.slice(applied).forEach((sql, index) => {
-    db.transaction(() => {
-      db.exec(sql);
-      db.pragma(`user_version = ${applied + index + 1}`);
-    })();
-  });
+type Executor = Kysely<StoreSchema> | Transaction<StoreSchema>;
+const transactions = new AsyncLocalStorage<Transaction<StoreSchema>>();
+
+/** What a store query runs on: the transaction this call is inside, else the store itself. */
+export async function query(): Promise<Executor> {
+  return transactions.getStore() ?? (await store()).db;
 }
 
-function explain(file: string, error: unknown): string {
-  const code = (error as { code?: string }).code ?? "";
-  const detail = error instanceof Error ? error.message : String(error);
-  const why =
-    code === "SQLITE_NOTADB" || code === "SQLITE_CORRUPT"
-      ? "is not a valid SQLite database (corrupted or overwritten). Restore it from a backup, or move it away to start with an empty history"
-      : code === "SQLITE_BUSY" || code === "SQLITE_LOCKED"
-        ? "is locked by another process. Stop the other studio instance using this DATA_DIR"
-        : code === "SQLITE_CANTOPEN" || code === "EACCES" || code === "EROFS" || code === "ENOTDIR"
-          ? "cannot be opened for writing. Check that DATA_DIR exists and is writable"
-          : `could not be opened (${detail})`;
-  return `The studio database at ${file} ${why}. Nothing was changed.`;
+/** Runs `work` in one transaction: every store call it makes lands together, or none does. */
+export async function inTransaction<T>(work: () => Promise<T>): Promise<T> {
+  if (transactions.getStore()) return work();
+  const { db } = await store();
+  return db.transaction().execute((trx) => transactions.run(trx, work));
 }
 
-const globalForDb = globalThis as typeof globalThis & { __studioDb?: Db };
-
-/** The process-wide connection (route bundles and the poller share it through globalThis). */
-export function db(): Db {
-  globalForDb.__studioDb ??= openDatabase();
-  return globalForDb.__studioDb;
-}
-
-// Compiling SQL costs more than running these small queries; every poll would otherwise pay it again.
-const preparedByDb = new WeakMap<Db, Map<string, Database.Statement>>();
-
-/** The connection's prepared statement for `sql`, compiled once. */
-export function statement(sql: string): Database.Statement {
-  const connection = db();
-  let prepared = preparedByDb.get(connection);
-  if (!prepared) preparedByDb.set(connection, (prepared = new Map()));
-  let compiled = prepared.get(sql);
-  if (!compiled) prepared.set(sql, (compiled = connection.prepare(sql)));
-  return compiled;
+export async function engine(): Promise<Engine> {
+  return (await store()).engine;
 }

@@ -1,7 +1,9 @@
 import "server-only";
 import type { StudioErrorBody } from "../../errors";
 import type { ElementRequest } from "../../elements/schema";
-import { statement } from "./connection";
+import { query } from "./connection";
+import type { Selectable } from "kysely";
+import type { StoreSchema } from "./schema";
 
 /** `sending`: claimed before the upstream create; `creating`: the upstream task runs; then `ready` or `failed`. */
 export type ElementState = "sending" | "creating" | "ready" | "failed";
@@ -28,27 +30,7 @@ export interface ElementRecord {
   polledAt: number | null;
 }
 
-interface ElementRow {
-  id: string;
-  idempotency_key: string;
-  request_hash: string;
-  name: string;
-  description: string;
-  frontal_image_url: string;
-  extra_image_urls_json: string;
-  thumbnail: string | null;
-  state: ElementState;
-  task_id: string | null;
-  upstream_status: string | null;
-  progress: number;
-  estimated_seconds: number | null;
-  element_id: string | null;
-  error_json: string | null;
-  raw_result_json: string | null;
-  created_at: number;
-  updated_at: number;
-  polled_at: number | null;
-}
+type ElementRow = Selectable<StoreSchema["elements"]>;
 
 function fromRow(row: ElementRow): ElementRecord {
   return {
@@ -78,41 +60,63 @@ function fromRow(row: ElementRow): ElementRecord {
  * Claims `key` for a new element, before anything is sent; false when the key is already taken (the unique
  * key decides races, as for submissions).
  */
-export function beginElement(id: string, key: string, requestHash: string, request: ElementRequest): boolean {
+export async function beginElement(
+  id: string,
+  key: string,
+  requestHash: string,
+  request: ElementRequest,
+): Promise<boolean> {
   const now = Date.now();
-  return (
-    statement(
-      `INSERT OR IGNORE INTO elements (id, idempotency_key, request_hash, name, description, frontal_image_url,
-         extra_image_urls_json, thumbnail, state, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'sending', ?, ?)`,
-    ).run(
+  const result = await (await query())
+    .insertInto("elements")
+    .values({
       id,
-      key,
-      requestHash,
-      request.name,
-      request.description,
-      request.frontalImageUrl,
-      JSON.stringify(request.extraImageUrls),
-      request.thumbnail ?? null,
-      now,
-      now,
-    ).changes === 1
-  );
+      idempotency_key: key,
+      request_hash: requestHash,
+      name: request.name,
+      description: request.description,
+      frontal_image_url: request.frontalImageUrl,
+      extra_image_urls_json: JSON.stringify(request.extraImageUrls),
+      thumbnail: request.thumbnail ?? null,
+      state: "sending",
+      task_id: null,
+      upstream_status: null,
+      estimated_seconds: null,
+      element_id: null,
+      error_json: null,
+      raw_result_json: null,
+      created_at: now,
+      updated_at: now,
+      polled_at: null,
+    })
+    .onConflict((conflict) => conflict.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
-export function findElement(id: string): ElementRecord | undefined {
-  const row = statement("SELECT * FROM elements WHERE id = ?").get(id) as ElementRow | undefined;
+export async function findElement(id: string): Promise<ElementRecord | undefined> {
+  const row = await (await query()).selectFrom("elements").selectAll().where("id", "=", id).executeTakeFirst();
   return row && fromRow(row);
 }
 
-export function findElementByKey(key: string): ElementRecord | undefined {
-  const row = statement("SELECT * FROM elements WHERE idempotency_key = ?").get(key) as ElementRow | undefined;
+export async function findElementByKey(key: string): Promise<ElementRecord | undefined> {
+  const row = await (await query())
+    .selectFrom("elements")
+    .selectAll()
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
   return row && fromRow(row);
 }
 
 /** The whole library, newest first (a library holds tens of elements, not thousands). */
-export function listElements(): ElementRecord[] {
-  return (statement("SELECT * FROM elements ORDER BY created_at DESC, id DESC").all() as ElementRow[]).map(fromRow);
+export async function listElements(): Promise<ElementRecord[]> {
+  const rows = await (await query())
+    .selectFrom("elements")
+    .selectAll()
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .execute();
+  return rows.map(fromRow);
 }
 
 export type ElementPatch = Partial<
@@ -130,7 +134,7 @@ export type ElementPatch = Partial<
   > & { rawResult: unknown }
 >;
 
-const COLUMNS: Record<keyof ElementPatch, string> = {
+const COLUMNS = {
   name: "name",
   state: "state",
   taskId: "task_id",
@@ -141,47 +145,52 @@ const COLUMNS: Record<keyof ElementPatch, string> = {
   error: "error_json",
   polledAt: "polled_at",
   rawResult: "raw_result_json",
-};
+} as const satisfies Record<keyof ElementPatch, keyof StoreSchema["elements"]>;
 
 const JSON_COLUMNS: ReadonlySet<string> = new Set(["error", "rawResult"]);
 
-export function updateElement(id: string, patch: ElementPatch): ElementRecord | undefined {
-  const entries = Object.entries(patch) as Array<[keyof ElementPatch, unknown]>;
-  const assignments = [...entries.map(([key]) => `${COLUMNS[key]} = ?`), "updated_at = ?"].join(", ");
-  const values = entries.map(([key, value]) =>
-    JSON_COLUMNS.has(key) ? (value === null || value === undefined ? null : JSON.stringify(value)) : value,
-  );
-  statement(`UPDATE elements SET ${assignments} WHERE id = ?`).run(...values, Date.now(), id);
+export async function updateElement(id: string, patch: ElementPatch): Promise<ElementRecord | undefined> {
+  const values: Record<string, unknown> = { updated_at: Date.now() };
+  for (const [key, value] of Object.entries(patch) as Array<[keyof ElementPatch, unknown]>) {
+    values[COLUMNS[key]] = JSON_COLUMNS.has(key)
+      ? value === null || value === undefined
+        ? null
+        : JSON.stringify(value)
+      : value;
+  }
+  await (await query()).updateTable("elements").set(values).where("id", "=", id).execute();
   return findElement(id);
 }
 
 /** Forgets an element here only: the upstream keeps it (no delete is documented). */
-export function deleteElement(id: string): boolean {
-  return statement("DELETE FROM elements WHERE id = ?").run(id).changes > 0;
+export async function deleteElement(id: string): Promise<boolean> {
+  const result = await (await query()).deleteFrom("elements").where("id", "=", id).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /** Elements whose creation task the background poller must keep following. */
-export function creatingElementIds(): string[] {
-  return (statement("SELECT id FROM elements WHERE state = 'creating'").all() as Array<{ id: string }>).map(
-    (row) => row.id,
-  );
+export async function creatingElementIds(): Promise<string[]> {
+  const rows = await (await query()).selectFrom("elements").select("id").where("state", "=", "creating").execute();
+  return rows.map((row) => row.id);
 }
 
 /** At start: a create cut off by a restart may or may not exist upstream; it is never resent. */
-export function markInterruptedElements(error: StudioErrorBody): number {
-  return statement("UPDATE elements SET state = 'failed', error_json = ?, updated_at = ? WHERE state = 'sending'").run(
-    JSON.stringify(error),
-    Date.now(),
-  ).changes;
+export async function markInterruptedElements(error: StudioErrorBody): Promise<number> {
+  const result = await (await query())
+    .updateTable("elements")
+    .set({ state: "failed", error_json: JSON.stringify(error), updated_at: Date.now() })
+    .where("state", "=", "sending")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Which of `ids` are still in the library. */
-export function existingElementIds(ids: readonly string[]): Set<string> {
+export async function existingElementIds(ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = statement(`SELECT id FROM elements WHERE id IN (${ids.map(() => "?").join(", ")})`).all(
-    ...ids,
-  ) as Array<{
-    id: string;
-  }>;
+  const rows = await (await query())
+    .selectFrom("elements")
+    .select("id")
+    .where("id", "in", [...ids])
+    .execute();
   return new Set(rows.map((row) => row.id));
 }

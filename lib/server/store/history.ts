@@ -1,12 +1,17 @@
 import "server-only";
+import { sql, type SelectQueryBuilder } from "kysely";
 import type { HistoryCounts, HistorySort, HistoryStatus } from "../../tasks/view";
-import { statement } from "./connection";
-import { fromRow, type TaskRecord, type TaskRow } from "./tasks";
+import { engine, query, type Engine } from "./connection";
+import type { StoreSchema } from "./schema";
+import { fromRow, type TaskRecord } from "./tasks";
 
-/** Which entries a list shows. `match` is an FTS5 expression built by ftsMatch, never a person's raw text. */
+/**
+ * Which entries a list shows. `words` are the search's words (letters and digits only, never a person's raw
+ * text), each matched as a prefix; an empty list is a search that can match nothing; null is no search.
+ */
 export interface HistoryFilter {
   status: HistoryStatus;
-  match: string | null;
+  words: string[] | null;
   starred: boolean;
 }
 
@@ -16,120 +21,143 @@ export interface ListPosition {
   id: string;
 }
 
+/** The words of a search text as the full-text indexes split them (FTS5's unicode61; PostgreSQL's `simple`). */
+export function searchWords(text: string): string[] {
+  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
 /**
- * A person's search text as an FTS5 expression that can only mean "these words": each word (letters and digits,
- * as the unicode61 tokenizer splits them) is quoted and searched as a prefix, so `"`, `*`, `NEAR`, `AND`, `-` or
- * column filters are plain text. Text with no word at all (a lone `-`) is the empty phrase, which matches nothing.
+ * The words as an FTS5 expression that can only mean "these words": each is quoted and searched as a prefix, so
+ * `"`, `*`, `NEAR`, `AND`, `-` or column filters are plain text. No word at all is the empty phrase, which matches
+ * nothing.
  */
-export function ftsMatch(text: string): string {
-  const words = text.match(/[\p{L}\p{N}]+/gu);
-  return words ? words.map((word) => `"${word}"*`).join(" ") : '""';
+export function ftsMatch(words: readonly string[]): string {
+  return words.length ? words.map((word) => `"${word}"*`).join(" ") : '""';
+}
+
+/** The same for PostgreSQL: every word, each as a prefix (`'dolly':* & 'word1':*`). */
+export function tsQuery(words: readonly string[]): string {
+  return words.map((word) => `'${word}':*`).join(" & ");
 }
 
 /** The filter for a search text (trimmed; empty means no search). */
 export function historyFilter(status: HistoryStatus, q: string, starred: boolean): HistoryFilter {
   const text = q.trim();
-  return { status, match: text ? ftsMatch(text) : null, starred };
+  return { status, words: text ? searchWords(text) : null, starred };
 }
 
-// A search runs the full-text index first (CROSS JOIN fixes that order) and then reads only its matches.
-const source = (filter: HistoryFilter) =>
-  filter.match ? "tasks_fts CROSS JOIN tasks ON tasks.rowid = tasks_fts.rowid" : "tasks";
+type TasksQuery = SelectQueryBuilder<StoreSchema, "tasks", object>;
 
-function conditions(filter: HistoryFilter): { sql: string[]; params: unknown[] } {
-  const sql: string[] = [];
-  const params: unknown[] = [];
-  if (filter.match) {
-    sql.push("tasks_fts MATCH ?");
-    params.push(filter.match);
-  }
-  if (filter.status !== "all") {
-    sql.push("tasks.status_group = ?");
-    params.push(filter.status);
-  }
-  if (filter.starred) sql.push("tasks.starred = 1");
-  return { sql, params };
+/**
+ * The filtered tasks, the one place where the engines' full-text search differs. SQLite runs the FTS5 index first
+ * (CROSS JOIN fixes that order) and then reads only its matches; PostgreSQL asks its GIN index over `search`.
+ */
+function filtered(db: Awaited<ReturnType<typeof query>>, engineName: Engine, filter: HistoryFilter): TasksQuery {
+  let selection: TasksQuery;
+  const words = filter.words;
+  if (words === null) selection = db.selectFrom("tasks");
+  else if (engineName === "sqlite")
+    selection = db
+      .selectFrom("tasks_fts")
+      .crossJoin("tasks")
+      .where(sql<boolean>`tasks.rowid = tasks_fts.rowid`)
+      .where(sql<boolean>`tasks_fts MATCH ${ftsMatch(words)}`) as unknown as TasksQuery;
+  else
+    selection = db
+      .selectFrom("tasks")
+      .where(words.length ? sql<boolean>`tasks.search @@ to_tsquery('simple', ${tsQuery(words)})` : sql<boolean>`false`);
+  if (filter.status !== "all") selection = selection.where("tasks.status_group", "=", filter.status);
+  if (filter.starred) selection = selection.where("tasks.starred", "=", 1);
+  return selection;
 }
 
-const whereClause = (sql: string[]) => (sql.length ? `WHERE ${sql.join(" AND ")}` : "");
+async function tasksWhere(filter: HistoryFilter): Promise<TasksQuery> {
+  return filtered(await query(), await engine(), filter);
+}
 
 /** One page in a stable order (created time, then id): entries added while paging never shift it. */
-export function pageTasks(
+export async function pageTasks(
   filter: HistoryFilter,
   sort: HistorySort,
   after: ListPosition | null,
   limit: number,
-): TaskRecord[] {
-  return (selectPage("tasks.*", filter, sort, after, limit) as TaskRow[]).map(fromRow);
+): Promise<TaskRecord[]> {
+  const rows = await ordered(await tasksWhere(filter), sort, after, limit)
+    .selectAll("tasks")
+    .execute();
+  return rows.map(fromRow);
 }
 
-/** Ids of the entries the filter shows (at most `limit`; -1 for all), newest first, for "all matching" actions. */
-export function matchingIds(filter: HistoryFilter, limit = -1): string[] {
-  return (selectPage("tasks.id", filter, "newest", null, limit) as Array<{ id: string }>).map((row) => row.id);
+/** Ids of the entries the filter shows (at most `limit`; all without one), newest first, for "all matching" actions. */
+export async function matchingIds(filter: HistoryFilter, limit?: number): Promise<string[]> {
+  const rows = await ordered(await tasksWhere(filter), "newest", null, limit)
+    .select("tasks.id")
+    .execute();
+  return rows.map((row) => row.id);
 }
 
-function selectPage(
-  columns: string,
-  filter: HistoryFilter,
-  sort: HistorySort,
-  after: ListPosition | null,
-  limit: number,
-): unknown[] {
-  const { sql, params } = conditions(filter);
+function ordered(selection: TasksQuery, sort: HistorySort, after: ListPosition | null, limit?: number): TasksQuery {
   const before = sort === "newest";
-  if (after) {
-    sql.push(`(tasks.created_at, tasks.id) ${before ? "<" : ">"} (?, ?)`);
-    params.push(after.createdAt, after.id);
-  }
-  const direction = before ? "DESC" : "ASC";
-  return statement(
-    `SELECT ${columns} FROM ${source(filter)} ${whereClause(sql)}
-     ORDER BY tasks.created_at ${direction}, tasks.id ${direction} LIMIT ?`,
-  ).all(...params, limit);
+  const direction = before ? "desc" : "asc";
+  let page = selection;
+  if (after)
+    page = page.where((eb) =>
+      eb(eb.refTuple("tasks.created_at", "tasks.id"), before ? "<" : ">", eb.tuple(after.createdAt, after.id)),
+    );
+  page = page.orderBy("tasks.created_at", direction).orderBy("tasks.id", direction);
+  return limit === undefined ? page : page.limit(limit);
 }
 
 const ZERO: HistoryCounts = { all: 0, running: 0, completed: 0, failed: 0, starred: 0 };
 
 /** Entries per status, and starred, under the filter's search and star (not its status), in one query. */
-export function countTasks(filter: HistoryFilter): HistoryCounts {
-  const { sql, params } = conditions({ ...filter, status: "all" });
-  const rows = statement(
-    `SELECT tasks.status_group AS status, count(*) AS n, sum(tasks.starred) AS starred
-     FROM ${source(filter)} ${whereClause(sql)}
-     GROUP BY tasks.status_group`,
-  ).all(...params) as Array<{ status: "running" | "completed" | "failed"; n: number; starred: number }>;
+export async function countTasks(filter: HistoryFilter): Promise<HistoryCounts> {
+  const rows = await (await tasksWhere({ ...filter, status: "all" }))
+    .select((eb) => [
+      "tasks.status_group as status",
+      eb.fn.countAll<number>().as("n"),
+      eb.fn.sum<number>("tasks.starred").as("starred"),
+    ])
+    .groupBy("tasks.status_group")
+    .execute();
   const counts = { ...ZERO };
   for (const row of rows) {
-    counts[row.status] = row.n;
-    counts.all += row.n;
-    counts.starred += row.starred;
+    counts[row.status] = Number(row.n);
+    counts.all += Number(row.n);
+    counts.starred += Number(row.starred);
   }
   return counts;
 }
 
 /** Entries changed at or after `since` (ms): those the filter shows, and the ids of those it no longer shows. */
-export function changedSince(filter: HistoryFilter, since: number): { changed: TaskRecord[]; left: string[] } {
-  const all = statement("SELECT id FROM tasks WHERE updated_at >= ?").all(since) as Array<{ id: string }>;
+export async function changedSince(
+  filter: HistoryFilter,
+  since: number,
+): Promise<{ changed: TaskRecord[]; left: string[] }> {
+  const all = await (await query()).selectFrom("tasks").select("id").where("updated_at", ">=", since).execute();
   if (all.length === 0) return { changed: [], left: [] };
-  const { sql, params } = conditions(filter);
-  sql.push("tasks.updated_at >= ?");
   const changed = (
-    statement(`SELECT tasks.* FROM ${source(filter)} ${whereClause(sql)}`).all(...params, since) as TaskRow[]
+    await (await tasksWhere(filter)).where("tasks.updated_at", ">=", since).selectAll("tasks").execute()
   ).map(fromRow);
   const shown = new Set(changed.map((record) => record.id));
   return { changed, left: all.map((row) => row.id).filter((id) => !shown.has(id)) };
 }
 
 /** Ids deleted at or after `since` (ms). */
-export function deletedSince(since: number): string[] {
-  return (statement("SELECT id FROM deleted_tasks WHERE deleted_at >= ?").all(since) as Array<{ id: string }>).map(
-    (row) => row.id,
-  );
+export async function deletedSince(since: number): Promise<string[]> {
+  const rows = await (await query())
+    .selectFrom("deleted_tasks")
+    .select("id")
+    .where("deleted_at", ">=", since)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
-export function setStarred(id: string, starred: boolean): boolean {
-  return (
-    statement("UPDATE tasks SET starred = ?, updated_at = ? WHERE id = ?").run(Number(starred), Date.now(), id)
-      .changes > 0
-  );
+export async function setStarred(id: string, starred: boolean): Promise<boolean> {
+  const result = await (await query())
+    .updateTable("tasks")
+    .set({ starred: Number(starred), updated_at: Date.now() })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { db, statement, type Db } from "./connection";
+import { query } from "./connection";
 
 /** Random key material kept in the database, made once: it survives restarts, so sessions do too. */
 export interface SessionKeys {
@@ -10,38 +10,43 @@ export interface SessionKeys {
   passwordSalt: Buffer;
 }
 
-/**
- * The keys, made on first use. INSERT OR IGNORE lets two processes race safely: both then read the
- * one row that won. Read rarely (once per password), so it is not a cached statement; `connection`
- * lets a test reopen a database file.
- */
-export function sessionKeys(connection: Db = db()): SessionKeys {
-  connection
-    .prepare("INSERT OR IGNORE INTO session_keys (id, secret, password_salt, created_at) VALUES (1, ?, ?, ?)")
-    .run(randomBytes(32), randomBytes(16), Date.now());
-  const row = connection.prepare("SELECT secret, password_salt FROM session_keys WHERE id = 1").get() as {
-    secret: Buffer;
-    password_salt: Buffer;
-  };
-  return { secret: row.secret, passwordSalt: row.password_salt };
+/** The keys, made on first use. Insert-or-nothing lets two processes race safely: both then read the one row that won. */
+export async function sessionKeys(): Promise<SessionKeys> {
+  const db = await query();
+  await db
+    .insertInto("session_keys")
+    .values({ id: 1, secret: randomBytes(32), password_salt: randomBytes(16), created_at: Date.now() })
+    .onConflict((conflict) => conflict.column("id").doNothing())
+    .execute();
+  const row = await db
+    .selectFrom("session_keys")
+    .select(["secret", "password_salt"])
+    .where("id", "=", 1)
+    .executeTakeFirstOrThrow();
+  return { secret: Buffer.from(row.secret), passwordSalt: Buffer.from(row.password_salt) };
 }
 
-export function insertSession(idHash: string, expiresAt: number): void {
-  statement("INSERT INTO sessions (id_hash, expires_at) VALUES (?, ?)").run(idHash, expiresAt);
+export async function insertSession(idHash: string, expiresAt: number): Promise<void> {
+  await (await query()).insertInto("sessions").values({ id_hash: idHash, expires_at: expiresAt }).execute();
 }
 
-/** Checked on every request of a signed-in browser, so one indexed lookup on a prepared statement. */
-export function sessionExpiresAt(idHash: string): number | undefined {
-  const row = statement("SELECT expires_at FROM sessions WHERE id_hash = ?").get(idHash) as
-    { expires_at: number } | undefined;
+/** Checked on every request of a signed-in browser, so one lookup by primary key. */
+export async function sessionExpiresAt(idHash: string): Promise<number | undefined> {
+  const row = await (await query())
+    .selectFrom("sessions")
+    .select("expires_at")
+    .where("id_hash", "=", idHash)
+    .executeTakeFirst();
   return row?.expires_at;
 }
 
-export function deleteSession(idHash: string): boolean {
-  return statement("DELETE FROM sessions WHERE id_hash = ?").run(idHash).changes > 0;
+export async function deleteSession(idHash: string): Promise<boolean> {
+  const result = await (await query()).deleteFrom("sessions").where("id_hash", "=", idHash).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
 }
 
 /** Drops sessions that have run out; returns how many. */
-export function pruneSessions(now = Date.now()): number {
-  return statement("DELETE FROM sessions WHERE expires_at <= ?").run(now).changes;
+export async function pruneSessions(now = Date.now()): Promise<number> {
+  const result = await (await query()).deleteFrom("sessions").where("expires_at", "<=", now).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -1,6 +1,7 @@
 import "server-only";
 import type { StudioErrorBody } from "../../errors";
-import { statement } from "./connection";
+import { query } from "./connection";
+import type { StoreSchema } from "./schema";
 
 /**
  * A Generate press, keyed by the browser's idempotency key. It is written as `sending` *before* the
@@ -18,15 +19,7 @@ export interface Submission {
   createdAt: number;
 }
 
-interface SubmissionRow {
-  idempotency_key: string;
-  request_hash: string;
-  state: SubmissionState;
-  task_id: string | null;
-  error_json: string | null;
-  request_json: string;
-  created_at: number;
-}
+type SubmissionRow = StoreSchema["submissions"];
 
 function fromRow(row: SubmissionRow): Submission {
   return {
@@ -40,80 +33,119 @@ function fromRow(row: SubmissionRow): Submission {
   };
 }
 
-export function findSubmission(key: string): Submission | undefined {
-  const row = statement("SELECT * FROM submissions WHERE idempotency_key = ?").get(key) as SubmissionRow | undefined;
+export async function findSubmission(key: string): Promise<Submission | undefined> {
+  const row = await (await query())
+    .selectFrom("submissions")
+    .selectAll()
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
   return row && fromRow(row);
 }
 
 /**
- * Claims the key; false when another request already holds it (the primary key decides races).
+ * Claims the key; false when another request already holds it: the primary key decides races, on either engine
+ * (insert-or-nothing, so two duplicates arriving at once make one row and one create).
  * `callbackTokenHash` is the SHA-256 of the task's callback token, when callbacks are on.
  */
-export function beginSubmission(
+export async function beginSubmission(
   key: string,
   requestHash: string,
   requestJson: string,
   callbackTokenHash: string | null = null,
   slot: { groupId: string; index: number } | null = null,
-): boolean {
+): Promise<boolean> {
   const now = Date.now();
-  const result = statement(
-    `INSERT OR IGNORE INTO submissions (idempotency_key, request_hash, state, request_json, created_at, updated_at,
-       callback_token_hash, group_id, variant_index)
-     VALUES (?, ?, 'sending', ?, ?, ?, ?, ?, ?)`,
-  ).run(key, requestHash, requestJson, now, now, callbackTokenHash, slot?.groupId ?? null, slot?.index ?? null);
-  return result.changes === 1;
+  const result = await (await query())
+    .insertInto("submissions")
+    .values({
+      idempotency_key: key,
+      request_hash: requestHash,
+      state: "sending",
+      request_json: requestJson,
+      created_at: now,
+      updated_at: now,
+      callback_token_hash: callbackTokenHash,
+      group_id: slot?.groupId ?? null,
+      variant_index: slot?.index ?? null,
+      task_id: null,
+      error_json: null,
+    })
+    .onConflict((conflict) => conflict.column("idempotency_key").doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
 /** The task a callback token was issued for, once its create succeeded. */
-export function taskIdForCallbackToken(tokenHash: string): string | undefined {
-  const row = statement("SELECT task_id FROM submissions WHERE callback_token_hash = ? AND state = 'created'").get(
-    tokenHash,
-  ) as { task_id: string | null } | undefined;
+export async function taskIdForCallbackToken(tokenHash: string): Promise<string | undefined> {
+  const row = await (await query())
+    .selectFrom("submissions")
+    .select("task_id")
+    .where("callback_token_hash", "=", tokenHash)
+    .where("state", "=", "created")
+    .executeTakeFirst();
   return row?.task_id ?? undefined;
 }
 
-export function settleSubmission(
+export async function settleSubmission(
   key: string,
   state: Exclude<SubmissionState, "sending">,
   outcome: { taskId?: string; error?: StudioErrorBody },
-): void {
-  statement(
-    "UPDATE submissions SET state = ?, task_id = ?, error_json = ?, updated_at = ? WHERE idempotency_key = ?",
-  ).run(state, outcome.taskId ?? null, outcome.error ? JSON.stringify(outcome.error) : null, Date.now(), key);
+): Promise<void> {
+  await (await query())
+    .updateTable("submissions")
+    .set({
+      state,
+      task_id: outcome.taskId ?? null,
+      error_json: outcome.error ? JSON.stringify(outcome.error) : null,
+      updated_at: Date.now(),
+    })
+    .where("idempotency_key", "=", key)
+    .execute();
 }
 
 /** At start: anything still `sending` was cut off by a restart, so its outcome is unknown. */
-export function markInterruptedSubmissions(): number {
-  return statement("UPDATE submissions SET state = 'unknown', updated_at = ? WHERE state = 'sending'").run(Date.now())
-    .changes;
+export async function markInterruptedSubmissions(): Promise<number> {
+  const result = await (await query())
+    .updateTable("submissions")
+    .set({ state: "unknown", updated_at: Date.now() })
+    .where("state", "=", "sending")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 /** Submissions whose outcome nobody knows, for the history to show until dismissed. */
-export function unknownSubmissions(): Submission[] {
-  return (
-    statement("SELECT * FROM submissions WHERE state = 'unknown' ORDER BY created_at DESC").all() as SubmissionRow[]
-  ).map(fromRow);
+export async function unknownSubmissions(): Promise<Submission[]> {
+  const rows = await (await query())
+    .selectFrom("submissions")
+    .selectAll()
+    .where("state", "=", "unknown")
+    .orderBy("created_at", "desc")
+    .execute();
+  return rows.map(fromRow);
 }
 
 /** Dismissing keeps the key (so it can never be replayed into a create) but hides it from history. */
-export function dismissSubmission(key: string): boolean {
-  return (
-    statement(
-      "UPDATE submissions SET state = 'rejected', updated_at = ? WHERE idempotency_key = ? AND state = 'unknown'",
-    ).run(Date.now(), key).changes > 0
-  );
+export async function dismissSubmission(key: string): Promise<boolean> {
+  const result = await (await query())
+    .updateTable("submissions")
+    .set({ state: "rejected", updated_at: Date.now() })
+    .where("idempotency_key", "=", key)
+    .where("state", "=", "unknown")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /** The takes of a variant group that made no task: refused upstream, or of unknown outcome (never resent). */
-export function failedSlots(groupId: string): Array<{ index: number; error: StudioErrorBody | null }> {
-  return (
-    statement(
-      `SELECT variant_index, error_json FROM submissions
-       WHERE group_id = ? AND state IN ('rejected', 'unknown') ORDER BY variant_index`,
-    ).all(groupId) as Array<{ variant_index: number; error_json: string | null }>
-  ).map((row) => ({
-    index: row.variant_index,
+export async function failedSlots(groupId: string): Promise<Array<{ index: number; error: StudioErrorBody | null }>> {
+  const rows = await (await query())
+    .selectFrom("submissions")
+    .select(["variant_index", "error_json"])
+    .where("group_id", "=", groupId)
+    .where("state", "in", ["rejected", "unknown"])
+    .orderBy("variant_index")
+    .execute();
+  return rows.map((row) => ({
+    index: row.variant_index ?? 0,
     error: row.error_json ? (JSON.parse(row.error_json) as StudioErrorBody) : null,
   }));
 }

@@ -3,7 +3,9 @@ import { LIVE_STATUSES } from "../../evolink/contract";
 import type { StudioErrorBody } from "../../errors";
 import type { GenerationRequest } from "../../generation/schema";
 import type { UsedElement } from "../../elements/view";
-import { db, statement } from "./connection";
+import type { Selectable } from "kysely";
+import { inTransaction, query } from "./connection";
+import type { StoreSchema } from "./schema";
 
 export type ArchiveState = "none" | "archived" | "failed" | "expired";
 export type PosterState = "none" | "ready" | "failed" | "unavailable";
@@ -51,32 +53,7 @@ export interface TaskRecord {
   keptReferences: KeptReferences | null;
 }
 
-export interface TaskRow {
-  id: string;
-  request_json: string;
-  created_at: number;
-  updated_at: number;
-  upstream_status: string;
-  progress: number;
-  estimated_seconds: number | null;
-  credits_reserved: number | null;
-  result_url: string | null;
-  error_json: string | null;
-  polled_at: number | null;
-  archive_state: ArchiveState;
-  archive_bytes: number | null;
-  archive_error: string | null;
-  archive_attempts: number;
-  starred: number;
-  poster_state: PosterState;
-  poster_attempts: number;
-  elements_json: string | null;
-  group_id: string | null;
-  variant_index: number | null;
-  variant_count: number | null;
-  reference_state: ReferenceState;
-  kept_references_json: string | null;
-}
+export type TaskRow = Selectable<StoreSchema["tasks"]>;
 
 export function fromRow(row: TaskRow): TaskRecord {
   return {
@@ -108,7 +85,7 @@ export function fromRow(row: TaskRow): TaskRecord {
   };
 }
 
-const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "elements" | "createdAt" | "variant">, string> = {
+const COLUMNS = {
   updatedAt: "updated_at",
   upstreamStatus: "upstream_status",
   progress: "progress",
@@ -126,7 +103,10 @@ const COLUMNS: Record<keyof Omit<TaskRecord, "id" | "request" | "elements" | "cr
   posterAttempts: "poster_attempts",
   referenceState: "reference_state",
   keptReferences: "kept_references_json",
-};
+} as const satisfies Record<
+  keyof Omit<TaskRecord, "id" | "request" | "elements" | "createdAt" | "variant">,
+  keyof StoreSchema["tasks"]
+>;
 
 const JSON_COLUMNS = new Set<keyof typeof COLUMNS>(["error", "keptReferences"]);
 
@@ -135,7 +115,7 @@ export type TaskPatch = Partial<
 >;
 
 /** Records a newly created task; `idempotencyKey` ties it to the submission that made it. */
-export function insertTask(
+export async function insertTask(
   record: Omit<
     TaskRecord,
     | "updatedAt"
@@ -153,102 +133,128 @@ export function insertTask(
     | "keptReferences"
   > & { elements?: UsedElement[]; variant?: VariantSlot | null },
   idempotencyKey: string | null,
-): TaskRecord {
-  const now = Date.now();
-  statement(
-    `INSERT INTO tasks (id, idempotency_key, request_json, created_at, updated_at, upstream_status, progress,
-       estimated_seconds, credits_reserved, result_url, error_json, elements_json, group_id, variant_index, variant_count)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(
-    record.id,
-    idempotencyKey,
-    JSON.stringify(record.request),
-    record.createdAt,
-    now,
-    record.upstreamStatus,
-    record.progress,
-    record.estimatedSeconds,
-    record.creditsReserved,
-    record.resultUrl,
-    record.error ? JSON.stringify(record.error) : null,
-    record.elements?.length ? JSON.stringify(record.elements) : null,
-    record.variant?.groupId ?? null,
-    record.variant?.index ?? null,
-    record.variant?.count ?? null,
-  );
-  return findTask(record.id) as TaskRecord;
+): Promise<TaskRecord> {
+  await (await query())
+    .insertInto("tasks")
+    .values({
+      id: record.id,
+      idempotency_key: idempotencyKey,
+      request_json: JSON.stringify(record.request),
+      created_at: record.createdAt,
+      updated_at: Date.now(),
+      upstream_status: record.upstreamStatus,
+      progress: record.progress,
+      estimated_seconds: record.estimatedSeconds,
+      credits_reserved: record.creditsReserved,
+      result_url: record.resultUrl,
+      error_json: record.error ? JSON.stringify(record.error) : null,
+      polled_at: null,
+      archive_bytes: null,
+      archive_error: null,
+      elements_json: record.elements?.length ? JSON.stringify(record.elements) : null,
+      group_id: record.variant?.groupId ?? null,
+      variant_index: record.variant?.index ?? null,
+      variant_count: record.variant?.count ?? null,
+      kept_references_json: null,
+    })
+    .execute();
+  return (await findTask(record.id)) as TaskRecord;
 }
 
-export function findTask(id: string): TaskRecord | undefined {
-  const row = statement("SELECT * FROM tasks WHERE id = ?").get(id) as TaskRow | undefined;
+export async function findTask(id: string): Promise<TaskRecord | undefined> {
+  const row = await (await query()).selectFrom("tasks").selectAll().where("id", "=", id).executeTakeFirst();
   return row && fromRow(row);
 }
 
-export function updateTask(id: string, patch: TaskPatch): TaskRecord | undefined {
-  const entries = Object.entries({ ...patch, updatedAt: Date.now() }) as Array<[keyof typeof COLUMNS, unknown]>;
-  const assignments = entries.map(([key]) => `${COLUMNS[key]} = ?`).join(", ");
-  const values = entries.map(([key, value]) =>
-    JSON_COLUMNS.has(key) ? (value ? JSON.stringify(value) : null) : typeof value === "boolean" ? Number(value) : value,
-  );
-  statement(`UPDATE tasks SET ${assignments} WHERE id = ?`).run(...values, id);
+export async function updateTask(id: string, patch: TaskPatch): Promise<TaskRecord | undefined> {
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries({ ...patch, updatedAt: Date.now() }) as Array<
+    [keyof typeof COLUMNS, unknown]
+  >) {
+    values[COLUMNS[key]] = JSON_COLUMNS.has(key)
+      ? value
+        ? JSON.stringify(value)
+        : null
+      : typeof value === "boolean"
+        ? Number(value)
+        : value;
+  }
+  await (await query()).updateTable("tasks").set(values).where("id", "=", id).execute();
   return findTask(id);
 }
 
 /** Marks a variant group's tasks changed (a take of it was refused), so the next history refresh re-reads them. */
-export function touchGroup(groupId: string): void {
-  statement("UPDATE tasks SET updated_at = ? WHERE group_id = ?").run(Date.now(), groupId);
+export async function touchGroup(groupId: string): Promise<void> {
+  await (await query()).updateTable("tasks").set({ updated_at: Date.now() }).where("group_id", "=", groupId).execute();
 }
 
 // A refresh older than this cannot learn of every deletion, so its token is refused and the list read again.
 export const TOMBSTONE_KEEP_MS = 30 * 24 * 3600_000;
 
 /** Deletes a task and leaves a tombstone, so a browser's next refresh learns it is gone. */
-export function deleteTask(id: string): boolean {
+export function deleteTask(id: string): Promise<boolean> {
   const now = Date.now();
-  return db().transaction(() => {
-    const deleted = statement("DELETE FROM tasks WHERE id = ?").run(id).changes > 0;
+  return inTransaction(async () => {
+    const db = await query();
+    const deleted = Number((await db.deleteFrom("tasks").where("id", "=", id).executeTakeFirst()).numDeletedRows) > 0;
     if (deleted) {
-      statement("INSERT OR REPLACE INTO deleted_tasks (id, deleted_at) VALUES (?, ?)").run(id, now);
-      statement("DELETE FROM deleted_tasks WHERE deleted_at < ?").run(now - TOMBSTONE_KEEP_MS);
+      await db
+        .insertInto("deleted_tasks")
+        .values({ id, deleted_at: now })
+        .onConflict((conflict) => conflict.column("id").doUpdateSet({ deleted_at: now }))
+        .execute();
+      await db.deleteFrom("deleted_tasks").where("deleted_at", "<", now - TOMBSTONE_KEEP_MS).execute();
     }
     return deleted;
-  })();
+  });
 }
 
 // The statuses of a running task; any other is terminal, known or not (CONTRACT.md, "Task statuses").
-const LIVE_STATUS_LIST = `(${Object.keys(LIVE_STATUSES)
-  .map((status) => `'${status}'`)
-  .join(", ")})`;
+const LIVE_STATUS_LIST = Object.keys(LIVE_STATUSES);
 
 /** Tasks the background poller must keep moving: not finished upstream, and not failed here. */
-export function unfinishedTaskIds(): string[] {
-  return (
-    statement(
-      `SELECT id FROM tasks WHERE status_group = 'running' AND upstream_status IN ${LIVE_STATUS_LIST} AND error_json IS NULL`,
-    ).all() as Array<{ id: string }>
-  ).map((row) => row.id);
+export async function unfinishedTaskIds(): Promise<string[]> {
+  const rows = await (await query())
+    .selectFrom("tasks")
+    .select("id")
+    .where("status_group", "=", "running")
+    .where("upstream_status", "in", LIVE_STATUS_LIST)
+    .where("error_json", "is", null)
+    .execute();
+  return rows.map((row) => row.id);
 }
 
 /** Completed tasks whose result still needs copying into the archive. */
-export function tasksAwaitingArchive(maxAttempts: number): TaskRecord[] {
-  return (
-    statement(
-      `SELECT * FROM tasks WHERE archive_state IN ('none', 'failed') AND upstream_status = 'completed'
-         AND result_url IS NOT NULL AND (archive_state = 'none' OR archive_attempts < ?)`,
-    ).all(maxAttempts) as TaskRow[]
-  ).map(fromRow);
+export async function tasksAwaitingArchive(maxAttempts: number): Promise<TaskRecord[]> {
+  const rows = await (await query())
+    .selectFrom("tasks")
+    .selectAll()
+    .where("archive_state", "in", ["none", "failed"])
+    .where("upstream_status", "=", "completed")
+    .where("result_url", "is not", null)
+    .where((eb) => eb.or([eb("archive_state", "=", "none"), eb("archive_attempts", "<", maxAttempts)]))
+    .execute();
+  return rows.map(fromRow);
 }
 
 /** Archived tasks whose poster failed and may be tried again. */
-export function tasksAwaitingPosterRetry(maxAttempts: number): TaskRecord[] {
-  return (
-    statement(
-      `SELECT * FROM tasks WHERE poster_state = 'failed' AND poster_attempts < ? AND archive_state = 'archived'`,
-    ).all(maxAttempts) as TaskRow[]
-  ).map(fromRow);
+export async function tasksAwaitingPosterRetry(maxAttempts: number): Promise<TaskRecord[]> {
+  const rows = await (await query())
+    .selectFrom("tasks")
+    .selectAll()
+    .where("poster_state", "=", "failed")
+    .where("poster_attempts", "<", maxAttempts)
+    .where("archive_state", "=", "archived")
+    .execute();
+  return rows.map(fromRow);
 }
 
 /** A new process may find ffmpeg where the last one did not: its posters are made again when listed. */
-export function forgetUnavailablePosters(): number {
-  return statement("UPDATE tasks SET poster_state = 'none' WHERE poster_state = 'unavailable'").run().changes;
+export async function forgetUnavailablePosters(): Promise<number> {
+  const result = await (await query())
+    .updateTable("tasks")
+    .set({ poster_state: "none" })
+    .where("poster_state", "=", "unavailable")
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }

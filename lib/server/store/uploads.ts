@@ -1,5 +1,5 @@
 import "server-only";
-import { statement } from "./connection";
+import { query } from "./connection";
 
 /** Files this studio uploaded to the file service, so a remix can tell which references have expired. */
 export interface UploadRecord {
@@ -9,17 +9,27 @@ export interface UploadRecord {
   expiresAt: string | null;
 }
 
-export function recordUpload(upload: UploadRecord): void {
-  statement(
-    `INSERT OR REPLACE INTO uploads (file_url, kind, original_name, expires_at, created_at) VALUES (?, ?, ?, ?, ?)`,
-  ).run(upload.fileUrl, upload.kind, upload.originalName, upload.expiresAt, Date.now());
+export async function recordUpload(upload: UploadRecord): Promise<void> {
+  const row = {
+    kind: upload.kind,
+    original_name: upload.originalName,
+    expires_at: upload.expiresAt,
+    created_at: Date.now(),
+  };
+  await (await query())
+    .insertInto("uploads")
+    .values({ file_url: upload.fileUrl, ...row })
+    .onConflict((conflict) => conflict.column("file_url").doUpdateSet(row))
+    .execute();
 }
 
-export function findUploads(urls: readonly string[]): Map<string, UploadRecord> {
+export async function findUploads(urls: readonly string[]): Promise<Map<string, UploadRecord>> {
   if (urls.length === 0) return new Map();
-  const rows = statement(`SELECT * FROM uploads WHERE file_url IN (${urls.map(() => "?").join(", ")})`).all(
-    ...urls,
-  ) as Array<{ file_url: string; kind: "video" | "image"; original_name: string; expires_at: string | null }>;
+  const rows = await (await query())
+    .selectFrom("uploads")
+    .selectAll()
+    .where("file_url", "in", [...urls])
+    .execute();
   return new Map(
     rows.map((row) => [
       row.file_url,

@@ -31,16 +31,16 @@ export async function keepReferences(record: TaskRecord, cancelled: AbortSignal)
   for (const [index, slot] of slots.entries()) {
     const url = index === 0 ? videoUrl : (imageUrls[index - 1] ?? "");
     const state = await copyReference(record.id, url, slot, cancelled);
-    if (cancelled.aborted || !findTask(record.id)) return;
+    if (cancelled.aborted || !(await findTask(record.id))) return;
     states.push(state);
     thumbnails.push(state === "archived" && (await makeThumbnail(record.id, slot)));
   }
-  if (cancelled.aborted || !findTask(record.id)) return;
+  if (cancelled.aborted || !(await findTask(record.id))) return;
   const kept: KeptReferences = {
     videoThumbnail: thumbnails[0] ?? false,
     images: states.slice(1).map((state, index) => ({ state, thumbnail: thumbnails[index + 1] ?? false })),
   };
-  updateTask(record.id, { referenceState: states[0] ?? "failed", keptReferences: kept });
+  await updateTask(record.id, { referenceState: states[0] ?? "failed", keptReferences: kept });
 }
 
 /**
@@ -77,7 +77,7 @@ async function copyReference(
     const length = response.headers.get("content-length");
     if (slot === "video" || length) await checkWhole(partial, length);
     else if (!(await kindOf(partial))) throw new IncompleteCopy("the reference image is not an image");
-    if (cancelled.aborted || !findTask(taskId)) {
+    if (cancelled.aborted || !(await findTask(taskId))) {
       await rm(partial, { force: true });
       return "none";
     }

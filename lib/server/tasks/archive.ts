@@ -112,7 +112,7 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
     if (RESULT_LINK_GONE_STATUSES.has(response.status)) {
       await response.body?.cancel();
       if (cancelled.aborted) return;
-      updateTask(record.id, {
+      await updateTask(record.id, {
         archiveState: "expired",
         archiveError: `The result link answered ${response.status}: it has expired upstream.`,
       });
@@ -127,12 +127,12 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
     await pipeline(body, createWriteStream(partial, { mode: 0o600 }), { signal: cancelled });
     const size = await checkWhole(partial, response.headers.get("content-length"));
     // A delete that began meanwhile wins: its task is gone, so its file must not come back.
-    if (cancelled.aborted || !findTask(record.id)) {
+    if (cancelled.aborted || !(await findTask(record.id))) {
       await rm(partial, { force: true });
       return;
     }
     await rename(partial, target);
-    updateTask(record.id, { archiveState: "archived", archiveBytes: size, archiveError: null });
+    await updateTask(record.id, { archiveState: "archived", archiveBytes: size, archiveError: null });
     log().info({ bytes: size }, "result archived");
     globalForArchive.__onArchived?.(record.id);
     // Inside this copy's own promise, so a delete cancels and waits for it too.
@@ -144,7 +144,7 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
       { err: error, attempt: record.archiveAttempts + 1, folder: archiveDir() },
       "archiving failed; will retry",
     );
-    updateTask(record.id, {
+    await updateTask(record.id, {
       archiveState: "failed",
       archiveAttempts: record.archiveAttempts + 1,
       archiveError: `Could not save a copy: ${describe(error)}. The studio keeps retrying; the preview still plays from Evolink meanwhile.`,
@@ -168,7 +168,7 @@ function describe(error: unknown): string {
  * Deletes a task's archived file and then the task itself (`removeRecord`), exclusive with archiving
  * it: a copy in flight is cancelled and waited for first, and none starts until the record is gone.
  */
-export async function deleteArchived(taskId: string, removeRecord: () => void): Promise<void> {
+export async function deleteArchived(taskId: string, removeRecord: () => Promise<unknown>): Promise<void> {
   deleting.add(taskId);
   try {
     const running = archiving.get(taskId);
@@ -181,7 +181,7 @@ export async function deleteArchived(taskId: string, removeRecord: () => void): 
       await rm(`${referenceSlotPath(taskId, slot)}.part`, { force: true });
       await rm(referenceThumbnailPath(taskId, slot), { force: true });
     }
-    removeRecord();
+    await removeRecord();
     // After the record: a poster renamed into place meanwhile is either removed here or sees the task gone.
     await rm(posterPath(taskId), { force: true });
   } finally {

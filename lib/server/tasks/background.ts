@@ -3,7 +3,7 @@ import { archiveRetryDue, archiveTask, MAX_ARCHIVE_ATTEMPTS, onArchived } from "
 import { MAX_POSTER_ATTEMPTS, queuePoster, retryFailedPosters } from "./poster";
 import { config } from "../config";
 import { log, withLogContext } from "../log";
-import { db } from "../store/connection";
+import { store } from "../store/connection";
 import { markInterruptedSubmissions } from "../store/submissions";
 import {
   forgetUnavailablePosters,
@@ -25,14 +25,14 @@ const globalForBackground = globalThis as typeof globalThis & {
  * submissions cut off by a restart as unknown, and keeps unfinished tasks moving and finished ones
  * archived (and given posters) even when no browser is open.
  */
-export function startBackgroundWork(): void {
+export async function startBackgroundWork(): Promise<void> {
   if (globalForBackground.__background) return;
-  db();
-  const interrupted = markInterruptedSubmissions();
-  markInterruptedElements(studioError("create_outcome_unknown"));
+  await store();
+  const interrupted = await markInterruptedSubmissions();
+  await markInterruptedElements(studioError("create_outcome_unknown"));
   if (interrupted > 0)
     log().warn({ interrupted }, "submissions were cut off by a restart; they show in the history as unknown");
-  forgetUnavailablePosters();
+  await forgetUnavailablePosters();
   onTaskCompleted((record) => void archiveTask(record));
   onArchived(queuePoster);
   // Timers keep the context they were created in: the poller's lines say so, not some request's id.
@@ -50,16 +50,19 @@ async function tick(state: { busy: boolean }): Promise<void> {
   state.busy = true;
   try {
     const refreshed = await Promise.allSettled([
-      ...unfinishedTaskIds().map((id) => refreshTask(id)),
-      ...creatingElementIds().map((id) => refreshElement(id)),
+      ...(await unfinishedTaskIds()).map((id) => refreshTask(id)),
+      ...(await creatingElementIds()).map((id) => refreshElement(id)),
     ]);
     for (const outcome of refreshed) {
       if (outcome.status === "rejected")
         log().warn({ err: outcome.reason }, "background refresh failed; retrying next tick");
     }
-    const due = tasksAwaitingArchive(MAX_ARCHIVE_ATTEMPTS).filter((record) => archiveRetryDue(record));
+    const due = (await tasksAwaitingArchive(MAX_ARCHIVE_ATTEMPTS)).filter((record) => archiveRetryDue(record));
     await Promise.allSettled(due.map((record) => archiveTask(record)));
-    retryFailedPosters(tasksAwaitingPosterRetry(MAX_POSTER_ATTEMPTS));
+    retryFailedPosters(await tasksAwaitingPosterRetry(MAX_POSTER_ATTEMPTS));
+  } catch (error) {
+    // The database out of reach (PostgreSQL restarting): nothing was changed; the next tick tries again.
+    log().warn({ err: error }, "the background poller could not read the store; retrying next tick");
   } finally {
     state.busy = false;
   }

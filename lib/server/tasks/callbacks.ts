@@ -34,10 +34,10 @@ export function newCallback(): { url: string; tokenHash: string } | null {
  * The task a callback token was issued for, or undefined for a malformed, forged or unused one. Only
  * hashes are stored and looked up, so neither a database leak nor the lookup's timing reveals a token.
  */
-export function callbackTaskId(token: string): string | undefined {
+export async function callbackTaskId(token: string): Promise<string | undefined> {
   if (!CALLBACK_TOKEN_PATTERN.test(token)) return undefined;
-  const taskId = taskIdForCallbackToken(hashToken(token));
-  return taskId && findTask(taskId) ? taskId : undefined;
+  const taskId = await taskIdForCallbackToken(hashToken(token));
+  return taskId && (await findTask(taskId)) ? taskId : undefined;
 }
 
 /**

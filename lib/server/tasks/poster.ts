@@ -46,14 +46,14 @@ export function retryFailedPosters(candidates: readonly TaskRecord[], now = Date
  * without one gets it queued), `unknown` when this studio has no such task.
  */
 export async function readPoster(taskId: string): Promise<{ bytes: Buffer; etag: string } | "none" | "unknown"> {
-  const record = findTask(taskId);
+  const record = await findTask(taskId);
   if (!record) return "unknown";
   queueMissingPosters([record]);
   if (record.posterState !== "ready") return "none";
   const bytes = await readFile(posterPath(taskId)).catch(() => null);
   if (!bytes) {
     // Its file went missing (removed by hand): made again, under a new version.
-    updateTask(taskId, { posterState: "none" });
+    await updateTask(taskId, { posterState: "none" });
     queuePoster(taskId);
     return "none";
   }
@@ -74,7 +74,7 @@ async function drain(): Promise<void> {
 
 /** Makes one task's poster and records the outcome; the state it ends in (null: no such archived task). */
 export async function makePoster(taskId: string): Promise<PosterState | null> {
-  const record = findTask(taskId);
+  const record = await findTask(taskId);
   if (!record || record.archiveState !== "archived") return null;
   const target = posterPath(taskId);
   const partial = target.replace(/\.jpg$/, ".part.jpg");
@@ -90,11 +90,11 @@ export async function makePoster(taskId: string): Promise<PosterState | null> {
     if (!(await stat(partial).catch(() => null))?.size) throw new Error("ffmpeg wrote no frame");
     await rename(partial, target);
     // A delete that finished meanwhile removed the poster's path already: its task must not get one back.
-    if (!findTask(taskId)) {
+    if (!(await findTask(taskId))) {
       await rm(target, { force: true });
       return null;
     }
-    updateTask(taskId, { posterState: "ready", posterAttempts: attempts });
+    await updateTask(taskId, { posterState: "ready", posterAttempts: attempts });
     return "ready";
   } catch (error) {
     await rm(partial, { force: true });
@@ -102,7 +102,7 @@ export async function makePoster(taskId: string): Promise<PosterState | null> {
     const state: PosterState = missing ? "unavailable" : "failed";
     if (missing) log().warn("ffmpeg is not on PATH; cards show a placeholder instead of a poster");
     else log().warn({ err: error, taskId, attempt: attempts }, "poster failed; the video still plays");
-    if (findTask(taskId)) updateTask(taskId, { posterState: state, posterAttempts: attempts });
+    if (await findTask(taskId)) await updateTask(taskId, { posterState: state, posterAttempts: attempts });
     return state;
   }
 }

@@ -36,7 +36,7 @@ export function onTaskCompleted(listener: (record: TaskRecord) => void): void {
  * finished tasks are answered from the store.
  */
 export async function refreshTask(id: string): Promise<TaskView | null> {
-  const record = findTask(id);
+  const record = await findTask(id);
   if (!record) return null;
   if (finished(record) || !intervalElapsed(record)) return toTaskView(record);
   return toTaskView(await sharedPoll(record));
@@ -50,7 +50,7 @@ export async function refreshTask(id: string): Promise<TaskView | null> {
  * looks unfinished.
  */
 export async function refreshTaskNow(id: string): Promise<TaskView | null> {
-  const record = findTask(id);
+  const record = await findTask(id);
   if (!record) return null;
   if (finished(record)) return toTaskView(record);
   const now = Date.now();
@@ -60,7 +60,7 @@ export async function refreshTaskNow(id: string): Promise<TaskView | null> {
   forgetStaleNowRefreshes(now);
   refreshedNowAt.set(id, now);
   await refreshing.get(id)?.catch(() => undefined);
-  const latest = findTask(id);
+  const latest = await findTask(id);
   if (!latest) return null;
   if (finished(latest)) return toTaskView(latest);
   return toTaskView(await sharedPoll(latest));
@@ -93,7 +93,7 @@ async function pollUpstream(record: TaskRecord): Promise<TaskRecord> {
   const startedAt = Date.now();
   try {
     const upstream = await getTask(record.id);
-    const updated = updateTask(record.id, {
+    const updated = await updateTask(record.id, {
       upstreamStatus: upstream.status,
       progress: upstream.status === "completed" ? 100 : upstream.progress,
       estimatedSeconds: upstream.estimatedSeconds ?? record.estimatedSeconds,
@@ -108,14 +108,14 @@ async function pollUpstream(record: TaskRecord): Promise<TaskRecord> {
     // The upstream forgot the task (expired or never existed there): that ends it for good.
     if (error instanceof UpstreamError && (error.code === "task_not_found" || error.code === "resource_not_found")) {
       return (
-        updateTask(record.id, {
+        (await updateTask(record.id, {
           upstreamStatus: "failed",
           error: upstreamFailure(error.code, error.upstreamMessage),
           polledAt: startedAt,
-        }) ?? record
+        })) ?? record
       );
     }
-    updateTask(record.id, { polledAt: startedAt });
+    await updateTask(record.id, { polledAt: startedAt });
     throw error;
   }
 }
@@ -128,13 +128,13 @@ function taskError(upstream: UpstreamTask): TaskView["error"] {
   return phase === "failed" ? taskFailure(upstream) : null;
 }
 
-function usedElements(record: TaskRecord): TaskView["elements"] {
+async function usedElements(record: TaskRecord): Promise<TaskView["elements"]> {
   if (record.elements.length === 0) return [];
-  const kept = existingElementIds(record.elements.map((element) => element.id));
+  const kept = await existingElementIds(record.elements.map((element) => element.id));
   return record.elements.map((element) => ({ ...element, deleted: !kept.has(element.id) }));
 }
 
-export function toTaskView(record: TaskRecord): TaskView {
+export async function toTaskView(record: TaskRecord): Promise<TaskView> {
   const settings = config();
   // A result that expired upstream before it was archived is a failure to the person looking at it.
   // Stored texts are scrubbed again on the way out: rows written before scrubbing existed may hold a secret.
@@ -146,7 +146,7 @@ export function toTaskView(record: TaskRecord): TaskView {
   const phase = error ? "failed" : phaseOf(record.upstreamStatus);
   const playable = phase === "completed";
   const { request } = record;
-  const uploads = findUploads([request.videoUrl, ...request.imageUrls]);
+  const uploads = await findUploads([request.videoUrl, ...request.imageUrls]);
   const kept = keptReferenceUrls(record);
   const reference = (url: string, kind: "video" | "image", index: number) => {
     const upload = uploads.get(url);
@@ -176,7 +176,7 @@ export function toTaskView(record: TaskRecord): TaskView {
       reference(request.videoUrl, "video", 0),
       ...request.imageUrls.map((url, index) => reference(url, "image", index + 1)),
     ],
-    elements: usedElements(record),
+    elements: await usedElements(record),
     watermark: request.watermark ?? null,
     error,
     archive: { state: record.archiveState, error: record.archiveError && scrubSecrets(record.archiveError) },
@@ -186,7 +186,7 @@ export function toTaskView(record: TaskRecord): TaskView {
     pollIntervalMs: settings.pollIntervalMs,
     starred: record.starred,
     posterUrl: record.posterState === "ready" ? `/api/tasks/${record.id}/poster?v=${record.posterAttempts}` : null,
-    variant: record.variant && { ...record.variant, failed: failedSlots(record.variant.groupId) },
+    variant: record.variant && { ...record.variant, failed: await failedSlots(record.variant.groupId) },
     referenceVideo: {
       state: record.referenceState,
       url: record.referenceState === "archived" ? `/api/tasks/${record.id}/reference` : null,

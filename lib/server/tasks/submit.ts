@@ -5,7 +5,7 @@ import { upstreamFailure } from "../upstream-failure";
 import { createGeneration } from "../evolink/client";
 import { UpstreamError } from "../evolink/upstream-error";
 import type { GenerationRequest } from "../../generation/schema";
-import { db } from "../store/connection";
+import { inTransaction } from "../store/connection";
 import { beginSubmission, findSubmission, settleSubmission, type Submission } from "../store/submissions";
 import { findTask, insertTask, type VariantSlot } from "../store/tasks";
 import { toTaskView } from "./refresh";
@@ -24,8 +24,13 @@ export class IdempotencyConflict extends Error {
   }
 }
 
-// Same-process duplicates (a double click) wait for the first request instead of racing it.
-const globalForSubmit = globalThis as typeof globalThis & { __submitting?: Map<string, Promise<TaskView>> };
+// Same-process duplicates (a double click) wait for the first request instead of racing it. The entry is made
+// before the first await, so a duplicate arriving while the first one is still being claimed sees it.
+interface Pending {
+  requestHash: string;
+  outcome: Promise<{ task: TaskView; replayed: boolean }>;
+}
+const globalForSubmit = globalThis as typeof globalThis & { __submitting?: Map<string, Pending> };
 const submitting = (globalForSubmit.__submitting ??= new Map());
 
 /**
@@ -40,22 +45,36 @@ export async function submitGeneration(
   const key = idempotencyKey ?? randomUUID();
   const requestJson = JSON.stringify(request);
   const requestHash = createHash("sha256").update(requestJson).digest("hex");
-
-  // Refused before the key is claimed: an element that cannot be used changes nothing.
-  const elements = resolveElements(request.elementIds ?? []);
   const pending = submitting.get(key);
   if (pending) {
-    assertSameRequest(findSubmission(key), requestHash);
-    return { task: await pending, replayed: true };
+    if (pending.requestHash !== requestHash) throw new IdempotencyConflict("different_request");
+    return { task: (await pending.outcome).task, replayed: true };
   }
-  // The callback token's hash is stored with the submission, before anything is sent.
+  const entry: Pending = { requestHash, outcome: claimAndSend(key, request, requestJson, requestHash, slot) };
+  submitting.set(key, entry);
+  try {
+    return await entry.outcome;
+  } finally {
+    if (submitting.get(key) === entry) submitting.delete(key);
+  }
+}
+
+async function claimAndSend(
+  key: string,
+  request: GenerationRequest,
+  requestJson: string,
+  requestHash: string,
+  slot: VariantSlot | null,
+): Promise<{ task: TaskView; replayed: boolean }> {
+  // Refused before the key is claimed: an element that cannot be used changes nothing.
+  const elements = await resolveElements(request.elementIds ?? []);
+  // The callback token's hash is stored with the submission, before anything is sent. The key's uniqueness in
+  // the database decides between studios (and processes) sending the same key at once.
   const callback = newCallback();
-  if (!beginSubmission(key, requestHash, requestJson, callback?.tokenHash, slot)) {
-    return { task: replay(findSubmission(key), requestHash), replayed: true };
+  if (!(await beginSubmission(key, requestHash, requestJson, callback?.tokenHash, slot))) {
+    return { task: await replay(await findSubmission(key), requestHash), replayed: true };
   }
-  const created = send(key, request, elements, callback?.url, slot).finally(() => submitting.delete(key));
-  submitting.set(key, created);
-  return { task: await created, replayed: false };
+  return { task: await send(key, request, elements, callback?.url, slot), replayed: false };
 }
 
 async function send(
@@ -72,8 +91,8 @@ async function send(
       elements.map((element) => element.elementId),
     );
     // The task row and the submission's outcome land together, or not at all.
-    const record = db().transaction(() => {
-      const inserted = insertTask(
+    const record = await inTransaction(async () => {
+      const inserted = await insertTask(
         {
           id: upstream.id,
           request,
@@ -91,16 +110,16 @@ async function send(
         },
         key,
       );
-      settleSubmission(key, "created", { taskId: upstream.id });
+      await settleSubmission(key, "created", { taskId: upstream.id });
       return inserted;
-    })();
+    });
     return toTaskView(record);
   } catch (error) {
     if (error instanceof UpstreamError) {
       const state = error.code === "create_outcome_unknown" ? "unknown" : "rejected";
-      settleSubmission(key, state, { error: upstreamFailure(error.code, error.upstreamMessage) });
+      await settleSubmission(key, state, { error: upstreamFailure(error.code, error.upstreamMessage) });
     } else {
-      settleSubmission(key, "unknown", { error: studioError("create_outcome_unknown") });
+      await settleSubmission(key, "unknown", { error: studioError("create_outcome_unknown") });
     }
     throw error;
   }
@@ -111,10 +130,10 @@ function assertSameRequest(submission: Submission | undefined, requestHash: stri
 }
 
 /** What a repeated key gets: the task it made, or the same refusal it got the first time. */
-function replay(submission: Submission | undefined, requestHash: string): TaskView {
+async function replay(submission: Submission | undefined, requestHash: string): Promise<TaskView> {
   assertSameRequest(submission, requestHash);
   if (!submission || submission.state === "sending") throw new IdempotencyConflict("in_progress");
-  const task = submission.taskId ? findTask(submission.taskId) : undefined;
+  const task = submission.taskId ? await findTask(submission.taskId) : undefined;
   if (submission.state === "created" && task) return toTaskView(task);
   const error = submission.error ?? studioError("create_outcome_unknown");
   throw new UpstreamError(error.code, error.upstreamMessage, undefined);

@@ -44,7 +44,7 @@ export async function submitVariants(
 ): Promise<{ task: TaskView; replayed: boolean } | VariantSubmission> {
   const count = request.variants ?? 1;
   // The same key sent once as a single take and once as a group would otherwise make both.
-  if (findSubmission(count === 1 ? `${key}:0` : key)) throw new IdempotencyConflict("different_request");
+  if (await findSubmission(count === 1 ? `${key}:0` : key)) throw new IdempotencyConflict("different_request");
   if (count === 1) return submitGeneration(request, key);
   const groupId = variantGroupId(key);
   const takes: VariantTake[] = [];
@@ -66,12 +66,13 @@ export async function submitVariants(
   if (takes.every((take) => take.task === null)) throw firstFailure;
   if (firstFailure === null) return { groupId, takes, replayed };
   // The takes made before a refusal are shown again with it, and a history refresh learns of it too.
-  touchGroup(groupId);
-  return { groupId, takes: takes.map((take) => ({ ...take, task: take.task && freshView(take.task) })), replayed };
+  await touchGroup(groupId);
+  const fresh = await Promise.all(takes.map(async (take) => ({ ...take, task: take.task && (await freshView(take.task)) })));
+  return { groupId, takes: fresh, replayed };
 }
 
-function freshView(task: TaskView): TaskView {
-  const record = findTask(task.id);
+async function freshView(task: TaskView): Promise<TaskView> {
+  const record = await findTask(task.id);
   return record ? toTaskView(record) : task;
 }
 

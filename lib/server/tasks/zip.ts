@@ -18,7 +18,7 @@ export async function zipResults(ids: readonly string[], signal: AbortSignal): P
   const videos: Array<{ record: TaskRecord; path: string }> = [];
   const missing: string[] = [];
   for (const id of ids) {
-    const record = findTask(id);
+    const record = await findTask(id);
     const reason = !record
       ? "not in this studio's history"
       : record.archiveState !== "archived"

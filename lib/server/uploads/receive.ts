@@ -93,7 +93,7 @@ async function receive(request: Request, kind: UploadKind): Promise<UploadOutcom
       };
     }
     const uploaded = await forwarder.upload.finish();
-    recordUpload({
+    await recordUpload({
       fileUrl: uploaded.fileUrl,
       kind,
       originalName: received.fileName || kind,

@@ -12,7 +12,7 @@ const UNKNOWN = "This studio's library has no element with that id.";
 const NO_STORE = { "Cache-Control": "no-store" };
 
 export const GET = apiRoute(async (request: Request, { params }: Params): Promise<Response> => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   const { id } = await params;
   if (!ELEMENT_ID_PATTERN.test(id)) return errorResponse("element_not_found", { detail: UNKNOWN });
@@ -26,7 +26,7 @@ export const GET = apiRoute(async (request: Request, { params }: Params): Promis
 });
 
 export const PATCH = apiRoute(async (request: Request, { params }: Params): Promise<Response> => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   const { id } = await params;
   if (!ELEMENT_ID_PATTERN.test(id)) return errorResponse("element_not_found", { detail: UNKNOWN });
@@ -34,16 +34,16 @@ export const PATCH = apiRoute(async (request: Request, { params }: Params): Prom
   if (!body.ok) return body.response;
   const parsed = elementRenameSchema.safeParse(body.value);
   if (!parsed.success) return errorResponse("validation_failed", { fields: fieldErrors(parsed.error) });
-  const element = renameElement(id, parsed.data.name);
+  const element = await renameElement(id, parsed.data.name);
   if (!element) return errorResponse("element_not_found", { detail: UNKNOWN });
   return Response.json(element, { headers: NO_STORE });
 });
 
 export const DELETE = apiRoute(async (request: Request, { params }: Params): Promise<Response> => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   const { id } = await params;
-  if (!ELEMENT_ID_PATTERN.test(id) || !forgetElement(id)) {
+  if (!ELEMENT_ID_PATTERN.test(id) || !(await forgetElement(id))) {
     return errorResponse("element_not_found", { detail: UNKNOWN });
   }
   return new Response(null, { status: 204 });

@@ -7,10 +7,10 @@ import { SUBMISSION_KEY_PATTERN } from "@/lib/server/tasks/variants";
 /** Hides an unknown-outcome submission from the history once the person has checked it. */
 export const DELETE = apiRoute(
   async (request: Request, { params }: { params: Promise<{ key: string }> }): Promise<Response> => {
-    const refused = guard(request);
+    const refused = await guard(request);
     if (refused) return refused;
     const { key } = await params;
     if (!SUBMISSION_KEY_PATTERN.test(key)) return errorResponse("not_found");
-    return dismissSubmission(key) ? new Response(null, { status: 204 }) : errorResponse("not_found");
+    return (await dismissSubmission(key)) ? new Response(null, { status: 204 }) : errorResponse("not_found");
   },
 );

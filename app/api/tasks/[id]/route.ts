@@ -9,7 +9,7 @@ type Params = { params: Promise<{ id: string }> };
 const UNKNOWN = "This studio has no task with that id.";
 
 export const GET = apiRoute(async (request: Request, { params }: Params): Promise<Response> => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   const { id } = await params;
   if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
@@ -23,7 +23,7 @@ export const GET = apiRoute(async (request: Request, { params }: Params): Promis
 });
 
 export const DELETE = apiRoute(async (request: Request, { params }: Params): Promise<Response> => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   const { id } = await params;
   if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");

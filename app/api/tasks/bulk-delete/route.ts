@@ -8,7 +8,7 @@ import { bulkDelete } from "@/lib/server/tasks/history";
 const MAX_BODY_BYTES = 64 * 1024;
 
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   if (!body.ok) return body.response;

@@ -10,14 +10,14 @@ const CAP = HISTORY_LIMITS.zipMax;
 
 /** `?ids=a,b,c` or `?match=1&status=…&q=…&starred=…`: at most 500 entries, at least one saved video. */
 export const GET = apiRoute(async (request: Request): Promise<Response> => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   const params = new URL(request.url).searchParams;
   let ids: string[];
   if (params.get("match") === "1") {
     const filter = parseFilter(params);
     if (!filter.ok) return filter.response;
-    ids = matchingIds(filter.value.filter, CAP + 1);
+    ids = await matchingIds(filter.value.filter, CAP + 1);
   } else {
     const named = parseIds((params.get("ids") ?? "").split(",").filter(Boolean));
     if (!named.ok) return named.response;

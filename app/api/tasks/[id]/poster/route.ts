@@ -5,7 +5,7 @@ import { TASK_ID_PATTERN } from "@/lib/evolink/contract";
 import { readPoster } from "@/lib/server/tasks/poster";
 
 export const GET = apiRoute(async (request: Request, { params }: { params: Promise<{ id: string }> }) => {
-  const refused = guard(request);
+  const refused = await guard(request);
   if (refused) return refused;
   const { id } = await params;
   if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");

@@ -9,11 +9,11 @@ import { findTask } from "@/lib/server/store/tasks";
 /** The reference video kept with a result (see archive-reference.ts), with Range so the compare view can seek. */
 export const GET = apiRoute(
   async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
-    const refused = guard(request);
+    const refused = await guard(request);
     if (refused) return refused;
     const { id } = await params;
     if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
-    const record = findTask(id);
+    const record = await findTask(id);
     if (!record) return errorResponse("task_not_found", { detail: "This studio has no task with that id." });
     const headers = new Headers({
       "Content-Type": "video/mp4",

@@ -7,11 +7,11 @@ import { findTask } from "@/lib/server/store/tasks";
 
 export const GET = apiRoute(
   async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
-    const refused = guard(request);
+    const refused = await guard(request);
     if (refused) return refused;
     const { id } = await params;
     if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
-    const record = findTask(id);
+    const record = await findTask(id);
     if (!record) return errorResponse("task_not_found", { detail: "This studio has no task with that id." });
     if (!record.resultUrl && record.archiveState !== "archived") return errorResponse("result_not_ready");
     const result = await streamResult(record, {

@@ -16,7 +16,7 @@ export const POST = apiRoute(
   async (request: Request, { params }: { params: Promise<{ token: string }> }): Promise<Response> => {
     const limited = await rateLimit(request, "webhook");
     if (limited) return limited;
-    const taskId = callbackTaskId((await params).token);
+    const taskId = await callbackTaskId((await params).token);
     if (!taskId) return errorResponse("unknown_callback");
     const body = await readJsonBody(request, MAX_BODY_BYTES);
     if (!body.ok) return body.response;

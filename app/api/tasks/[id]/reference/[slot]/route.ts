@@ -18,11 +18,11 @@ import { findTask, type TaskRecord } from "@/lib/server/store/tasks";
  */
 export const GET = apiRoute(
   async (request: Request, { params }: { params: Promise<{ id: string; slot: string }> }): Promise<Response> => {
-    const refused = guard(request);
+    const refused = await guard(request);
     if (refused) return refused;
     const { id, slot } = await params;
     if (!TASK_ID_PATTERN.test(id)) return errorResponse("invalid_task_id");
-    const record = findTask(id);
+    const record = await findTask(id);
     if (!record) return errorResponse("task_not_found", { detail: "This studio has no task with that id." });
     const thumbnail = new URL(request.url).searchParams.get("thumbnail") === "1";
     const known = referenceSlots(record.request.imageUrls.length).find((candidate) => candidate === slot);
