@@ -313,6 +313,13 @@ export const ERROR_CATALOG = {
     true,
     503,
   ),
+  // The store (PostgreSQL with DATABASE_URL) cannot be reached: nothing was changed, so trying again is safe.
+  database_unavailable: entry(
+    "The studio's database cannot be reached right now.",
+    "Wait a minute and try again; nothing was saved half-way. If it keeps happening, tell the studio's operator.",
+    true,
+    503,
+  ),
   // The history list and its bulk actions (GET /api/tasks, zip, posters).
   invalid_cursor: entry(
     "This place in the history list is no longer valid.",

@@ -14,6 +14,8 @@ export default defineConfig({
     include: ["tests/unit/**/*.test.ts"],
     environment: "node",
     setupFiles: ["tests/unit/setup.ts"],
+    // A throwaway PostgreSQL cluster: the store's suites run against it as well as SQLite (store-engines.ts).
+    globalSetup: ["tests/unit/pg-global-setup.ts"],
     testTimeout: 20_000,
   },
 });

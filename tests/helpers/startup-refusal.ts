@@ -7,10 +7,10 @@ import { startStudio } from "@/lib/server/startup";
  * Starts the studio with `env` set, expecting it to refuse: process.exit is caught, and the first log line
  * (the refusal) is returned with the exit code. The environment and the log go back as they were.
  */
-export function refusedStart(env: Record<string, string>): {
+export async function refusedStart(env: Record<string, string>): Promise<{
   exitCalls: unknown[][];
   fatal: { level?: string; job?: string; msg?: string };
-} {
+}> {
   for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
   let written = "";
   redirectLogs(
@@ -20,7 +20,7 @@ export function refusedStart(env: Record<string, string>): {
     throw new Error(`exit ${code}`);
   }) as typeof process.exit);
   try {
-    expect(() => startStudio()).toThrow("exit 1");
+    await expect(startStudio()).rejects.toThrow("exit 1");
   } finally {
     vi.unstubAllEnvs();
     redirectLogs(new Writable({ write: (_chunk, _encoding, done) => done() }));

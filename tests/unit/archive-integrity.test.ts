@@ -60,10 +60,10 @@ afterAll(async () => {
 });
 
 let serial = 0;
-function completedTask(): TaskRecord {
+async function completedTask(): Promise<TaskRecord> {
   serial += 1;
   const id = `task-unified-${Math.floor(Date.now() / 1000)}-${String(serial).padStart(8, "a")}`;
-  return insertTask(
+  return await insertTask(
     {
       id,
       request: { ...GENERATION_DEFAULTS, prompt: "a calm lake", videoUrl: "https://media.example.com/a.mp4" },
@@ -80,14 +80,14 @@ function completedTask(): TaskRecord {
 }
 
 describe("a result body that ends early is never archived as complete", () => {
-  beforeEach(() => {
+  beforeEach(async () => {
     behaviour = { bytes: MP4, sendBytes: MP4.length, contentLength: false };
   });
 
   it("keeps a whole MP4 sent without Content-Length, private to the owner", async () => {
-    const record = completedTask();
+    const record = await completedTask();
     await archiveTask(record);
-    const saved = findTask(record.id)!;
+    const saved = (await findTask(record.id))!;
     expect(saved.archiveState).toBe("archived");
     expect(readFileSync(archivePath(record.id)).equals(MP4)).toBe(true);
     expect(statSync(archivePath(record.id)).mode & 0o777).toBe(0o600);
@@ -96,9 +96,9 @@ describe("a result body that ends early is never archived as complete", () => {
 
   it("refuses a close-delimited body cut inside the mdat, and leaves no file", async () => {
     behaviour.sendBytes = MP4.length - 5_000;
-    const record = completedTask();
+    const record = await completedTask();
     await archiveTask(record);
-    const failed = findTask(record.id)!;
+    const failed = (await findTask(record.id))!;
     expect(failed.archiveState).toBe("failed");
     expect(failed.archiveError).toMatch(
       /not a whole MP4 \(the 'mdat' box at byte \d+ needs \d+ bytes but \d+ arrived\)/,
@@ -109,18 +109,18 @@ describe("a result body that ends early is never archived as complete", () => {
 
   it("refuses a body with Content-Length whose connection closes early", async () => {
     behaviour = { bytes: MP4, sendBytes: 30_000, contentLength: true };
-    const record = completedTask();
+    const record = await completedTask();
     await archiveTask(record);
-    const failed = findTask(record.id)!;
+    const failed = (await findTask(record.id))!;
     expect(failed.archiveState).toBe("failed");
     expect(existsSync(archivePath(record.id))).toBe(false);
   });
 
   it("keeps a whole body with Content-Length", async () => {
     behaviour = { bytes: MP4, sendBytes: MP4.length, contentLength: true };
-    const record = completedTask();
+    const record = await completedTask();
     await archiveTask(record);
-    expect(findTask(record.id)!.archiveState).toBe("archived");
+    expect((await findTask(record.id))!.archiveState).toBe("archived");
   });
 
   it("shows no server path when the archive folder cannot be made, and logs nothing of it to visitors", async () => {
@@ -129,9 +129,9 @@ describe("a result body that ends early is never archived as complete", () => {
     const archiveHome = process.env.ARCHIVE_DIR;
     process.env.ARCHIVE_DIR = path.join(blocker, "videos");
     try {
-      const record = completedTask();
+      const record = await completedTask();
       await archiveTask(record);
-      const failed = findTask(record.id)!;
+      const failed = (await findTask(record.id))!;
       expect(failed.archiveState).toBe("failed");
       expect(failed.archiveError).toMatch(/^Could not save a copy: the archive folder is not a usable folder\./);
       expect(failed.archiveError).not.toContain(os.tmpdir());
@@ -145,7 +145,7 @@ describe("a result body that ends early is never archived as complete", () => {
 describe("deleting a task while its copy downloads", () => {
   it("cancels the copy, removes the files, and the copy never brings the file or the entry back", async () => {
     behaviour = { bytes: MP4, sendBytes: MP4.length, contentLength: false, holdMs: 1500 };
-    const record = completedTask();
+    const record = await completedTask();
     const copying = archiveTask(record);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await deleteFromHistory(record.id)).toBe("deleted");
@@ -153,7 +153,7 @@ describe("deleting a task while its copy downloads", () => {
     // An archive started afterwards from a stale record (the poller's) must not resurrect it either.
     behaviour.holdMs = 0;
     await archiveTask(record);
-    expect(findTask(record.id)).toBeUndefined();
+    expect(await findTask(record.id)).toBeUndefined();
     expect(existsSync(archivePath(record.id))).toBe(false);
     expect(existsSync(`${archivePath(record.id)}.part`)).toBe(false);
   });
@@ -167,7 +167,7 @@ describe("archive paths", () => {
     },
   );
 
-  it("builds a path directly inside the archive folder for a well-formed id", () => {
+  it("builds a path directly inside the archive folder for a well-formed id", async () => {
     expect(path.dirname(archivePath("task-unified-1757169743-abcd1234"))).toBe(archiveDir());
   });
 });

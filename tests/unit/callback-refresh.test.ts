@@ -34,7 +34,7 @@ beforeAll(async () => {
   });
 });
 
-afterEach(() => vi.unstubAllEnvs());
+afterEach(async () => vi.unstubAllEnvs());
 
 afterAll(async () => {
   process.env = saved;
@@ -87,7 +87,7 @@ describe("callback-triggered refreshes", () => {
     const { id, token } = await submit("thirty in a row");
     for (let i = 0; i < 30; i += 1) expect((await callback(token, id)).status).toBe(200);
     expect(await taskGets(id)).toBe(1);
-    expect(findTask(id)?.polledAt).not.toBeNull();
+    expect((await findTask(id))?.polledAt).not.toBeNull();
   });
 
   it("once the interval has passed, a callback asks the upstream again at once", async () => {
@@ -131,7 +131,7 @@ describe("callback tokens in logs", () => {
     expect(paths).toEqual(Array(3).fill("/api/webhooks/evolink/[redacted]"));
   });
 
-  it("loggedPath redacts the token segment wherever the route sits, and leaves other paths alone", () => {
+  it("loggedPath redacts the token segment wherever the route sits, and leaves other paths alone", async () => {
     expect(loggedPath("https://s.example/api/webhooks/evolink/abc?x=1")).toBe("/api/webhooks/evolink/[redacted]");
     expect(loggedPath("https://s.example/prefix/api/webhooks/evolink/abc/")).toBe(
       "/prefix/api/webhooks/evolink/[redacted]/",

@@ -5,7 +5,7 @@ import { CONFIG_DEFAULTS, CONFIG_VARIABLES, config, loadConfig } from "@/lib/ser
 import { refusedStart } from "../helpers/startup-refusal";
 import { SIMULATOR_ENV_DEFAULTS } from "@/lib/simulator/options";
 
-afterEach(() => {
+afterEach(async () => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
@@ -39,13 +39,13 @@ function readmeTable(): Map<string, string> {
 }
 
 describe("configuration: one list of variables", () => {
-  it("the schema, .env.example and the README table name the same variables", () => {
+  it("the schema, .env.example and the README table name the same variables", async () => {
     expect(CONFIG_VARIABLES.length).toBeGreaterThan(25);
     expect([...envExample().keys()].sort()).toEqual(ALL_VARIABLES);
     expect([...readmeTable().keys()].sort()).toEqual(ALL_VARIABLES);
   });
 
-  it("the three agree on every default", () => {
+  it("the three agree on every default", async () => {
     const example = envExample();
     const table = readmeTable();
     for (const name of ALL_VARIABLES) {
@@ -56,7 +56,7 @@ describe("configuration: one list of variables", () => {
     }
   });
 
-  it("no module but the configuration reads the studio's variables from process.env", () => {
+  it("no module but the configuration reads the studio's variables from process.env", async () => {
     const roots = ["app", "components", "lib"];
     const sources = roots.flatMap((root) =>
       (readdirSync(path.join(process.cwd(), root), { recursive: true }) as string[])
@@ -76,7 +76,7 @@ describe("configuration: one list of variables", () => {
 const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
 
 describe("configuration: parsing", () => {
-  it("applies the defaults with nothing set", () => {
+  it("applies the defaults with nothing set", async () => {
     const parsed = loadConfig(env({}));
     expect(parsed.demo).toBe(true);
     expect(parsed.pollIntervalMs).toBe(1000);
@@ -94,7 +94,7 @@ describe("configuration: parsing", () => {
     expect(parsed.archiveDir).toBe(path.resolve("data", "videos"));
   });
 
-  it("reads set values, trimmed, with a real key leaving demo mode", () => {
+  it("reads set values, trimmed, with a real key leaving demo mode", async () => {
     const parsed = loadConfig(
       env({
         EVOLINK_API_KEY: " sk-live ",
@@ -131,11 +131,11 @@ describe("configuration: parsing", () => {
     expect(() => loadConfig(env({ [name]: value }))).toThrow(message);
   });
 
-  it("names every bad variable at once", () => {
+  it("names every bad variable at once", async () => {
     expect(() => loadConfig(env({ PORT: "0", TRUST_PROXY_HOPS: "99" }))).toThrow(/PORT=0 .*TRUST_PROXY_HOPS must be/);
   });
 
-  it("follows the environment when it changes, and parses it once per set of values", () => {
+  it("follows the environment when it changes, and parses it once per set of values", async () => {
     vi.stubEnv("RATE_LIMIT_UPLOAD_PER_MIN", "7");
     const first = config();
     expect(first.rateLimitsPerMinute.upload).toBe(7);
@@ -144,8 +144,8 @@ describe("configuration: parsing", () => {
     expect(config().rateLimitsPerMinute.upload).toBe(8);
   });
 
-  it("stops the server at start on a bad value, logging the message", () => {
-    const { exitCalls, fatal } = refusedStart({ HOST: "127.0.0.1", UPLOAD_MAX_VIDEO_MB: "lots" });
+  it("stops the server at start on a bad value, logging the message", async () => {
+    const { exitCalls, fatal } = await refusedStart({ HOST: "127.0.0.1", UPLOAD_MAX_VIDEO_MB: "lots" });
     expect(exitCalls).toContainEqual([1]);
     expect(fatal.level).toBe("fatal");
     expect(fatal.msg).toMatch(

@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, w
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "@/lib/server/store/connection";
+import { openStore } from "@/lib/server/store/connection";
 import { lockDataDir } from "@/lib/server/store/data-lock";
 import { spoolDir, sweepStaleSpools } from "@/lib/server/uploads/spool";
 
@@ -49,32 +49,32 @@ describe("the data-folder lock", () => {
     expect(modeOf(path.join(folder, "studio.lock.owner"))).toBe(0o600);
   });
 
-  it("makes a missing data folder private to the owner", () => {
+  it("makes a missing data folder private to the owner", async () => {
     const folder = path.join(mkdtempSync(path.join(os.tmpdir(), "lock-new-")), "data");
     // This process already holds a lock (above): a fresh folder is checked through the database instead.
-    openDatabase(path.join(folder, "studio.sqlite")).close();
+    await (await openStore({ engine: "sqlite", file: path.join(folder, "studio.sqlite") })).close();
     expect(modeOf(folder)).toBe(0o700);
   });
 });
 
 describe("database file modes", () => {
-  it("creates the database and its -wal and -shm files readable by the owner only", () => {
+  it("creates the database and its -wal and -shm files readable by the owner only", async () => {
     const folder = path.join(mkdtempSync(path.join(os.tmpdir(), "db-modes-")), "data");
     const file = path.join(folder, "studio.sqlite");
-    const db = openDatabase(file);
-    db.prepare(
-      "INSERT INTO uploads (file_url, kind, original_name, created_at) VALUES ('u', 'image', 'a.png', 1)",
-    ).run();
+    const db = await openStore({ engine: "sqlite", file });
+    db.sqlite
+      ?.prepare("INSERT INTO uploads (file_url, kind, original_name, created_at) VALUES ('u', 'image', 'a.png', 1)")
+      .run();
     for (const own of [file, `${file}-wal`, `${file}-shm`]) expect([own, modeOf(own)]).toEqual([own, 0o600]);
-    db.close();
+    await db.close();
   });
 
-  it("tightens a database made readable by others before this rule", () => {
+  it("tightens a database made readable by others before this rule", async () => {
     const folder = mkdtempSync(path.join(os.tmpdir(), "db-old-"));
     const file = path.join(folder, "studio.sqlite");
-    openDatabase(file).close();
+    await (await openStore({ engine: "sqlite", file })).close();
     chmodSync(file, 0o644);
-    openDatabase(file).close();
+    await (await openStore({ engine: "sqlite", file })).close();
     expect(modeOf(file)).toBe(0o600);
   });
 });

@@ -39,7 +39,7 @@ describe("task statuses", () => {
     }
   });
 
-  it("the store keeps polling exactly the live statuses, so an unknown one never polls forever", () => {
+  it("the store keeps polling exactly the live statuses, so an unknown one never polls forever", async () => {
     const ids = {
       pending: "task-unified-1700000000-pend0001",
       running: "task-unified-1700000000-runn0001",
@@ -47,8 +47,8 @@ describe("task statuses", () => {
       paused: "task-unified-1700000000-paus0001",
       failed: "task-unified-1700000000-fail0001",
     };
-    for (const [status, id] of Object.entries(ids)) task(id, status);
-    const polled = unfinishedTaskIds();
+    for (const [status, id] of Object.entries(ids)) await task(id, status);
+    const polled = await unfinishedTaskIds();
     expect(polled).toEqual(expect.arrayContaining([ids.pending, ids.running]));
     for (const id of [ids.completed, ids.paused, ids.failed]) expect(polled).not.toContain(id);
     expect(Object.keys(LIVE_STATUSES).sort()).toEqual(["pending", "processing", "queued", "running"]);

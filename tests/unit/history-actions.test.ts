@@ -16,10 +16,10 @@ import { SEED_CLIP, seedHistory, seededTaskId } from "../helpers/seed-history";
 const statusOf = (i: number) => (i >= 20 && i < 25 ? "running" : i >= 25 && i < 30 ? "failed" : "completed");
 const UNKNOWN = "task-unified-1234567890-zzzzzzzz";
 
-beforeAll(() => {
+beforeAll(async () => {
   seedHistory({ dataDir: process.env.DATA_DIR!, count: 40, statusOf, withPosters: true });
   for (let i = 30; i < 40; i++) {
-    updateTask(seededTaskId(i), { posterState: "none", posterAttempts: 0 });
+    await updateTask(seededTaskId(i), { posterState: "none", posterAttempts: 0 });
     rmSync(posterPath(seededTaskId(i)));
   }
 });
@@ -31,8 +31,8 @@ async function errorOf(response: Response) {
   const body = (await response.json()) as { error: { code: string; message: string } };
   return { status: response.status, code: body.error.code, message: body.error.message };
 }
-const snapshot = () =>
-  Array.from({ length: 40 }, (_, i) => findTask(seededTaskId(i)))
+const snapshot = async () =>
+  (await Promise.all(Array.from({ length: 40 }, (_, i) => findTask(seededTaskId(i)))))
     .map((record) => (record ? `${record.id}:${record.starred}` : "gone"))
     .join(",");
 
@@ -55,13 +55,13 @@ describe("PUT /api/tasks/{id}/star", () => {
   it("stars and unstars, answering the TaskView", async () => {
     const on = await star(json("http://localhost/x", "PUT", { starred: true }), params(seededTaskId(3)));
     expect(((await on.json()) as TaskView).starred).toBe(true);
-    expect(findTask(seededTaskId(3))!.starred).toBe(true);
+    expect((await findTask(seededTaskId(3)))!.starred).toBe(true);
     await star(json("http://localhost/x", "PUT", { starred: false }), params(seededTaskId(3)));
-    expect(findTask(seededTaskId(3))!.starred).toBe(false);
+    expect((await findTask(seededTaskId(3)))!.starred).toBe(false);
   });
 
   it("an unknown id is a 404, a malformed one or a bad body a 400; nothing changes", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     expect(await errorOf(await star(json("http://l/x", "PUT", { starred: true }), params(UNKNOWN)))).toEqual({
       status: 404,
       code: "task_not_found",
@@ -77,7 +77,7 @@ describe("PUT /api/tasks/{id}/star", () => {
         code: "validation_failed",
       });
     }
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 });
 
@@ -91,13 +91,13 @@ describe("POST /api/tasks/bulk-delete", () => {
     const result = (await response.json()) as BulkDeleteResult;
     expect(result.deleted).toEqual([seededTaskId(10), seededTaskId(26)]);
     expect(result.skippedRunning).toEqual([
-      { id: seededTaskId(21), prompt: findTask(seededTaskId(21))!.request.prompt },
+      { id: seededTaskId(21), prompt: (await findTask(seededTaskId(21)))!.request.prompt },
     ]);
     expect(result.notFound).toEqual([UNKNOWN]);
-    expect(findTask(seededTaskId(10))).toBeUndefined();
+    expect(await findTask(seededTaskId(10))).toBeUndefined();
     expect(existsSync(archivePath(seededTaskId(10)))).toBe(false);
     expect(existsSync(posterPath(seededTaskId(10)))).toBe(false);
-    expect(findTask(seededTaskId(21))).toBeDefined();
+    expect(await findTask(seededTaskId(21))).toBeDefined();
   });
 
   it("deletes every entry a filter shows", async () => {
@@ -110,7 +110,7 @@ describe("POST /api/tasks/bulk-delete", () => {
   });
 
   it("only unknown ids, malformed ids, an empty list, too many ids or a bad body: a 4xx, nothing changes", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     expect(await errorOf(await post({ ids: [UNKNOWN] }))).toMatchObject({ status: 404, code: "task_not_found" });
     expect(await errorOf(await post({ ids: [seededTaskId(1), "../etc"] }))).toMatchObject({
       status: 400,
@@ -120,7 +120,7 @@ describe("POST /api/tasks/bulk-delete", () => {
     for (const body of [{ ids: [] }, { ids: tooMany }, { ids: "x" }, { match: { status: "done" } }, { all: true }])
       expect(await errorOf(await post(body))).toMatchObject({ status: 400, code: "validation_failed" });
     expect(await errorOf(await post({ match: { q: "a".repeat(501) } }))).toMatchObject({ code: "search_too_long" });
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 });
 
@@ -134,7 +134,7 @@ describe("GET /api/tasks/zip", () => {
     expect(response.headers.get("content-type")).toBe("application/zip");
     expect(response.headers.get("content-disposition")).toBe('attachment; filename="kling-studio-3-videos.zip"');
     const bytes = Buffer.from(await response.arrayBuffer());
-    const names = ids.slice(0, 3).map((id) => resultFileName(findTask(id)!));
+    const names = await Promise.all(ids.slice(0, 3).map(async (id) => resultFileName((await findTask(id))!)));
     expect(zipEntries(bytes)).toEqual([...names, "MISSING.txt"]);
     expect(bytes.length).toBeGreaterThan(3 * readFileSync(SEED_CLIP).length);
     expect(bytes.includes(readFileSync(SEED_CLIP))).toBe(true);
@@ -142,9 +142,10 @@ describe("GET /api/tasks/zip", () => {
 
   it("zips every entry a filter shows with match=1", async () => {
     const response = await get("match=1&status=completed&q=word3");
-    expect(zipEntries(Buffer.from(await response.arrayBuffer()))).toEqual(
-      [39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 3].map((i) => resultFileName(findTask(seededTaskId(i))!)),
+    const names = await Promise.all(
+      [39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 3].map(async (i) => resultFileName((await findTask(seededTaskId(i)))!)),
     );
+    expect(zipEntries(Buffer.from(await response.arrayBuffer()))).toEqual(names);
   });
 
   it("0 entries, more than 500, malformed ids, or none with a saved video: a 400 saying so", async () => {
@@ -193,7 +194,7 @@ describe("posters", () => {
   it("listing archived entries without a poster has them made in the background (ffmpeg)", async () => {
     await listTasks(new Request("http://localhost/api/tasks?q=word31"));
     await postersSettled();
-    const record = findTask(seededTaskId(31))!;
+    const record = (await findTask(seededTaskId(31)))!;
     expect(record.posterState).toBe("ready");
     const jpeg = readFileSync(posterPath(record.id));
     expect(jpeg.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
@@ -206,7 +207,7 @@ describe("posters", () => {
     rmSync(archivePath(id));
     writeFileSync(archivePath(id), "not a video");
     expect(await makePoster(id)).toBe("failed");
-    expect(findTask(id)).toMatchObject({ posterState: "failed", posterAttempts: 1, upstreamStatus: "completed" });
+    expect(await findTask(id)).toMatchObject({ posterState: "failed", posterAttempts: 1, upstreamStatus: "completed" });
     expect(existsSync(posterPath(id))).toBe(false);
 
     const path = process.env.PATH;
@@ -216,6 +217,6 @@ describe("posters", () => {
     } finally {
       process.env.PATH = path;
     }
-    expect(findTask(seededTaskId(33))!.posterState).toBe("unavailable");
+    expect((await findTask(seededTaskId(33)))!.posterState).toBe("unavailable");
   });
 });

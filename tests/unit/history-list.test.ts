@@ -86,7 +86,7 @@ describe("GET /api/tasks pages", () => {
 
   it("an entry added while paging does not shift the pages after it", async () => {
     const first = await page("?limit=10");
-    insertTask(
+    await insertTask(
       {
         id: "task-unified-1799999999-newentry",
         request: { ...GENERATION_DEFAULTS, prompt: "added meanwhile", videoUrl: "https://media.example.com/a.mp4" },
@@ -102,7 +102,7 @@ describe("GET /api/tasks pages", () => {
     );
     const second = await page(`?limit=10&cursor=${encodeURIComponent(first.nextCursor!)}`);
     expect(second.tasks[0]!.id).toBe(seededTaskId(COUNT - 11));
-    deleteTask("task-unified-1799999999-newentry");
+    await deleteTask("task-unified-1799999999-newentry");
   });
 });
 
@@ -143,12 +143,12 @@ describe("search and stars", () => {
   });
 
   it("a starred entry shows under starred=1 and in the starred count", async () => {
-    starTask(seededTaskId(5), true);
+    await starTask(seededTaskId(5), true);
     const starred = await page("?starred=1");
     expect(starred.tasks.map((task) => task.id)).toEqual([seededTaskId(5)]);
     expect(starred.tasks[0]!.starred).toBe(true);
     expect(starred.counts).toMatchObject({ all: 1, starred: 1 });
-    starTask(seededTaskId(5), false);
+    await starTask(seededTaskId(5), false);
   });
 });
 
@@ -165,9 +165,9 @@ describe("changes since the last answer", () => {
     expect(quiet).toMatchObject({ changed: [], deleted: [] });
 
     await new Promise((resolve) => setTimeout(resolve, 2));
-    starTask(seededTaskId(1), true);
-    deleteTask(seededTaskId(2));
-    updateTask(seededTaskId(4), { upstreamStatus: "failed" });
+    await starTask(seededTaskId(1), true);
+    await deleteTask(seededTaskId(2));
+    await updateTask(seededTaskId(4), { upstreamStatus: "failed" });
     const changes = (await (
       await get(`?status=completed&since=${encodeURIComponent(quiet.since)}`)
     ).json()) as HistoryChanges;

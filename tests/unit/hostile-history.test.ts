@@ -8,7 +8,7 @@ import { POST as bulkDelete } from "@/app/api/tasks/bulk-delete/route";
 import { GET as zip } from "@/app/api/tasks/zip/route";
 import { ERROR_CATALOG, isKnownCode } from "@/lib/errors";
 import { archiveDir } from "@/lib/server/tasks/archive";
-import { statement } from "@/lib/server/store/connection";
+import { rawSqlite } from "./store-engines";
 import { HISTORY_SORTS, HISTORY_STATUSES, type HistoryPage } from "@/lib/tasks/view";
 import { seedHistory, seededTaskId } from "../helpers/seed-history";
 
@@ -27,17 +27,17 @@ let since = "";
 
 beforeAll(async () => {
   seedHistory({ dataDir: process.env.DATA_DIR!, count: COUNT, statusOf, withPosters: true });
-  statement("UPDATE tasks SET starred = 1 WHERE id IN (?, ?)").run(seeded[2], seeded[17]);
+  (await rawSqlite()).prepare("UPDATE tasks SET starred = 1 WHERE id IN (?, ?)").run(seeded[2], seeded[17]);
   const page = (await (await listTasks(new Request("http://s/api/tasks?limit=5"))).json()) as HistoryPage;
   cursor = page.nextCursor!;
   since = page.since;
 });
 
 /** Every row and tombstone as stored, and the archived files: what "nothing changes" compares. */
-const storeState = () =>
+const storeState = async () =>
   JSON.stringify([
-    statement("SELECT * FROM tasks ORDER BY id").all(),
-    statement("SELECT * FROM deleted_tasks ORDER BY id").all(),
+    (await rawSqlite()).prepare("SELECT * FROM tasks ORDER BY id").all(),
+    (await rawSqlite()).prepare("SELECT * FROM deleted_tasks ORDER BY id").all(),
     readdirSync(archiveDir()).sort(),
   ]);
 
@@ -57,9 +57,9 @@ async function expectNoServerError(response: Response): Promise<number> {
 
 /** Runs a property and checks the store is unchanged by all of it. */
 async function unchanged<T>(property: fc.IAsyncPropertyWithHooks<T>) {
-  const before = storeState();
+  const before = await storeState();
   await fc.assert(property, { numRuns: RUNS });
-  expect(storeState()).toBe(before);
+  expect(await storeState()).toBe(before);
 }
 
 const junk = fc.string({ unit: "binary", maxLength: 60 });

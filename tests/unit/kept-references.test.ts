@@ -44,7 +44,7 @@ beforeAll(async () => {
   if (!("task" in made)) throw new Error("expected one task");
   await new Promise((resolve) => setTimeout(resolve, 1_300));
   await refreshTaskNow(made.task.id);
-  resultLink = findTask(made.task.id)?.resultUrl ?? "";
+  resultLink = (await findTask(made.task.id))?.resultUrl ?? "";
   imageLink = await upload(ensureFixture("imagePng"), "style.png");
 });
 
@@ -85,8 +85,8 @@ const get = (id: string, slot: string, query = "") =>
 describe("references kept with the result", () => {
   it("keeps the video and each image with a thumbnail, serves them, and deletes them with the entry", async () => {
     const id = "task-unified-1700000001-keptref1";
-    await archiveTask(record(id, [imageLink, `${sim.url}/files/nobody/missing.png`]));
-    const kept = findTask(id)?.keptReferences;
+    await archiveTask(await record(id, [imageLink, `${sim.url}/files/nobody/missing.png`]));
+    const kept = (await findTask(id))?.keptReferences;
     expect(kept).toEqual({
       videoThumbnail: true,
       images: [
@@ -94,7 +94,7 @@ describe("references kept with the result", () => {
         { state: "gone", thumbnail: false },
       ],
     });
-    const view = toTaskView(findTask(id)!);
+    const view = await toTaskView((await findTask(id))!);
     expect(view.references.map((reference) => reference.kept)).toEqual([
       { url: `/api/tasks/${id}/reference`, thumbnailUrl: `/api/tasks/${id}/reference/video?thumbnail=1` },
       { url: `/api/tasks/${id}/reference/image-1`, thumbnailUrl: `/api/tasks/${id}/reference/image-1?thumbnail=1` },

@@ -5,7 +5,7 @@ import { loadConfig } from "@/lib/server/config";
 import { publicBaseUrlReason } from "@/lib/server/evolink/public-base-url";
 import { refusedStart } from "../helpers/startup-refusal";
 
-afterEach(() => {
+afterEach(async () => {
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
@@ -17,7 +17,7 @@ const publicBaseUrl = (values: NodeJS.ProcessEnv) => loadConfig(values).publicBa
 const SUFFIX = "/api/webhooks/evolink/".length + 43;
 
 describe("PUBLIC_BASE_URL", () => {
-  it("is optional: unset or blank means polling only", () => {
+  it("is optional: unset or blank means polling only", async () => {
     expect(reason("  ")).toBeNull();
     expect(publicBaseUrl(env({ PUBLIC_BASE_URL: "" }))).toBeNull();
   });
@@ -61,14 +61,14 @@ describe("PUBLIC_BASE_URL", () => {
     expect(() => publicBaseUrl(env({ PUBLIC_BASE_URL: value }))).toThrow(/Refusing to start/);
   });
 
-  it("accepts a base whose callback URLs are exactly 2048 characters", () => {
+  it("accepts a base whose callback URLs are exactly 2048 characters", async () => {
     const base = `https://studio.example.com/${"p".repeat(2048 - SUFFIX - "https://studio.example.com/".length)}`;
     expect(base.length + SUFFIX).toBe(2048);
     expect(reason(base)).toBeNull();
   });
 
-  it("stops the server at start with that message", () => {
-    const { exitCalls, fatal } = refusedStart({
+  it("stops the server at start with that message", async () => {
+    const { exitCalls, fatal } = await refusedStart({
       HOST: "127.0.0.1",
       PUBLIC_BASE_URL: "http://studio.example.com",
       LOG_LEVEL: "info",
@@ -80,7 +80,7 @@ describe("PUBLIC_BASE_URL", () => {
 });
 
 describe("the callback route's exemption from the session gate", () => {
-  it("is the only API route that does not call guard()", () => {
+  it("is the only API route that does not call (await guard())", async () => {
     const apiDir = path.join(process.cwd(), "app/api");
     const routes = (readdirSync(apiDir, { recursive: true }) as string[]).filter((file) => file.endsWith("route.ts"));
     const unguarded = routes.filter((file) => !/\bguard\(request/.test(readFileSync(path.join(apiDir, file), "utf8")));

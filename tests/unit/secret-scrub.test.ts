@@ -11,7 +11,7 @@ import { UpstreamError } from "@/lib/server/evolink/upstream-error";
 import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 import { scrubSecrets, scrubSecretsDeep } from "@/lib/server/scrub-secrets";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
-import { db } from "@/lib/server/store/connection";
+import { rawSqlite } from "./store-engines";
 import { beginSubmission, settleSubmission } from "@/lib/server/store/submissions";
 import { insertTask } from "@/lib/server/store/tasks";
 import { submitGeneration } from "@/lib/server/tasks/submit";
@@ -44,7 +44,7 @@ beforeAll(async () => {
   ensureFixtures();
   sim = await startSimulator({ apiKey: KEY, taskSeconds: 0.5, publicFilesBase: "" });
   Object.assign(process.env, ENV, { EVOLINK_API_BASE: sim.url, EVOLINK_FILES_BASE: sim.url });
-  cookie = `studio_session=${newSessionToken().token}`;
+  cookie = `studio_session=${(await newSessionToken()).token}`;
 }, 60_000);
 
 afterAll(async () => {
@@ -61,11 +61,14 @@ const createRequest = (prompt: string, key: string) =>
     body: JSON.stringify(request(prompt)),
   });
 const get = (path: string) => new Request(`http://studio${path}`, { headers: { cookie } });
-const everythingStored = () =>
-  JSON.stringify([db().prepare("SELECT * FROM submissions").all(), db().prepare("SELECT * FROM tasks").all()]);
+const everythingStored = async () =>
+  JSON.stringify([
+    (await rawSqlite()).prepare("SELECT * FROM submissions").all(),
+    (await rawSqlite()).prepare("SELECT * FROM tasks").all(),
+  ]);
 
 describe("the scrubber", () => {
-  it("replaces the key, the password and the session secret in every form, and leaves other text alone", () => {
+  it("replaces the key, the password and the session secret in every form, and leaves other text alone", async () => {
     for (const form of ALL_FORMS) {
       expect(scrubSecrets(`before ${form} after`)).toBe("before [Redacted] after");
     }
@@ -78,14 +81,14 @@ describe("the scrubber", () => {
     });
   });
 
-  it("follows the configuration: a secret no longer configured is no longer scrubbed", () => {
+  it("follows the configuration: a secret no longer configured is no longer scrubbed", async () => {
     const other = "sk-another-key-not-configured";
     expect(scrubSecrets(other)).toBe(other);
   });
 });
 
 describe("every way upstream text comes in", () => {
-  it("an UpstreamError built from any text, and an error body built from one", () => {
+  it("an UpstreamError built from any text, and an error body built from one", async () => {
     const error = new UpstreamError(
       "invalid_request",
       `bad key ${KEY} / ${Buffer.from(PASSWORD).toString("base64")}`,
@@ -134,7 +137,7 @@ describe("what a browser receives and the store keeps", () => {
     const replay = await createRoute(createRequest("<<<video_1>>> refused [sim:echo-key]", "echo-key-route-1"));
     expect(replay.status).toBe(400);
     expect(leaks(await replay.text())).toEqual([]);
-    expect(leaks(everythingStored())).toEqual([]);
+    expect(leaks(await everythingStored())).toEqual([]);
   });
 
   it("a failed task, read alone and in the history", async () => {
@@ -147,7 +150,7 @@ describe("what a browser receives and the store keeps", () => {
     expect(body.phase).toBe("failed");
     expect(body.error.upstreamMessage).toBe("Parameters rejected for API key [Redacted]");
     expect(leaks(await (await historyRoute(get("/api/tasks"))).text())).toEqual([]);
-    expect(leaks(everythingStored())).toEqual([]);
+    expect(leaks(await everythingStored())).toEqual([]);
   });
 
   it("a refused upload", async () => {
@@ -164,7 +167,7 @@ describe("what a browser receives and the store keeps", () => {
 
   it("rows stored before scrubbing existed are scrubbed as they are read", async () => {
     const id = "task-unified-1700000000-oldrow01";
-    insertTask(
+    await insertTask(
       {
         id,
         request: request("old row"),
@@ -183,8 +186,8 @@ describe("what a browser receives and the store keeps", () => {
     expect(leaks(await (await historyRoute(get("/api/tasks"))).text())).toEqual([]);
 
     const key = "old-submission-row-1";
-    beginSubmission(key, "hash", JSON.stringify(request("old submission")));
-    settleSubmission(key, "rejected", {
+    await beginSubmission(key, "hash", JSON.stringify(request("old submission")));
+    await settleSubmission(key, "rejected", {
       error: { ...upstreamFailure("invalid_request", undefined), upstreamMessage: `stored raw ${KEY}` },
     });
     const replay = await submitGeneration(request("old submission"), key).catch((error: unknown) => error);

@@ -12,7 +12,7 @@ import { PUBLIC_WITHOUT_PASSWORD_OPT_OUT, unsafeBindingReason } from "@/lib/serv
 import { rateLimit } from "@/lib/server/http/rate-limit";
 import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/http/client-address";
 
-afterEach(() => vi.unstubAllEnvs());
+afterEach(async () => vi.unstubAllEnvs());
 
 const post = (headers: Record<string, string>) =>
   new Request("http://127.0.0.1:3000/api/generations", {
@@ -21,21 +21,21 @@ const post = (headers: Record<string, string>) =>
   });
 
 describe("session tokens", () => {
-  it("accepts its own token and refuses tampered, expired or foreign ones", () => {
+  it("accepts its own token and refuses tampered, expired or foreign ones", async () => {
     vi.stubEnv("APP_PASSWORD", "correct horse");
-    const { token } = newSessionToken();
-    expect(sessionValid(token)).toBe(true);
+    const { token } = await newSessionToken();
+    expect(await sessionValid(token)).toBe(true);
     const [expires, signature = ""] = token.split(".");
-    expect(sessionValid(`${Number(expires) + 3600}.${signature}`)).toBe(false);
-    expect(sessionValid(`${expires}.${signature.slice(0, -2)}xx`)).toBe(false);
-    expect(sessionValid(newSessionToken(Date.now() - 13 * 3600 * 1000).token)).toBe(false);
-    expect(sessionValid(undefined)).toBe(false);
-    expect(sessionValid("garbage")).toBe(false);
+    expect(await sessionValid(`${Number(expires) + 3600}.${signature}`)).toBe(false);
+    expect(await sessionValid(`${expires}.${signature.slice(0, -2)}xx`)).toBe(false);
+    expect(await sessionValid((await newSessionToken(Date.now() - 13 * 3600 * 1000)).token)).toBe(false);
+    expect(await sessionValid(undefined)).toBe(false);
+    expect(await sessionValid("garbage")).toBe(false);
     vi.stubEnv("APP_PASSWORD", "another password");
-    expect(sessionValid(token)).toBe(false);
+    expect(await sessionValid(token)).toBe(false);
   });
 
-  it("compares passwords exactly, and never matches when no password is set", () => {
+  it("compares passwords exactly, and never matches when no password is set", async () => {
     vi.stubEnv("APP_PASSWORD", "correct horse");
     expect(passwordMatches("correct horse")).toBe(true);
     expect(passwordMatches("correct hors")).toBe(false);
@@ -44,7 +44,7 @@ describe("session tokens", () => {
     expect(passwordMatches("")).toBe(false);
   });
 
-  it("writes an httpOnly, SameSite=Strict cookie and reads it back from a Cookie header", () => {
+  it("writes an httpOnly, SameSite=Strict cookie and reads it back from a Cookie header", async () => {
     const cookie = sessionCookie("abc.def", 60, true);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
@@ -56,8 +56,8 @@ describe("session tokens", () => {
 
 describe("guard", () => {
   it("refuses cross-site state changes and lets same-origin ones through", async () => {
-    expect(guard(post({ "sec-fetch-site": "same-origin" }))).toBeNull();
-    expect(guard(post({ origin: "http://127.0.0.1:3000" }))).toBeNull();
+    expect(await guard(post({ "sec-fetch-site": "same-origin" }))).toBeNull();
+    expect(await guard(post({ origin: "http://127.0.0.1:3000" }))).toBeNull();
     const attempts: Array<Record<string, string>> = [
       { "sec-fetch-site": "cross-site" },
       { "sec-fetch-site": "same-site" },
@@ -65,12 +65,12 @@ describe("guard", () => {
       { origin: "not a url" },
     ];
     for (const headers of attempts) {
-      const refused = guard(post(headers));
+      const refused = await guard(post(headers));
       expect(refused?.status).toBe(403);
       expect((await refused!.json()).error.code).toBe("cross_origin_refused");
     }
     expect(
-      guard(new Request("http://127.0.0.1:3000/api/tasks", { headers: { "sec-fetch-site": "cross-site" } })),
+      await guard(new Request("http://127.0.0.1:3000/api/tasks", { headers: { "sec-fetch-site": "cross-site" } })),
     ).toBeNull();
   });
 
@@ -85,22 +85,22 @@ describe("guard", () => {
         },
       });
     for (const method of ["GET", "POST", "DELETE"]) {
-      const refused = guard(rebound(method));
+      const refused = await guard(rebound(method));
       expect(refused?.status).toBe(403);
       expect((await refused!.json()).error.code).toBe("cross_origin_refused");
     }
     vi.stubEnv("ALLOWED_HOSTS", "rebind.attacker.example");
-    expect(guard(rebound("POST"))).toBeNull();
+    expect(await guard(rebound("POST"))).toBeNull();
   });
 
   it("asks for a session only when APP_PASSWORD is set", async () => {
-    expect(guard(post({}))).toBeNull();
+    expect(await guard(post({}))).toBeNull();
     vi.stubEnv("APP_PASSWORD", "correct horse");
-    const refused = guard(post({}));
+    const refused = await guard(post({}));
     expect(refused?.status).toBe(401);
     expect((await refused!.json()).error.code).toBe("sign_in_required");
-    expect(guard(post({ cookie: `studio_session=${newSessionToken().token}` }))).toBeNull();
-    expect(guard(post({}), { session: false })).toBeNull();
+    expect(await guard(post({ cookie: `studio_session=${(await newSessionToken()).token}` }))).toBeNull();
+    expect(await guard(post({}), { session: false })).toBeNull();
   });
 });
 
@@ -127,7 +127,7 @@ const env = (values: Record<string, string>) => loadConfig(values as NodeJS.Proc
 describe("binding", () => {
   const at = (address: string) => ({ address, family: address.includes(":") ? "IPv6" : "IPv4", port: 3000 });
 
-  it("refuses a public address without a password unless explicitly opted out", () => {
+  it("refuses a public address without a password unless explicitly opted out", async () => {
     for (const loopback of ["127.0.0.1", "127.8.9.10", "::1", "::ffff:127.0.0.1"])
       expect(unsafeBindingReason(at(loopback), env({}))).toBeNull();
     expect(unsafeBindingReason(at("0.0.0.0"), env({}))).toMatch(

@@ -48,7 +48,7 @@ const createsFor = async (prompt: string) =>
   ).creates.filter((entry) => entry.body?.prompt === prompt);
 
 describe("variant keys", () => {
-  it("keeps a single take's key and derives one per take of a group that no browser can send", () => {
+  it("keeps a single take's key and derives one per take of a group that no browser can send", async () => {
     expect(variantKey("abcdefgh-1", 0, 1)).toBe("abcdefgh-1");
     expect([0, 1, 2, 3].map((index) => variantKey("abcdefgh-1", index, 4))).toEqual([
       "abcdefgh-1:0",
@@ -110,14 +110,14 @@ describe("submitting variants", () => {
     expect(outcome.takes.map((take) => Boolean(take.task))).toEqual([true, true, false]);
     expect(outcome.takes[2]?.error?.code).toBe("insufficient_quota");
     const groupId = variantGroupId("variant-key-refused");
-    expect(failedSlots(groupId)).toEqual([
+    expect(await failedSlots(groupId)).toEqual([
       { index: 2, error: expect.objectContaining({ code: "insufficient_quota" }) },
     ]);
     // The takes made before the refusal show it too.
     expect(outcome.takes[0]?.task?.variant?.failed.map((slot) => slot.index)).toEqual([2]);
     await submitVariants(request(prompt, 3), "variant-key-refused");
     expect(await createsFor(prompt)).toHaveLength(3);
-    expect(findSubmission("variant-key-refused:2")?.state).toBe("rejected");
+    expect((await findSubmission("variant-key-refused:2"))?.state).toBe("rejected");
   });
 
   it("throws the refusal when no take was made, and a key reused with another count is a conflict", async () => {
@@ -165,7 +165,7 @@ describe("the history's groups", () => {
   it("puts the takes of one group in one item, in take order, and counts them", async () => {
     const prompt = "<<<video_1>>> grouped in the history [sim:third-refused]";
     await submitVariants(request(prompt, 3), "variant-key-history");
-    const page = listHistory();
+    const page = await listHistory();
     const entries = groupEntries(page.tasks);
     const group = entries.find((entry) => entry.key === `group:${variantGroupId("variant-key-history")}`);
     expect(group?.tasks.map((task) => task.variant?.index)).toEqual([0, 1]);
@@ -183,7 +183,7 @@ describe("the reference kept with the result", () => {
       if (!("task" in made)) throw new Error("expected one task");
       await new Promise((resolve) => setTimeout(resolve, 1_300));
       await refreshTaskNow(made.task.id);
-      links.push(findTask(made.task.id)?.resultUrl ?? "");
+      links.push((await findTask(made.task.id))?.resultUrl ?? "");
     }
   });
   const record = (id: string, videoUrl: string) =>
@@ -204,10 +204,10 @@ describe("the reference kept with the result", () => {
 
   it("copies the reference beside the result, serves it with Range, and deletes it with the entry", async () => {
     const id = "task-unified-1700000001-refkeep1";
-    const made = record(id, links[1] ?? "");
+    const made = await record(id, links[1] ?? "");
     await archiveTask(made);
-    expect(findTask(id)?.archiveState).toBe("archived");
-    expect(findTask(id)?.referenceState).toBe("archived");
+    expect((await findTask(id))?.archiveState).toBe("archived");
+    expect((await findTask(id))?.referenceState).toBe("archived");
     expect(existsSync(referencePath(id))).toBe(true);
     const ranged = await referenceRoute(
       new Request(`http://127.0.0.1/api/tasks/${id}/reference`, { headers: { Range: "bytes=0-7", Host: "127.0.0.1" } }),
@@ -225,15 +225,15 @@ describe("the reference kept with the result", () => {
 
   it("marks a reference whose link is gone, keeps the result, and the route says so", async () => {
     const id = "task-unified-1700000003-refgone1";
-    await archiveTask(record(id, `${sim.url}/files/nobody/missing.mp4`));
-    expect(findTask(id)?.archiveState).toBe("archived");
-    expect(findTask(id)?.referenceState).toBe("gone");
+    await archiveTask(await record(id, `${sim.url}/files/nobody/missing.mp4`));
+    expect((await findTask(id))?.archiveState).toBe("archived");
+    expect((await findTask(id))?.referenceState).toBe("gone");
     const answer = await referenceRoute(
       new Request(`http://127.0.0.1/api/tasks/${id}/reference`, { headers: { Host: "127.0.0.1" } }),
       { params: Promise.resolve({ id }) },
     );
     expect(answer.status).toBe(404);
     expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("reference_not_kept");
-    updateTask(id, { referenceState: "none" });
+    await updateTask(id, { referenceState: "none" });
   });
 });

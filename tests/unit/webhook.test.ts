@@ -8,7 +8,7 @@ import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 import { CLIENT_ADDRESS_HEADER, clientAddressStamp } from "@/lib/server/http/client-address";
 import type { CallbackLogEntry } from "@/lib/simulator/log";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
-import { db } from "@/lib/server/store/connection";
+import { rawSqlite } from "./store-engines";
 import { findTask } from "@/lib/server/store/tasks";
 import { submitGeneration } from "@/lib/server/tasks/submit";
 import { refreshTask } from "@/lib/server/tasks/refresh";
@@ -71,7 +71,7 @@ afterAll(async () => {
   await new Promise((resolve) => bridge.close(resolve));
 });
 
-afterEach(() => vi.unstubAllEnvs());
+afterEach(async () => vi.unstubAllEnvs());
 
 interface SimLog {
   creates: Array<{ body: { prompt?: string; callback_url?: string } | null; taskId: string | null }>;
@@ -112,11 +112,14 @@ describe("callback URLs", () => {
     expect(callbackUrl).toBe(`${PUBLIC_BASE_URL}/api/webhooks/evolink/${token}`);
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
-    const row = db().prepare("SELECT * FROM submissions WHERE task_id = ?").get(id) as Record<string, unknown>;
+    const row = (await rawSqlite()).prepare("SELECT * FROM submissions WHERE task_id = ?").get(id) as Record<
+      string,
+      unknown
+    >;
     expect(row.callback_token_hash).toBe(createHash("sha256").update(token).digest("hex"));
     const everything = JSON.stringify([
-      db().prepare("SELECT * FROM submissions").all(),
-      db().prepare("SELECT * FROM tasks").all(),
+      (await rawSqlite()).prepare("SELECT * FROM submissions").all(),
+      (await rawSqlite()).prepare("SELECT * FROM tasks").all(),
     ]);
     expect(everything).not.toContain(token);
   });
@@ -187,18 +190,18 @@ describe("the callback route refuses", () => {
 
   it.each(cases)("%s → a %i JSON error (%s), no upstream call, store unchanged", async (_name, status, code, send) => {
     const task = await submit(`refused ${code} ${status}`);
-    const before = findTask(task.id);
+    const before = await findTask(task.id);
     const gets = (await simLog()).taskGets[task.id] ?? 0;
     const response = await send(task);
     expect(response.status).toBe(status);
     expect(await errorCode(response)).toBe(code);
     expect((await simLog()).taskGets[task.id] ?? 0).toBe(gets);
-    expect(findTask(task.id)).toEqual(before);
+    expect(await findTask(task.id)).toEqual(before);
   });
 
   it("a token whose task was deleted from the history", async () => {
     const task = await submit("deleted task");
-    db().prepare("DELETE FROM tasks WHERE id = ?").run(task.id);
+    (await rawSqlite()).prepare("DELETE FROM tasks WHERE id = ?").run(task.id);
     const response = await callback(task.token, { id: task.id });
     expect(response.status).toBe(404);
     expect(await errorCode(response)).toBe("unknown_callback");
@@ -218,7 +221,7 @@ describe("a genuine callback", () => {
   it("makes one authoritative upstream GET, whatever the body claims, and updates the store", async () => {
     const task = await submit("genuine callback");
     await sleep(TASK_SECONDS * 1000 + 100);
-    expect(findTask(task.id)?.upstreamStatus).toBe("pending");
+    expect((await findTask(task.id))?.upstreamStatus).toBe("pending");
     const gets = (await simLog()).taskGets[task.id] ?? 0;
     // The body lies (failed, another result); the studio believes only the upstream.
     const response = await callback(task.token, {
@@ -229,7 +232,7 @@ describe("a genuine callback", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, taskId: task.id, phase: "completed" });
     expect((await simLog()).taskGets[task.id]).toBe(gets + 1);
-    const stored = findTask(task.id);
+    const stored = await findTask(task.id);
     expect(stored).toMatchObject({ upstreamStatus: "completed", progress: 100, error: null });
     expect(stored?.resultUrl).toContain(sim.url);
   });
@@ -253,10 +256,10 @@ describe("a genuine callback", () => {
     const startedAt = Date.now();
     expect(await refreshFromCallback(task.id, 200)).toBeNull();
     expect(Date.now() - startedAt).toBeLessThan(700);
-    expect(findTask(task.id)?.upstreamStatus).toBe("pending");
-    for (let waited = 0; findTask(task.id)?.upstreamStatus !== "completed" && waited < 3_000; waited += 50)
+    expect((await findTask(task.id))?.upstreamStatus).toBe("pending");
+    for (let waited = 0; (await findTask(task.id))?.upstreamStatus !== "completed" && waited < 3_000; waited += 50)
       await sleep(50);
-    expect(findTask(task.id)?.upstreamStatus).toBe("completed");
+    expect((await findTask(task.id))?.upstreamStatus).toBe("completed");
     expect((await simLog()).taskGets[task.id]).toBe(1);
   });
 
@@ -282,7 +285,7 @@ describe("a genuine callback", () => {
       delivered = (await simLog()).callbacks.find((c) => c.taskId === task.id);
     }
     expect(delivered).toMatchObject({ url: task.callbackUrl, attempt: 1, status: 200, error: null });
-    expect(findTask(task.id)).toMatchObject({ upstreamStatus: "completed", progress: 100 });
+    expect(await findTask(task.id)).toMatchObject({ upstreamStatus: "completed", progress: 100 });
     expect((await simLog()).taskGets[task.id]).toBe(1);
     // With the interval not elapsed, a browser's poll is answered from the store.
     expect((await refreshTask(task.id))?.phase).toBe("completed");

@@ -19,7 +19,7 @@ export const GET = apiRoute(async (request: Request): Promise<Response> => {
 
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
   // A creation costs credits, so it shares Generate's budget.
-  const refused = await guard(request) ?? (await rateLimit(request, "generate"));
+  const refused = (await guard(request)) ?? (await rateLimit(request, "generate"));
   if (refused) return refused;
   const idempotency = idempotencyKeyOf(request);
   if (!idempotency.ok) return idempotency.response;

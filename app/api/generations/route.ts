@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 const MAX_BODY_BYTES = 64 * 1024;
 
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
-  const refused = await guard(request) ?? (await rateLimit(request, "generate"));
+  const refused = (await guard(request)) ?? (await rateLimit(request, "generate"));
   if (refused) return refused;
   const idempotency = idempotencyKeyOf(request);
   if (!idempotency.ok) return idempotency.response;

@@ -17,7 +17,7 @@ const signInSchema = z.strictObject({ password: z.string().max(1024) });
 /** Signs in with APP_PASSWORD and sets an httpOnly, SameSite=Strict, signed session cookie. */
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
   if (!authEnabled()) return errorResponse("not_found");
-  const refused = await guard(request, { session: false }) ?? (await rateLimit(request, "signIn"));
+  const refused = (await guard(request, { session: false })) ?? (await rateLimit(request, "signIn"));
   if (refused) return refused;
   const body = await readJsonBody(request, 4096);
   if (!body.ok) return body.response;

@@ -6,7 +6,7 @@ import { takeUploadSlot } from "@/lib/server/uploads/slots";
 import { receiveUpload } from "@/lib/server/uploads/receive";
 
 export const POST = apiRoute(async (request: Request): Promise<Response> => {
-  const refused = await guard(request) ?? (await rateLimit(request, "upload"));
+  const refused = (await guard(request)) ?? (await rateLimit(request, "upload"));
   if (refused) return refused;
   const kind = new URL(request.url).searchParams.get("kind");
   if (kind !== "video" && kind !== "image") {

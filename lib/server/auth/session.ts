@@ -39,7 +39,9 @@ async function signingKey(): Promise<Buffer> {
 }
 
 async function sign(sessionId: string): Promise<string> {
-  return createHmac("sha256", await signingKey()).update(sessionId).digest("base64url");
+  return createHmac("sha256", await signingKey())
+    .update(sessionId)
+    .digest("base64url");
 }
 
 // Only the id's hash is stored, so a copy of the database holds no cookie that works.

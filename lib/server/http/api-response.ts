@@ -3,6 +3,7 @@ import { ERROR_CATALOG, studioError, type ErrorCode, type StudioErrorBody } from
 import { upstreamFailure } from "../upstream-failure";
 import { UpstreamError } from "../evolink/upstream-error";
 import { currentRequestId, log } from "../log";
+import { storeUnavailable } from "../store/engines";
 
 /** A catalog error, carrying the request id (when inside a request) so a person can quote it. */
 export function errorResponse(
@@ -26,6 +27,10 @@ export function failureResponse(error: unknown): Response {
     log().warn({ code: error.code, upstreamStatus: error.httpStatus }, "upstream failure answered");
     const retryAfter = error.retryAfterMs ? { "Retry-After": String(Math.ceil(error.retryAfterMs / 1000)) } : undefined;
     return catalogResponse(upstreamFailure(error.code, error.upstreamMessage), retryAfter);
+  }
+  if (storeUnavailable(error)) {
+    log().warn({ err: error }, "the database could not be reached; answered 503");
+    return catalogResponse(studioError("database_unavailable"), { "Retry-After": "10" });
   }
   log().error({ err: error }, "unexpected error in an API route");
   const requestId = currentRequestId();

@@ -55,7 +55,7 @@ export function store(): Promise<Store> {
 export async function closeStore(): Promise<void> {
   const current = globalForStore.__studioStore;
   globalForStore.__studioStore = undefined;
-  if (current) await (await current.catch(() => null))?.db.destroy();
+  if (current) await (await current.catch(() => null))?.close();
 }
 
 type Executor = Kysely<StoreSchema> | Transaction<StoreSchema>;

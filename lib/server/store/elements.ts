@@ -67,7 +67,9 @@ export async function beginElement(
   request: ElementRequest,
 ): Promise<boolean> {
   const now = Date.now();
-  const result = await (await query())
+  const result = await (
+    await query()
+  )
     .insertInto("elements")
     .values({
       id,
@@ -100,7 +102,9 @@ export async function findElement(id: string): Promise<ElementRecord | undefined
 }
 
 export async function findElementByKey(key: string): Promise<ElementRecord | undefined> {
-  const row = await (await query())
+  const row = await (
+    await query()
+  )
     .selectFrom("elements")
     .selectAll()
     .where("idempotency_key", "=", key)
@@ -110,7 +114,9 @@ export async function findElementByKey(key: string): Promise<ElementRecord | und
 
 /** The whole library, newest first (a library holds tens of elements, not thousands). */
 export async function listElements(): Promise<ElementRecord[]> {
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("elements")
     .selectAll()
     .orderBy("created_at", "desc")
@@ -176,7 +182,9 @@ export async function creatingElementIds(): Promise<string[]> {
 
 /** At start: a create cut off by a restart may or may not exist upstream; it is never resent. */
 export async function markInterruptedElements(error: StudioErrorBody): Promise<number> {
-  const result = await (await query())
+  const result = await (
+    await query()
+  )
     .updateTable("elements")
     .set({ state: "failed", error_json: JSON.stringify(error), updated_at: Date.now() })
     .where("state", "=", "sending")
@@ -187,7 +195,9 @@ export async function markInterruptedElements(error: StudioErrorBody): Promise<n
 /** Which of `ids` are still in the library. */
 export async function existingElementIds(ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("elements")
     .select("id")
     .where("id", "in", [...ids])

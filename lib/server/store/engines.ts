@@ -17,6 +17,8 @@ export interface OpenedStore {
   db: Kysely<StoreSchema>;
   /** The SQLite connection under Kysely (null on PostgreSQL): for pragmas and query plans in tests. */
   sqlite: Database.Database | null;
+  /** Closes the connections (Kysely's own destroy leaves a driver it never used open). */
+  close(): Promise<void>;
 }
 
 export class DatabaseStartupError extends Error {
@@ -46,7 +48,13 @@ export function openSqlite(file: string): OpenedStore {
     raw.pragma("foreign_keys = ON");
     raw.pragma("synchronous = NORMAL");
     migrateSqlite(raw);
-    return { db: new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: cachedStatements(raw) }) }), sqlite: raw };
+    const sqlite = raw;
+    const db = new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+    const close = async () => {
+      await db.destroy();
+      if (sqlite.open) sqlite.close();
+    };
+    return { db, sqlite, close };
   } catch (error) {
     raw?.close();
     throw new DatabaseStartupError(explainSqlite(file, error));
@@ -58,7 +66,9 @@ export function openSqlite(file: string): OpenedStore {
 function cachedStatements(raw: Database.Database): SqliteDatabase {
   const compiled = new Map<string, Database.Statement>();
   return {
-    close: () => raw.close(),
+    close: () => {
+      if (raw.open) raw.close();
+    },
     prepare: (text: string) => {
       let statement = compiled.get(text);
       if (!statement) compiled.set(text, (statement = raw.prepare(text)));
@@ -106,11 +116,13 @@ function explainSqlite(file: string, error: unknown): string {
 const PG_INT8 = 20;
 const types = {
   getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === PG_INT8 && format !== "binary" ? Number : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    oid === PG_INT8 && format !== "binary"
+      ? Number
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
 };
 
 // Any 64-bit number would do: it only has to be the same in every studio migrating one database.
-const MIGRATION_LOCK = 0x5354_5544_494f;
+export const MIGRATION_LOCK = 0x5354_5544_494f;
 
 /**
  * Connects to PostgreSQL and brings its schema up to date. Studios starting at once on one empty database
@@ -118,8 +130,12 @@ const MIGRATION_LOCK = 0x5354_5544_494f;
  */
 export async function openPostgres(url: string): Promise<OpenedStore> {
   const pool = new pg.Pool({ connectionString: url, types, max: 10, connectionTimeoutMillis: 5000 });
-  // An idle connection the server closed (a restart) reports here; the pool replaces it on next use.
-  pool.on("error", (error) => log().warn({ err: error }, "a PostgreSQL connection was closed; it is replaced on next use"));
+  // A connection the server closed (a restart, a failover) reports here, idle or in use: its query fails on its own
+  // (503 database_unavailable), the process must not, and the pool opens a new one on next use.
+  const closed = (error: Error) =>
+    log().warn({ err: error }, "a PostgreSQL connection was closed; it is replaced on next use");
+  pool.on("error", closed);
+  pool.on("connect", (client) => client.on("error", closed));
   const db = new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
   try {
     await db.transaction().execute(async (trx) => {
@@ -127,9 +143,9 @@ export async function openPostgres(url: string): Promise<OpenedStore> {
       await sql`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)`.execute(
         trx,
       );
-      const { rows } = await sql<{ version: number | null }>`SELECT max(version) AS version FROM schema_migrations`.execute(
-        trx,
-      );
+      const { rows } = await sql<{
+        version: number | null;
+      }>`SELECT max(version) AS version FROM schema_migrations`.execute(trx);
       const applied = rows[0]?.version ?? 0;
       if (applied > POSTGRES_MIGRATIONS.length) throw newerSchema(applied, POSTGRES_MIGRATIONS.length);
       for (let version = applied + 1; version <= POSTGRES_MIGRATIONS.length; version++) {
@@ -137,7 +153,11 @@ export async function openPostgres(url: string): Promise<OpenedStore> {
         await sql`INSERT INTO schema_migrations (version, applied_at) VALUES (${version}, ${Date.now()})`.execute(trx);
       }
     });
-    return { db, sqlite: null };
+    const close = async () => {
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    };
+    return { db, sqlite: null, close };
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw new DatabaseStartupError(explainPostgres(url, error));
@@ -168,8 +188,18 @@ function explainPostgres(url: string, error: unknown): string {
 
 // Connection-level failures: refused, reset, timed out, or the server shutting down or starting up
 // (SQLSTATE class 08, and 57P01–57P03).
-const UNAVAILABLE_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "57P01", "57P02", "57P03"]);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|connection error|not queryable/i;
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|connection error|not queryable/i;
 
 /** Whether an error means the database cannot be reached right now (as opposed to a wrong query). */
 export function storeUnavailable(error: unknown): boolean {

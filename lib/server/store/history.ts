@@ -65,7 +65,9 @@ function filtered(db: Awaited<ReturnType<typeof query>>, engineName: Engine, fil
   else
     selection = db
       .selectFrom("tasks")
-      .where(words.length ? sql<boolean>`tasks.search @@ to_tsquery('simple', ${tsQuery(words)})` : sql<boolean>`false`);
+      .where(
+        words.length ? sql<boolean>`tasks.search @@ to_tsquery('simple', ${tsQuery(words)})` : sql<boolean>`false`,
+      );
   if (filter.status !== "all") selection = selection.where("tasks.status_group", "=", filter.status);
   if (filter.starred) selection = selection.where("tasks.starred", "=", 1);
   return selection;
@@ -112,7 +114,9 @@ const ZERO: HistoryCounts = { all: 0, running: 0, completed: 0, failed: 0, starr
 
 /** Entries per status, and starred, under the filter's search and star (not its status), in one query. */
 export async function countTasks(filter: HistoryFilter): Promise<HistoryCounts> {
-  const rows = await (await tasksWhere({ ...filter, status: "all" }))
+  const rows = await (
+    await tasksWhere({ ...filter, status: "all" })
+  )
     .select((eb) => [
       "tasks.status_group as status",
       eb.fn.countAll<number>().as("n"),
@@ -145,7 +149,9 @@ export async function changedSince(
 
 /** Ids deleted at or after `since` (ms). */
 export async function deletedSince(since: number): Promise<string[]> {
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("deleted_tasks")
     .select("id")
     .where("deleted_at", ">=", since)
@@ -154,7 +160,9 @@ export async function deletedSince(since: number): Promise<string[]> {
 }
 
 export async function setStarred(id: string, starred: boolean): Promise<boolean> {
-  const result = await (await query())
+  const result = await (
+    await query()
+  )
     .updateTable("tasks")
     .set({ starred: Number(starred), updated_at: Date.now() })
     .where("id", "=", id)

@@ -32,7 +32,9 @@ export async function insertSession(idHash: string, expiresAt: number): Promise<
 
 /** Checked on every request of a signed-in browser, so one lookup by primary key. */
 export async function sessionExpiresAt(idHash: string): Promise<number | undefined> {
-  const row = await (await query())
+  const row = await (
+    await query()
+  )
     .selectFrom("sessions")
     .select("expires_at")
     .where("id_hash", "=", idHash)

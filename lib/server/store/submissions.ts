@@ -34,7 +34,9 @@ function fromRow(row: SubmissionRow): Submission {
 }
 
 export async function findSubmission(key: string): Promise<Submission | undefined> {
-  const row = await (await query())
+  const row = await (
+    await query()
+  )
     .selectFrom("submissions")
     .selectAll()
     .where("idempotency_key", "=", key)
@@ -55,7 +57,9 @@ export async function beginSubmission(
   slot: { groupId: string; index: number } | null = null,
 ): Promise<boolean> {
   const now = Date.now();
-  const result = await (await query())
+  const result = await (
+    await query()
+  )
     .insertInto("submissions")
     .values({
       idempotency_key: key,
@@ -77,7 +81,9 @@ export async function beginSubmission(
 
 /** The task a callback token was issued for, once its create succeeded. */
 export async function taskIdForCallbackToken(tokenHash: string): Promise<string | undefined> {
-  const row = await (await query())
+  const row = await (
+    await query()
+  )
     .selectFrom("submissions")
     .select("task_id")
     .where("callback_token_hash", "=", tokenHash)
@@ -91,7 +97,9 @@ export async function settleSubmission(
   state: Exclude<SubmissionState, "sending">,
   outcome: { taskId?: string; error?: StudioErrorBody },
 ): Promise<void> {
-  await (await query())
+  await (
+    await query()
+  )
     .updateTable("submissions")
     .set({
       state,
@@ -105,7 +113,9 @@ export async function settleSubmission(
 
 /** At start: anything still `sending` was cut off by a restart, so its outcome is unknown. */
 export async function markInterruptedSubmissions(): Promise<number> {
-  const result = await (await query())
+  const result = await (
+    await query()
+  )
     .updateTable("submissions")
     .set({ state: "unknown", updated_at: Date.now() })
     .where("state", "=", "sending")
@@ -115,7 +125,9 @@ export async function markInterruptedSubmissions(): Promise<number> {
 
 /** Submissions whose outcome nobody knows, for the history to show until dismissed. */
 export async function unknownSubmissions(): Promise<Submission[]> {
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("submissions")
     .selectAll()
     .where("state", "=", "unknown")
@@ -126,7 +138,9 @@ export async function unknownSubmissions(): Promise<Submission[]> {
 
 /** Dismissing keeps the key (so it can never be replayed into a create) but hides it from history. */
 export async function dismissSubmission(key: string): Promise<boolean> {
-  const result = await (await query())
+  const result = await (
+    await query()
+  )
     .updateTable("submissions")
     .set({ state: "rejected", updated_at: Date.now() })
     .where("idempotency_key", "=", key)
@@ -137,7 +151,9 @@ export async function dismissSubmission(key: string): Promise<boolean> {
 
 /** The takes of a variant group that made no task: refused upstream, or of unknown outcome (never resent). */
 export async function failedSlots(groupId: string): Promise<Array<{ index: number; error: StudioErrorBody | null }>> {
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("submissions")
     .select(["variant_index", "error_json"])
     .where("group_id", "=", groupId)

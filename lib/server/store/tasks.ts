@@ -134,7 +134,9 @@ export async function insertTask(
   > & { elements?: UsedElement[]; variant?: VariantSlot | null },
   idempotencyKey: string | null,
 ): Promise<TaskRecord> {
-  await (await query())
+  await (
+    await query()
+  )
     .insertInto("tasks")
     .values({
       id: record.id,
@@ -203,7 +205,10 @@ export function deleteTask(id: string): Promise<boolean> {
         .values({ id, deleted_at: now })
         .onConflict((conflict) => conflict.column("id").doUpdateSet({ deleted_at: now }))
         .execute();
-      await db.deleteFrom("deleted_tasks").where("deleted_at", "<", now - TOMBSTONE_KEEP_MS).execute();
+      await db
+        .deleteFrom("deleted_tasks")
+        .where("deleted_at", "<", now - TOMBSTONE_KEEP_MS)
+        .execute();
     }
     return deleted;
   });
@@ -214,7 +219,9 @@ const LIVE_STATUS_LIST = Object.keys(LIVE_STATUSES);
 
 /** Tasks the background poller must keep moving: not finished upstream, and not failed here. */
 export async function unfinishedTaskIds(): Promise<string[]> {
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("tasks")
     .select("id")
     .where("status_group", "=", "running")
@@ -226,7 +233,9 @@ export async function unfinishedTaskIds(): Promise<string[]> {
 
 /** Completed tasks whose result still needs copying into the archive. */
 export async function tasksAwaitingArchive(maxAttempts: number): Promise<TaskRecord[]> {
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("tasks")
     .selectAll()
     .where("archive_state", "in", ["none", "failed"])
@@ -239,7 +248,9 @@ export async function tasksAwaitingArchive(maxAttempts: number): Promise<TaskRec
 
 /** Archived tasks whose poster failed and may be tried again. */
 export async function tasksAwaitingPosterRetry(maxAttempts: number): Promise<TaskRecord[]> {
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("tasks")
     .selectAll()
     .where("poster_state", "=", "failed")
@@ -251,7 +262,9 @@ export async function tasksAwaitingPosterRetry(maxAttempts: number): Promise<Tas
 
 /** A new process may find ffmpeg where the last one did not: its posters are made again when listed. */
 export async function forgetUnavailablePosters(): Promise<number> {
-  const result = await (await query())
+  const result = await (
+    await query()
+  )
     .updateTable("tasks")
     .set({ poster_state: "none" })
     .where("poster_state", "=", "unavailable")

@@ -16,7 +16,9 @@ export async function recordUpload(upload: UploadRecord): Promise<void> {
     expires_at: upload.expiresAt,
     created_at: Date.now(),
   };
-  await (await query())
+  await (
+    await query()
+  )
     .insertInto("uploads")
     .values({ file_url: upload.fileUrl, ...row })
     .onConflict((conflict) => conflict.column("file_url").doUpdateSet(row))
@@ -25,7 +27,9 @@ export async function recordUpload(upload: UploadRecord): Promise<void> {
 
 export async function findUploads(urls: readonly string[]): Promise<Map<string, UploadRecord>> {
   if (urls.length === 0) return new Map();
-  const rows = await (await query())
+  const rows = await (
+    await query()
+  )
     .selectFrom("uploads")
     .selectAll()
     .where("file_url", "in", [...urls])

@@ -33,7 +33,12 @@ export async function startBackgroundWork(): Promise<void> {
   if (interrupted > 0)
     log().warn({ interrupted }, "submissions were cut off by a restart; they show in the history as unknown");
   await forgetUnavailablePosters();
-  onTaskCompleted((record) => void archiveTask(record));
+  // A copy that cannot even record its failure (the database out of reach) is retried by the poller.
+  onTaskCompleted((record) => {
+    archiveTask(record).catch((error: unknown) =>
+      log().warn({ err: error }, "archiving stopped; the poller retries it"),
+    );
+  });
   onArchived(queuePoster);
   // Timers keep the context they were created in: the poller's lines say so, not some request's id.
   withLogContext({ job: "poller" }, () => {

@@ -67,7 +67,9 @@ export async function submitVariants(
   if (firstFailure === null) return { groupId, takes, replayed };
   // The takes made before a refusal are shown again with it, and a history refresh learns of it too.
   await touchGroup(groupId);
-  const fresh = await Promise.all(takes.map(async (take) => ({ ...take, task: take.task && (await freshView(take.task)) })));
+  const fresh = await Promise.all(
+    takes.map(async (take) => ({ ...take, task: take.task && (await freshView(take.task)) })),
+  );
   return { groupId, takes: fresh, replayed };
 }
 
