@@ -61,7 +61,15 @@ export default defineConfig({
     {
       command: `npx next start -p ${DEMO_PORT} -H 127.0.0.1`,
       url: `${DEMO_URL}/`,
-      env: { ...testEnv, EVOLINK_API_KEY: "", UPLOAD_TMP_DIR: UPLOAD_DIRS.demo, DATA_DIR: DATA_DIRS.demo },
+      // E2E_DATABASE_URL runs the demo studio on PostgreSQL instead of SQLite (the keyed one stays on SQLite, so
+      // the two never poll each other's tasks).
+      env: {
+        ...testEnv,
+        EVOLINK_API_KEY: "",
+        UPLOAD_TMP_DIR: UPLOAD_DIRS.demo,
+        DATA_DIR: DATA_DIRS.demo,
+        DATABASE_URL: process.env.E2E_DATABASE_URL ?? "",
+      },
       cwd: repoRoot,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -86,6 +94,7 @@ export default defineConfig({
         EVOLINK_API_KEY: CANARY_KEY,
         UPLOAD_TMP_DIR: UPLOAD_DIRS.keyed,
         DATA_DIR: DATA_DIRS.keyed,
+        DATABASE_URL: "",
         EVOLINK_API_BASE: SIMULATOR_URL,
         EVOLINK_FILES_BASE: SIMULATOR_URL,
         EVOLINK_CREATE_TIMEOUT_MS: "8000",
