@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Checkbox } from "@/components/ui/checkbox";
 import { useTask } from "@/lib/client/task";
-import { formatCredits } from "@/lib/generation/pricing";
+import { chargeText } from "@/lib/generation/pricing";
 import { type TaskView } from "@/lib/tasks/view";
 import { elementToken, isTerminal } from "@/lib/evolink/contract";
 import { ErrorDetails } from "./error-details";
@@ -68,14 +68,7 @@ export function TaskCard({ initial, onRemix, selected, onSelect, onCompare, labe
             {task.duration} s · {task.aspectRatio} · {task.quality}
           </dd>
         </div>
-        {task.reservedCredits !== null && (
-          <div className="flex gap-1" data-testid="task-reserved">
-            <dt>Reserved</dt>
-            <dd className="font-medium text-zinc-700 dark:text-zinc-300">
-              {formatCredits(task.reservedCredits)} credits
-            </dd>
-          </div>
-        )}
+        <Charge task={task} />
         <UsedSettings task={task} />
         <div className="flex gap-1">
           <dt className="sr-only">Created</dt>
@@ -127,6 +120,18 @@ export function TaskCard({ initial, onRemix, selected, onSelect, onCompare, labe
         </Alert>
       )}
     </article>
+  );
+}
+
+/** What the entry costs, in the words of its phase. */
+function Charge({ task }: { task: TaskView }) {
+  const text = chargeText(task.phase, task.reservedCredits);
+  if (!text) return null;
+  return (
+    <div className="flex gap-1" data-testid="task-charge">
+      <dt className="sr-only">Credits</dt>
+      <dd className="font-medium text-zinc-700 dark:text-zinc-300">{text}</dd>
+    </div>
   );
 }
 
