@@ -16,6 +16,7 @@ import { GenerationSettings, VariantsField } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
 import type { ElementTarget } from "@/lib/client/form-elements";
+import { useAspectFollowsVideo } from "@/lib/client/use-aspect-follow";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
 const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
@@ -129,14 +130,17 @@ export function GenerationForm({
   // watch() rather than useWatch: this component re-renders on these either way, and useWatch is 0.4 kB of first
   // load. The rule guards memoization by the React Compiler, which this project does not use.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const [prompt = "", videoUrl = "", quality, duration, watchedElements, variants = 1] = watch([
+  const [prompt = "", videoUrl = "", quality, duration, watchedElements, variants = 1, aspectRatio] = watch([
     "prompt",
     "videoUrl",
     "quality",
     "duration",
     "elementIds",
     "variants",
+    "aspectRatio",
   ]);
+  const videoSize = media.video?.facts && "container" in media.video.facts ? media.video.facts : null;
+  const videoShape = useAspectFollowsVideo(form, videoSize);
   const elementIds = watchedElements ?? NO_ELEMENTS;
   const left = useHandle(ref, form, media.clear, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
   const submit = useCreateGeneration({ onCreated });
@@ -195,7 +199,15 @@ export function GenerationForm({
         </Suspense>
       )}
 
-      <GenerationSettings register={register} errors={errors} />
+      <GenerationSettings
+        register={register}
+        errors={errors}
+        aspectNote={
+          videoSize && videoShape !== aspectRatio
+            ? `The reference video is ${videoSize.width}×${videoSize.height} (${videoShape}); this result will be ${aspectRatio}.`
+            : undefined
+        }
+      />
 
       <CostEstimate quality={quality} duration={duration} variants={variants} />
 

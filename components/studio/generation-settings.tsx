@@ -10,9 +10,12 @@ import type { GenerationRequest } from "@/lib/generation/schema";
 export function GenerationSettings({
   register,
   errors,
+  aspectNote,
 }: {
   register: UseFormRegister<GenerationRequest>;
   errors: FieldErrors<GenerationRequest>;
+  /** Set when the chosen aspect ratio differs from the reference video's shape. */
+  aspectNote?: string;
 }) {
   return (
     <>
@@ -30,7 +33,11 @@ export function GenerationSettings({
           />
         </Field>
         <Field id="aspectRatio" label="Aspect ratio" error={errors.aspectRatio?.message}>
-          <Select id="aspectRatio" {...register("aspectRatio")}>
+          <Select
+            id="aspectRatio"
+            aria-describedby={errors.aspectRatio ? "aspectRatio-error" : aspectNote && "aspectRatio-note"}
+            {...register("aspectRatio")}
+          >
             {ASPECT_RATIOS.map((ratio) => (
               <option key={ratio}>{ratio}</option>
             ))}
@@ -44,6 +51,11 @@ export function GenerationSettings({
           </Select>
         </Field>
       </div>
+      {aspectNote && (
+        <p id="aspectRatio-note" data-testid="aspect-note" className="-mt-2 text-xs text-amber-700 dark:text-amber-300">
+          {aspectNote}
+        </p>
+      )}
 
       <label className="flex items-start gap-3 text-sm">
         <input

@@ -2,6 +2,7 @@
 import type { FieldErrors, UseFormReturn } from "react-hook-form";
 import type { ReferenceMedia } from "@/lib/client/use-reference-media";
 import { LIMITS } from "@/lib/evolink/contract";
+import { referenceLimitText } from "@/lib/generation/rules";
 import type { GenerationRequest } from "@/lib/generation/schema";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/generation/reference-tokens";
 import { ImageUrlsField } from "./image-urls-field";
@@ -18,7 +19,8 @@ function imageUrlsError(errors: FieldErrors<GenerationRequest>): string | undefi
   );
 }
 
-const frameRefusal = `With a video, images and elements together are at most ${LIMITS.maxReferenceImages}, and ${LIMITS.maxReferenceImages} are attached: remove one to use this frame.`;
+const frameRefusal = (elementCount: number) =>
+  `No room for the frame: ${referenceLimitText(elementCount)}. Remove an image to use this frame.`;
 
 /**
  * The references: the video (a file or a URL), the image files and the pasted image URLs. Moving or removing an
@@ -63,7 +65,7 @@ export function ReferenceFields({
         tools={{
           uploadMaxBytes: videoUploadMaxBytes,
           quality,
-          addFrame: (file) => (media.addImages([file], freeSlots) > 0 ? frameRefusal : null),
+          addFrame: (file) => (media.addImages([file], freeSlots) > 0 ? frameRefusal(elementCount) : null),
           useDuration: (seconds) => setValue("duration", seconds, { shouldValidate: true, shouldDirty: true }),
           replace: media.chooseVideo,
           restore: media.chooseVideo,
@@ -83,6 +85,7 @@ export function ReferenceFields({
       <ReferenceImagesInput
         images={media.images}
         freeSlots={freeSlots}
+        elementCount={elementCount}
         onAdd={(files) => media.addImages(files, freeSlots)}
         onMove={(from, to) => {
           media.moveImage(from, to);

@@ -4,6 +4,7 @@ import { DropZone } from "@/components/ui/drop-zone";
 import { lazyPart } from "@/lib/client/lazy-part";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import { LIMITS } from "@/lib/evolink/contract";
+import { referenceLimitText } from "@/lib/generation/rules";
 import { imageRulesLine } from "@/lib/media/rules";
 
 // The list shows only once images are chosen, so it is not first-load code.
@@ -13,6 +14,7 @@ const ChosenImages = lazyPart(() => import("./chosen-images").then((module) => m
 export function ReferenceImagesInput({
   images,
   freeSlots,
+  elementCount,
   onAdd,
   onMove,
   onRemove,
@@ -21,6 +23,8 @@ export function ReferenceImagesInput({
 }: {
   images: ReferenceFile[];
   freeSlots: number;
+  /** Attached elements, which share the limit: named in the refusal only when there are some. */
+  elementCount: number;
   onAdd: (files: File[]) => number;
   onMove: (from: number, to: number) => void;
   onRemove: (index: number) => void;
@@ -47,8 +51,7 @@ export function ReferenceImagesInput({
       </DropZone>
       {overflow > 0 && (
         <p data-testid="images-overflow" className="text-xs font-medium text-red-600 dark:text-red-400">
-          {overflow} image{overflow > 1 ? "s were" : " was"} not added: at most {LIMITS.maxReferenceImages} reference
-          images (images + elements ≤ 4).
+          {overflow} image{overflow > 1 ? "s were" : " was"} not added: {referenceLimitText(elementCount)}.
         </p>
       )}
       {images.length > 0 && (

@@ -100,7 +100,8 @@ export const generationRequestSchema = z
 /** Images and elements together are at most 4 with a video (CONTRACT.md, "The create request"); null when within. */
 export function referenceCountProblem(imageCount: number, elementCount: number): string | null {
   const total = imageCount + elementCount;
-  if (total <= LIMITS.maxReferenceImages) return null;
+  // With no elements, the image list's own limit says it, without naming elements.
+  if (elementCount === 0 || total <= LIMITS.maxReferenceImages) return null;
   return `${imageCount} image${imageCount === 1 ? "" : "s"} and ${elementCount} element${elementCount === 1 ? "" : "s"} attached; with a reference video, images and elements together are at most ${LIMITS.maxReferenceImages}. Remove ${total - LIMITS.maxReferenceImages}.`;
 }
 
