@@ -25,7 +25,10 @@ export function ChosenImages({
         <li
           key={item.id}
           data-testid="image-reference"
-          className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-2 dark:border-zinc-800"
+          data-attached-from="referenceImages"
+          tabIndex={-1}
+          aria-label={`Reference image ${index + 1}, ${item.file.name}`}
+          className="flex flex-col gap-2 rounded-lg border border-zinc-200 p-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500 dark:border-zinc-800"
         >
           <div className="flex gap-2">
             {/* eslint-disable-next-line @next/next/no-img-element -- a blob: URL of the person's own file; next/image cannot optimise it */}

@@ -51,7 +51,11 @@ export function ChosenVideo({
       <span className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Reference video</span>
       <div
         data-testid="video-reference"
-        className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+        data-attached-from="referenceVideo"
+        tabIndex={-1}
+        role="group"
+        aria-label={`Reference video ${video.file.name}`}
+        className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500 dark:border-zinc-800"
       >
         <div className="flex flex-col gap-3 sm:flex-row">
           <div className="flex flex-col gap-1.5 sm:w-56">

@@ -16,7 +16,7 @@ import { GenerationSettings, VariantsField } from "./generation-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
 import type { ElementTarget } from "@/lib/client/form-elements";
-import { useAspectFollowsVideo } from "@/lib/client/use-aspect-follow";
+import { useAspectFollowsVideo, useStaleErrorsCleared, useStartedCount } from "@/lib/client/form-feedback";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
 const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
@@ -111,12 +111,14 @@ export function GenerationForm({
   videoUploadMaxBytes,
   confirmAboveCredits,
   onCreated,
+  onStarted,
 }: {
   ref: Ref<GenerationFormHandle>;
   demo: boolean;
   videoUploadMaxBytes: number;
   confirmAboveCredits: number;
   onCreated: (task: TaskView) => void;
+  onStarted: (tasks: TaskView[]) => void;
 }) {
   const resolver = useGenerationResolver();
   const form = useForm<GenerationRequest>({ resolver, defaultValues: GENERATION_DEFAULTS, mode: "onTouched" });
@@ -126,6 +128,7 @@ export function GenerationForm({
   const media = useReferenceMedia(videoUploadMaxBytes);
   const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
   useReferencesInForm(form, media, pastedImageUrls, revalidate);
+  useStaleErrorsCleared(form, revalidate);
   const imageCount = media.images.length + pastedImageUrls.length;
   // watch() rather than useWatch: this component re-renders on these either way, and useWatch is 0.4 kB of first
   // load. The rule guards memoization by the React Compiler, which this project does not use.
@@ -139,11 +142,11 @@ export function GenerationForm({
     "variants",
     "aspectRatio",
   ]);
-  const videoSize = media.video?.facts && "container" in media.video.facts ? media.video.facts : null;
-  const videoShape = useAspectFollowsVideo(form, videoSize);
+  const aspectNote = useAspectFollowsVideo(form, media.video, aspectRatio);
   const elementIds = watchedElements ?? NO_ELEMENTS;
   const left = useHandle(ref, form, media.clear, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
-  const submit = useCreateGeneration({ onCreated });
+  const [startedCount, started] = useStartedCount(onStarted);
+  const submit = useCreateGeneration({ onCreated, onStarted: started });
   useServerFieldErrors(submit.error, form.setError);
   const total = totalCredits(quality, duration, variants) ?? 0;
   const [request, confirmation] = useConfirmGate(total, confirmAboveCredits, (values) => submit.mutate(values));
@@ -199,15 +202,7 @@ export function GenerationForm({
         </Suspense>
       )}
 
-      <GenerationSettings
-        register={register}
-        errors={errors}
-        aspectNote={
-          videoSize && videoShape !== aspectRatio
-            ? `The reference video is ${videoSize.width}×${videoSize.height} (${videoShape}); this result will be ${aspectRatio}.`
-            : undefined
-        }
-      />
+      <GenerationSettings register={register} errors={errors} aspectNote={aspectNote} />
 
       <CostEstimate quality={quality} duration={duration} variants={variants} />
 
@@ -224,6 +219,7 @@ export function GenerationForm({
         demo={demo}
         waitingFor={waitingFor}
         pending={submit.isPending}
+        started={submit.isSuccess ? startedCount : 0}
         onExample={() => {
           setValue("prompt", EXAMPLE_PROMPT, { shouldValidate: true });
           if (!media.video) setValue("videoUrl", EXAMPLE_VIDEO_URL, { shouldValidate: true });
@@ -238,12 +234,15 @@ function FormActions({
   demo,
   waitingFor,
   pending,
+  started,
   onExample,
 }: {
   variantsField: ReactNode;
   demo: boolean;
   waitingFor: string | null;
   pending: boolean;
+  /** Tasks the last Generate started, until the next one. */
+  started: number;
   onExample: () => void;
 }) {
   return (
@@ -255,14 +254,29 @@ function FormActions({
       )}
 
       <div className="flex flex-col-reverse gap-2 sm:flex-row sm:items-end sm:justify-end">
+        <p
+          role="status"
+          data-testid="submit-started"
+          className="text-xs text-zinc-600 sm:mr-auto sm:self-center dark:text-zinc-300"
+        >
+          {started > 0 &&
+            !pending &&
+            `Started${started > 1 ? ` ${started} takes` : ""}: the new card is at the top of Generations.`}
+        </p>
         {variantsField}
         {demo && (
           <Button type="button" variant="secondary" onClick={onExample}>
             Fill in an example
           </Button>
         )}
-        <Button type="submit" disabled={pending || Boolean(waitingFor)} className="sm:min-w-40">
-          {pending ? "Submitting…" : "Generate"}
+        <Button type="submit" disabled={pending || Boolean(waitingFor)} aria-busy={pending} className="sm:min-w-40">
+          {pending && (
+            <span
+              aria-hidden
+              className="size-4 animate-spin rounded-full border-2 border-current border-t-transparent"
+            />
+          )}
+          {pending ? "Sending…" : "Generate"}
         </Button>
       </div>
     </>

@@ -43,7 +43,8 @@ export function ReferenceVideoInput({
         <ChosenVideo
           video={video}
           tools={tools}
-          urlError={urlError}
+          // Until the upload gives the file its link, the form's "wait for the upload" says why it cannot go.
+          urlError={url ? urlError : undefined}
           onRemove={onRemove}
           onCancel={onCancel}
           onRetry={onRetry}
@@ -51,6 +52,8 @@ export function ReferenceVideoInput({
       </Suspense>
     );
   }
+  // With nothing given, the drop zone is what most people use, so the error sits there.
+  const missing = !url && urlError ? urlError : undefined;
   const hint = `Or paste a public https URL below. Larger videos (up to the API's 200 MB) must be given as a URL.`;
   return (
     <div className="flex flex-col gap-3">
@@ -59,6 +62,7 @@ export function ReferenceVideoInput({
         label="Reference video"
         accept="video/mp4,video/quicktime,.mp4,.mov"
         multiple={false}
+        error={missing}
         onFiles={(files) => files[0] && onChoose(files[0])}
       >
         <span className="font-medium text-zinc-700 dark:text-zinc-300">
@@ -66,15 +70,15 @@ export function ReferenceVideoInput({
         </span>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">{videoRulesLine(uploadMaxBytes)}</span>
       </DropZone>
-      <Field id="videoUrl" label="Reference video URL" hint={hint} error={urlError}>
+      <Field id="videoUrl" label="Reference video URL" hint={hint} error={missing ? undefined : urlError}>
         <Input
           id="videoUrl"
           type="url"
           inputMode="url"
           spellCheck={false}
           placeholder="https://example.com/reference.mp4"
-          aria-invalid={Boolean(urlError)}
-          aria-describedby={describedBy("videoUrl", urlError, hint)}
+          aria-invalid={Boolean(urlError && !missing)}
+          aria-describedby={describedBy("videoUrl", missing ? undefined : urlError, hint)}
           className="font-mono text-xs"
           {...urlRegistration}
         />

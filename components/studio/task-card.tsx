@@ -36,15 +36,18 @@ export function TaskCard({ initial, onRemix, selected, onSelect, onCompare, labe
       className="flex flex-col gap-3 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
     >
       <header className="flex items-start gap-3">
-        <Checkbox
-          aria-label="Select this entry"
-          className="mt-0.5"
-          checked={selected}
-          onChange={() => undefined}
-          onClick={(event) => onSelect(task.id, event.shiftKey)}
-        />
+        {/* On a phone the label around it gives a finger 44 px to press. */}
+        <label className="flex shrink-0 max-sm:-m-3 max-sm:p-3">
+          <Checkbox
+            aria-label="Select this entry"
+            className="mt-0.5"
+            checked={selected}
+            onChange={() => undefined}
+            onClick={(event) => onSelect(task.id, event.shiftKey)}
+          />
+        </label>
         <details className="min-w-0 flex-1 text-sm text-zinc-800 dark:text-zinc-200">
-          <summary className="line-clamp-2 cursor-pointer list-none" title="Show the whole prompt">
+          <summary className="line-clamp-2 cursor-pointer list-none max-sm:min-h-11" title="Show the whole prompt">
             {label && <span className="mr-1.5 font-semibold text-violet-700 dark:text-violet-300">{label}</span>}
             {task.prompt}
           </summary>
