@@ -131,9 +131,11 @@ function Charge({ task }: { task: TaskView }) {
   const text = chargeText(task.phase, task.reservedCredits);
   if (!text) return null;
   return (
-    <div className="flex gap-1" data-testid="task-charge">
+    <div className="flex gap-1">
       <dt className="sr-only">Credits</dt>
-      <dd className="font-medium text-zinc-700 dark:text-zinc-300">{text}</dd>
+      <dd data-testid="task-charge" className="font-medium text-zinc-700 dark:text-zinc-300">
+        {text}
+      </dd>
     </div>
   );
 }

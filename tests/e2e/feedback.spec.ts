@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { fixturePath } from "../fixtures/media-fixtures";
-import { cardFor, fileInput, fillValidForm, uniqueTag } from "./helpers";
+import { blockingViolations, cardFor, fileInput, fillValidForm, uniqueTag } from "./helpers";
 import { KEYED_URL } from "./servers";
 
 // Issue 19's feedback around Generate, the keyboard and touch, and the shapes: desktop and phone, light and dark.
@@ -33,6 +33,7 @@ test("a missing video is marked on its drop zone, and errors clear the moment th
   const promptError = page.getByTestId("prompt-error");
   await expect(promptError).toContainText("<<<image_1>>> points at an image, but no reference images are attached");
   await page.screenshot({ path: `${SHOTS}/desktop-light-errors.png` });
+  expect(await blockingViolations(page)).toEqual([]);
 
   await fileInput(page, "referenceVideo").setInputFiles(fixturePath("goodMp4"));
   await expect(page.getByTestId("video-reference").getByTestId("upload-done")).toBeVisible();
@@ -61,6 +62,7 @@ test("the aspect ratio follows a 9:16 reference video, and a mismatch is pointed
   await expect(aspect).toHaveAccessibleDescription(/this result will be 16:9/);
   await note.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `${SHOTS}/phone-dark-aspect-mismatch.png` });
+  expect(await blockingViolations(page)).toEqual([]);
 
   // The person's own choice stands when another video comes: it is only pointed out.
   await page.getByTestId("video-reference").getByRole("button", { name: "Remove" }).click();
@@ -180,6 +182,7 @@ test("after Generate from far down the history, a toast offers View instead of m
   await expect(toast).toContainText("Generation started.");
   expect(await page.evaluate(() => window.scrollY)).toBeGreaterThanOrEqual(scrolled);
   await page.screenshot({ path: `${SHOTS}/phone-light-toast.png` });
+  expect(await blockingViolations(page)).toEqual([]);
 
   await toast.getByRole("button", { name: "View" }).click();
   await expect(cardFor(page, tag)).toBeInViewport();
