@@ -3,6 +3,7 @@ import { lazy, Suspense, useRef, useState, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import type { Quality } from "@/lib/evolink/contract";
+import { referenceLimitText } from "@/lib/generation/reference-limit";
 import { conformNeeds } from "@/lib/media/conform";
 import type { VideoFacts } from "@/lib/media/rules";
 import { VideoFactsList } from "./media-facts";
@@ -17,8 +18,10 @@ const VideoWorkbench = lazy(() =>
 export interface VideoTools {
   uploadMaxBytes: number;
   quality: Quality;
-  /** Adds a grabbed frame as the next reference image; returns why not when no place is free. */
-  addFrame: (file: File) => string | null;
+  /** Adds a grabbed frame as the next reference image; false when no place is free. */
+  addFrame: (file: File) => boolean;
+  /** Attached elements, which share the images' places (named in the refusal only when there are some). */
+  elementCount: number;
   useDuration: (seconds: number) => void;
   /** A converted file takes the chosen one's place (`original` is kept only to go back to). */
   replace: (converted: File, original: File) => void;
@@ -68,7 +71,7 @@ export function ChosenVideo({
               playsInline
               className="aspect-video w-full rounded-md bg-black object-contain"
             />
-            <FrameGrab player={player} name={video.file.name} addFrame={tools.addFrame} />
+            <FrameGrab player={player} name={video.file.name} tools={tools} />
           </div>
           <div className="flex min-w-0 flex-1 flex-col gap-2">
             <div className="flex items-start justify-between gap-2">
@@ -139,11 +142,11 @@ function ToolsLauncher({ facts, maxBytes, onOpen }: { facts: VideoFacts; maxByte
 function FrameGrab({
   player,
   name,
-  addFrame,
+  tools,
 }: {
   player: RefObject<HTMLVideoElement | null>;
   name: string;
-  addFrame: (file: File) => string | null;
+  tools: Pick<VideoTools, "addFrame" | "elementCount">;
 }) {
   const [refusal, setRefusal] = useState<string | null>(null);
   return (
@@ -157,7 +160,11 @@ function FrameGrab({
           element.pause();
           const { grabFrame } = await import("@/lib/client/frame-grab");
           const frame = await grabFrame(element, name);
-          setRefusal(frame ? addFrame(frame) : "The preview has no frame to take yet: let it load, then try again.");
+          if (!frame) return setRefusal("The preview has no frame to take yet: let it load, then try again.");
+          const limit = referenceLimitText(tools.elementCount);
+          setRefusal(
+            tools.addFrame(frame) ? null : `No room for the frame: ${limit}. Remove an image to use this frame.`,
+          );
         }}
       >
         Use this frame

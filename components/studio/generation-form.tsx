@@ -12,11 +12,12 @@ import { uploadedUrl, useReferenceMedia, type ReferenceMedia } from "@/lib/clien
 import type { TaskView } from "@/lib/tasks/view";
 import { useConfirmGate } from "./confirm-gate";
 import { CostEstimate, totalCredits } from "./cost-estimate";
-import { GenerationSettings, VariantsField } from "./generation-settings";
+import { VariantsField } from "./generation-settings";
+import { FormSettings } from "./form-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
 import type { ElementTarget } from "@/lib/client/form-elements";
-import { useAspectFollowsVideo, useStaleErrorsCleared, useStartedCount } from "@/lib/client/form-feedback";
+import { useStartedCount } from "@/lib/client/form-feedback";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
 const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
@@ -128,7 +129,6 @@ export function GenerationForm({
   const media = useReferenceMedia(videoUploadMaxBytes);
   const [pastedImageUrls, setPastedImageUrls] = useState<string[]>([]);
   useReferencesInForm(form, media, pastedImageUrls, revalidate);
-  useStaleErrorsCleared(form, revalidate);
   const imageCount = media.images.length + pastedImageUrls.length;
   // watch() rather than useWatch: this component re-renders on these either way, and useWatch is 0.4 kB of first
   // load. The rule guards memoization by the React Compiler, which this project does not use.
@@ -142,7 +142,6 @@ export function GenerationForm({
     "variants",
     "aspectRatio",
   ]);
-  const aspectNote = useAspectFollowsVideo(form, media.video, aspectRatio);
   const elementIds = watchedElements ?? NO_ELEMENTS;
   const left = useHandle(ref, form, media.clear, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
   const [startedCount, started] = useStartedCount(onStarted);
@@ -202,7 +201,7 @@ export function GenerationForm({
         </Suspense>
       )}
 
-      <GenerationSettings register={register} errors={errors} aspectNote={aspectNote} />
+      <FormSettings form={form} video={media.video} aspectRatio={aspectRatio} revalidate={revalidate} />
 
       <CostEstimate quality={quality} duration={duration} variants={variants} />
 

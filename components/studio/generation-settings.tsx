@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
 import { Checkbox } from "@/components/ui/checkbox";
 import { describedBy, Field } from "@/components/ui/field";
@@ -14,8 +15,8 @@ export function GenerationSettings({
 }: {
   register: UseFormRegister<GenerationRequest>;
   errors: FieldErrors<GenerationRequest>;
-  /** Set when the chosen aspect ratio differs from the reference video's shape. */
-  aspectNote?: string;
+  /** With a reference video of known size: the note (`#aspectRatio-note`) on how its shape and the ratio compare. */
+  aspectNote?: ReactNode;
 }) {
   return (
     <>
@@ -35,7 +36,7 @@ export function GenerationSettings({
         <Field id="aspectRatio" label="Aspect ratio" error={errors.aspectRatio?.message}>
           <Select
             id="aspectRatio"
-            aria-describedby={errors.aspectRatio ? "aspectRatio-error" : aspectNote && "aspectRatio-note"}
+            aria-describedby={errors.aspectRatio ? "aspectRatio-error" : aspectNote ? "aspectRatio-note" : undefined}
             {...register("aspectRatio")}
           >
             {ASPECT_RATIOS.map((ratio) => (
@@ -51,11 +52,7 @@ export function GenerationSettings({
           </Select>
         </Field>
       </div>
-      {aspectNote && (
-        <p id="aspectRatio-note" data-testid="aspect-note" className="-mt-2 text-xs text-amber-700 dark:text-amber-300">
-          {aspectNote}
-        </p>
-      )}
+      {aspectNote}
 
       <label className="flex items-start gap-3 text-sm">
         <input

@@ -2,7 +2,6 @@
 import type { FieldErrors, UseFormReturn } from "react-hook-form";
 import type { ReferenceMedia } from "@/lib/client/use-reference-media";
 import { LIMITS } from "@/lib/evolink/contract";
-import { referenceLimitText } from "@/lib/generation/rules";
 import type { GenerationRequest } from "@/lib/generation/schema";
 import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/generation/reference-tokens";
 import { ImageUrlsField } from "./image-urls-field";
@@ -18,9 +17,6 @@ function imageUrlsError(errors: FieldErrors<GenerationRequest>): string | undefi
       : undefined)
   );
 }
-
-const frameRefusal = (elementCount: number) =>
-  `No room for the frame: ${referenceLimitText(elementCount)}. Remove an image to use this frame.`;
 
 /**
  * The references: the video (a file or a URL), the image files and the pasted image URLs. Moving or removing an
@@ -65,7 +61,8 @@ export function ReferenceFields({
         tools={{
           uploadMaxBytes: videoUploadMaxBytes,
           quality,
-          addFrame: (file) => (media.addImages([file], freeSlots) > 0 ? frameRefusal(elementCount) : null),
+          addFrame: (file) => media.addImages([file], freeSlots) === 0,
+          elementCount,
           useDuration: (seconds) => setValue("duration", seconds, { shouldValidate: true, shouldDirty: true }),
           replace: media.chooseVideo,
           restore: media.chooseVideo,

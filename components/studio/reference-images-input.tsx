@@ -4,7 +4,6 @@ import { DropZone } from "@/components/ui/drop-zone";
 import { lazyPart } from "@/lib/client/lazy-part";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import { LIMITS } from "@/lib/evolink/contract";
-import { referenceLimitText } from "@/lib/generation/rules";
 import { imageRulesLine } from "@/lib/media/rules";
 
 // The list shows only once images are chosen, so it is not first-load code.
@@ -49,14 +48,16 @@ export function ReferenceImagesInput({
         </span>
         <span className="text-xs text-zinc-500 dark:text-zinc-400">{imageRulesLine()}</span>
       </DropZone>
-      {overflow > 0 && (
-        <p data-testid="images-overflow" className="text-xs font-medium text-red-600 dark:text-red-400">
-          {overflow} image{overflow > 1 ? "s were" : " was"} not added: {referenceLimitText(elementCount)}.
-        </p>
-      )}
       {images.length > 0 && (
         <Suspense fallback={null}>
-          <ChosenImages images={images} onMove={onMove} onRemove={onRemove} onCancel={onCancel} onRetry={onRetry} />
+          <ChosenImages
+            images={images}
+            refused={{ overflow, elementCount }}
+            onMove={onMove}
+            onRemove={onRemove}
+            onCancel={onCancel}
+            onRetry={onRetry}
+          />
         </Suspense>
       )}
     </div>

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Checkbox } from "@/components/ui/checkbox";
 import { useTask } from "@/lib/client/task";
-import { chargeText } from "@/lib/generation/pricing";
+import { chargeText } from "@/lib/generation/charge";
 import { type TaskView } from "@/lib/tasks/view";
 import { elementToken, isTerminal } from "@/lib/evolink/contract";
 import { ErrorDetails } from "./error-details";

@@ -1,4 +1,4 @@
-import { PRICE_PER_SECOND, UC_PER_CREDIT, type Quality, type TaskPhase } from "../evolink/contract";
+import { PRICE_PER_SECOND, UC_PER_CREDIT, type Quality } from "../evolink/contract";
 
 export function estimateCost(quality: Quality, durationSeconds: number) {
   const seconds = Math.round(durationSeconds);
@@ -21,16 +21,6 @@ export function reservedCredits(creditsReserved: number): number {
 
 export function formatCredits(credits: number): string {
   return credits.toLocaleString("en-US", { maximumFractionDigits: 2 });
-}
-
-/**
- * What a card says about money, by phase: "Reserved" while it runs, "Charged" once completed, and "Not charged"
- * when it failed (CONTRACT.md, "Errors": failed tasks are not charged). Null when nothing is known to say.
- */
-export function chargeText(phase: TaskPhase, credits: number | null): string | null {
-  if (phase === "failed") return "Not charged";
-  if (credits === null) return null;
-  return `${phase === "completed" ? "Charged" : "Reserved"} ${formatCredits(credits)} credits`;
 }
 
 function roundTo(value: number, digits: number): number {

@@ -7,7 +7,8 @@ import {
   referenceCountProblem,
   type GenerationRequest,
 } from "@/lib/generation/schema";
-import { GENERATION_DEFAULTS, referenceLimitText } from "@/lib/generation/rules";
+import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { referenceLimitText } from "@/lib/generation/reference-limit";
 import { mappingAfterRemoval, promptSegments, renumberTokens } from "@/lib/generation/reference-tokens";
 import { remixValues } from "@/lib/generation/remix";
 

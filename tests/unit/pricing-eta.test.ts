@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, secondsLeft } from "@/lib/tasks/eta";
-import { chargeText, estimateCost, formatCredits, reservedCredits } from "@/lib/generation/pricing";
+import { chargeText } from "@/lib/generation/charge";
+import { estimateCost, formatCredits, reservedCredits } from "@/lib/generation/pricing";
 import { PRICE_PER_SECOND } from "@/lib/evolink/contract";
 
 describe("estimateCost", () => {
