@@ -258,9 +258,7 @@ function FormActions({
           data-testid="submit-started"
           className="text-xs text-zinc-600 sm:mr-auto sm:self-center dark:text-zinc-300"
         >
-          {started > 0 &&
-            !pending &&
-            `Started${started > 1 ? ` ${started} takes` : ""}: the new card is at the top of Generations.`}
+          {started > 0 && !pending && `Started${started > 1 ? ` ${started} takes` : ""}: see Generations.`}
         </p>
         {variantsField}
         {demo && (
@@ -268,13 +266,7 @@ function FormActions({
             Fill in an example
           </Button>
         )}
-        <Button type="submit" disabled={pending || Boolean(waitingFor)} aria-busy={pending} className="sm:min-w-40">
-          {pending && (
-            <span
-              aria-hidden
-              className="size-4 animate-spin rounded-full border-2 border-current border-t-transparent"
-            />
-          )}
+        <Button type="submit" disabled={pending || Boolean(waitingFor)} className="sm:min-w-40">
           {pending ? "Sending…" : "Generate"}
         </Button>
       </div>
