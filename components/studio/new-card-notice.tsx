@@ -7,8 +7,7 @@ import { IconButton } from "@/components/ui/icon-button";
 
 /** How close to an edge (px) a card may sit and still count as seen. */
 const EDGE = 80;
-const LOOK_FOR_MS = 3000;
-const TOAST_MS = 10_000;
+const LOOK_FOR_MS = 1500;
 
 const findCard = (id: string) =>
   document.querySelector<HTMLElement>(`[data-testid="task-card"][data-task-id="${CSS.escape(id)}"]`);
@@ -23,7 +22,8 @@ const outOfView = ({ top, bottom }: DOMRect) => bottom < EDGE || top > window.in
 /**
  * After Generate: the new card is left alone when in sight, scrolled into view when the person is at the composer,
  * and announced with a "View" toast when they have left the composer to browse the history (a Generate from a
- * sticky bar or the keyboard), so their place is not taken from them.
+ * sticky bar or the keyboard), so their place is not taken from them. The toast stays until used or dismissed (no
+ * timer to race), or until the next Generate replaces it.
  */
 export function NewCardNotice({
   taskId,
@@ -40,26 +40,21 @@ export function NewCardNotice({
     let frame = 0;
     const look = () => {
       const card = findCard(taskId);
-      if (!card) {
-        if (performance.now() - since < LOOK_FOR_MS) frame = requestAnimationFrame(look);
-        else onClose();
+      if (!card && performance.now() - since < LOOK_FOR_MS) {
+        frame = requestAnimationFrame(look);
         return;
       }
       const form = composer();
-      if (outOfView(card.getBoundingClientRect())) {
+      // A long history renders only the entries near the viewport, so a card not found is far out of view.
+      if (!card || outOfView(card.getBoundingClientRect())) {
         if (form && outOfView(form.getBoundingClientRect())) return setAway(true);
-        bringIntoView(card);
+        if (card) bringIntoView(card);
       }
       onClose();
     };
     frame = requestAnimationFrame(look);
     return () => cancelAnimationFrame(frame);
   }, [taskId, composer, onClose]);
-  useEffect(() => {
-    if (!away) return;
-    const timer = setTimeout(onClose, TOAST_MS);
-    return () => clearTimeout(timer);
-  }, [away, onClose]);
 
   if (!away) return null;
   return (
@@ -74,6 +69,12 @@ export function NewCardNotice({
         onClick={() => {
           const card = findCard(taskId);
           if (card) bringIntoView(card);
+          else {
+            // Rendered again once its place in the list is near: look for it after going to the list's top.
+            document.getElementById("generations")?.scrollIntoView({ block: "start" });
+            const center = () => findCard(taskId)?.scrollIntoView({ block: "center" });
+            requestAnimationFrame(() => requestAnimationFrame(center));
+          }
           onClose();
         }}
       >

@@ -163,17 +163,25 @@ test("after Generate the button says it is sending and the new card comes into v
 test("after Generate from far down the history, a toast offers View instead of moving the page", async ({
   browser,
 }) => {
+  test.setTimeout(90_000);
   const page = await open(browser, { width: 390, height: 600 }, "light");
+  const earlier: string[] = [];
   for (const label of ["meadow", "orchard"]) {
-    const earlier = uniqueTag(label);
-    await fillValidForm(page, { prompt: `<<<video_1>>> a ${label} ${earlier}` });
+    earlier.push(uniqueTag(label));
+    await fillValidForm(page, { prompt: `<<<video_1>>> a ${label} ${earlier.at(-1)}` });
     await page.getByRole("button", { name: "Generate" }).click();
-    await expect(cardFor(page, earlier)).toBeVisible();
+    await expect(cardFor(page, earlier.at(-1) ?? "")).toBeVisible();
   }
 
   const tag = uniqueTag("glacier");
   await page.getByLabel("Prompt", { exact: true }).fill(`<<<video_1>>> a glacier ${tag}`);
-  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  // Reading the history: the older card at the top of the screen, the newer one (and the form) above it. A
+  // spacer stands in for the rest of a long history, so the page can scroll that far.
+  await page.evaluate(() =>
+    document.body.append(Object.assign(document.createElement("div"), { style: "height:2000px" })),
+  );
+  await cardFor(page, earlier[0] ?? "").evaluate((card) => card.scrollIntoView({ block: "start" }));
+  await expect(cardFor(page, earlier[1] ?? "")).not.toBeInViewport();
   const scrolled = await page.evaluate(() => window.scrollY);
   // Submitted as a sticky bar would, without Playwright scrolling the button into view first.
   await page.getByRole("button", { name: "Generate" }).evaluate((button: HTMLButtonElement) => button.click());
