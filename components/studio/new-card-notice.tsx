@@ -18,6 +18,8 @@ function bringIntoView(card: HTMLElement) {
 }
 
 const outOfView = ({ top, bottom }: DOMRect) => bottom < EDGE || top > window.innerHeight - EDGE;
+// Any of the composer showing (its Generate button, say) means the person is at it.
+const inSight = ({ top, bottom }: DOMRect) => bottom > 0 && top < window.innerHeight;
 
 /**
  * After Generate: the new card is left alone when in sight, scrolled into view when the person is at the composer,
@@ -47,7 +49,7 @@ export function NewCardNotice({
       const form = composer();
       // A long history renders only the entries near the viewport, so a card not found is far out of view.
       if (!card || outOfView(card.getBoundingClientRect())) {
-        if (form && outOfView(form.getBoundingClientRect())) return setAway(true);
+        if (form && !inSight(form.getBoundingClientRect())) return setAway(true);
         if (card) bringIntoView(card);
       }
       onClose();
