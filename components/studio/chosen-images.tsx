@@ -59,7 +59,7 @@ export function ChosenImages({
                   {imageFactsLine(item.facts && "type" in item.facts ? item.facts : null, item.file.size)}
                 </p>
               </div>
-              <div className="flex shrink-0 flex-col">
+              <div className="flex shrink-0 flex-row items-start sm:flex-col">
                 <IconButton
                   aria-label={`Move image ${index + 1} earlier`}
                   disabled={index === 0}
