@@ -33,7 +33,7 @@ export function CostEstimate({
             {formatCredits(total)} credits
           </span>
           <span className="text-xs text-zinc-600 dark:text-zinc-300">
-            ≈ ${(cost.usd * takes).toFixed(2)} · {cost.creditsPerSecond} credits/s × {cost.seconds} s
+            ≈ ${(cost.usd * takes).toFixed(2)} · {formatCredits(cost.creditsPerSecond)} credits/s × {cost.seconds} s
           </span>
         </>
       ) : (

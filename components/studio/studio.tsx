@@ -1,5 +1,5 @@
 "use client";
-import { lazy, Suspense, useRef, useSyncExternalStore } from "react";
+import { lazy, Suspense, useCallback, useRef, useState, useSyncExternalStore } from "react";
 import { useAddToHistory } from "@/lib/client/add-to-history";
 import { GenerationForm, type GenerationFormHandle } from "./generation-form";
 import { lazyPart } from "@/lib/client/lazy-part";
@@ -17,6 +17,8 @@ const PANEL =
 // The element library is not needed for the first paint: fetched when the browser is idle.
 const ElementsPanel = lazyPart(() => import("./elements-panel").then((module) => module.ElementsPanel));
 const loadingElements = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your elements…</p>;
+// Needed only after a Generate.
+const NewCardNotice = lazyPart(() => import("./new-card-notice").then((module) => module.NewCardNotice));
 const KeyRejectedBanner = lazyPart(() => import("./key-rejected-banner").then((module) => module.KeyRejectedBanner));
 
 export function Studio({
@@ -36,14 +38,22 @@ export function Studio({
     () => false,
   );
   const generationForm = useRef<GenerationFormHandle>(null);
+  // The first card a Generate made (its later takes sit beside it), for NewCardNotice.
+  const [started, setStarted] = useState<{ id: string; at: number } | null>(null);
+  const closeNotice = useCallback(() => setStarted(null), []);
   const formRef = useRef<HTMLElement>(null);
-  const listRef = useRef<HTMLElement>(null);
+  const composer = useCallback(() => formRef.current, []);
   // On a phone the list sits below the form and vice versa: bring what just changed into view.
   const reveal = (section: HTMLElement | null) =>
     requestAnimationFrame(() => section?.scrollIntoView({ behavior: "smooth", block: "nearest" }));
 
   return (
     <div className="flex flex-col gap-6">
+      {started && (
+        <Suspense fallback={null}>
+          <NewCardNotice key={started.at} taskId={started.id} composer={composer} onClose={closeNotice} />
+        </Suspense>
+      )}
       {keyRejected && (
         <Suspense fallback={null}>
           <KeyRejectedBanner />
@@ -57,10 +67,8 @@ export function Studio({
               videoUploadMaxBytes={videoUploadMaxBytes}
               confirmAboveCredits={confirmAboveCredits}
               ref={generationForm}
-              onCreated={(task) => {
-                addToHistory(task);
-                reveal(listRef.current);
-              }}
+              onCreated={addToHistory}
+              onStarted={(tasks) => tasks[0] && setStarted({ id: tasks[0].id, at: Date.now() })}
             />
           </section>
 
@@ -83,7 +91,7 @@ export function Studio({
           </section>
         </div>
 
-        <section ref={listRef} aria-labelledby="generations" className="flex scroll-mt-4 flex-col gap-4">
+        <section aria-labelledby="generations" className="flex scroll-mt-4 flex-col gap-4">
           <h2 id="generations" className="text-base font-semibold text-zinc-900 dark:text-white">
             Generations
           </h2>

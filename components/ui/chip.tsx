@@ -2,8 +2,9 @@ import type { ButtonHTMLAttributes } from "react";
 import { cva, type VariantProps } from "class-variance-authority";
 import { cn } from "./cn";
 
+// At least 44 px tall on a phone, for a finger (px-* keeps them wider than that).
 const chipVariants = cva(
-  "font-medium transition focus-visible:outline-2 focus-visible:outline-violet-500 disabled:cursor-not-allowed disabled:opacity-40",
+  "font-medium transition max-sm:min-h-11 focus-visible:outline-2 focus-visible:outline-violet-500 disabled:cursor-not-allowed disabled:opacity-40",
   {
     variants: {
       variant: {

@@ -11,7 +11,14 @@ import { HISTORY_KEY } from "./query-keys";
  * dropped connection reuses it (the server answers with the same task); any answer from the server
  * retires it, so the next Generate is a new request.
  */
-export function useCreateGeneration({ onCreated }: { onCreated: (task: TaskView) => void }) {
+export function useCreateGeneration({
+  onCreated,
+  onStarted,
+}: {
+  onCreated: (task: TaskView) => void;
+  /** Once per Generate that made tasks, with all of them (a multi-take press makes several). */
+  onStarted?: (tasks: TaskView[]) => void;
+}) {
   const queryClient = useQueryClient();
   const idempotencyKey = useRef<string | null>(null);
   return useMutation({
@@ -22,7 +29,9 @@ export function useCreateGeneration({ onCreated }: { onCreated: (task: TaskView)
     onSuccess: (answer) => {
       idempotencyKey.current = null;
       const created = "takes" in answer ? answer.takes.map((take) => take.task) : [answer];
-      for (const task of created) if (task) onCreated(task);
+      const tasks = created.filter((task): task is TaskView => task !== null);
+      for (const task of tasks) onCreated(task);
+      if (tasks.length > 0) onStarted?.(tasks);
     },
     onError: (error) => {
       if (!(error instanceof StudioApiError)) return;

@@ -115,7 +115,7 @@ test("images are checked in the browser: too small, too tall, and more than four
   await imagesInput(page).setInputFiles([fixturePath("imageTiny"), fixturePath("imageTall")]);
   const problems = page.getByTestId("reference-problems");
   await expect(problems.nth(0)).toContainText("200×200; each side must be at least 300 px");
-  await expect(problems.nth(1)).toContainText("aspect ratio is 300:1200; it must be between 1:2.5 and 2.5:1");
+  await expect(problems.nth(1)).toContainText("aspect ratio is 1:4 (300×1200); it must be between 1:2.5 and 2.5:1");
   expect(uploads.count).toBe(0);
   await page.getByRole("button", { name: "Remove image 2" }).click();
   await page.getByRole("button", { name: "Remove image 1" }).click();

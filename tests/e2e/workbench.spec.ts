@@ -281,6 +281,8 @@ test("Use this frame adds the paused frame as the next image at the video's reso
   await expect(page.getByRole("button", { name: "<<<image_4>>>" })).toBeVisible();
 
   await page.getByRole("button", { name: "Use this frame" }).click();
-  await expect(page.getByTestId("frame-refused")).toContainText("images and elements together are at most 4");
+  await expect(page.getByTestId("frame-refused")).toContainText(
+    "No room for the frame: at most 4 reference images. Remove an image",
+  );
   await expect(images).toHaveCount(4);
 });
