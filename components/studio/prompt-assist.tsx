@@ -46,11 +46,19 @@ function PromptChipLayer({
       )}
     >
       {promptSegments(prompt, imageCount, hasVideo, elementCount).map((segment, index) => {
-        const named = segment.token ? tokenReference(segment.text) : null;
-        if (!segment.token || !named) return <Fragment key={index}>{segment.text}</Fragment>;
+        if (!segment.token) return <Fragment key={index}>{segment.text}</Fragment>;
+        const named = tokenReference(segment.text);
+        const problem = segment.broken ? "true" : undefined;
+        // Not a token this studio knows: its own text shows through a red mark.
+        if (!named)
+          return (
+            <mark key={index} data-token data-problem={problem} className="rounded bg-red-500/25 text-transparent">
+              {segment.text}
+            </mark>
+          );
         const reference = references.find((entry) => entry.token === segment.text);
         return (
-          <span key={index} className="relative">
+          <span key={index} data-token data-problem={problem} className="relative">
             {segment.text}
             <span className="absolute inset-0 flex items-center overflow-hidden rounded bg-white dark:bg-zinc-950">
               <ReferenceChip

@@ -1,23 +1,21 @@
 "use client";
-import { Suspense, useRef, type Ref } from "react";
+import { Suspense, useRef } from "react";
 import type { UseFormRegisterReturn } from "react-hook-form";
 import { Chip } from "@/components/ui/chip";
-import { cn } from "@/components/ui/cn";
 import { describedBy, Field } from "@/components/ui/field";
-import { controlVariants, Textarea } from "@/components/ui/input";
+import { Textarea } from "@/components/ui/input";
 import { LIMITS } from "@/lib/evolink/contract";
-import { promptSegments, type PromptSegment } from "@/lib/generation/reference-tokens";
 import { elementToken, imageToken, videoToken } from "@/lib/evolink/contract";
 import { lazyPart } from "@/lib/client/lazy-part";
 import type { PromptReferenceSource } from "./prompt-references";
 
-// The chips over the tokens, the "@" picker and pasted "@Image1" are not needed for the first paint: fetched when
-// the browser is idle (they attach to the textarea themselves).
+// The chips over the tokens (broken ones marked), the "@" picker and pasted "@Image1" are not needed for the first
+// paint, when the prompt is empty: fetched when the browser is idle (they attach to the textarea themselves).
 const PromptAssist = lazyPart(() => import("./prompt-assist").then((module) => module.PromptAssist));
 
 /**
- * The prompt with its character counter, buttons that insert reference tokens at the cursor, and the
- * tokens highlighted in place (a backdrop under a transparent textarea); broken tokens show in red.
+ * The prompt with its character counter and buttons that insert reference tokens at the cursor; its tokens are
+ * drawn as chips over the text by the assist part (broken ones in red).
  */
 export function PromptField({
   registration,
@@ -42,11 +40,9 @@ export function PromptField({
   onChange: (next: string) => void;
 }) {
   const textarea = useRef<HTMLTextAreaElement | null>(null);
-  const backdrop = useRef<HTMLDivElement>(null);
   const over = length > LIMITS.promptMaxChars;
   const hint = "Describe the new clip. Type @ (or use the buttons) to refer to your references.";
   const { ref, ...field } = registration;
-  const segments = promptSegments(value, imageCount, hasVideo, elementCount);
 
   const insert = (token: string) => {
     const element = textarea.current;
@@ -77,18 +73,13 @@ export function PromptField({
       }
     >
       <div className="relative">
-        <Highlights segments={segments} layerRef={backdrop} />
         <Textarea
           id="prompt"
-          surface="none"
           rows={5}
           placeholder="<<<video_1>>> a paper boat drifting down a rain-soaked neon street, cinematic, shallow depth of field"
           aria-invalid={Boolean(error) || over}
           aria-describedby={describedBy("prompt", error, hint)}
           className="relative block resize-y leading-relaxed text-zinc-900 dark:text-zinc-100"
-          onScroll={(event) => {
-            if (backdrop.current) backdrop.current.scrollTop = event.currentTarget.scrollTop;
-          }}
           ref={(element) => {
             ref(element);
             textarea.current = element;
@@ -107,36 +98,6 @@ export function PromptField({
       </div>
       <TokenButtons imageCount={imageCount} elementCount={elementCount} hasVideo={hasVideo} onInsert={insert} />
     </Field>
-  );
-}
-
-/** The backdrop under the transparent textarea: the same text, each token highlighted, broken ones in red. */
-function Highlights({ segments, layerRef }: { segments: PromptSegment[]; layerRef: Ref<HTMLDivElement> }) {
-  return (
-    <div
-      ref={layerRef}
-      aria-hidden
-      data-testid="prompt-highlights"
-      className={cn(
-        controlVariants(),
-        "pointer-events-none absolute inset-0 overflow-hidden leading-relaxed break-words whitespace-pre-wrap text-transparent",
-      )}
-    >
-      {segments.map((segment, index) =>
-        segment.token ? (
-          <mark
-            key={index}
-            data-problem={segment.broken ? "true" : undefined}
-            className={`rounded text-transparent ${segment.broken ? "bg-red-200 dark:bg-red-900/70" : "bg-violet-200 dark:bg-violet-800/70"}`}
-          >
-            {segment.text}
-          </mark>
-        ) : (
-          <span key={index}>{segment.text}</span>
-        ),
-      )}
-      {"\n"}
-    </div>
   );
 }
 

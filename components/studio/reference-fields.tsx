@@ -4,11 +4,12 @@ import type { UseFormReturn } from "react-hook-form";
 import type { ReferenceMedia } from "@/lib/client/use-reference-media";
 import { LIMITS } from "@/lib/evolink/contract";
 import type { GenerationRequest } from "@/lib/generation/schema";
-import { mappingAfterMove, mappingAfterRemoval, renumberImageTokens } from "@/lib/generation/reference-tokens";
 import { lazyPart } from "@/lib/client/lazy-part";
 import { LinkToggle } from "./link-toggle";
 import { ReferenceImagesInput } from "./reference-images-input";
 import { ReferenceVideoInput } from "./reference-video-input";
+
+type ReferenceTokens = typeof import("@/lib/generation/reference-tokens");
 
 // Behind "or paste image links" until asked for or holding links, so not first-load code.
 const ImageUrlsField = lazyPart(() => import("./reference-links").then((module) => module.ImageUrlsField));
@@ -47,8 +48,14 @@ export function ReferenceFields({
   const showLinks = linksAsked || pastedImageUrls.length > 0 || Boolean(errors.imageUrls);
   const imageCount = media.images.length + pastedImageUrls.length;
   const freeSlots = LIMITS.maxReferenceImages - imageCount - elementCount;
-  const renumber = (mapping: (n: number) => number | null) =>
-    setValue("prompt", renumberImageTokens(getValues("prompt"), mapping), { shouldValidate: revalidate });
+  // The prompt's image tokens follow a move or a removal. The renumbering is not first-load code: it comes with
+  // the prompt's chips, fetched when the browser is idle, long before a chosen image can be moved.
+  const renumber = (mapping: (tokens: ReferenceTokens) => (n: number) => number | null) =>
+    void import("@/lib/generation/reference-tokens").then((tokens) =>
+      setValue("prompt", tokens.renumberImageTokens(getValues("prompt"), mapping(tokens)), {
+        shouldValidate: revalidate,
+      }),
+    );
 
   // Side by side while both are empty drop zones, so the settings fit on the first screen too.
   const empty = !media.video && media.images.length === 0;
@@ -85,12 +92,12 @@ export function ReferenceFields({
         onAdd={(files) => media.addImages(files, freeSlots)}
         onMove={(from, to) => {
           media.moveImage(from, to);
-          renumber(mappingAfterMove(from + 1, to + 1));
+          renumber((tokens) => tokens.mappingAfterMove(from + 1, to + 1));
         }}
         onRemove={(index) => {
           const item = media.images[index];
           if (item) media.removeImage(item.id);
-          renumber(mappingAfterRemoval(index + 1));
+          renumber((tokens) => tokens.mappingAfterRemoval(index + 1));
         }}
         onCancel={(item) => media.cancel(item.id)}
         onRetry={media.retry}

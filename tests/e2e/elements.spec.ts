@@ -238,7 +238,7 @@ test("an element is created once on a double click, used with a video and two im
   await expect(page.getByTestId("prompt-error")).toHaveText(
     "<<<element_2>>> points at no element: 1 attached, so use element_1 to element_1.",
   );
-  await expect(page.getByTestId("prompt-highlights").locator("mark[data-problem]")).toHaveCount(1);
+  await expect(page.getByTestId("prompt-chips").locator("[data-token][data-problem]")).toHaveCount(1);
   const pasted = await imageLinksBox(page);
   await pasted.fill(`${LINK("extra-1")}\n${LINK("extra-2")}`);
   await prompt.fill("<<<element_1>>> flies over <<<video_1>>>");
@@ -259,8 +259,8 @@ test("an element is created once on a double click, used with a video and two im
   await page.getByRole("button", { name: "<<<video_1>>>" }).click();
   const sentPrompt = `${tag} <<<element_1>>> flies past <<<image_2>>> in <<<video_1>>>`;
   await expect(prompt).toHaveValue(`${sentPrompt} `);
-  await expect(page.getByTestId("prompt-highlights").locator("mark")).toHaveCount(3);
-  await expect(page.getByTestId("prompt-highlights").locator("mark[data-problem]")).toHaveCount(0);
+  await expect(page.getByTestId("prompt-chips").locator("[data-token]")).toHaveCount(3);
+  await expect(page.getByTestId("prompt-chips").locator("[data-token][data-problem]")).toHaveCount(0);
   await page.getByLabel("Add watermark").check();
   await page.screenshot({ path: `${SHOTS_DIR}/desktop-elements-form.png`, fullPage: true });
   await generate.click();

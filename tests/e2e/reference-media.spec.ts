@@ -53,7 +53,7 @@ test("a dropped video previews with its facts, uploads, and its URL, the ordered
   await prompt.pressSequentially("moves like");
   await page.getByRole("button", { name: "<<<video_1>>>" }).click();
   await expect(prompt).toHaveValue("A dancer from <<<image_1>>> moves like <<<video_1>>> ");
-  await expect(page.getByTestId("prompt-highlights").locator("mark")).toHaveCount(2);
+  await expect(page.getByTestId("prompt-chips").locator("[data-token]")).toHaveCount(2);
 
   await page.getByRole("button", { name: "Move image 1 later" }).click();
   await page.getByRole("button", { name: "Move image 2 later" }).click();
@@ -139,7 +139,7 @@ test("a token pointing at a missing image is an inline error before submit", asy
   await pasteVideoLink(page, "https://media.example.com/a.mp4");
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByTestId("prompt-error")).toContainText("<<<image_3>>> points at no image: 2 attached");
-  await expect(page.getByTestId("prompt-highlights").locator("mark[data-problem]")).toHaveCount(1);
+  await expect(page.getByTestId("prompt-chips").locator("[data-token][data-problem]")).toHaveCount(1);
   await expect(page.getByTestId("task-card").filter({ hasText: "dancing" })).toHaveCount(0);
 });
 

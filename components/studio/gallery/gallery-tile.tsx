@@ -80,10 +80,10 @@ export function GalleryTile({
           ) : (
             <span
               aria-hidden
-              className={cn(
-                "absolute inset-0 bg-gradient-to-br from-zinc-200 to-zinc-300 dark:from-zinc-800 dark:to-zinc-700",
-                !playable && task.phase !== "failed" && "animate-pulse",
-              )}
+              // Nothing here overrides anything, so a plain join rather than cn()'s merge.
+              className={`absolute inset-0 bg-gradient-to-br from-zinc-200 to-zinc-300 dark:from-zinc-800 dark:to-zinc-700 ${
+                !playable && task.phase !== "failed" ? "animate-pulse" : ""
+              }`}
             />
           )}
           {previewing && playable && (
