@@ -218,15 +218,7 @@ async function main(): Promise<number> {
   }
 
   // Phase 2: small results (the sample clips). Polling, completion, first-load JS, end-to-end generations.
-  const phase2 = [
-    "fanin",
-    "completion",
-    "firstload",
-    "generations",
-    "historybrowser",
-    "historyserver",
-    "workbench",
-  ] as const;
+  const phase2 = SCENARIOS.filter((name) => name !== "upload" && name !== "download");
   if (phase2.some((name) => only.has(name))) {
     let sim: Simulator | null = null;
     let studio: Studio | null = null;

@@ -5,7 +5,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { fixturePath } from "../fixtures/media-fixtures";
 import { seedHistory } from "../helpers/seed-history";
 import { SHOTS_DIR } from "./helpers";
-import { APP_PORTS, Spawned, artifactDir, freePort, removeArtifactDirs, spawnApp, waitUntilAnswers } from "./stack";
+import { Spawned, artifactDir, removeArtifactDirs, startSeededStudio } from "./stack";
 
 // The compare view (issue #18): the reference and the takes in lockstep under one control bar. Its own studio on
 // a seeded store: a group of two archived takes whose reference was kept beside them, and one entry whose
@@ -38,14 +38,7 @@ test.beforeAll(async () => {
   });
   db.prepare("UPDATE tasks SET reference_state = 'gone' WHERE id = ?").run(seeded.ids[0]);
   db.close();
-  const port = await freePort(APP_PORTS);
-  appUrl = `http://127.0.0.1:${port}`;
-  app = spawnApp("compare app", port, {
-    EVOLINK_API_KEY: "",
-    DATA_DIR: dataDir,
-    UPLOAD_TMP_DIR: path.join(root, "up"),
-  });
-  await waitUntilAnswers(`${appUrl}/api/tasks?limit=1`, app, 60_000);
+  ({ app, url: appUrl } = await startSeededStudio("compare app", root));
 });
 
 test.afterEach(({}, testInfo) => {

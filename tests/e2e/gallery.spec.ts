@@ -2,7 +2,7 @@ import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
 import { seedHistory, type SeededHistory } from "../helpers/seed-history";
 import { SHOTS_DIR } from "./helpers";
-import { APP_PORTS, Spawned, artifactDir, freePort, removeArtifactDirs, spawnApp, waitUntilAnswers } from "./stack";
+import { Spawned, artifactDir, removeArtifactDirs, startSeededStudio } from "./stack";
 
 // The gallery (issue #19): the history as a grid of posters, a muted preview on hover or focus, and a full-screen
 // viewer with previous/next by buttons and arrow keys. Its own demo studio on a seeded store.
@@ -23,14 +23,7 @@ test.beforeAll(async () => {
     withPosters: true,
     promptOf: (i) => `Gallery entry ${i}: a lantern drifting over <<<video_1>>> at night`,
   });
-  const port = await freePort(APP_PORTS);
-  appUrl = `http://127.0.0.1:${port}`;
-  app = spawnApp("gallery app", port, {
-    EVOLINK_API_KEY: "",
-    DATA_DIR: dataDir,
-    UPLOAD_TMP_DIR: path.join(root, "uploads"),
-  });
-  await waitUntilAnswers(`${appUrl}/api/tasks?limit=1`, app, 60_000);
+  ({ app, url: appUrl } = await startSeededStudio("gallery app", root));
 });
 
 test.afterEach(({}, testInfo) => {

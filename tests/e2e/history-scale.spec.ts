@@ -4,7 +4,7 @@ import contentDisposition from "content-disposition";
 import { expect, test, type Page } from "@playwright/test";
 import { seedHistory, type SeededHistory } from "../helpers/seed-history";
 import { SHOTS_DIR } from "./helpers";
-import { APP_PORTS, Spawned, artifactDir, freePort, removeArtifactDirs, spawnApp, waitUntilAnswers } from "./stack";
+import { Spawned, artifactDir, removeArtifactDirs, startSeededStudio } from "./stack";
 
 // A 10,000-entry history on its own demo studio, seeded straight into its store before it starts.
 test.describe.configure({ mode: "serial", timeout: 300_000 });
@@ -31,14 +31,7 @@ test.beforeAll(async () => {
         ? `A paper ${UNIQUE_WORD} unfolding over <<<video_1>>> at dusk, entry ${i}`
         : `Seeded generation ${i}: a slow dolly shot over <<<video_1>>> at dawn, mist on the lake`,
   });
-  const port = await freePort(APP_PORTS);
-  appUrl = `http://127.0.0.1:${port}`;
-  app = spawnApp("history-scale app", port, {
-    EVOLINK_API_KEY: "",
-    DATA_DIR: dataDir,
-    UPLOAD_TMP_DIR: path.join(root, "uploads"),
-  });
-  await waitUntilAnswers(`${appUrl}/api/tasks?limit=1`, app, 60_000);
+  ({ app, url: appUrl } = await startSeededStudio("history-scale app", root));
 });
 
 test.afterEach(({}, testInfo) => {

@@ -171,7 +171,11 @@ test("the API key is in no response body, header, page, script or server log lin
   const taskId = (await card.getAttribute("data-task-id")) as string;
 
   // An upstream refusal through the form: its message (and request id) shown, no key echoed.
+  // The reload brings the form back as the draft kept it (the canary's files attached): start a new one.
   await page.reload();
+  await expect(page.getByTestId("upload-done")).toHaveCount(3, { timeout: 20_000 });
+  await page.getByRole("button", { name: "Clear" }).click();
+  await expect(page.getByRole("button", { name: "or paste a video link" })).toBeVisible();
   await fillValidForm(page, { prompt: `<<<video_1>>> refused ${tag} [sim:insufficient-quota]` });
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByTestId("form-error")).toContainText("run out of credits");

@@ -7,7 +7,7 @@ import { fixturePath } from "../fixtures/media-fixtures";
 import { seedHistory } from "../helpers/seed-history";
 import { GENERATION_DEFAULTS } from "../../lib/generation/rules";
 import { blockingViolations, SHOTS_DIR } from "./helpers";
-import { APP_PORTS, Spawned, artifactDir, freePort, removeArtifactDirs, spawnApp, waitUntilAnswers } from "./stack";
+import { Spawned, artifactDir, removeArtifactDirs, startSeededStudio } from "./stack";
 
 // References by picture (issue #19, items 2 and 3), on a seeded studio: one finished entry whose three references
 // (a video and two images, uploads whose 72 h links have expired) the studio kept beside its result with their
@@ -55,14 +55,7 @@ test.beforeAll(async () => {
   ["video", "image-1", "image-2"].forEach((slot, index) =>
     thumbnail(sources[index]!, file(`reference-${slot}.thumb.jpg`)),
   );
-  const port = await freePort(APP_PORTS);
-  appUrl = `http://127.0.0.1:${port}`;
-  app = spawnApp("kept references app", port, {
-    EVOLINK_API_KEY: "",
-    DATA_DIR: dataDir,
-    UPLOAD_TMP_DIR: path.join(root, "up"),
-  });
-  await waitUntilAnswers(`${appUrl}/api/tasks?limit=1`, app, 60_000);
+  ({ app, url: appUrl } = await startSeededStudio("kept references app", root));
 });
 
 test.afterEach(({}, testInfo) => {

@@ -310,3 +310,19 @@ export class Stack {
     await this.simulator?.kill();
   }
 }
+
+/**
+ * A demo-mode studio on a store the test seeded into `root/data` before it starts, on a free port, answering.
+ * The specs that need their own history (thousands of entries, groups, kept references) start theirs with this.
+ */
+export async function startSeededStudio(name: string, root: string): Promise<{ app: Spawned; url: string }> {
+  const port = await freePort(APP_PORTS);
+  const url = `http://127.0.0.1:${port}`;
+  const app = spawnApp(name, port, {
+    EVOLINK_API_KEY: "",
+    DATA_DIR: path.join(root, "data"),
+    UPLOAD_TMP_DIR: path.join(root, "uploads"),
+  });
+  await waitUntilAnswers(`${url}/api/tasks?limit=1`, app, 60_000);
+  return { app, url };
+}

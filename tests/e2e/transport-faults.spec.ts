@@ -191,6 +191,10 @@ for (const { scenario, code, status, notice, eta } of pollFaults) {
     await expect(card).toHaveCount(1);
 
     await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 45_000 });
+    // A card mounted while running opens large when done; one mounted again after it finished (the list mounts only
+    // the cards on screen) shows its poster, and the player comes with Play (CI saw the poster, and no video asked for).
+    const play = card.getByRole("button", { name: "Play" });
+    if (await play.isVisible()) await play.click();
     await expect
       .poll(() => card.getByTestId("task-video").evaluate((v: HTMLVideoElement) => v.readyState))
       .toBeGreaterThanOrEqual(1);
