@@ -13,8 +13,11 @@ export function SubmitFailure({ failure }: { failure: StudioErrorBody }) {
   );
 }
 
-// The form's other after-first-paint parts come through this one module, so the page's first load carries one
-// loader entry for all of them instead of one each.
+// The form's and the studio's other after-first-paint parts come through this one module, so the page's first load
+// carries one loader entry for all of them instead of one each.
 export { ConfirmGenerate } from "./confirm-generate";
+export { AspectFollow, RecheckReferences } from "./form-watchers";
+export { KeyRejectedBanner } from "./key-rejected-banner";
+export { NewCardNotice } from "./new-card-notice";
 export { RemixNotes } from "./remix-notes";
 export { WaitingNote } from "./waiting-note";

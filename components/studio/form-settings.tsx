@@ -9,8 +9,8 @@ import type { GenerationRequest } from "@/lib/generation/schema";
 import { GenerationSettings } from "./generation-settings";
 
 // Needed once a video's size is known, or after a refused Generate.
-const AspectFollow = lazyPart(() => import("./form-watchers").then((module) => module.AspectFollow));
-const RecheckReferences = lazyPart(() => import("./form-watchers").then((module) => module.RecheckReferences));
+const AspectFollow = lazyPart(() => import("./form-notices").then((module) => module.AspectFollow));
+const RecheckReferences = lazyPart(() => import("./form-notices").then((module) => module.RecheckReferences));
 
 /** The settings, with the aspect ratio following the reference video and, after a refusal, errors kept fresh. */
 export function FormSettings({

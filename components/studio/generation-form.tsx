@@ -23,7 +23,7 @@ import type { RemixLeft } from "@/lib/client/restore-references";
 import { useStartedCount } from "@/lib/client/form-feedback";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
-const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
+const AttachedElements = lazyPart(() => import("./chosen-files").then((module) => module.AttachedElements));
 const RemixNotes = lazyPart(() => import("./form-notices").then((module) => module.RemixNotes));
 const NO_ELEMENTS: string[] = [];
 /** The fields the form re-renders on (the cost, the prompt's tokens, the references, the aspect note). */

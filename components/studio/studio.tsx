@@ -18,8 +18,8 @@ const PANEL =
 const ElementsPanel = lazyPart(() => import("./elements-panel").then((module) => module.ElementsPanel));
 const loadingElements = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your elements…</p>;
 // Needed only after a Generate.
-const NewCardNotice = lazyPart(() => import("./new-card-notice").then((module) => module.NewCardNotice));
-const KeyRejectedBanner = lazyPart(() => import("./key-rejected-banner").then((module) => module.KeyRejectedBanner));
+const NewCardNotice = lazyPart(() => import("./form-notices").then((module) => module.NewCardNotice));
+const KeyRejectedBanner = lazyPart(() => import("./form-notices").then((module) => module.KeyRejectedBanner));
 
 export function Studio({
   demo,

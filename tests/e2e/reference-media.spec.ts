@@ -48,10 +48,10 @@ test("a dropped video previews with its facts, uploads, and its URL, the ordered
   // Tokens from the chips, then reorder: the PNG (image_1) moves to third place and the prompt follows.
   const prompt = page.getByLabel("Prompt", { exact: true });
   await prompt.fill("A dancer from");
-  await page.getByRole("button", { name: "<<<image_1>>>" }).click();
+  await page.getByRole("button", { name: "Insert Image 1" }).click();
   await prompt.press("End");
   await prompt.pressSequentially("moves like");
-  await page.getByRole("button", { name: "<<<video_1>>>" }).click();
+  await page.getByRole("button", { name: "Insert Video" }).click();
   await expect(prompt).toHaveValue("A dancer from <<<image_1>>> moves like <<<video_1>>> ");
   await expect(page.getByTestId("prompt-chips").locator("[data-token]")).toHaveCount(2);
 
