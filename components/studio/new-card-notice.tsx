@@ -7,7 +7,8 @@ import { IconButton } from "@/components/ui/icon-button";
 
 /** How close to an edge (px) a card may sit and still count as seen. */
 const EDGE = 80;
-const LOOK_FOR_MS = 1500;
+// Long enough for a loaded machine to render the new card (it is usually there in the next frame).
+const LOOK_FOR_MS = 5000;
 
 const findCard = (id: string) =>
   document.querySelector<HTMLElement>(`[data-testid="task-card"][data-task-id="${CSS.escape(id)}"]`);
