@@ -24,14 +24,20 @@ export function AccountBalance() {
   );
 }
 
-/** Said before Generate when the estimate is more than the account holds (Evolink would refuse it: 402). */
+/**
+ * Under the estimate, before Generate, when it is more than the account holds (Evolink would refuse it: 402).
+ * Short: on a phone it shares the bar with the takes and Generate.
+ */
 export function BalanceWarning({ estimate }: { estimate: number }) {
   const balance = useBalance();
   if (typeof balance !== "number" || estimate <= balance) return null;
   return (
-    <p data-testid="balance-warning" role="status" className="text-xs text-amber-800 dark:text-amber-300">
-      This costs {formatCredits(estimate)} credits, more than the {formatCredits(balance)} left on the Evolink account:
-      top it up first, or Evolink will refuse it.
-    </p>
+    <span
+      data-testid="balance-warning"
+      title="Evolink refuses a generation the account cannot pay for: top up the account first."
+      className="mt-0.5 text-xs font-medium text-amber-800 dark:text-amber-300"
+    >
+      More than your balance ({formatCredits(balance)} credits)
+    </span>
   );
 }
