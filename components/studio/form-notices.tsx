@@ -15,6 +15,7 @@ export function SubmitFailure({ failure }: { failure: StudioErrorBody }) {
 
 // The form's and the studio's other after-first-paint parts come through this one module, so the page's first load
 // carries one loader entry for all of them instead of one each.
+export { AccountBalance, BalanceWarning } from "./balance";
 export { ConfirmGenerate } from "./confirm-generate";
 export { AspectFollow, RecheckReferences } from "./form-watchers";
 export { KeyRejectedBanner } from "./key-rejected-banner";

@@ -1,8 +1,8 @@
 "use client";
-import { lazy, Suspense, useCallback, useRef, useState, useSyncExternalStore } from "react";
+import { lazy, Suspense, useCallback, useRef, useState } from "react";
 import { useAddToHistory } from "@/lib/client/add-to-history";
 import { GenerationForm, type GenerationFormHandle } from "./generation-form";
-import { lazyPart } from "@/lib/client/lazy-part";
+import { lazyPart, useInBrowser } from "@/lib/client/lazy-part";
 import { useKeyRejected } from "@/lib/client/key-rejected";
 
 // The history is read in the browser after the page loads anyway, so its cards, players and actions need
@@ -10,16 +10,25 @@ import { useKeyRejected } from "@/lib/client/key-rejected";
 // loader would itself be first-load code (~2 kB gzip); the list is rendered only in the browser, as before.
 const HistoryList = lazy(() => import("./history-list").then((module) => ({ default: module.HistoryList })));
 const loadingHistory = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your generations…</p>;
-const noSubscription = () => () => {};
 const PANEL =
   "scroll-mt-4 rounded-2xl border border-zinc-200 bg-white p-5 shadow-sm sm:p-6 dark:border-zinc-800 dark:bg-zinc-900";
-// Shown only after Evolink rejected the server's key.
 // The element library is not needed for the first paint: fetched when the browser is idle.
 const ElementsPanel = lazyPart(() => import("./elements-panel").then((module) => module.ElementsPanel));
 const loadingElements = <p className="text-sm text-zinc-600 dark:text-zinc-300">Loading your elements…</p>;
 // Needed only after a Generate.
 const NewCardNotice = lazyPart(() => import("./form-notices").then((module) => module.NewCardNotice));
+// Shown only after Evolink rejected the server's key.
 const KeyRejectedBanner = lazyPart(() => import("./form-notices").then((module) => module.KeyRejectedBanner));
+const AccountBalance = lazyPart(() => import("./form-notices").then((module) => module.AccountBalance));
+
+/** The header's balance, fetched by the browser once the page has loaded. */
+export function HeaderBalance() {
+  return useInBrowser() ? (
+    <Suspense fallback={null}>
+      <AccountBalance />
+    </Suspense>
+  ) : null;
+}
 
 export function Studio({
   demo,
@@ -32,11 +41,7 @@ export function Studio({
 }) {
   const addToHistory = useAddToHistory();
   const keyRejected = useKeyRejected();
-  const inBrowser = useSyncExternalStore(
-    noSubscription,
-    () => true,
-    () => false,
-  );
+  const inBrowser = useInBrowser();
   const generationForm = useRef<GenerationFormHandle>(null);
   // The first card a Generate made (its later takes sit beside it), for NewCardNotice.
   const [started, setStarted] = useState<{ id: string; at: number } | null>(null);

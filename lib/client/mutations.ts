@@ -4,7 +4,7 @@ import { useRef } from "react";
 import type { GenerationRequest } from "../generation/schema";
 import type { TaskView } from "../tasks/view";
 import { postGeneration, StudioApiError } from "./api";
-import { HISTORY_KEY } from "./query-keys";
+import { GENERATE_KEY, HISTORY_KEY } from "./query-keys";
 
 /**
  * Sends a generation. One idempotency key per intended generation: a double click or a retry after a
@@ -22,6 +22,8 @@ export function useCreateGeneration({
   const queryClient = useQueryClient();
   const idempotencyKey = useRef<string | null>(null);
   return useMutation({
+    // Named so the history's task alerts know a Generate (they ask for notifications at the first one).
+    mutationKey: GENERATE_KEY,
     mutationFn: (values: GenerationRequest) => {
       idempotencyKey.current ??= crypto.randomUUID();
       return postGeneration(values, idempotencyKey.current);
