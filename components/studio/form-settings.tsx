@@ -9,8 +9,7 @@ import type { GenerationRequest } from "@/lib/generation/schema";
 import { GenerationSettings } from "./generation-settings";
 
 // Needed once a video's size is known, or after a refused Generate.
-const AspectFollow = lazyPart(() => import("./form-notices").then((module) => module.AspectFollow));
-const RecheckReferences = lazyPart(() => import("./form-notices").then((module) => module.RecheckReferences));
+const FormWatchers = lazyPart(() => import("./form-notices").then((module) => module.FormWatchers));
 
 /** The settings, with the aspect ratio following the reference video and, after a refusal, errors kept fresh. */
 export function FormSettings({
@@ -28,23 +27,23 @@ export function FormSettings({
   const [followed, setFollowed] = useState<AspectRatio>(GENERATION_DEFAULTS.aspectRatio);
   const size = video?.facts && "container" in video.facts ? video.facts : null;
   return (
-    <>
-      {revalidate && (
-        <Suspense fallback={null}>
-          <RecheckReferences form={form} />
-        </Suspense>
-      )}
-      <GenerationSettings
-        register={form.register}
-        errors={form.formState.errors}
-        aspectNote={
-          size && (
-            <Suspense fallback={null}>
-              <AspectFollow form={form} size={size} chosen={aspectRatio} followed={followed} onFollow={setFollowed} />
-            </Suspense>
-          )
-        }
-      />
-    </>
+    <GenerationSettings
+      register={form.register}
+      errors={form.formState.errors}
+      aspectNote={
+        (size || revalidate) && (
+          <Suspense fallback={null}>
+            <FormWatchers
+              form={form}
+              revalidate={revalidate}
+              size={size}
+              chosen={aspectRatio}
+              followed={followed}
+              onFollow={setFollowed}
+            />
+          </Suspense>
+        )
+      }
+    />
   );
 }

@@ -13,21 +13,40 @@ type Form = UseFormReturn<GenerationRequest>;
 const REFERENCE_RULES: Path<GenerationRequest>[] = ["prompt", "videoUrl", "imageUrls", "elementIds"];
 
 /** After a refused Generate, a reference attached or removed re-checks every rule that reads the references. */
-export function RecheckReferences({ form: { watch, trigger } }: { form: Form }) {
+function useRecheckReferences({ watch, trigger }: Form, enabled: boolean) {
   useEffect(() => {
+    if (!enabled) return;
     const subscription = watch((_values, { name }) => {
       if (name && name !== "prompt" && REFERENCE_RULES.includes(name)) void trigger(REFERENCE_RULES);
     });
     return () => subscription.unsubscribe();
-  }, [watch, trigger]);
-  return null;
+  }, [watch, trigger, enabled]);
+}
+
+/** The settings' watchers, one lazy part: references re-checked after a refusal, the aspect ratio following. */
+export function FormWatchers({
+  form,
+  revalidate,
+  size,
+  ...follow
+}: {
+  form: Form;
+  revalidate: boolean;
+  size: { width: number; height: number } | null;
+  chosen: AspectRatio;
+  followed: AspectRatio;
+  onFollow: (shape: AspectRatio) => void;
+}) {
+  useRecheckReferences(form, revalidate);
+  // The select names the note either way, so it is there (empty) until a video's size is known.
+  return size ? <AspectFollow form={form} size={size} {...follow} /> : <p id="aspectRatio-note" hidden />;
 }
 
 /**
  * The aspect ratio follows the reference video's shape, unless the person chose one themselves (the value is
  * neither the default nor `followed`, the last one set here); a ratio that differs from the shape is pointed out.
  */
-export function AspectFollow({
+function AspectFollow({
   form: { getValues, setValue },
   size,
   chosen,

@@ -1,6 +1,6 @@
 "use client";
 import { Suspense, useEffect, useImperativeHandle, useState, type KeyboardEvent, type Ref } from "react";
-import { useForm, type Path, type UseFormReturn } from "react-hook-form";
+import { useForm, type UseFormReturn } from "react-hook-form";
 import { StudioApiError } from "@/lib/client/api";
 import { lazyPart } from "@/lib/client/lazy-part";
 import { useCreateGeneration } from "@/lib/client/mutations";
@@ -91,16 +91,6 @@ function useHandle(
 
 const NOTHING_LEFT: RemixLeft = { expired: [], reuploaded: [], deletedElements: [] };
 
-/** The server's own field checks mark the same fields the browser's would. */
-function useServerFieldErrors(error: unknown, setError: Form["setError"]) {
-  const fields = error instanceof StudioApiError ? error.body.fields : undefined;
-  useEffect(() => {
-    for (const [path, message] of Object.entries(fields ?? {})) {
-      if (path !== "_") setError(path as Path<GenerationRequest>, { message });
-    }
-  }, [fields, setError]);
-}
-
 function waitingFor(media: ReferenceMedia) {
   return media.busy ? "busy" : media.blocked ? "blocked" : null;
 }
@@ -156,7 +146,6 @@ export function GenerationForm({
   useDraft(form, media, pastedImageUrls, setPastedImageUrls);
   const total = totalCredits(quality, duration, variants) ?? 0;
   const { submit, request, confirmation, started } = useGenerate(onCreated, onStarted, total, confirmAboveCredits);
-  useServerFieldErrors(submit.error, form.setError);
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const waiting = waitingFor(media);
   return (
@@ -224,7 +213,7 @@ export function GenerationForm({
 
       {failure && (
         <Suspense fallback={null}>
-          <SubmitFailure failure={failure} />
+          <SubmitFailure failure={failure} setError={form.setError} />
         </Suspense>
       )}
       {confirmation}

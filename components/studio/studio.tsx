@@ -21,13 +21,13 @@ const NewCardNotice = lazyPart(() => import("./form-notices").then((module) => m
 const KeyRejectedBanner = lazyPart(() => import("./form-notices").then((module) => module.KeyRejectedBanner));
 const AccountBalance = lazyPart(() => import("./form-notices").then((module) => module.AccountBalance));
 
-/** The header's balance, fetched by the browser once the page has loaded. */
+/** The header's balance, fetched by the browser once the page has loaded (nothing is drawn before). */
 export function HeaderBalance() {
-  return useInBrowser() ? (
+  return (
     <Suspense fallback={null}>
       <AccountBalance />
     </Suspense>
-  ) : null;
+  );
 }
 
 export function Studio({
