@@ -7,7 +7,7 @@ import { setSoundOn, soundOn } from "@/lib/client/task-alerts";
 export function SoundToggle() {
   const [on, setOn] = useState(soundOn);
   return (
-    <label className="flex items-center gap-2 self-end text-xs text-zinc-600 dark:text-zinc-300">
+    <label className="flex items-center gap-2 self-end text-xs text-zinc-600 max-sm:min-h-11 dark:text-zinc-300">
       <Checkbox
         size="sm"
         data-testid="sound-toggle"
