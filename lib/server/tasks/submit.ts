@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { studioError } from "../../errors";
 import { upstreamFailure } from "../upstream-failure";
 import { createGeneration } from "../evolink/client";
+import { invalidateBalance } from "../evolink/balance";
 import { UpstreamError } from "../evolink/upstream-error";
 import type { GenerationRequest } from "../../generation/schema";
 import { inTransaction } from "../store/connection";
@@ -90,6 +91,8 @@ async function send(
       callbackUrl,
       elements.map((element) => element.elementId),
     );
+    // The task reserved credits: the header's balance is read again.
+    invalidateBalance();
     // The task row and the submission's outcome land together, or not at all.
     const record = await inTransaction(async () => {
       const inserted = await insertTask(
