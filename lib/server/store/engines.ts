@@ -3,7 +3,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
-import pg from "pg";
+import type pg from "pg";
 import { MIGRATIONS } from "../../schema/migrations";
 import { POSTGRES_MIGRATIONS } from "../../schema/migrations-postgres";
 import { log } from "../log";
@@ -114,12 +114,14 @@ function explainSqlite(file: string, error: unknown): string {
 // BIGINT (times in ms, byte counts, count(*)) comes back as a string by default; every value the studio keeps is
 // far below 2^53, so a number is exact.
 const PG_INT8 = 20;
-const types = {
-  getTypeParser: ((oid: number, format?: "text" | "binary") =>
-    oid === PG_INT8 && format !== "binary"
-      ? Number
-      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+function typeParsers(driver: typeof pg): { getTypeParser: typeof pg.types.getTypeParser } {
+  return {
+    getTypeParser: ((oid: number, format?: "text" | "binary") =>
+      oid === PG_INT8 && format !== "binary"
+        ? Number
+        : driver.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+}
 
 // Any 64-bit number would do: it only has to be the same in every studio migrating one database.
 export const MIGRATION_LOCK = 0x5354_5544_494f;
@@ -129,7 +131,15 @@ export const MIGRATION_LOCK = 0x5354_5544_494f;
  * take a transaction-level advisory lock first: one migrates, the others wait for its commit, then find it done.
  */
 export async function openPostgres(url: string): Promise<OpenedStore> {
-  const pool = new pg.Pool({ connectionString: url, types, max: 10, connectionTimeoutMillis: 5000 });
+  // Loaded only here: a studio on SQLite never loads the driver, and a static import of it (an ES module external)
+  // would make every module that reaches the store asynchronous, which Next then supports in the page's runtime.
+  const { default: driver } = await import("pg");
+  const pool = new driver.Pool({
+    connectionString: url,
+    types: typeParsers(driver),
+    max: 10,
+    connectionTimeoutMillis: 5000,
+  });
   // A connection the server closed (a restart, a failover) reports here, idle or in use: its query fails on its own
   // (503 database_unavailable), the process must not, and the pool opens a new one on next use.
   const closed = (error: Error) =>
