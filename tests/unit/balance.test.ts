@@ -5,7 +5,7 @@ import { GET as getBalance } from "@/app/api/balance/route";
 import { remainingCredits } from "@/lib/evolink/schemas";
 import { accountBalance, invalidateBalance } from "@/lib/server/evolink/balance";
 import { createGeneration, getCredits } from "@/lib/server/evolink/client";
-import { UpstreamError } from "@/lib/server/evolink/upstream-error";
+import { upstreamErrorFrom } from "../helpers/upstream-error";
 import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 import { startSimulator, type RunningSimulator } from "@/lib/simulator/server";
 
@@ -47,15 +47,6 @@ const json = (status: number, body: unknown) => (_req: IncomingMessage, res: Ser
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
 };
-
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 beforeAll(async () => {
   sim = await startSimulator({ apiKey: KEY, taskSeconds: 60, credits: 500 });
@@ -133,7 +124,7 @@ describe("the simulator's GET /v1/credits", () => {
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: { code: unknown } }).error.code).toBe(401);
     pointAt(sim.url, "sk-wrong");
-    expect((await failure(getCredits())).code).toBe("unauthorized");
+    expect((await upstreamErrorFrom(getCredits())).code).toBe("unauthorized");
   });
 });
 
@@ -142,7 +133,7 @@ describe("the balance through the client and the route", () => {
     for (const body of [{ data: {}, success: true }, { remaining_credits: -1 }, { remaining_credits: "many" }]) {
       const upstream = await fakeUpstream(json(200, body));
       pointAt(upstream.url);
-      expect((await failure(getCredits())).code).toBe("upstream_malformed");
+      expect((await upstreamErrorFrom(getCredits())).code).toBe("upstream_malformed");
       await upstream.close();
     }
   });
@@ -151,11 +142,11 @@ describe("the balance through the client and the route", () => {
     const silent = await fakeUpstream(() => undefined);
     pointAt(silent.url);
     process.env.EVOLINK_GET_TIMEOUT_MS = "300";
-    expect((await failure(getCredits())).code).toBe("upstream_timeout");
+    expect((await upstreamErrorFrom(getCredits())).code).toBe("upstream_timeout");
     delete process.env.EVOLINK_GET_TIMEOUT_MS;
     await silent.close();
     pointAt(silent.url);
-    expect((await failure(getCredits())).code).toBe("upstream_unreachable");
+    expect((await upstreamErrorFrom(getCredits())).code).toBe("upstream_unreachable");
   });
 
   it("the route answers the credits, or the catalog error for a 401 — never a number for a failure", async () => {

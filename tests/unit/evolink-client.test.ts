@@ -1,7 +1,7 @@
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { UpstreamError } from "@/lib/server/evolink/upstream-error";
+import { upstreamErrorFrom } from "../helpers/upstream-error";
 import { createGeneration, fetchResult, getTask } from "@/lib/server/evolink/client";
 import { MODEL } from "@/lib/evolink/contract";
 import { upstreamConfig } from "@/lib/server/evolink/config";
@@ -75,15 +75,6 @@ function request(overrides: Partial<GenerationRequest> = {}): GenerationRequest 
     videoUrl: "https://media.example.com/videos/ref.mp4",
     ...overrides,
   };
-}
-
-async function upstreamErrorFrom(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { failureResponse } from "@/lib/server/http/api-response";
 import { createGeneration, getTask } from "@/lib/server/evolink/client";
 import { UpstreamError } from "@/lib/server/evolink/upstream-error";
+import { upstreamErrorFrom } from "../helpers/upstream-error";
 import { config } from "@/lib/server/config";
 
 const upstreamTimeouts = () => ({ createMs: config().evolink.createTimeoutMs, getMs: config().evolink.getTimeoutMs });
@@ -190,21 +191,12 @@ const request = (text: string) => ({
   videoUrl: "https://media.example.com/a.mp4",
 });
 
-async function upstreamError(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
-
 describe("the client under transport faults", () => {
   for (const scenario of ["create-timeout", "create-reset", "bad-gateway"]) {
     it(`${scenario}: the create is an unknown outcome, sent exactly once`, async () => {
       const text = prompt(scenario);
       const started = performance.now();
-      const error = await upstreamError(createGeneration(request(text)));
+      const error = await upstreamErrorFrom(createGeneration(request(text)));
       expect(error.code).toBe("create_outcome_unknown");
       expect(error.retryable).toBe(false);
       // The short create timeout applies, not the simulator's hang.
@@ -215,7 +207,7 @@ describe("the client under transport faults", () => {
 
   it("a timed-out read is retried, reported as upstream_timeout, and the next read recovers", async () => {
     const id = await taskFor("poll-timeout");
-    expect((await upstreamError(getTask(id))).code).toBe("upstream_timeout");
+    expect((await upstreamErrorFrom(getTask(id))).code).toBe("upstream_timeout");
     expect((await simLog()).taskGets[id]).toBe(3);
     expect((await getTask(id)).id).toBe(id);
     expect((await simLog()).taskGets[id]).toBe(5);
@@ -224,7 +216,7 @@ describe("the client under transport faults", () => {
   for (const scenario of ["poll-reset", "poll-truncated"]) {
     it(`${scenario}: reads are retried, then reported as upstream_unreachable; the next read recovers`, async () => {
       const id = await taskFor(scenario);
-      const error = await upstreamError(getTask(id));
+      const error = await upstreamErrorFrom(getTask(id));
       expect([error.code, error.retryable]).toEqual(["upstream_unreachable", true]);
       expect((await getTask(id)).id).toBe(id);
       expect((await simLog()).taskGets[id]).toBe(5);
@@ -233,7 +225,7 @@ describe("the client under transport faults", () => {
 
   it("poll-bad-gateway reads are retried and reported as a retryable upstream error", async () => {
     const id = await taskFor("poll-bad-gateway");
-    const error = await upstreamError(getTask(id));
+    const error = await upstreamErrorFrom(getTask(id));
     expect([error.code, error.retryable, error.httpStatus]).toEqual(["upstream_error", true, 502]);
     expect((await getTask(id)).id).toBe(id);
   });
@@ -241,7 +233,7 @@ describe("the client under transport faults", () => {
   it("a 429 burst with Retry-After is waited out between retries, and the wait is passed on", async () => {
     const id = await taskFor("poll-rate-limit-burst");
     const started = performance.now();
-    const error = await upstreamError(getTask(id));
+    const error = await upstreamErrorFrom(getTask(id));
     // Two retries, each after the 1 s the upstream asked for (p-retry's own backoff adds to it).
     expect(performance.now() - started).toBeGreaterThanOrEqual(2000);
     expect([error.code, error.retryAfterMs]).toEqual(["rate_limit_exceeded", 1000]);

@@ -1,7 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UpstreamError } from "@/lib/server/evolink/upstream-error";
+import { upstreamErrorFrom } from "../helpers/upstream-error";
 import { createGeneration, getTask } from "@/lib/server/evolink/client";
 import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 
@@ -30,15 +30,6 @@ afterAll(async () => {
 
 const request = { ...GENERATION_DEFAULTS, prompt: "a lighthouse", videoUrl: "https://media.example.com/a.mp4" };
 
-async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(
-    () => null,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
-
 const BAD_IDS = [
   "../../x",
   "task-unified-1757169743-abcd1234/../../../etc",
@@ -53,7 +44,7 @@ describe("task ids the upstream returns are checked before use", () => {
     async (id) => {
       answerId = id;
       const before = creates;
-      const error = await failure(createGeneration(request));
+      const error = await upstreamErrorFrom(createGeneration(request));
       expect(error.code).toBe("create_outcome_unknown");
       expect(error.retryable).toBe(false);
       expect(creates - before).toBe(1);
@@ -62,7 +53,7 @@ describe("task ids the upstream returns are checked before use", () => {
 
   it.each(BAD_IDS)("a task read answered with the id %j is a malformed answer", async (id) => {
     answerId = id;
-    expect((await failure(getTask("task-unified-1757169743-abcd1234"))).code).toBe("upstream_malformed");
+    expect((await upstreamErrorFrom(getTask("task-unified-1757169743-abcd1234"))).code).toBe("upstream_malformed");
   });
 
   it("a well-formed id passes", async () => {
