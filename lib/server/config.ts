@@ -6,6 +6,7 @@ import { parseAllowedHosts, type HostName } from "./http/host-names";
 import { DEFAULT_VIDEO_UPLOAD_MAX_BYTES } from "../media/rules";
 import { upstreamPollIntervalMs } from "../tasks/polling";
 import { publicBaseUrlReason, trimSlash } from "./evolink/public-base-url";
+import { parseStorageUrl, type StorageSettings } from "./storage/settings";
 
 /**
  * The studio's configuration: every environment variable it reads, parsed here and nowhere else. The
@@ -66,6 +67,16 @@ const ENV_SCHEMA = z.object({
   HOST: optionalText.default("127.0.0.1"),
   DATA_DIR: optionalText.default("data"),
   ARCHIVE_DIR: optionalText,
+  STORAGE_URL: optionalText.superRefine((value, context) => {
+    const parsed = value === undefined ? null : parseStorageUrl(value);
+    if (typeof parsed === "string") context.addIssue({ code: "custom", message: parsed });
+  }),
+  AWS_ENDPOINT_URL_S3: httpBase.optional(),
+  AWS_ENDPOINT_URL: httpBase.optional(),
+  STORAGE_PUBLIC_ENDPOINT: httpBase.optional(),
+  AWS_REGION: optionalText.default("us-east-1"),
+  AWS_ACCESS_KEY_ID: optionalText,
+  AWS_SECRET_ACCESS_KEY: optionalSecret,
   UPLOAD_MAX_VIDEO_MB: z.preprocess(
     blankIsUnset,
     z.coerce
@@ -137,6 +148,8 @@ export interface StudioConfig {
   publicBaseUrl: string | null;
   dataDir: string;
   archiveDir: string;
+  /** Where archived results, posters and kept references live: the archive folder, or an S3-compatible bucket. */
+  storage: StorageSettings;
   uploads: {
     maxVideoBytes: number;
     tmpBase: string;
@@ -190,6 +203,7 @@ function toConfig(parsed: ParsedEnv): StudioConfig {
     publicBaseUrl: parsed.PUBLIC_BASE_URL ? trimSlash(new URL(parsed.PUBLIC_BASE_URL).href) : null,
     dataDir,
     archiveDir: path.resolve(/*turbopackIgnore: true*/ parsed.ARCHIVE_DIR ?? path.join(dataDir, "videos")),
+    storage: storageSettings(parsed),
     uploads: {
       maxVideoBytes: Math.round(parsed.UPLOAD_MAX_VIDEO_MB * MB),
       tmpBase: parsed.UPLOAD_TMP_DIR ?? path.join(os.tmpdir(), "kling-studio-uploads"),
@@ -211,6 +225,22 @@ function toConfig(parsed: ParsedEnv): StudioConfig {
     },
     logLevel: parsed.LOG_LEVEL,
     confirmAboveCredits: parsed.CONFIRM_ABOVE_CREDITS,
+  };
+}
+
+function storageSettings(parsed: ParsedEnv): StorageSettings {
+  const target = parsed.STORAGE_URL ? parseStorageUrl(parsed.STORAGE_URL) : null;
+  if (!target || typeof target === "string") return { kind: "local" };
+  const endpoint = parsed.AWS_ENDPOINT_URL_S3 ?? parsed.AWS_ENDPOINT_URL;
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = parsed;
+  return {
+    kind: "s3",
+    ...target,
+    endpoint: endpoint ? trimSlash(endpoint) : undefined,
+    publicEndpoint: parsed.STORAGE_PUBLIC_ENDPOINT ? trimSlash(parsed.STORAGE_PUBLIC_ENDPOINT) : undefined,
+    region: parsed.AWS_REGION,
+    // Unset: the SDK's own chain (instance roles, shared files) finds them.
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
   };
 }
 
@@ -238,7 +268,12 @@ export function config(): StudioConfig {
  * that says the configuration is invalid.
  */
 export function configuredSecretValues(): string[] {
-  const values = [process.env.EVOLINK_API_KEY?.trim(), process.env.APP_PASSWORD, process.env.SESSION_SECRET];
+  const values = [
+    process.env.EVOLINK_API_KEY?.trim(),
+    process.env.APP_PASSWORD,
+    process.env.SESSION_SECRET,
+    process.env.AWS_SECRET_ACCESS_KEY,
+  ];
   return values.filter((secret): secret is string => Boolean(secret));
 }
 

@@ -15,6 +15,7 @@ import { onTaskCompleted, refreshTask } from "./refresh";
 import { studioError } from "../../errors";
 import { refreshElement } from "../elements/refresh";
 import { creatingElementIds, markInterruptedElements } from "../store/elements";
+import { sweepDirectUploadsWhenDue } from "../uploads/direct";
 
 const globalForBackground = globalThis as typeof globalThis & {
   __background?: { timer: NodeJS.Timeout; busy: boolean };
@@ -60,6 +61,7 @@ async function tick(state: { busy: boolean }): Promise<void> {
     const due = tasksAwaitingArchive(MAX_ARCHIVE_ATTEMPTS).filter((record) => archiveRetryDue(record));
     await Promise.allSettled(due.map((record) => archiveTask(record)));
     retryFailedPosters(tasksAwaitingPosterRetry(MAX_POSTER_ATTEMPTS));
+    sweepDirectUploadsWhenDue();
   } finally {
     state.busy = false;
   }
