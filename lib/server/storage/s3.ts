@@ -1,18 +1,16 @@
 import "server-only";
 import { createReadStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadBucketCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { StorageSettings } from "./settings";
 import type { ByteRange, ServeOptions, Storage } from "./storage";
@@ -21,8 +19,6 @@ type S3Settings = Extract<StorageSettings, { kind: "s3" }>;
 
 // A browser's link to a kept file: long enough to watch a result, short enough not to be worth sharing.
 const SERVE_LINK_SECONDS = 15 * 60;
-// Multipart parts of a kept file: two in flight bound the memory a 200 MB copy takes to ~16 MiB.
-const PART_BYTES = 8 * 1024 * 1024;
 
 function client(settings: S3Settings, endpoint: string | undefined): S3Client {
   return new S3Client({
@@ -69,7 +65,10 @@ export class S3Storage implements Storage {
 
   async ready(): Promise<void> {
     await mkdir(this.stagingFolder, { recursive: true, mode: 0o700 });
-    await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
+    // A listing, not a HEAD: its refusal has a body, so the reason (bad key, no bucket) can be named.
+    await this.client.send(
+      new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: this.objectKey(""), MaxKeys: 1 }),
+    );
   }
 
   stagingPath(key: string): string {
@@ -78,13 +77,17 @@ export class S3Storage implements Storage {
 
   async keep(file: string, key: string, contentType: string): Promise<void> {
     try {
-      const upload = new Upload({
-        client: this.client,
-        params: { ...this.object(key), Body: createReadStream(file), ContentType: contentType },
-        partSize: PART_BYTES,
-        queueSize: 2,
-      });
-      await upload.done();
+      // One PUT of a known length streams the file straight to the socket: no part buffers (multipart uploads
+      // hold each part in memory), and S3's 5 GB single-PUT limit is far above any result or reference.
+      const { size } = await stat(file);
+      await this.client.send(
+        new PutObjectCommand({
+          ...this.object(key),
+          Body: createReadStream(file),
+          ContentLength: size,
+          ContentType: contentType,
+        }),
+      );
     } finally {
       await rm(file, { force: true });
     }
