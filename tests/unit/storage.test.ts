@@ -133,6 +133,8 @@ describe("storage: the bucket's faults", () => {
   });
 });
 
+const env = (values: Record<string, string>) => values as NodeJS.ProcessEnv;
+
 describe("storage: settings", () => {
   it("parses s3:// addresses and refuses others with the accepted form", () => {
     expect(parseStorageUrl("s3://my-bucket")).toEqual({ bucket: "my-bucket", prefix: "" });
@@ -140,19 +142,19 @@ describe("storage: settings", () => {
     expect(parseStorageUrl("https://my-bucket")).toMatch(/is not an s3:\/\/ address; use s3:\/\/bucket/);
     expect(parseStorageUrl("s3://My_Bucket")).toMatch(/not a valid S3 bucket name/);
     expect(parseStorageUrl("s3://bucket/../x")).toMatch(/\. or \.\./);
-    expect(() => loadConfig({ STORAGE_URL: "ftp://x" } as NodeJS.ProcessEnv)).toThrow(
-      /STORAGE_URL=ftp:\/\/x is not an s3/,
-    );
+    expect(() => loadConfig(env({ STORAGE_URL: "ftp://x" }))).toThrow(/STORAGE_URL=ftp:\/\/x is not an s3/);
   });
 
   it("a bucket's settings come from STORAGE_URL and the standard AWS variables", () => {
-    const parsed = loadConfig({
-      STORAGE_URL: "s3://media/studio",
-      AWS_ENDPOINT_URL: "http://minio.internal:9000/",
-      AWS_REGION: "auto",
-      AWS_ACCESS_KEY_ID: "id",
-      AWS_SECRET_ACCESS_KEY: "secret",
-    } as NodeJS.ProcessEnv).storage;
+    const parsed = loadConfig(
+      env({
+        STORAGE_URL: "s3://media/studio",
+        AWS_ENDPOINT_URL: "http://minio.internal:9000/",
+        AWS_REGION: "auto",
+        AWS_ACCESS_KEY_ID: "id",
+        AWS_SECRET_ACCESS_KEY: "secret",
+      }),
+    ).storage;
     expect(parsed).toMatchObject({
       kind: "s3",
       bucket: "media",
@@ -161,7 +163,7 @@ describe("storage: settings", () => {
       region: "auto",
       credentials: { accessKeyId: "id", secretAccessKey: "secret" },
     });
-    expect(loadConfig({} as NodeJS.ProcessEnv).storage).toEqual({ kind: "local" });
+    expect(loadConfig(env({})).storage).toEqual({ kind: "local" });
   });
 
   it("the page's policy gets the bucket's origin for uploads, media and images only", () => {
