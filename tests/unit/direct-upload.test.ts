@@ -49,8 +49,8 @@ async function signFor(kind: "video" | "image", size: number, type: string): Pro
 }
 
 /** What the browser does: PUT the bytes to the signed link with the signed type. */
-async function put(signed: Signed, bytes: Uint8Array): Promise<Response> {
-  return fetch(signed.uploadUrl, { method: "PUT", headers: signed.headers, body: bytes });
+async function put(signed: Signed, bytes: Buffer): Promise<Response> {
+  return fetch(signed.uploadUrl, { method: "PUT", headers: signed.headers, body: new Uint8Array(bytes) });
 }
 
 async function finish(key: string): Promise<{ status: number; body: Record<string, unknown> }> {

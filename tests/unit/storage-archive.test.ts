@@ -83,7 +83,7 @@ async function directReference(): Promise<string> {
   const bytes = readFileSync(ensureFixture("goodMp4"));
   const signed = await signUpload(store, { kind: "video", size: bytes.length, type: "video/mp4" });
   if (!signed.ok) throw new Error(signed.detail);
-  await fetch(signed.uploadUrl, { method: "PUT", headers: signed.headers, body: bytes });
+  await fetch(signed.uploadUrl, { method: "PUT", headers: signed.headers, body: new Uint8Array(bytes) });
   const outcome = await completeUpload(store, signed.key, "clip.mp4");
   if (!outcome.ok) throw new Error(outcome.detail);
   return outcome.fileUrl;
