@@ -123,6 +123,18 @@ describe("direct uploads: what is refused, and removed", () => {
     expect(await objectExists(signed.key)).toBe(false);
   });
 
+  it("an MP4 announced as a QuickTime movie: 415 from its first bytes, though it would pass every rule", async () => {
+    const bytes = readFileSync(ensureFixture("goodMp4"));
+    const signed = await signFor("video", bytes.length, "video/quicktime");
+    await put(signed, bytes);
+    const { status, body } = await finish(signed.key);
+    expect(status).toBe(415);
+    expect((body.error as { detail: string }).detail).toMatch(
+      /announced as video\/quicktime, but its first bytes are video\/mp4/,
+    );
+    expect(await objectExists(signed.key)).toBe(false);
+  });
+
   it("a video that breaks a model rule: 422 with the same words as a received upload, the object removed", async () => {
     const file = ensureFixture("shortClip");
     const signed = await signFor("video", statSync(file).size, "video/mp4");
