@@ -28,7 +28,8 @@ export function storage(): LocalStorage | S3Storage {
 /** The bucket, when STORAGE_URL names one (presigned uploads and redirects need it); null for the local folder. */
 export function bucket(): S3Storage | null {
   const current = storage();
-  return current instanceof S3Storage ? current : null;
+  // By its kind, not instanceof: Next bundles the routes and the poller apart, each with its own copy of the class.
+  return current.kind === "s3" ? current : null;
 }
 
 /**
