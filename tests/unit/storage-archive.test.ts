@@ -8,6 +8,7 @@ import { makePoster, readPoster } from "@/lib/server/tasks/poster";
 import { deleteFromHistory } from "@/lib/server/tasks/history";
 import { refreshTaskNow } from "@/lib/server/tasks/refresh";
 import { submitVariants } from "@/lib/server/tasks/variants";
+import { zipResults } from "@/lib/server/tasks/zip";
 import { bucket as configuredBucket } from "@/lib/server/storage";
 import { completeUpload, signUpload } from "@/lib/server/uploads/direct";
 import { GET as videoRoute } from "@/app/api/tasks/[id]/video/route";
@@ -119,6 +120,19 @@ describe("archive in the bucket", () => {
     expect(await deleteFromHistory(id)).toBe("deleted");
     for (const key of [archiveKey(id), posterKey(id), referenceSlotKey(id, "video")])
       expect(await store?.size(key)).toBeNull();
+  });
+
+  it("a ZIP of results kept in the bucket streams each one from there", async () => {
+    const ids = ["task-unified-1700000103-bucketc3", "task-unified-1700000104-bucketd4"];
+    for (const id of ids) await archiveTask(completed(id, "https://media.example.com/a.mp4"));
+    const zipped = await zipResults([...ids, "task-unified-1700000105-bucketmiss"], new AbortController().signal);
+    if (!zipped.ok) throw new Error(zipped.detail);
+    const bytes = Buffer.from(await zipped.response.arrayBuffer());
+    const sizes = ids.map((id) => findTask(id)?.archiveBytes ?? 0);
+    // Stored uncompressed: both whole videos and the list of what is missing.
+    expect(bytes.length).toBeGreaterThan(sizes[0]! + sizes[1]!);
+    expect(bytes.includes(Buffer.from("MISSING.txt"))).toBe(true);
+    expect(bytes.includes(Buffer.from(`${ids[1]}.mp4`))).toBe(true);
   });
 
   it("an unreachable bucket fails the archive with the reason before the download, and a retry succeeds", async () => {
