@@ -34,7 +34,12 @@ export async function zipResults(ids: readonly string[], signal: AbortSignal): P
 
   const zip = new ZipFile();
   for (const { record, key, size } of videos) {
-    // Opened only when yazl reaches the entry, so one object is read at a time.
+    // The folder's files are read by yazl itself, as they always were; a bucket's objects are opened only when
+    // yazl reaches the entry, so one object is read at a time.
+    if (store.kind === "local") {
+      zip.addFile(store.path(key), resultFileName(record), { compress: false });
+      continue;
+    }
     zip.addReadStreamLazy(resultFileName(record), { compress: false, size }, (done) => {
       store.read(key).then(
         (body) =>
