@@ -62,7 +62,7 @@ async function copyReference(
   const uploaded = directUploadKey(url);
   const maxBytes = slot === "video" ? VIDEO_LIMITS.apiMaxBytes : IMAGE_LIMITS.maxBytes;
   try {
-    if (uploaded && "copy" in store) {
+    if (uploaded && store.kind === "s3") {
       if ((await store.size(uploaded)) === null) return "gone";
       await store.copy(uploaded, key);
       return "archived";
