@@ -1,7 +1,7 @@
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { SignOut } from "@/components/auth/sign-out";
-import { Studio } from "@/components/studio/studio";
+import { HeaderBalance, Studio } from "@/components/studio/studio";
 import { authEnabled, SESSION_COOKIE, sessionValid } from "@/lib/server/auth/session";
 import { DemoBanner } from "@/components/studio/demo-banner";
 import { config } from "@/lib/server/config";
@@ -30,7 +30,10 @@ export default async function HomePage() {
             <p className="text-xs font-semibold tracking-widest text-violet-600 uppercase dark:text-violet-400">
               Kling O3 · Evolink
             </p>
-            {gated && <SignOut />}
+            <div className="flex items-center gap-3">
+              <HeaderBalance />
+              {gated && <SignOut />}
+            </div>
           </div>
           <h1 className="text-2xl font-bold tracking-tight text-zinc-900 sm:text-3xl dark:text-white">
             Reference-to-video studio

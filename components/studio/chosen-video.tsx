@@ -1,9 +1,9 @@
 "use client";
-import { LIMITS } from "@/lib/evolink/contract";
 import { lazy, Suspense, useRef, useState, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
 import type { ReferenceFile } from "@/lib/client/use-reference-media";
 import type { Quality } from "@/lib/evolink/contract";
+import { referenceLimitText } from "@/lib/generation/reference-limit";
 import { conformNeeds } from "@/lib/media/conform";
 import type { VideoFacts } from "@/lib/media/rules";
 import { VideoFactsList } from "./media-facts";
@@ -20,6 +20,8 @@ export interface VideoTools {
   quality: Quality;
   /** Adds a grabbed frame as the next reference image; false when no place is free. */
   addFrame: (file: File) => boolean;
+  /** Attached elements, which share the images' places (named in the refusal only when there are some). */
+  elementCount: number;
   useDuration: (seconds: number) => void;
   /** A converted file takes the chosen one's place (`original` is kept only to go back to). */
   replace: (converted: File, original: File) => void;
@@ -52,7 +54,11 @@ export function ChosenVideo({
       <span className="text-sm font-medium text-zinc-800 dark:text-zinc-200">Reference video</span>
       <div
         data-testid="video-reference"
-        className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 dark:border-zinc-800"
+        data-attached-from="referenceVideo"
+        tabIndex={-1}
+        role="group"
+        aria-label={`Reference video ${video.file.name}`}
+        className="flex flex-col gap-3 rounded-lg border border-zinc-200 p-3 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500 dark:border-zinc-800"
       >
         <div className="flex flex-col gap-3 sm:flex-row">
           <div className="flex flex-col gap-1.5 sm:w-56">
@@ -65,7 +71,7 @@ export function ChosenVideo({
               playsInline
               className="aspect-video w-full rounded-md bg-black object-contain"
             />
-            <FrameGrab player={player} name={video.file.name} addFrame={tools.addFrame} />
+            <FrameGrab player={player} name={video.file.name} tools={tools} />
           </div>
           <div className="flex min-w-0 flex-1 flex-col gap-2">
             <div className="flex items-start justify-between gap-2">
@@ -132,17 +138,15 @@ function ToolsLauncher({ facts, maxBytes, onOpen }: { facts: VideoFacts; maxByte
   );
 }
 
-const frameRefusal = `With a video, images and elements together are at most ${LIMITS.maxReferenceImages}, and ${LIMITS.maxReferenceImages} are attached: remove one to use this frame.`;
-
 /** "Use this frame" on the paused preview: the frame becomes the next reference image. */
 function FrameGrab({
   player,
   name,
-  addFrame,
+  tools,
 }: {
   player: RefObject<HTMLVideoElement | null>;
   name: string;
-  addFrame: (file: File) => boolean;
+  tools: Pick<VideoTools, "addFrame" | "elementCount">;
 }) {
   const [refusal, setRefusal] = useState<string | null>(null);
   return (
@@ -156,12 +160,10 @@ function FrameGrab({
           element.pause();
           const { grabFrame } = await import("@/lib/client/frame-grab");
           const frame = await grabFrame(element, name);
+          if (!frame) return setRefusal("The preview has no frame to take yet: let it load, then try again.");
+          const limit = referenceLimitText(tools.elementCount);
           setRefusal(
-            !frame
-              ? "The preview has no frame to take yet: let it load, then try again."
-              : addFrame(frame)
-                ? null
-                : frameRefusal,
+            tools.addFrame(frame) ? null : `No room for the frame: ${limit}. Remove an image to use this frame.`,
           );
         }}
       >

@@ -1,6 +1,10 @@
+import { Suspense } from "react";
 import { estimateCost, formatCredits } from "@/lib/generation/pricing";
+import { lazyPart } from "@/lib/client/lazy-part";
 import { DURATION_RANGE_TEXT, VARIANTS_MAX } from "@/lib/generation/rules";
 import { LIMITS, type Quality } from "@/lib/evolink/contract";
+
+const BalanceWarning = lazyPart(() => import("./form-notices").then((module) => module.BalanceWarning));
 
 /** The credits one Generate costs: one take's price, times the takes when there are several. */
 export function totalCredits(quality: Quality, duration: number, variants: number): number | null {
@@ -33,8 +37,11 @@ export function CostEstimate({
             {formatCredits(total)} credits
           </span>
           <span className="text-xs text-zinc-600 dark:text-zinc-300">
-            ≈ ${(cost.usd * takes).toFixed(2)} · {cost.creditsPerSecond} credits/s × {cost.seconds} s
+            ≈ ${(cost.usd * takes).toFixed(2)} · {formatCredits(cost.creditsPerSecond)} credits/s × {cost.seconds} s
           </span>
+          <Suspense fallback={null}>
+            <BalanceWarning estimate={total} />
+          </Suspense>
         </>
       ) : (
         <span className="text-xs text-zinc-600 dark:text-zinc-300">Choose a duration of {DURATION_RANGE_TEXT}</span>

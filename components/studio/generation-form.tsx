@@ -1,7 +1,6 @@
 "use client";
 import { Suspense, useEffect, useImperativeHandle, useState, type KeyboardEvent, type Ref } from "react";
-import { useForm, type Path, type UseFormReturn } from "react-hook-form";
-import { Button } from "@/components/ui/button";
+import { useForm, type UseFormReturn } from "react-hook-form";
 import { StudioApiError } from "@/lib/client/api";
 import { lazyPart } from "@/lib/client/lazy-part";
 import { useCreateGeneration } from "@/lib/client/mutations";
@@ -12,18 +11,23 @@ import { uploadedUrl, useReferenceMedia, type ReferenceMedia } from "@/lib/clien
 import type { TaskView } from "@/lib/tasks/view";
 import { useConfirmGate } from "./confirm-gate";
 import { ComposerBar } from "./composer-bar";
+import { FormTools } from "./form-tools";
 import { CostEstimate, totalCredits } from "./cost-estimate";
-import { GenerationSettings, VariantsField } from "./generation-settings";
+import { VariantsField } from "./generation-settings";
+import { FormSettings } from "./form-settings";
 import { PromptField } from "./prompt-field";
 import { ReferenceFields } from "./reference-fields";
 import type { ElementTarget } from "@/lib/client/form-elements";
 import { useDraft } from "@/lib/client/use-draft";
 import type { RemixLeft } from "@/lib/client/restore-references";
+import { useStartedCount } from "@/lib/client/form-feedback";
 
 // Shown only once an element is attached, or after a remix, so they are not first-load code.
-const AttachedElements = lazyPart(() => import("./attached-elements").then((module) => module.AttachedElements));
+const AttachedElements = lazyPart(() => import("./chosen-files").then((module) => module.AttachedElements));
 const RemixNotes = lazyPart(() => import("./form-notices").then((module) => module.RemixNotes));
 const NO_ELEMENTS: string[] = [];
+/** The fields the form re-renders on (the cost, the prompt's tokens, the references, the aspect note). */
+const WATCHED = ["prompt", "videoUrl", "quality", "duration", "elementIds", "variants", "aspectRatio"] as const;
 
 // Shown only after a refused Generate, so not first-load code.
 const SubmitFailure = lazyPart(() => import("./form-notices").then((module) => module.SubmitFailure));
@@ -87,18 +91,21 @@ function useHandle(
 
 const NOTHING_LEFT: RemixLeft = { expired: [], reuploaded: [], deletedElements: [] };
 
-/** The server's own field checks mark the same fields the browser's would. */
-function useServerFieldErrors(error: unknown, setError: Form["setError"]) {
-  const fields = error instanceof StudioApiError ? error.body.fields : undefined;
-  useEffect(() => {
-    for (const [path, message] of Object.entries(fields ?? {})) {
-      if (path !== "_") setError(path as Path<GenerationRequest>, { message });
-    }
-  }, [fields, setError]);
-}
-
 function waitingFor(media: ReferenceMedia) {
   return media.busy ? "busy" : media.blocked ? "blocked" : null;
+}
+
+/** Sends a Generate (asking first above the threshold) and counts the tasks the last one started. */
+function useGenerate(
+  onCreated: (task: TaskView) => void,
+  onStarted: (tasks: TaskView[]) => void,
+  total: number,
+  threshold: number,
+) {
+  const [startedCount, started] = useStartedCount(onStarted);
+  const submit = useCreateGeneration({ onCreated, onStarted: started });
+  const [request, confirmation] = useConfirmGate(total, threshold, (values) => submit.mutate(values));
+  return { submit, request, confirmation, started: submit.isSuccess ? startedCount : 0 };
 }
 
 /** Ctrl+Enter (Cmd+Enter on a Mac) generates from anywhere in the form, as in the tools people know. */
@@ -114,12 +121,14 @@ export function GenerationForm({
   videoUploadMaxBytes,
   confirmAboveCredits,
   onCreated,
+  onStarted,
 }: {
   ref: Ref<GenerationFormHandle>;
   demo: boolean;
   videoUploadMaxBytes: number;
   confirmAboveCredits: number;
   onCreated: (task: TaskView) => void;
+  onStarted: (tasks: TaskView[]) => void;
 }) {
   const resolver = useGenerationResolver();
   const form = useForm<GenerationRequest>({ resolver, defaultValues: GENERATION_DEFAULTS, mode: "onTouched" });
@@ -131,22 +140,12 @@ export function GenerationForm({
   // watch() rather than useWatch: this component re-renders on these either way, and useWatch is 0.4 kB of first
   // load. The rule guards memoization by the React Compiler, which this project does not use.
   // eslint-disable-next-line react-hooks/incompatible-library
-  const [prompt = "", videoUrl = "", quality, duration, watchedElements, variants = 1] = watch([
-    "prompt",
-    "videoUrl",
-    "quality",
-    "duration",
-    "elementIds",
-    "variants",
-  ]);
+  const [prompt = "", videoUrl = "", quality, duration, watchedElements, variants = 1, aspectRatio] = watch(WATCHED);
   const elementIds = watchedElements ?? NO_ELEMENTS;
-  const elementTarget = () => ({ form, imageCount, revalidate });
-  const [left, forgetLeft] = useHandle(ref, form, media, setPastedImageUrls, elementTarget);
+  const [left, forgetLeft] = useHandle(ref, form, media, setPastedImageUrls, () => ({ form, imageCount, revalidate }));
   useDraft(form, media, pastedImageUrls, setPastedImageUrls);
-  const submit = useCreateGeneration({ onCreated });
-  useServerFieldErrors(submit.error, form.setError);
   const total = totalCredits(quality, duration, variants) ?? 0;
-  const [request, confirmation] = useConfirmGate(total, confirmAboveCredits, (values) => submit.mutate(values));
+  const { submit, request, confirmation, started } = useGenerate(onCreated, onStarted, total, confirmAboveCredits);
   const failure = submit.error instanceof StudioApiError ? submit.error.body : null;
   const waiting = waitingFor(media);
   return (
@@ -210,79 +209,21 @@ export function GenerationForm({
         </Suspense>
       )}
 
-      <GenerationSettings register={register} errors={errors} />
+      <FormSettings form={form} video={media.video} aspectRatio={aspectRatio} revalidate={revalidate} />
 
       {failure && (
         <Suspense fallback={null}>
-          <SubmitFailure failure={failure} />
+          <SubmitFailure failure={failure} setError={form.setError} />
         </Suspense>
       )}
-
       {confirmation}
-
       <ComposerBar
         cost={<CostEstimate quality={quality} duration={duration} variants={variants} />}
         variantsField={<VariantsField register={register} error={errors.variants?.message} />}
         waitingFor={waiting}
         pending={submit.isPending}
+        started={started}
       />
     </form>
-  );
-}
-
-/**
- * The panel's heading, with ways to start again: from the bundled sample (demo mode), or a cleared form (and so
- * a cleared draft).
- */
-function FormTools({
-  demo,
-  form,
-  media,
-  setPasted,
-  onStartOver,
-}: {
-  demo: boolean;
-  form: Form;
-  media: ReferenceMedia;
-  setPasted: (urls: string[]) => void;
-  onStartOver: () => void;
-}) {
-  const startOver = () => {
-    onStartOver();
-    media.clear();
-    setPasted([]);
-  };
-  return (
-    <div className="flex flex-wrap items-center justify-between gap-2">
-      <h2 id="new-generation" className="text-base font-semibold text-zinc-900 dark:text-white">
-        New generation
-      </h2>
-      <div className="flex gap-1">
-        {demo && (
-          <Button
-            variant="secondary"
-            size="link"
-            className="min-h-11 sm:min-h-9"
-            onClick={() => {
-              startOver();
-              void import("@/lib/client/sample-clip").then((sample) => sample.trySampleClip(form, media));
-            }}
-          >
-            Try a sample clip
-          </Button>
-        )}
-        <Button
-          variant="ghost"
-          size="link"
-          className="min-h-11 sm:min-h-9"
-          onClick={() => {
-            startOver();
-            form.reset(GENERATION_DEFAULTS);
-          }}
-        >
-          Clear
-        </Button>
-      </div>
-    </div>
   );
 }

@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import type { FieldErrors, UseFormRegister } from "react-hook-form";
 import { Checkbox } from "@/components/ui/checkbox";
 import { describedBy, Field } from "@/components/ui/field";
@@ -10,9 +11,12 @@ import type { GenerationRequest } from "@/lib/generation/schema";
 export function GenerationSettings({
   register,
   errors,
+  aspectNote,
 }: {
   register: UseFormRegister<GenerationRequest>;
   errors: FieldErrors<GenerationRequest>;
+  /** With a reference video of known size: the note (`#aspectRatio-note`) on how its shape and the ratio compare. */
+  aspectNote?: ReactNode;
 }) {
   return (
     <>
@@ -30,7 +34,11 @@ export function GenerationSettings({
           />
         </Field>
         <Field id="aspectRatio" label="Aspect ratio" error={errors.aspectRatio?.message}>
-          <Select id="aspectRatio" {...register("aspectRatio")}>
+          <Select
+            id="aspectRatio"
+            aria-describedby={errors.aspectRatio ? "aspectRatio-error" : aspectNote ? "aspectRatio-note" : undefined}
+            {...register("aspectRatio")}
+          >
             {ASPECT_RATIOS.map((ratio) => (
               <option key={ratio}>{ratio}</option>
             ))}
@@ -44,6 +52,7 @@ export function GenerationSettings({
           </Select>
         </Field>
       </div>
+      {aspectNote}
 
       <label className="flex items-start gap-3 text-sm">
         <Checkbox

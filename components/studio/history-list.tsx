@@ -1,5 +1,6 @@
 "use client";
-import { lazy, Suspense, useCallback, useLayoutEffect, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useQueryClient } from "@tanstack/react-query";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { useHistory, useHistoryFilters, useLiveTasks } from "@/lib/client/history";
@@ -11,6 +12,8 @@ import { HistoryBulkBar } from "./history-bulk-bar";
 import { HistoryCards } from "./history-cards";
 import { HistoryToolbar } from "./history-toolbar";
 import { groupEntries } from "@/lib/client/variant-groups";
+import { watchTasks } from "@/lib/client/task-alerts";
+import { SoundToggle } from "./sound-toggle";
 
 // The compare view (players, sync, wipe) is fetched only when someone opens it, the gallery when it is chosen.
 const CompareView = lazy(() => import("./compare/compare-view").then((module) => ({ default: module.CompareView })));
@@ -67,6 +70,9 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
   const selection = useSelection(order, JSON.stringify(filters));
   const [comparing, setComparing] = useState<TaskView[] | null>(null);
   const [view, setView] = useHistoryView();
+  const client = useQueryClient();
+  // The tab title and the notifications follow every task this page polls.
+  useEffect(() => watchTasks(client), [client]);
 
   const listRef = useRef<HTMLDivElement>(null);
   const scrollMargin = useOffsetTop(listRef);
@@ -96,6 +102,7 @@ export function HistoryList({ onRemix }: { onRemix: (task: TaskView) => void }) 
   const matching = first ? (filters.starred ? first.counts.starred : first.counts[filters.status]) : 0;
   return (
     <div className="flex flex-col gap-4">
+      <SoundToggle />
       {(first?.counts.all ?? 0) > 0 || filtered ? (
         <>
           <HistoryToolbar filters={filters} counts={first?.counts} onChange={setFilters} view={view} onView={setView} />

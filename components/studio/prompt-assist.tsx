@@ -8,6 +8,7 @@ import { ReferenceChip } from "./reference-chip";
 import {
   Picture,
   ReferencePicker,
+  typeIn,
   usePromptReferences,
   type PickerKeys,
   type PromptReference,
@@ -78,15 +79,12 @@ function PromptChipLayer({
   );
 }
 
+// Loaded with the rest of this part: one loader entry in the page's first load, not two.
+export { InsertReferences } from "./insert-references";
+
 type PromptCounts = { imageCount: number; elementCount: number; hasVideo: boolean };
 type Mention = { start: number; query: string };
 const PICKER_ID = "prompt-references";
-
-/** Replaces the textarea's selection as typing would (so Undo takes it back); `fallback` where that is refused. */
-function typeIn(element: HTMLTextAreaElement, text: string, fallback: (next: string) => void) {
-  const { selectionStart: start, selectionEnd: end, value } = element;
-  if (!document.execCommand("insertText", false, text)) fallback(value.slice(0, start) + text + value.slice(end));
-}
 
 /** An "@" just typed at the start of a word, and what follows it up to the cursor. */
 function mentionAt(element: HTMLTextAreaElement): Mention | null {

@@ -87,6 +87,12 @@ export function Picture({ reference, className }: { reference: PromptReference; 
   return <ReferenceThumb src={reference.picture?.src ?? null} kind={reference.kind} className={className} />;
 }
 
+/** Replaces the textarea's selection as typing would (so Undo takes it back); `fallback` where that is refused. */
+export function typeIn(element: HTMLTextAreaElement, text: string, fallback: (next: string) => void) {
+  const { selectionStart: start, selectionEnd: end, value } = element;
+  if (!document.execCommand("insertText", false, text)) fallback(value.slice(0, start) + text + value.slice(end));
+}
+
 /** The keys the picker takes from the textarea while it is open (the textarea keeps the focus). */
 export type PickerKeys = (event: KeyboardEvent) => void;
 

@@ -68,6 +68,7 @@ export function ReferenceFields({
           uploadMaxBytes: videoUploadMaxBytes,
           quality,
           addFrame: (file) => media.addImages([file], freeSlots) === 0,
+          elementCount,
           useDuration: (seconds) => setValue("duration", seconds, { shouldValidate: true, shouldDirty: true }),
           replace: media.chooseVideo,
           restore: media.chooseVideo,
@@ -87,6 +88,7 @@ export function ReferenceFields({
       <ReferenceImagesInput
         images={media.images}
         freeSlots={freeSlots}
+        elementCount={elementCount}
         onAdd={(files) => media.addImages(files, freeSlots)}
         onMove={(from, to) => {
           media.moveImage(from, to);

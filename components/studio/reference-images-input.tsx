@@ -13,6 +13,7 @@ const ChosenImages = lazyPart(() => import("./chosen-files").then((module) => mo
 export function ReferenceImagesInput({
   images,
   freeSlots,
+  elementCount,
   onAdd,
   onMove,
   onRemove,
@@ -22,6 +23,8 @@ export function ReferenceImagesInput({
 }: {
   images: ReferenceFile[];
   freeSlots: number;
+  /** Attached elements, which share the limit: named in the refusal only when there are some. */
+  elementCount: number;
   onAdd: (files: File[]) => number;
   onMove: (from: number, to: number) => void;
   onRemove: (index: number) => void;
@@ -49,15 +52,16 @@ export function ReferenceImagesInput({
         <span className="text-xs text-zinc-500 dark:text-zinc-400">{imageRulesLine()}</span>
       </DropZone>
       {link}
-      {overflow > 0 && (
-        <p data-testid="images-overflow" className="text-xs font-medium text-red-600 dark:text-red-400">
-          {overflow} image{overflow > 1 ? "s were" : " was"} not added: at most {LIMITS.maxReferenceImages} reference
-          images (images + elements ≤ 4).
-        </p>
-      )}
       {images.length > 0 && (
         <Suspense fallback={null}>
-          <ChosenImages images={images} onMove={onMove} onRemove={onRemove} onCancel={onCancel} onRetry={onRetry} />
+          <ChosenImages
+            images={images}
+            refused={{ overflow, elementCount }}
+            onMove={onMove}
+            onRemove={onRemove}
+            onCancel={onCancel}
+            onRetry={onRetry}
+          />
         </Suspense>
       )}
     </div>

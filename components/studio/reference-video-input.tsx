@@ -48,7 +48,8 @@ export function ReferenceVideoInput({
         <ChosenVideo
           video={video}
           tools={tools}
-          urlError={urlError}
+          // Until the upload gives the file its link, the form's "wait for the upload" says why it cannot go.
+          urlError={url ? urlError : undefined}
           onRemove={onRemove}
           onCancel={onCancel}
           onRetry={onRetry}
@@ -56,7 +57,10 @@ export function ReferenceVideoInput({
       </Suspense>
     );
   }
-  const showLink = linkAsked || Boolean(url) || Boolean(urlError);
+  // With nothing given, the drop zone is what most people use, so a missing video's error sits there.
+  const missing = !url && urlError ? urlError : undefined;
+  const linkError = missing ? undefined : urlError;
+  const showLink = linkAsked || Boolean(url) || Boolean(linkError);
   return (
     <div className="flex flex-col gap-2">
       <DropZone
@@ -64,6 +68,7 @@ export function ReferenceVideoInput({
         label="Reference video"
         accept="video/mp4,video/quicktime,.mp4,.mov"
         multiple={false}
+        error={missing}
         onFiles={(files) => files[0] && onChoose(files[0])}
       >
         <span className="font-medium text-zinc-700 dark:text-zinc-300">
@@ -73,7 +78,7 @@ export function ReferenceVideoInput({
       </DropZone>
       {showLink ? (
         <Suspense fallback={null}>
-          <VideoUrlField registration={urlRegistration} error={urlError} focus={linkAsked} />
+          <VideoUrlField registration={urlRegistration} error={linkError} focus={linkAsked} />
         </Suspense>
       ) : (
         <LinkToggle label="or paste a video link" onOpen={() => setLinkAsked(true)} />

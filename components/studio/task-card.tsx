@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { Alert } from "@/components/ui/alert";
 import { Checkbox } from "@/components/ui/checkbox";
 import { useTask } from "@/lib/client/task";
-import { formatCredits } from "@/lib/generation/pricing";
+import { chargeText } from "@/lib/generation/charge";
 import { type TaskView } from "@/lib/tasks/view";
 import { elementToken, isTerminal } from "@/lib/evolink/contract";
 import { ErrorDetails } from "./error-details";
@@ -48,15 +48,18 @@ export function TaskCard({
       className="flex flex-col gap-3 rounded-xl border border-zinc-200 bg-white p-4 shadow-sm dark:border-zinc-800 dark:bg-zinc-900"
     >
       <header className="flex items-start gap-3">
-        <Checkbox
-          aria-label="Select this entry"
-          className="mt-0.5"
-          checked={selected}
-          onChange={() => undefined}
-          onClick={(event) => onSelect(task.id, event.shiftKey)}
-        />
+        {/* On a phone the label around it gives a finger 44 px to press. */}
+        <label className="flex shrink-0 max-sm:-m-3 max-sm:p-3">
+          <Checkbox
+            aria-label="Select this entry"
+            className="mt-0.5"
+            checked={selected}
+            onChange={() => undefined}
+            onClick={(event) => onSelect(task.id, event.shiftKey)}
+          />
+        </label>
         <details className="min-w-0 flex-1 text-sm text-zinc-800 dark:text-zinc-200">
-          <summary className="line-clamp-2 cursor-pointer list-none" title="Show the whole prompt">
+          <summary className="line-clamp-2 cursor-pointer list-none max-sm:min-h-11" title="Show the whole prompt">
             {label && <span className="mr-1.5 font-semibold text-violet-700 dark:text-violet-300">{label}</span>}
             <PromptWithChips task={task} />
           </summary>
@@ -82,14 +85,7 @@ export function TaskCard({
             {task.duration} s · {task.aspectRatio} · {task.quality}
           </dd>
         </div>
-        {task.reservedCredits !== null && (
-          <div className="flex gap-1" data-testid="task-reserved">
-            <dt>Reserved</dt>
-            <dd className="font-medium text-zinc-700 dark:text-zinc-300">
-              {formatCredits(task.reservedCredits)} credits
-            </dd>
-          </div>
-        )}
+        <Charge task={task} />
         <UsedSettings task={task} />
         <div className="flex gap-1">
           <dt className="sr-only">Created</dt>
@@ -141,6 +137,20 @@ export function TaskCard({
         </Alert>
       )}
     </article>
+  );
+}
+
+/** What the entry costs, in the words of its phase. */
+function Charge({ task }: { task: TaskView }) {
+  const text = chargeText(task.phase, task.reservedCredits);
+  if (!text) return null;
+  return (
+    <div className="flex gap-1">
+      <dt className="sr-only">Credits</dt>
+      <dd data-testid="task-charge" className="font-medium text-zinc-700 dark:text-zinc-300">
+        {text}
+      </dd>
+    </div>
   );
 }
 

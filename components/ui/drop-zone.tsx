@@ -1,5 +1,5 @@
 "use client";
-import { useRef, useState, type DragEvent, type ReactNode } from "react";
+import { useRef, useState, type DragEvent, type ReactNode, type RefObject } from "react";
 import { cn } from "./cn";
 
 /**
@@ -14,6 +14,7 @@ export function DropZone({
   accept,
   multiple,
   disabled,
+  error,
   onFiles,
   children,
 }: {
@@ -22,18 +23,17 @@ export function DropZone({
   accept: string;
   multiple: boolean;
   disabled?: boolean;
+  /** What must change, shown on the zone itself (e.g. a missing video), since that is where it is fixed. */
+  error?: string;
   onFiles: (files: File[]) => void;
   children: ReactNode;
 }) {
   const input = useRef<HTMLInputElement>(null);
+  const zone = useRef<HTMLDivElement>(null);
   // Enter and leave fire for every child crossed; counting them tells when the pointer really left.
   const depth = useRef(0);
   const [dragActive, setDragActive] = useState(false);
-  const take = (list: FileList | null) => {
-    const files = Array.from(list ?? []);
-    const chosen = multiple ? files : files.slice(0, 1);
-    if (chosen.length) onFiles(chosen);
-  };
+  const take = (list: FileList | null) => takeFiles(list, { id, multiple, onFiles, zone });
   const hasFiles = (event: DragEvent) => event.dataTransfer.types.includes("Files");
   const open = () => {
     if (!disabled) input.current?.click();
@@ -45,16 +45,20 @@ export function DropZone({
         {label}
       </label>
       <div
+        ref={zone}
         role="button"
         tabIndex={disabled ? -1 : 0}
         // Named by its label and its visible instructions, so what a person reads is what a screen reader says.
         aria-labelledby={`${id}-label ${id}-instructions`}
+        aria-describedby={error && `${id}-error`}
         aria-disabled={disabled}
         className={cn(
           "flex cursor-pointer flex-col items-center justify-center gap-1 rounded-lg border-2 border-dashed px-4 py-5 text-center text-sm transition focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500",
           dragActive
             ? "border-violet-500 bg-violet-50 dark:bg-violet-950/40"
-            : "border-zinc-300 hover:border-violet-400 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800/50",
+            : error
+              ? "border-red-500 dark:border-red-400"
+              : "border-zinc-300 hover:border-violet-400 hover:bg-zinc-50 dark:border-zinc-700 dark:hover:bg-zinc-800/50",
           disabled && "pointer-events-none opacity-50",
         )}
         onClick={open}
@@ -107,6 +111,31 @@ export function DropZone({
           {children}
         </span>
       </div>
+      {error && (
+        <p
+          id={`${id}-error`}
+          data-testid={`${id}-error`}
+          className="text-xs font-medium text-red-600 dark:text-red-400"
+        >
+          {error}
+        </p>
+      )}
     </div>
   );
 }
+
+/** Hands the chosen files on; when the zone held focus, focus follows to the attachment if the zone goes. */
+function takeFiles(
+  list: FileList | null,
+  { id, multiple, onFiles, zone }: { id: string; multiple: boolean; onFiles: (files: File[]) => void; zone: Zone },
+) {
+  const files = Array.from(list ?? []);
+  const chosen = multiple ? files : files.slice(0, 1);
+  if (!chosen.length) return;
+  const hadFocus = zone.current?.contains(document.activeElement) ?? false;
+  onFiles(chosen);
+  // Loaded at the first file, not with the page.
+  if (hadFocus) void import("./follow-focus").then((module) => module.followFocus(id, zone));
+}
+
+export type Zone = RefObject<HTMLDivElement | null>;

@@ -4,7 +4,7 @@ import { cn } from "./cn";
 
 /** Box, type and focus styling shared by every text control; `surface: "none"` for a control drawn over a backdrop. */
 export const controlVariants = cva(
-  "w-full rounded-lg border border-zinc-300 px-3 py-2 text-sm shadow-xs placeholder:text-zinc-400 focus:border-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-500/30 aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-red-500/20 dark:border-zinc-700 dark:placeholder:text-zinc-500",
+  "w-full rounded-lg border border-zinc-300 px-3 py-2 text-sm max-sm:min-h-11 shadow-xs placeholder:text-zinc-400 focus:border-violet-500 focus:outline-none focus:ring-2 focus:ring-violet-500/30 aria-[invalid=true]:border-red-500 aria-[invalid=true]:ring-red-500/20 dark:border-zinc-700 dark:placeholder:text-zinc-500",
   {
     variants: {
       surface: {

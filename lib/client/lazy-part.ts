@@ -1,5 +1,5 @@
 "use client";
-import { lazy, type ComponentType } from "react";
+import { lazy, useSyncExternalStore, type ComponentType } from "react";
 
 /** Runs `task` once the browser is idle after the page's own work (or after 200 ms where it cannot tell). */
 export function whenIdle(task: () => void): () => void {
@@ -29,4 +29,15 @@ export function lazyPart<P extends object>(load: () => Promise<ComponentType<P>>
     ));
   if (typeof window !== "undefined") whenIdle(() => void get().catch(() => undefined));
   return lazy(get);
+}
+
+const noSubscription = () => () => {};
+
+/** False on the server and while hydrating, then true: lazy parts render only in the browser. */
+export function useInBrowser(): boolean {
+  return useSyncExternalStore(
+    noSubscription,
+    () => true,
+    () => false,
+  );
 }

@@ -10,3 +10,7 @@ export function taskQueryKey(id: string) {
 }
 
 export const ELEMENTS_KEY = ["elements"] as const;
+
+export const BALANCE_KEY = ["balance"] as const;
+
+export const GENERATE_KEY = ["generate"] as const;

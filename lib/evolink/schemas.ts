@@ -60,3 +60,35 @@ export function toUpstreamTask(body: z.infer<typeof upstreamTaskBody>): Upstream
     error: body.error ? { code: body.error.code, message: body.error.message } : null,
   };
 }
+
+// A balance that is missing, negative or not a number is unknown, never 0 (CONTRACT.md, "Balance").
+// One bad value anywhere makes the whole answer unknown, rather than falling back to another figure.
+const credits = z.number().finite().nonnegative().optional();
+const creditsHolder = z
+  .looseObject({ remaining_credits: credits, unlimited_credits: z.boolean().optional().catch(undefined) })
+  .optional();
+const creditsFields = z.looseObject({ token: creditsHolder, user: creditsHolder, remaining_credits: credits });
+
+/**
+ * GET /v1/credits: the documented `{ success, message, data: { token, user } }`, or the same fields without
+ * the envelope; `success: false` is no answer.
+ */
+export const creditsBody = z.looseObject({
+  success: z.boolean().optional().catch(undefined),
+  data: creditsFields.optional(),
+});
+
+/**
+ * What the key can still spend: the account's remaining credits, or the key's own limit when it has one
+ * and it is lower (CONTRACT.md, "Balance"). Null when the answer does not say.
+ */
+export function remainingCredits(body: unknown): number | null {
+  const envelope = creditsBody.safeParse(body);
+  if (!envelope.success || envelope.data.success === false) return null;
+  const fields = envelope.data.data ?? creditsFields.safeParse(body).data;
+  if (!fields) return null;
+  const account = fields.user?.remaining_credits ?? fields.remaining_credits;
+  const token = fields.token?.unlimited_credits === true ? undefined : fields.token?.remaining_credits;
+  if (account === undefined) return token ?? null;
+  return token === undefined ? account : Math.min(account, token);
+}

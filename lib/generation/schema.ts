@@ -5,15 +5,20 @@ import { ASPECT_RATIOS, LIMITS, QUALITIES } from "../evolink/contract";
 import { referenceTokenProblems } from "./token-problems";
 import { ELEMENT_ID_PATTERN } from "../elements/ids";
 
-export const referenceUrl = z.string({ error: "Enter a URL." }).check(
-  z.trim(),
-  z.minLength(1, { error: "Enter a URL." }),
-  z.maxLength(LIMITS.urlMaxChars, { error: `URLs can be at most ${LIMITS.urlMaxChars} characters.` }),
-  z.superRefine((value, ctx) => {
-    const problem = referenceUrlProblem(value);
-    if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
-  }),
-);
+const urlSchema = (missing: string) =>
+  z.string({ error: "Enter a URL." }).check(
+    z.trim(),
+    z.minLength(1, { error: missing }),
+    z.maxLength(LIMITS.urlMaxChars, { error: `URLs can be at most ${LIMITS.urlMaxChars} characters.` }),
+    z.superRefine((value, ctx) => {
+      const problem = referenceUrlProblem(value);
+      if (problem) ctx.addIssue({ code: "custom", message: problem, input: value });
+    }),
+  );
+
+export const referenceUrl = urlSchema("Enter a URL.");
+/** The form shows a missing video on its drop zone, so the words fit a file as well as a link. */
+const NO_VIDEO_MESSAGE = "Add a reference video: drop or choose a file, or paste its public https link.";
 
 /**
  * The one schema for a generation request: the form validates with it (zodResolver) and the
@@ -31,7 +36,7 @@ export const generationRequestSchema = z
             `The prompt is ${promptLength(String(issue.input))} characters; the limit is ${LIMITS.promptMaxChars}. Shorten it.`,
         }),
       ),
-      videoUrl: referenceUrl,
+      videoUrl: urlSchema(NO_VIDEO_MESSAGE),
       imageUrls: z.array(referenceUrl, { error: "Image URLs must be a list." }).check(
         z.maxLength(LIMITS.maxReferenceImages, {
           error: (issue) =>
@@ -100,7 +105,8 @@ export const generationRequestSchema = z
 /** Images and elements together are at most 4 with a video (CONTRACT.md, "The create request"); null when within. */
 export function referenceCountProblem(imageCount: number, elementCount: number): string | null {
   const total = imageCount + elementCount;
-  if (total <= LIMITS.maxReferenceImages) return null;
+  // With no elements, the image list's own limit says it, without naming elements.
+  if (elementCount === 0 || total <= LIMITS.maxReferenceImages) return null;
   return `${imageCount} image${imageCount === 1 ? "" : "s"} and ${elementCount} element${elementCount === 1 ? "" : "s"} attached; with a reference video, images and elements together are at most ${LIMITS.maxReferenceImages}. Remove ${total - LIMITS.maxReferenceImages}.`;
 }
 

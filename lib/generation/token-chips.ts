@@ -28,3 +28,8 @@ export function convertForeignTokens(text: string): string {
     return digits ? `<<<${lower}_${Number(digits)}>>>` : whole;
   });
 }
+
+/** A prompt as plain text a person reads (a tooltip, a button's name): each known token by its name, "Image 2". */
+export function readablePrompt(prompt: string): string {
+  return prompt.replace(/<<<[^<>]*>>>/g, (token) => tokenReference(token)?.label ?? token);
+}

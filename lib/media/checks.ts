@@ -1,4 +1,5 @@
 import { formatBytes, IMAGE_RULES, VIDEO_RULES, type ImageFacts, type VideoFacts } from "./rules";
+import { aspectLabel } from "./aspect";
 
 // The checks of a chosen file against the rules, apart from the rules' texts: the first screen shows the
 // texts, and the checks load with the file checker when a file is chosen (and on the server).
@@ -62,7 +63,9 @@ export function imageProblems(facts: ImageFacts): string[] {
   }
   const aspect = facts.width / facts.height;
   if (aspect < IMAGE_RULES.minAspect || aspect > IMAGE_RULES.maxAspect) {
-    problems.push(`The image's aspect ratio is ${facts.width}:${facts.height}; it must be between 1:2.5 and 2.5:1.`);
+    problems.push(
+      `The image's aspect ratio is ${aspectLabel(facts.width, facts.height)} (${facts.width}×${facts.height}); it must be between 1:2.5 and 2.5:1.`,
+    );
   }
   return problems;
 }

@@ -31,6 +31,8 @@ export interface SimulatorOptions {
    * SIMULATOR_PUBLIC_FILES_BASE). Empty: the request's own origin, so the links can be fetched here.
    */
   publicFilesBase: string;
+  /** The account's balance before any task (env SIMULATOR_CREDITS); GET /v1/credits answers it less what tasks hold. */
+  credits: number;
   /** Per-attempt timeout of a callback POST (CONTRACT.md, "Callbacks": 10 s). */
   callbackTimeoutMs: number;
   /** Waits before each retry of a failed callback (CONTRACT.md, "Callbacks": 1 s, 2 s, 4 s, so 4 attempts in all). */
@@ -69,6 +71,8 @@ export const SIMULATOR_ENV_DEFAULTS = {
   SIMULATOR_FILE_QUOTA: 2000,
   SIMULATOR_RESULT_FILE: "",
   SIMULATOR_PUBLIC_FILES_BASE: "https://files.evolink.ai",
+  // The docs' example key balance; plenty for a test suite's tasks, and demo mode still shows each one's cost.
+  SIMULATOR_CREDITS: 100_000,
 } as const;
 
 type NumericSimulatorVariable = {
@@ -148,6 +152,7 @@ export function resolveSimulatorOptions(overrides: Partial<SimulatorOptions> = {
     fileQuota: Math.floor(
       requireNumber("fileQuota", overrides.fileQuota ?? envNumber("SIMULATOR_FILE_QUOTA"), 0, false),
     ),
+    credits: requireNumber("credits", overrides.credits ?? envNumber("SIMULATOR_CREDITS"), 0, false),
     callbackTimeoutMs: requireNumber("callbackTimeoutMs", overrides.callbackTimeoutMs ?? 10_000, 0, true),
     callbackRetryDelaysMs: (overrides.callbackRetryDelaysMs ?? [1000, 2000, 4000]).map((ms, i) =>
       requireNumber(`callbackRetryDelaysMs[${i}]`, ms, 0, false),

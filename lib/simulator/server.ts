@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { CallbackDispatcher } from "./callbacks";
+import { handleCredits } from "./credits";
 import { isAuthorized, requestOrigin, type Context } from "./context";
 import {
   INTERNAL_ERROR,
@@ -187,6 +188,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: Context): P
   if (resultMatch && read) {
     return handleResult(req, res, ctx, decodeSegment(resultMatch[1] ?? ""));
   }
+  if (pathname === "/v1/credits" && method === "GET") return handleCredits(req, res, ctx);
   if (pathname === "/api/v1/files/upload/stream" && method === "POST") return handleUpload(req, res, ctx);
   if (pathname === "/api/v1/files/quota" && method === "GET") return handleQuota(req, res, ctx);
   const downloadMatch = /^\/api\/v1\/files\/download\/([^/]+)$/.exec(pathname);

@@ -6,15 +6,19 @@ import { ELEMENT_LIMITS, ELEMENT_MODEL } from "../evolink/element-contract";
 
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
 
+/** What a task reserves: an element one credit per request (CONTRACT.md, "Elements"), a video its seconds' price. */
+export function reservedCredits(task: Task): number {
+  return task.kind === "element" ? ELEMENT_LIMITS.credits : round4(PRICES[task.quality].credits * task.duration);
+}
+
 function usage(task: Task): Record<string, unknown> {
-  // An element costs one credit per request (CONTRACT.md, "Elements").
   if (task.kind === "element") {
-    return { billing_rule: "per_call", credits_reserved: ELEMENT_LIMITS.credits, user_group: "default" };
+    return { billing_rule: "per_call", credits_reserved: reservedCredits(task), user_group: "default" };
   }
   const price = PRICES[task.quality];
   const base: Record<string, unknown> = {
     billing_rule: "per_second",
-    credits_reserved: round4(price.credits * task.duration),
+    credits_reserved: reservedCredits(task),
     user_group: "default",
   };
   // "extra-keys": older quickstarts showed usage.estimated_cost (USD); clients must tolerate it.

@@ -138,6 +138,10 @@ export class TaskStore {
     return this.tasks.get(id);
   }
 
+  all(): IterableIterator<Task> {
+    return this.tasks.values();
+  }
+
   clear(): void {
     this.tasks.clear();
     this.elements.clear();

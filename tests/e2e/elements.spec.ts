@@ -250,13 +250,13 @@ test("an element is created once on a double click, used with a video and two im
 
   const tag = uniqueTag("gull");
   await prompt.fill(`${tag}`);
-  await page.getByRole("button", { name: "<<<element_1>>>" }).click();
+  await page.getByRole("button", { name: "Insert Element 1" }).click();
   await prompt.press("End");
   await prompt.pressSequentially("flies past");
-  await page.getByRole("button", { name: "<<<image_2>>>" }).click();
+  await page.getByRole("button", { name: "Insert Image 2" }).click();
   await prompt.press("End");
   await prompt.pressSequentially("in");
-  await page.getByRole("button", { name: "<<<video_1>>>" }).click();
+  await page.getByRole("button", { name: "Insert Video" }).click();
   const sentPrompt = `${tag} <<<element_1>>> flies past <<<image_2>>> in <<<video_1>>>`;
   await expect(prompt).toHaveValue(`${sentPrompt} `);
   await expect(page.getByTestId("prompt-chips").locator("[data-token]")).toHaveCount(3);

@@ -13,6 +13,8 @@ test("a content-policy failure is explained on the task card", async ({ page }) 
   await expect(error).toContainText("Rephrase the prompt");
   await expect(error).toContainText("Your request was blocked by safety filters.");
   await expect(card.getByTestId("task-video")).toHaveCount(0);
+  // Failed tasks are not charged (CONTRACT.md, "Errors"), so the card must not still say "Reserved".
+  await expect(card.getByTestId("task-charge")).toHaveText("Not charged");
   await page.screenshot({ path: `${SHOTS_DIR}/desktop-failed.png`, fullPage: true });
 });
 

@@ -11,7 +11,9 @@ test("bad form input is explained inline and never reaches the server", async ({
 
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByTestId("prompt-error")).toHaveText("Write a prompt describing the video you want.");
-  await expect(page.getByTestId("videoUrl-error")).toContainText("Enter a URL.");
+  // Nothing attached: the drop zone people use says so, not the URL box.
+  await expect(page.getByTestId("referenceVideo-error")).toContainText("Add a reference video");
+  await expect(page.getByTestId("videoUrl-error")).toHaveCount(0);
 
   await page.getByLabel("Prompt", { exact: true }).fill("x".repeat(2501));
   await expect(page.getByTestId("prompt-counter")).toHaveText("2501 / 2500");

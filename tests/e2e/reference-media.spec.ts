@@ -48,10 +48,10 @@ test("a dropped video previews with its facts, uploads, and its URL, the ordered
   // Tokens from the chips, then reorder: the PNG (image_1) moves to third place and the prompt follows.
   const prompt = page.getByLabel("Prompt", { exact: true });
   await prompt.fill("A dancer from");
-  await page.getByRole("button", { name: "<<<image_1>>>" }).click();
+  await page.getByRole("button", { name: "Insert Image 1" }).click();
   await prompt.press("End");
   await prompt.pressSequentially("moves like");
-  await page.getByRole("button", { name: "<<<video_1>>>" }).click();
+  await page.getByRole("button", { name: "Insert Video" }).click();
   await expect(prompt).toHaveValue("A dancer from <<<image_1>>> moves like <<<video_1>>> ");
   await expect(page.getByTestId("prompt-chips").locator("[data-token]")).toHaveCount(2);
 
@@ -115,7 +115,7 @@ test("images are checked in the browser: too small, too tall, and more than four
   await imagesInput(page).setInputFiles([fixturePath("imageTiny"), fixturePath("imageTall")]);
   const problems = page.getByTestId("reference-problems");
   await expect(problems.nth(0)).toContainText("200×200; each side must be at least 300 px");
-  await expect(problems.nth(1)).toContainText("aspect ratio is 300:1200; it must be between 1:2.5 and 2.5:1");
+  await expect(problems.nth(1)).toContainText("aspect ratio is 1:4 (300×1200); it must be between 1:2.5 and 2.5:1");
   expect(uploads.count).toBe(0);
   await page.getByRole("button", { name: "Remove image 2" }).click();
   await page.getByRole("button", { name: "Remove image 1" }).click();

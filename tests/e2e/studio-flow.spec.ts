@@ -21,7 +21,7 @@ test("demo mode: generate, watch progress rise, preview, play and download the r
   await page.getByRole("button", { name: "Generate" }).click();
   const card = cardFor(page, tag);
   await expect(card).toBeVisible();
-  await expect(card.getByTestId("task-reserved")).toContainText("43.22 credits");
+  await expect(card.getByTestId("task-charge")).toHaveText("Reserved 43.22 credits");
 
   // The bar must be seen strictly between 0 and 100 on the way (the simulator takes ~4 s).
   const seen: number[] = [];
@@ -39,6 +39,7 @@ test("demo mode: generate, watch progress rise, preview, play and download the r
 
   await expect(card.getByTestId("task-status")).toHaveText("Completed", { timeout: 20_000 });
   expect(await progressOf(card)).toBe(100);
+  await expect(card.getByTestId("task-charge")).toHaveText("Charged 43.22 credits");
   expect(seen).toEqual([...seen].sort((a, b) => a - b));
 
   const video = card.getByTestId("task-video");

@@ -278,9 +278,11 @@ test("Use this frame adds the paused frame as the next image at the video's reso
   await expect(images.nth(3)).toContainText("good-1280x720-24fps-4s-frame-1.50s");
   await expect(images.nth(3)).toContainText("1280×720 · PNG");
   await expect(images.nth(3).getByTestId("upload-done")).toBeVisible();
-  await expect(page.getByRole("button", { name: "<<<image_4>>>" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Insert Image 4" })).toBeVisible();
 
   await page.getByRole("button", { name: "Use this frame" }).click();
-  await expect(page.getByTestId("frame-refused")).toContainText("images and elements together are at most 4");
+  await expect(page.getByTestId("frame-refused")).toContainText(
+    "No room for the frame: at most 4 reference images. Remove an image",
+  );
   await expect(images).toHaveCount(4);
 });

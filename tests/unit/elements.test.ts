@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { elementRequestSchema, elementRenameSchema } from "@/lib/elements/schema";
 import { readElementId } from "@/lib/evolink/element-result";
-import { fieldErrors, generationRequestSchema, type GenerationRequest } from "@/lib/generation/schema";
+import {
+  fieldErrors,
+  generationRequestSchema,
+  referenceCountProblem,
+  type GenerationRequest,
+} from "@/lib/generation/schema";
 import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
+import { referenceLimitText } from "@/lib/generation/reference-limit";
 import { mappingAfterRemoval, promptSegments, renumberTokens } from "@/lib/generation/reference-tokens";
 import { remixValues } from "@/lib/generation/remix";
 
@@ -140,6 +146,16 @@ describe("images and elements together", () => {
     expect(generationErrors(generation({ elementIds: [1, 2, 3, 4, 5].map(EL) })).elementIds).toMatch(
       /^0 images and 5 elements attached/,
     );
+  });
+
+  it("names elements only when some are attached", () => {
+    expect(referenceCountProblem(5, 0)).toBeNull();
+    expect(referenceCountProblem(4, 1)).toMatch(/^4 images and 1 element attached/);
+    expect(referenceLimitText(0)).toBe("at most 4 reference images");
+    expect(referenceLimitText(1)).toBe(
+      "with a video, images and elements together are at most 4, and 1 element is attached",
+    );
+    expect(referenceLimitText(2)).toMatch(/and 2 elements are attached$/);
   });
 
   it("refuses <<<element_2>>> with one element attached, a repeated element, and ids not made here", () => {

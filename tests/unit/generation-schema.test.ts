@@ -165,7 +165,7 @@ describe("videoUrl", () => {
     ["another scheme", "ftp://example.com/a.mp4", /https:\/\//],
     ["user:pass@", "https://user:pass@example.com/a.mp4", /user name and password/],
     ["user@ only", "https://user@example.com/a.mp4", /user name and password/],
-    ["empty", "", /Enter a URL/],
+    ["empty", "", /Add a reference video: drop or choose a file, or paste its public https link/],
   ])("rejects %s", (_label, videoUrl, message) => {
     expect(errorsOf(valid({ videoUrl })).videoUrl).toMatch(message);
   });

@@ -186,13 +186,13 @@ describe("imageProblems", () => {
   });
 
   it.each([
-    [300, 780],
-    [780, 300],
-    [300, 1200],
-  ])("refuses an aspect of %i:%i, naming the ratio and the allowed range", (width, height) => {
+    [300, 780, "1:2.6"],
+    [780, 300, "2.6:1"],
+    [300, 1200, "1:4"],
+  ])("refuses an aspect of %i:%i, naming the ratio (%s) and the allowed range", (width, height, ratio) => {
     const problems = imageProblems(image({ width, height }));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toContain(`${width}:${height}`);
+    expect(problems[0]).toContain(`aspect ratio is ${ratio} (${width}×${height})`);
     expect(problems[0]).toContain("between 1:2.5 and 2.5:1");
   });
 
@@ -231,7 +231,7 @@ describe("imageProblems", () => {
     expect(problems).toHaveLength(3);
     expect(problems.some((p) => p.includes("11 MB"))).toBe(true);
     expect(problems.some((p) => p.includes("100×1000") && p.includes("at least 300 px"))).toBe(true);
-    expect(problems.some((p) => p.includes("100:1000"))).toBe(true);
+    expect(problems.some((p) => p.includes("aspect ratio is 1:10"))).toBe(true);
   });
 });
 
@@ -339,7 +339,7 @@ describe("probeImage on real files", () => {
 
   it("reads the tiny and tall images, which the rules refuse", () => {
     expect(imageProblems(probe("imageTiny"))).toEqual([expect.stringContaining("200×200")]);
-    expect(imageProblems(probe("imageTall"))).toEqual([expect.stringContaining("300:1200")]);
+    expect(imageProblems(probe("imageTall"))).toEqual([expect.stringContaining("1:4 (300×1200)")]);
   });
 
   it.each(["textNamedMov", "goodMp4", "truncatedMp4"] as const)(

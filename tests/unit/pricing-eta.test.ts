@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formatDuration, secondsLeft } from "@/lib/tasks/eta";
+import { chargeText } from "@/lib/generation/charge";
 import { estimateCost, formatCredits, reservedCredits } from "@/lib/generation/pricing";
 import { PRICE_PER_SECOND } from "@/lib/evolink/contract";
 
@@ -114,5 +115,32 @@ describe("formatDuration", () => {
     [-5, "0:00"],
   ])("%s s → %s", (seconds, text) => {
     expect(formatDuration(seconds)).toBe(text);
+  });
+});
+
+describe("chargeText", () => {
+  it("says Reserved while the task runs", () => {
+    expect(chargeText("queued", 40.5)).toBe("Reserved 40.5 credits");
+    expect(chargeText("generating", 108.054)).toBe("Reserved 108.05 credits");
+  });
+
+  it("says Charged once completed", () => {
+    expect(chargeText("completed", 40.5)).toBe("Charged 40.5 credits");
+  });
+
+  it("says Not charged for a failed task, whatever was reserved (CONTRACT.md, Errors)", () => {
+    expect(chargeText("failed", 40.5)).toBe("Not charged");
+    expect(chargeText("failed", null)).toBe("Not charged");
+  });
+
+  it("says nothing when the upstream reported no amount", () => {
+    expect(chargeText("completed", null)).toBeNull();
+    expect(chargeText("generating", null)).toBeNull();
+  });
+
+  it("shows a per-second rate at two decimals", () => {
+    expect(formatCredits(estimateCost("1080p", 5).creditsPerSecond)).toBe("10.81");
+    // The total comes from the exact rate, as billed: 5 × 10.8054 = 54.027, not 5 × 10.81.
+    expect(formatCredits(estimateCost("1080p", 5).credits)).toBe("54.03");
   });
 });

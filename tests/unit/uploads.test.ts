@@ -548,7 +548,7 @@ describe("files refused by content", () => {
 
   it("answers 422 for an image that is too tall for the aspect rule", async () => {
     const body = await expectRouteError(await POST(fixtureRequest("image", "imageTall")), "media_rule_violation");
-    expect(body.detail).toContain("300:1200");
+    expect(body.detail).toContain("aspect ratio is 1:4 (300×1200)");
   });
 });
 

@@ -2,8 +2,11 @@
 import { useEffect, useRef, useState } from "react";
 import { Checkbox } from "@/components/ui/checkbox";
 import { cn } from "@/components/ui/cn";
+import { ProgressBar } from "@/components/ui/progress-bar";
 import { useTask } from "@/lib/client/task";
+import { readablePrompt } from "@/lib/generation/token-chips";
 import type { TaskView } from "@/lib/tasks/view";
+import { PromptWithChips } from "../prompt-chips";
 import { StatusBadge } from "../status-badge";
 import { TaskStar } from "../task-star";
 
@@ -46,6 +49,8 @@ export function GalleryTile({
     setPreviewing(false);
   };
   const label = takeLabel(task);
+  const prompt = readablePrompt(task.prompt);
+  const running = task.phase === "queued" || task.phase === "generating";
   const fit = task.aspectRatio === "16:9" ? "object-cover" : "object-contain";
   return (
     <article
@@ -58,7 +63,7 @@ export function GalleryTile({
       <div className="relative aspect-video overflow-hidden rounded-xl bg-zinc-200 dark:bg-zinc-800">
         <button
           type="button"
-          aria-label={`Open ${label ? `${label}: ` : ""}${task.prompt.slice(0, 80)}`}
+          aria-label={`Open ${label ? `${label}: ` : ""}${prompt.slice(0, 80)}`}
           onClick={onOpen}
           onFocus={start}
           onBlur={stop}
@@ -111,13 +116,20 @@ export function GalleryTile({
         <span className="absolute top-1 right-1 rounded-full bg-white/85 dark:bg-zinc-900/85">
           <TaskStar id={task.id} starred={task.starred} />
         </span>
-        <span className="pointer-events-none absolute bottom-2 left-2">
+        <span className={`pointer-events-none absolute left-2 ${running ? "bottom-10" : "bottom-2"}`}>
           <StatusBadge phase={task.phase} />
         </span>
+        {running && (
+          // The same honest figure as the list's card: what the upstream reports, nothing made up in between.
+          <span className="pointer-events-none absolute inset-x-0 bottom-0 flex items-center gap-2 bg-zinc-950/55 px-2 py-1.5">
+            <ProgressBar value={task.progress} label="Progress" />
+            <span className="text-xs font-medium text-white tabular-nums">{task.progress}%</span>
+          </span>
+        )}
       </div>
-      <p className="line-clamp-2 text-xs text-zinc-700 dark:text-zinc-300" title={task.prompt}>
+      <p className="line-clamp-2 text-xs text-zinc-700 dark:text-zinc-300" title={prompt}>
         {label && <span className="mr-1 font-semibold text-violet-700 dark:text-violet-300">{label}</span>}
-        {task.prompt}
+        <PromptWithChips task={task} />
       </p>
     </article>
   );

@@ -1,5 +1,5 @@
 "use client";
-import type { KeyboardEvent } from "react";
+import { useEffect, useState, type KeyboardEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog } from "@/components/ui/dialog";
 import { useTask } from "@/lib/client/task";
@@ -23,19 +23,29 @@ export interface ViewerProps {
   onSelect: (id: string, range: boolean) => void;
 }
 
-/** The result large: played at once when it is finished, a note for what it is still waiting for otherwise. */
+/** Stepping through entries quickly loads none of the videos passed over: one plays once the viewer rests on it. */
+const REST_MS = 250;
+
+/** The result large: played when it is finished, a note for what it is still waiting for otherwise. */
 function ViewerMedia({ initial }: { initial: TaskView }) {
   const { task: polled } = useTask(initial);
   const task = polled ?? initial;
+  const [restingOn, setRestingOn] = useState<string | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setRestingOn(initial.id), REST_MS);
+    return () => clearTimeout(timer);
+  }, [initial.id]);
   if (task.phase === "completed" && task.previewUrl) {
+    const resting = restingOn === task.id;
     return (
       <video
         key={task.id}
         data-testid="viewer-video"
         controls
-        autoPlay
+        autoPlay={resting}
         playsInline
-        src={task.previewUrl}
+        preload={resting ? "auto" : "none"}
+        src={resting ? task.previewUrl : undefined}
         poster={task.posterUrl ?? undefined}
         className="max-h-[70dvh] w-full rounded-lg bg-black object-contain"
       />

@@ -110,7 +110,8 @@ export function VideoWorkbench({
       <TrimTimeline duration={duration} fps={facts.fps} range={range} thumbnails={thumbnails} onMove={move} />
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-zinc-600 dark:text-zinc-300">
         <span data-testid="trim-cost">
-          {cost.creditsPerSecond} credits per output second · {seconds} s ≈ {formatCredits(cost.credits)} credits
+          {formatCredits(cost.creditsPerSecond)} credits per output second · {seconds} s ≈ {formatCredits(cost.credits)}{" "}
+          credits
         </span>
         <Button variant="secondary" size="sm" onClick={() => onUseDuration(seconds)}>
           Use {seconds} s as the duration

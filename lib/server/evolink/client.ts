@@ -4,7 +4,7 @@ import { ELEMENT_MODEL } from "../../evolink/element-contract";
 import type { ElementRequest } from "../../elements/schema";
 import pRetry from "p-retry";
 import type { GenerationRequest } from "../../generation/schema";
-import type { UpstreamTask } from "../../evolink/schemas";
+import { remainingCredits, type UpstreamTask } from "../../evolink/schemas";
 import { fetchUpstreamLink } from "../http/outbound";
 import { config } from "../config";
 import { upstreamConfig } from "./config";
@@ -119,6 +119,27 @@ export async function getTaskWithBody(taskId: string): Promise<{ task: UpstreamT
       },
     },
   );
+}
+
+/** A balance is worth less than a task read: the header says "unavailable" sooner rather than wait on it. */
+const CREDITS_TIMEOUT_MS = 5_000;
+
+/**
+ * What the key can still spend, in credits (CONTRACT.md, "Balance"). Not retried: the caller caches it and
+ * asks again soon. An answer without a readable, non-negative balance is upstream_malformed, never 0.
+ */
+export async function getCredits(): Promise<number> {
+  const { apiBase, apiKey } = await upstreamConfig();
+  const response = await send(`${apiBase}/v1/credits`, {
+    method: "GET",
+    headers: { Authorization: `Bearer ${apiKey}` },
+    timeoutMs: Math.min(config().evolink.getTimeoutMs, CREDITS_TIMEOUT_MS),
+    ambiguousCode: "upstream_timeout",
+    attempt: 1,
+  });
+  const credits = remainingCredits(safeJson(response.text));
+  if (credits === null) throw new UpstreamError("upstream_malformed", "Unreadable balance", response.status);
+  return credits;
 }
 
 /**

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { studioError } from "../../errors";
 import { upstreamFailure } from "../upstream-failure";
 import { createGeneration } from "../evolink/client";
+import { invalidateBalance } from "../evolink/balance";
 import { UpstreamError } from "../evolink/upstream-error";
 import type { GenerationRequest } from "../../generation/schema";
 import { db } from "../store/connection";
@@ -71,6 +72,8 @@ async function send(
       callbackUrl,
       elements.map((element) => element.elementId),
     );
+    // The task reserved credits: the header's balance is read again.
+    invalidateBalance();
     // The task row and the submission's outcome land together, or not at all.
     const record = db().transaction(() => {
       const inserted = insertTask(
