@@ -1,6 +1,6 @@
 import { Suspense } from "react";
 import { estimateCost, formatCredits } from "@/lib/generation/pricing";
-import { lazyPart } from "@/lib/client/lazy-part";
+import { lazyPart, useInBrowser } from "@/lib/client/lazy-part";
 import { DURATION_RANGE_TEXT, VARIANTS_MAX } from "@/lib/generation/rules";
 import { LIMITS, type Quality } from "@/lib/evolink/contract";
 
@@ -27,6 +27,8 @@ export function CostEstimate({
   const total = totalCredits(quality, duration, variants);
   const cost = estimateCost(quality, total === null ? 0 : duration);
   const takes = validVariants(variants) ? variants : 1;
+  // Drawn only after hydration: the balance may already be known when this part loads, unlike on the server.
+  const inBrowser = useInBrowser();
   return (
     <div data-testid="cost-estimate" className="flex flex-col text-sm leading-tight">
       <span className="text-xs text-zinc-600 dark:text-zinc-300">Estimated cost</span>
@@ -39,9 +41,11 @@ export function CostEstimate({
           <span className="text-xs text-zinc-600 dark:text-zinc-300">
             ≈ ${(cost.usd * takes).toFixed(2)} · {formatCredits(cost.creditsPerSecond)} credits/s × {cost.seconds} s
           </span>
-          <Suspense fallback={null}>
-            <BalanceWarning estimate={total} />
-          </Suspense>
+          {inBrowser && (
+            <Suspense fallback={null}>
+              <BalanceWarning estimate={total} />
+            </Suspense>
+          )}
         </>
       ) : (
         <span className="text-xs text-zinc-600 dark:text-zinc-300">Choose a duration of {DURATION_RANGE_TEXT}</span>

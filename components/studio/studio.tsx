@@ -21,13 +21,16 @@ const NewCardNotice = lazyPart(() => import("./form-notices").then((module) => m
 const KeyRejectedBanner = lazyPart(() => import("./form-notices").then((module) => module.KeyRejectedBanner));
 const AccountBalance = lazyPart(() => import("./form-notices").then((module) => module.AccountBalance));
 
-/** The header's balance, fetched by the browser once the page has loaded (nothing is drawn before). */
+/**
+ * The header's balance, fetched by the browser once the page has loaded; drawn only after hydration, as the balance
+ * may already be known when its part loads (the server never knows it).
+ */
 export function HeaderBalance() {
-  return (
+  return useInBrowser() ? (
     <Suspense fallback={null}>
       <AccountBalance />
     </Suspense>
-  );
+  ) : null;
 }
 
 export function Studio({
