@@ -231,6 +231,18 @@ export const ERROR_CATALOG = {
     true,
     503,
   ),
+  storage_unavailable: entry(
+    "The studio's object storage could not be used right now, so nothing was uploaded.",
+    "Try again in a minute; if it keeps failing, the operator must check STORAGE_URL and the AWS_* variables.",
+    true,
+    503,
+  ),
+  upload_not_issued: entry(
+    "This upload was not started by this studio, or its link has expired.",
+    "Choose the file again to upload it.",
+    false,
+    400,
+  ),
 
   // Task-level failures (status = failed); failed tasks are not charged.
   content_policy_violation: entry(

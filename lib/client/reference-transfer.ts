@@ -8,12 +8,33 @@ import type { ReferenceFile } from "./use-reference-media";
 
 export type Update = (id: string, patch: Partial<ReferenceFile>) => void;
 
+// The page says so when the studio keeps files in a bucket: references then go straight there.
+const directUploads = () => document.querySelector("[data-uploads=direct]") !== null;
+
+/** The upload to the bucket, its code fetched on first use; the handle is there at once, so Cancel always works. */
+function uploadToBucket(item: ReferenceFile, onProgress: (loaded: number, total: number) => void): UploadHandle {
+  let inner: UploadHandle | null = null;
+  let aborted = false;
+  const done = import("./direct-upload").then((direct) => {
+    inner = direct.uploadDirect(item.file, item.kind, item.facts, onProgress);
+    if (aborted) inner.abort();
+    return inner.done;
+  });
+  return {
+    done,
+    abort: () => {
+      aborted = true;
+      inner?.abort();
+    },
+  };
+}
+
 /** Uploads a file that passed its checks, with progress; its handle is in `running` until it ends. */
 export function startUpload(item: ReferenceFile, update: Update, running: Map<string, UploadHandle>): void {
   update(item.id, { state: { status: "uploading", loaded: 0, total: item.file.size } });
-  const handle = uploadReference(item.file, item.kind, (loaded, total) =>
-    update(item.id, { state: { status: "uploading", loaded, total } }),
-  );
+  const onProgress = (loaded: number, total: number) =>
+    update(item.id, { state: { status: "uploading", loaded, total } });
+  const handle = directUploads() ? uploadToBucket(item, onProgress) : uploadReference(item.file, item.kind, onProgress);
   running.set(item.id, handle);
   handle.done
     .then(

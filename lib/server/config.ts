@@ -6,6 +6,18 @@ import { parseAllowedHosts, type HostName } from "./http/host-names";
 import { DEFAULT_VIDEO_UPLOAD_MAX_BYTES } from "../media/rules";
 import { upstreamPollIntervalMs } from "../tasks/polling";
 import { publicBaseUrlReason, trimSlash } from "./evolink/public-base-url";
+import { parseStorageUrl, type StorageSettings } from "./storage/settings";
+import {
+  blankIsUnset,
+  httpBase,
+  milliseconds,
+  optionalSecret,
+  optionalText,
+  perMinute,
+  safeProtocol,
+  trimmed,
+  wholeNumber,
+} from "./config-fields";
 
 /**
  * The studio's configuration: every environment variable it reads, parsed here and nowhere else. The
@@ -14,46 +26,6 @@ import { publicBaseUrlReason, trimSlash } from "./evolink/public-base-url";
  * the same variables; a unit test keeps the three in agreement. The simulator is a separate program and
  * reads its own `SIMULATOR_*` variables (lib/simulator/options.ts).
  */
-
-const blankIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
-const trimmed = z.preprocess((value) => (typeof value === "string" ? value.trim() : value), z.string());
-
-/** A whole number within min–max; every message states the accepted range. */
-function wholeNumber(min: number, max: number, unit: string, noun: string) {
-  const range = ` (accepted: ${min}–${max}${unit ? ` ${unit}` : ""})`;
-  return z.preprocess(
-    blankIsUnset,
-    z.coerce
-      .number({ error: `must be a number of ${noun}${range}` })
-      .int(`must be a whole number of ${noun}${range}`)
-      .min(min, `must be at least ${min}${unit ? ` ${unit}` : ""}${range}`)
-      .max(max, `must be at most ${max}${unit ? ` ${unit}` : ""}${range}`),
-  );
-}
-
-const milliseconds = (min: number) => wholeNumber(min, 600_000, "ms", "milliseconds");
-const perMinute = wholeNumber(1, 1_000_000, "", "requests a minute");
-const optionalText = z.preprocess(blankIsUnset, trimmed.optional());
-const optionalSecret = z.preprocess((value) => (value === "" ? undefined : value), z.string().optional());
-
-const httpBase = z.preprocess(
-  blankIsUnset,
-  trimmed.refine((value) => {
-    try {
-      return ["http:", "https:"].includes(new URL(value).protocol);
-    } catch {
-      return false;
-    }
-  }, "must be an absolute http:// or https:// URL"),
-);
-
-function safeProtocol(value: string): string {
-  try {
-    return new URL(value).protocol;
-  } catch {
-    return "";
-  }
-}
 
 const MB = 1024 * 1024;
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
@@ -85,6 +57,16 @@ const ENV_SCHEMA = z.object({
       .optional(),
   ),
   ARCHIVE_DIR: optionalText,
+  STORAGE_URL: optionalText.superRefine((value, context) => {
+    const parsed = value === undefined ? null : parseStorageUrl(value);
+    if (typeof parsed === "string") context.addIssue({ code: "custom", message: parsed });
+  }),
+  AWS_ENDPOINT_URL_S3: httpBase.optional(),
+  AWS_ENDPOINT_URL: httpBase.optional(),
+  STORAGE_PUBLIC_ENDPOINT: httpBase.optional(),
+  AWS_REGION: optionalText.default("us-east-1"),
+  AWS_ACCESS_KEY_ID: optionalText,
+  AWS_SECRET_ACCESS_KEY: optionalSecret,
   UPLOAD_MAX_VIDEO_MB: z.preprocess(
     blankIsUnset,
     z.coerce
@@ -158,6 +140,8 @@ export interface StudioConfig {
   /** DATABASE_URL: the PostgreSQL the store lives in, or null for the SQLite file in DATA_DIR. */
   databaseUrl: string | null;
   archiveDir: string;
+  /** Where archived results, posters and kept references live: the archive folder, or an S3-compatible bucket. */
+  storage: StorageSettings;
   uploads: {
     maxVideoBytes: number;
     tmpBase: string;
@@ -212,6 +196,7 @@ function toConfig(parsed: ParsedEnv): StudioConfig {
     dataDir,
     databaseUrl: parsed.DATABASE_URL ?? null,
     archiveDir: path.resolve(/*turbopackIgnore: true*/ parsed.ARCHIVE_DIR ?? path.join(dataDir, "videos")),
+    storage: storageSettings(parsed),
     uploads: {
       maxVideoBytes: Math.round(parsed.UPLOAD_MAX_VIDEO_MB * MB),
       tmpBase: parsed.UPLOAD_TMP_DIR ?? path.join(os.tmpdir(), "kling-studio-uploads"),
@@ -233,6 +218,22 @@ function toConfig(parsed: ParsedEnv): StudioConfig {
     },
     logLevel: parsed.LOG_LEVEL,
     confirmAboveCredits: parsed.CONFIRM_ABOVE_CREDITS,
+  };
+}
+
+function storageSettings(parsed: ParsedEnv): StorageSettings {
+  const target = parsed.STORAGE_URL ? parseStorageUrl(parsed.STORAGE_URL) : null;
+  if (!target || typeof target === "string") return { kind: "local" };
+  const endpoint = parsed.AWS_ENDPOINT_URL_S3 ?? parsed.AWS_ENDPOINT_URL;
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey } = parsed;
+  return {
+    kind: "s3",
+    ...target,
+    endpoint: endpoint ? trimSlash(endpoint) : undefined,
+    publicEndpoint: parsed.STORAGE_PUBLIC_ENDPOINT ? trimSlash(parsed.STORAGE_PUBLIC_ENDPOINT) : undefined,
+    region: parsed.AWS_REGION,
+    // Unset: the SDK's own chain (instance roles, shared files) finds them.
+    credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
   };
 }
 
@@ -265,6 +266,7 @@ export function configuredSecretValues(): string[] {
     process.env.APP_PASSWORD,
     process.env.SESSION_SECRET,
     databasePassword(process.env.DATABASE_URL),
+    process.env.AWS_SECRET_ACCESS_KEY,
   ];
   return values.filter((secret): secret is string => Boolean(secret));
 }

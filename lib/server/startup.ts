@@ -4,6 +4,7 @@ import { config } from "./config";
 import { claimInstance } from "./instance";
 import { log, withLogContext } from "./log";
 import { edgeSettings, installHttpEdge } from "./http/edge";
+import { checkStorageAtStart } from "./storage/check";
 
 /**
  * Server start (Node runtime only): refuse unsafe setups with a clear message (a bad setting, a public
@@ -16,6 +17,7 @@ export async function startStudio(): Promise<void> {
     claimInstance();
     installHttpEdge(edgeSettings(settings), refuseToStart);
     await startBackgroundWork();
+    void checkStorageAtStart();
   } catch (error) {
     refuseToStart(error instanceof Error ? error.message : String(error));
   }

@@ -19,6 +19,7 @@ const STACK_KEY = "sk-history-stack-5d1c0a9e7b3f";
 const PORT_SHIFT = Number(process.env.E2E_PORT_SHIFT ?? 0);
 export const APP_PORTS = { min: 3220 + PORT_SHIFT, max: 3299 + PORT_SHIFT };
 export const SIM_PORTS = { min: 4320 + PORT_SHIFT, max: 4399 + PORT_SHIFT };
+export const BUCKET_PORTS = { min: 5320 + PORT_SHIFT, max: 5399 + PORT_SHIFT };
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -149,6 +150,12 @@ function baseEnv(): NodeJS.ProcessEnv {
     "EVOLINK_CREATE_TIMEOUT_MS",
     "EVOLINK_GET_TIMEOUT_MS",
     "NODE_OPTIONS",
+    "STORAGE_URL",
+    "STORAGE_PUBLIC_ENDPOINT",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
   ]) {
     delete env[name];
   }

@@ -244,3 +244,37 @@ describe("the edge on a real http server", () => {
     expect((await send(port, "/api/tasks", { host: `localhost:${port}` })).body).toBe("next");
   });
 });
+
+describe("the edge and the page's policy", () => {
+  const policyFrom = async (settings: EdgeSettings): Promise<string | null> => {
+    const server = createServer((_request, response) => {
+      response.setHeader("Content-Security-Policy", "default-src 'self'; connect-src 'self'; media-src 'self' blob:");
+      response.end("next");
+    });
+    attachHttpEdge(server, settings, (reason) => {
+      throw new Error(reason);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const answer = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      return answer.headers.get("content-security-policy");
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  };
+
+  it("adds the bucket's origin with STORAGE_URL (uploads and playback from the bucket), and nothing without", async () => {
+    const withBucket = edgeSettings(
+      env({ STORAGE_URL: "s3://media/studio", AWS_ENDPOINT_URL_S3: "http://127.0.0.1:5711" }),
+    );
+    expect(await policyFrom(withBucket)).toBe(
+      "default-src 'self'; connect-src 'self' http://127.0.0.1:5711; media-src 'self' blob: http://127.0.0.1:5711",
+    );
+    expect(await policyFrom(edgeSettings(env({ STORAGE_URL: "s3://media", AWS_REGION: "eu-west-1" })))).toContain(
+      "connect-src 'self' https://media.s3.eu-west-1.amazonaws.com",
+    );
+    expect(await policyFrom(edgeSettings(env({})))).toBe(
+      "default-src 'self'; connect-src 'self'; media-src 'self' blob:",
+    );
+  });
+});

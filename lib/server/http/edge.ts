@@ -8,6 +8,7 @@ import { config, type StudioConfig } from "../config";
 import { studioError } from "../../errors";
 import { hostAllowed, hostPolicy, requestedHost, type HostPolicy } from "./allowed-hosts";
 import { CLIENT_ADDRESS_HEADER, clientAddress, clientAddressStamp, trustedProxyHops } from "./client-address";
+import { storageOrigins, widenPolicy } from "../storage/settings";
 
 /**
  * The studio's HTTP edge, in front of Next on the node http server itself: Next hands route handlers a
@@ -20,11 +21,29 @@ import { CLIENT_ADDRESS_HEADER, clientAddress, clientAddressStamp, trustedProxyH
 export interface EdgeSettings {
   hosts: HostPolicy;
   hops: number;
+  /** The bucket's origin with STORAGE_URL: the page's policy must let it upload there and play from there. */
+  storageOrigins?: string[];
 }
 
-/** ALLOWED_HOSTS and TRUST_PROXY_HOPS, as the configuration parsed them. */
+/** ALLOWED_HOSTS, TRUST_PROXY_HOPS and the bucket's origin, as the configuration parsed them. */
 export function edgeSettings(settings: StudioConfig = config()): EdgeSettings {
-  return { hosts: hostPolicy(settings), hops: trustedProxyHops(settings) };
+  return {
+    hosts: hostPolicy(settings),
+    hops: trustedProxyHops(settings),
+    storageOrigins: storageOrigins(settings.storage),
+  };
+}
+
+/**
+ * next.config.ts's policy is fixed at build time; the bucket is chosen at start. Its origin is added to the
+ * policy as Next sets it on each answer.
+ */
+function allowStorageOrigins(response: ServerResponse, origins: readonly string[]): void {
+  const setHeader = response.setHeader.bind(response);
+  response.setHeader = function setWidened(name: string, value: number | string | readonly string[]) {
+    const widened = name.toLowerCase() === "content-security-policy" ? widenPolicy(String(value), origins) : value;
+    return setHeader(name, widened);
+  } as typeof response.setHeader;
 }
 
 // Without a trusted proxy these are the client's own words; dropped, Next sets them from the socket.
@@ -71,6 +90,7 @@ export function admitRequest(request: IncomingMessage, response: ServerResponse,
   if (settings.hops === 0) for (const name of FORWARDED_HEADERS) delete headers[name];
   const address = clientAddress(request.socket.remoteAddress, headerValue(headers["x-forwarded-for"]), settings.hops);
   headers[CLIENT_ADDRESS_HEADER] = clientAddressStamp(address);
+  if (settings.storageOrigins?.length) allowStorageOrigins(response, settings.storageOrigins);
   return true;
 }
 

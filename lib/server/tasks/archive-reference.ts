@@ -1,6 +1,6 @@
 import "server-only";
 import { createWriteStream } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
+import { open, rm } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
@@ -9,7 +9,9 @@ import { sniffMediaType } from "../../media/probe";
 import { fetchResult } from "../evolink/client";
 import { log } from "../log";
 import { findTask, updateTask, type KeptReferences, type ReferenceState, type TaskRecord } from "../store/tasks";
-import { referenceSlotPath, referenceSlots, referenceThumbnailPath, type ReferenceSlot } from "./archive";
+import { referenceSlotKey, referenceSlots, referenceThumbnailKey, type ReferenceSlot } from "./archive";
+import { storage } from "../storage";
+import { directUploadKey } from "../uploads/direct";
 import { checkWhole, IncompleteCopy } from "./archive-check";
 import { ffmpegFrame, notInstalled } from "./ffmpeg-frame";
 
@@ -44,9 +46,9 @@ export async function keepReferences(record: TaskRecord, cancelled: AbortSignal)
 }
 
 /**
- * One reference copied to its slot's path: written to a temporary name, bounded in time and to the API's own size
+ * One reference copied to its slot's key: written to a temporary name, bounded in time and to the API's own size
  * limit for its kind, checked whole (the announced length; without one, a whole MP4 or a file that starts as an
- * image does), then renamed.
+ * image does), then kept. A reference uploaded straight to the bucket was checked then: it is copied in the bucket.
  */
 async function copyReference(
   taskId: string,
@@ -54,10 +56,18 @@ async function copyReference(
   slot: ReferenceSlot,
   cancelled: AbortSignal,
 ): Promise<ReferenceState> {
-  const target = referenceSlotPath(taskId, slot);
-  const partial = `${target}.part`;
+  const store = storage();
+  const key = referenceSlotKey(taskId, slot);
+  const partial = store.stagingPath(key);
+  const uploaded = directUploadKey(url);
   const maxBytes = slot === "video" ? VIDEO_LIMITS.apiMaxBytes : IMAGE_LIMITS.maxBytes;
   try {
+    if (uploaded && store.kind === "s3") {
+      if ((await store.size(uploaded)) === null) return "gone";
+      await store.copy(uploaded, key);
+      return "archived";
+    }
+    await store.ready();
     const signal = AbortSignal.any([cancelled, AbortSignal.timeout(REFERENCE_TIMEOUT_MS)]);
     const response = await fetchResult(url, null, signal);
     if (RESULT_LINK_GONE_STATUSES.has(response.status)) {
@@ -76,12 +86,13 @@ async function copyReference(
     await pipeline(body, capped(maxBytes), createWriteStream(partial, { mode: 0o600 }), { signal });
     const length = response.headers.get("content-length");
     if (slot === "video" || length) await checkWhole(partial, length);
-    else if (!(await kindOf(partial))) throw new IncompleteCopy("the reference image is not an image");
+    const type = slot === "video" ? "video/mp4" : await kindOf(partial);
+    if (!type) throw new IncompleteCopy("the reference image is not an image");
     if (cancelled.aborted || !(await findTask(taskId))) {
       await rm(partial, { force: true });
       return "none";
     }
-    await rename(partial, target);
+    await store.keep(partial, key, type);
     return "archived";
   } catch (error) {
     await rm(partial, { force: true }).catch(() => undefined);
@@ -102,7 +113,16 @@ function capped(maxBytes: number) {
   };
 }
 
-/** A kept image's type from its first bytes (its Content-Type when served); null for anything else. */
+/** A kept reference image's type from its first bytes (its Content-Type when served); null for anything else. */
+export async function keptKindOf(key: string): Promise<string | null> {
+  const store = storage();
+  const body = await store.read(key, { start: 0, end: 15 }).catch(() => null);
+  if (!body) return null;
+  const head = Buffer.from(await new Response(body).arrayBuffer());
+  return sniffMediaType(head, "image")?.mime ?? null;
+}
+
+/** A file's image type from its first bytes; null for anything else. */
 export async function kindOf(file: string): Promise<string | null> {
   const handle = await open(file, "r").catch(() => null);
   if (!handle) return null;
@@ -117,11 +137,16 @@ export async function kindOf(file: string): Promise<string | null> {
 
 /** A small JPEG of a kept reference (a frame a second into a video, or the image); false when none was made. */
 async function makeThumbnail(taskId: string, slot: ReferenceSlot): Promise<boolean> {
-  const target = referenceThumbnailPath(taskId, slot);
-  const input = referenceSlotPath(taskId, slot);
+  const store = storage();
+  const key = referenceThumbnailKey(taskId, slot);
+  // ffmpeg picks the format by the name's ending.
+  const target = `${store.stagingPath(key)}.jpg`;
   try {
     const seek = slot === "video" ? ["-ss", "1"] : [];
-    return await ffmpegFrame(input, target, seek, THUMBNAIL_WIDTH);
+    const made = await ffmpegFrame(await store.source(referenceSlotKey(taskId, slot)), target, seek, THUMBNAIL_WIDTH);
+    if (made) await store.keep(target, key, "image/jpeg");
+    else await rm(target, { force: true });
+    return made;
   } catch (error) {
     await rm(target, { force: true });
     if (notInstalled(error)) return false;

@@ -1,6 +1,6 @@
 import "server-only";
 import { RESULT_LINK_GONE_STATUSES } from "../../evolink/contract";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { createWriteStream } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
@@ -12,6 +12,7 @@ import { fetchResult } from "../evolink/client";
 import { LIMITS, TASK_ID_PATTERN } from "../../evolink/contract";
 import { log, withLogContext } from "../log";
 import { config } from "../config";
+import { describeStorageError, storage } from "../storage";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
 
 const ARCHIVE_TIMEOUT_MS = 15 * 60_000;
@@ -22,19 +23,11 @@ export function archiveDir(): string {
   return config().archiveDir;
 }
 
-/** The archived copy's path; only for a well-formed task id, and always directly inside the archive folder. */
-export function archivePath(taskId: string): string {
+/** The archived copy's storage key; only for a well-formed task id. */
+export function archiveKey(taskId: string): string {
   if (!TASK_ID_PATTERN.test(taskId))
-    throw new Error(`Refusing to build an archive path from the malformed task id ${JSON.stringify(taskId)}`);
-  const folder = archiveDir();
-  const target = path.join(folder, `${taskId}.mp4`);
-  if (path.dirname(target) !== folder) throw new Error(`The archive path for ${taskId} falls outside ${folder}`);
-  return target;
-}
-
-/** The reference video's copy beside the result: `<archiveDir>/<id>.reference.mp4`. */
-export function referencePath(taskId: string): string {
-  return archivePath(taskId).replace(/\.mp4$/, ".reference.mp4");
+    throw new Error(`Refusing to build an archive key from the malformed task id ${JSON.stringify(taskId)}`);
+  return `${taskId}.mp4`;
 }
 
 /** A kept reference: the video, or image N (1-based) of the request, as in `/api/tasks/{id}/reference/{slot}`. */
@@ -45,20 +38,38 @@ export function referenceSlots(imageCount: number): ReferenceSlot[] {
   return ["video", ...Array.from({ length: imageCount }, (_, index) => `image-${index + 1}` as const)];
 }
 
-/** A kept reference's path beside the result (the video keeps its older name, `<id>.reference.mp4`). */
-export function referenceSlotPath(taskId: string, slot: ReferenceSlot): string {
-  return slot === "video" ? referencePath(taskId) : archivePath(taskId).replace(/\.mp4$/, `.reference-${slot}`);
+/** A kept reference's key beside the result (the video keeps its older name, `<id>.reference.mp4`). */
+export function referenceSlotKey(taskId: string, slot: ReferenceSlot): string {
+  return archiveKey(taskId).replace(/\.mp4$/, slot === "video" ? ".reference.mp4" : `.reference-${slot}`);
 }
 
-/** A kept reference's thumbnail: `<archiveDir>/<id>.reference-<slot>.thumb.jpg`. */
-export function referenceThumbnailPath(taskId: string, slot: ReferenceSlot): string {
-  return archivePath(taskId).replace(/\.mp4$/, `.reference-${slot}.thumb.jpg`);
+/** A kept reference's thumbnail: `<id>.reference-<slot>.thumb.jpg`. */
+export function referenceThumbnailKey(taskId: string, slot: ReferenceSlot): string {
+  return archiveKey(taskId).replace(/\.mp4$/, `.reference-${slot}.thumb.jpg`);
 }
 
-/** The poster beside the archived copy: `<archiveDir>/<id>.jpg`. */
-export function posterPath(taskId: string): string {
-  return archivePath(taskId).replace(/\.mp4$/, ".jpg");
+/** The poster beside the archived copy: `<id>.jpg`. */
+export function posterKey(taskId: string): string {
+  return archiveKey(taskId).replace(/\.mp4$/, ".jpg");
 }
+
+/** A key's file in the archive folder (the local storage's layout; always directly inside the folder). */
+function inArchiveFolder(key: string): string {
+  const folder = archiveDir();
+  const target = path.join(folder, key);
+  if (path.dirname(target) !== folder) throw new Error(`The archive path for ${key} falls outside ${folder}`);
+  return target;
+}
+
+/** The archived copy's path in the archive folder. */
+export const archivePath = (taskId: string) => inArchiveFolder(archiveKey(taskId));
+/** The reference video's copy beside the result in the archive folder. */
+export const referencePath = (taskId: string) => inArchiveFolder(referenceSlotKey(taskId, "video"));
+export const referenceSlotPath = (taskId: string, slot: ReferenceSlot) =>
+  inArchiveFolder(referenceSlotKey(taskId, slot));
+export const referenceThumbnailPath = (taskId: string, slot: ReferenceSlot) =>
+  inArchiveFolder(referenceThumbnailKey(taskId, slot));
+export const posterPath = (taskId: string) => inArchiveFolder(posterKey(taskId));
 
 /** Waits between archive retries: 2^attempts seconds, at most 5 minutes. */
 export function archiveRetryDue(record: TaskRecord, now = Date.now()): boolean {
@@ -102,11 +113,12 @@ export function archiveTask(record: TaskRecord): Promise<void> {
 async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<void> {
   // A row from before ids were checked may carry any id: it is never turned into a path.
   if (!record.resultUrl || !TASK_ID_PATTERN.test(record.id)) return;
-  const target = archivePath(record.id);
-  const partial = `${target}.part`;
+  const store = storage();
+  const key = archiveKey(record.id);
+  const partial = store.stagingPath(key);
   try {
-    // A folder that cannot be written fails here, before a byte is fetched from the upstream.
-    await mkdir(archiveDir(), { recursive: true, mode: 0o700 });
+    // A folder that cannot be written or a bucket out of reach fails here, before a byte is fetched upstream.
+    await store.ready();
     const signal = AbortSignal.any([cancelled, AbortSignal.timeout(ARCHIVE_TIMEOUT_MS)]);
     const response = await fetchResult(record.resultUrl, null, signal);
     if (RESULT_LINK_GONE_STATUSES.has(response.status)) {
@@ -131,7 +143,7 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
       await rm(partial, { force: true });
       return;
     }
-    await rename(partial, target);
+    await store.keep(partial, key, "video/mp4");
     await updateTask(record.id, { archiveState: "archived", archiveBytes: size, archiveError: null });
     log().info({ bytes: size }, "result archived");
     globalForArchive.__onArchived?.(record.id);
@@ -141,7 +153,7 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
     await rm(partial, { force: true }).catch(() => undefined);
     if (cancelled.aborted) return;
     log().warn(
-      { err: error, attempt: record.archiveAttempts + 1, folder: archiveDir() },
+      { err: error, attempt: record.archiveAttempts + 1, storage: store.kind, folder: archiveDir() },
       "archiving failed; will retry",
     );
     await updateTask(record.id, {
@@ -154,6 +166,8 @@ async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<v
 
 // Shown to visitors: file system errors name the folder only as "the archive folder" (the log has the path).
 function describe(error: unknown): string {
+  const storageProblem = describeStorageError(error);
+  if (storageProblem) return storageProblem;
   const code = (error as { code?: string }).code;
   if (code === "ENOSPC") return "the disk is full";
   if (code === "EACCES" || code === "EPERM" || code === "EROFS") return "the archive folder is not writable";
@@ -174,16 +188,18 @@ export async function deleteArchived(taskId: string, removeRecord: () => Promise
     const running = archiving.get(taskId);
     running?.controller.abort();
     await running?.done.catch(() => undefined);
-    await rm(archivePath(taskId), { force: true });
-    await rm(`${archivePath(taskId)}.part`, { force: true });
-    for (const slot of referenceSlots(LIMITS.maxReferenceImages)) {
-      await rm(referenceSlotPath(taskId, slot), { force: true });
-      await rm(`${referenceSlotPath(taskId, slot)}.part`, { force: true });
-      await rm(referenceThumbnailPath(taskId, slot), { force: true });
+    const store = storage();
+    const keys = referenceSlots(LIMITS.maxReferenceImages).flatMap((slot) => [
+      referenceSlotKey(taskId, slot),
+      referenceThumbnailKey(taskId, slot),
+    ]);
+    for (const key of [archiveKey(taskId), ...keys]) {
+      await store.remove(key);
+      await rm(store.stagingPath(key), { force: true });
     }
     await removeRecord();
-    // After the record: a poster renamed into place meanwhile is either removed here or sees the task gone.
-    await rm(posterPath(taskId), { force: true });
+    // After the record: a poster kept meanwhile is either removed here or sees the task gone.
+    await store.remove(posterKey(taskId));
   } finally {
     deleting.delete(taskId);
   }

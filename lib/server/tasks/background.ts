@@ -15,6 +15,7 @@ import { onTaskCompleted, refreshTask } from "./refresh";
 import { studioError } from "../../errors";
 import { refreshElement } from "../elements/refresh";
 import { creatingElementIds, markInterruptedElements } from "../store/elements";
+import { sweepDirectUploadsWhenDue } from "../uploads/direct";
 
 const globalForBackground = globalThis as typeof globalThis & {
   __background?: { timer: NodeJS.Timeout; busy: boolean };
@@ -65,6 +66,7 @@ async function tick(state: { busy: boolean }): Promise<void> {
     const due = (await tasksAwaitingArchive(MAX_ARCHIVE_ATTEMPTS)).filter((record) => archiveRetryDue(record));
     await Promise.allSettled(due.map((record) => archiveTask(record)));
     retryFailedPosters(await tasksAwaitingPosterRetry(MAX_POSTER_ATTEMPTS));
+    sweepDirectUploadsWhenDue();
   } catch (error) {
     // The database out of reach (PostgreSQL restarting): nothing was changed; the next tick tries again.
     log().warn({ err: error }, "the background poller could not read the store; retrying next tick");

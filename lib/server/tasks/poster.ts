@@ -1,6 +1,8 @@
 import "server-only";
-import { readFile, rename, rm, stat } from "node:fs/promises";
-import { archivePath, posterPath } from "./archive";
+import { rm, stat } from "node:fs/promises";
+import { archiveKey, posterKey } from "./archive";
+import { storage } from "../storage";
+import { readAll } from "../storage/storage";
 import { ffmpegFrame, notInstalled } from "./ffmpeg-frame";
 import { log, withLogContext } from "../log";
 import { findTask, updateTask, type PosterState, type TaskRecord } from "../store/tasks";
@@ -50,7 +52,7 @@ export async function readPoster(taskId: string): Promise<{ bytes: Buffer; etag:
   if (!record) return "unknown";
   queueMissingPosters([record]);
   if (record.posterState !== "ready") return "none";
-  const bytes = await readFile(posterPath(taskId)).catch(() => null);
+  const bytes = await readAll(storage(), posterKey(taskId)).catch(() => null);
   if (!bytes) {
     // Its file went missing (removed by hand): made again, under a new version.
     await updateTask(taskId, { posterState: "none" });
@@ -76,22 +78,25 @@ async function drain(): Promise<void> {
 export async function makePoster(taskId: string): Promise<PosterState | null> {
   const record = await findTask(taskId);
   if (!record || record.archiveState !== "archived") return null;
-  const target = posterPath(taskId);
-  const partial = target.replace(/\.jpg$/, ".part.jpg");
+  const store = storage();
+  const key = posterKey(taskId);
+  // ffmpeg picks the format by the name's ending.
+  const partial = `${store.stagingPath(key)}.jpg`;
   const attempts = record.posterAttempts + 1;
   try {
+    await store.ready();
     // A frame a second in avoids a black first frame; a clip shorter than that gets its first frame.
-    const input = archivePath(taskId);
+    const input = await store.source(archiveKey(taskId));
     const seeked = await ffmpegFrame(input, partial, ["-ss", "1"], POSTER_WIDTH).catch((error: unknown) => {
       if (notInstalled(error)) throw error;
       return false;
     });
     if (!seeked) await ffmpegFrame(input, partial, [], POSTER_WIDTH);
     if (!(await stat(partial).catch(() => null))?.size) throw new Error("ffmpeg wrote no frame");
-    await rename(partial, target);
-    // A delete that finished meanwhile removed the poster's path already: its task must not get one back.
+    await store.keep(partial, key, "image/jpeg");
+    // A delete that finished meanwhile removed the poster's key already: its task must not get one back.
     if (!(await findTask(taskId))) {
-      await rm(target, { force: true });
+      await store.remove(key);
       return null;
     }
     await updateTask(taskId, { posterState: "ready", posterAttempts: attempts });

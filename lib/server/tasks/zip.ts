@@ -1,8 +1,9 @@
 import "server-only";
-import { stat } from "node:fs/promises";
 import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import { ZipFile } from "yazl";
-import { archivePath } from "./archive";
+import { archiveKey } from "./archive";
+import { storage } from "../storage";
 import { resultFileName } from "./result-stream";
 import { log } from "../log";
 import { findTask, type TaskRecord } from "../store/tasks";
@@ -10,12 +11,13 @@ import { findTask, type TaskRecord } from "../store/tasks";
 export type ZipOutcome = { ok: true; response: Response } | { ok: false; detail: string };
 
 /**
- * A ZIP of the archived results of `ids`, streamed at constant memory: yazl reads one file at a time from disk as
+ * A ZIP of the archived results of `ids`, streamed at constant memory: yazl reads one file at a time from storage as
  * the client takes bytes, stored uncompressed (MP4 does not shrink). Each entry is named as the single download
  * names it; entries without an archived copy are skipped and listed in MISSING.txt.
  */
 export async function zipResults(ids: readonly string[], signal: AbortSignal): Promise<ZipOutcome> {
-  const videos: Array<{ record: TaskRecord; path: string }> = [];
+  const store = storage();
+  const videos: Array<{ record: TaskRecord; key: string; size: number }> = [];
   const missing: string[] = [];
   for (const id of ids) {
     const record = await findTask(id);
@@ -24,14 +26,30 @@ export async function zipResults(ids: readonly string[], signal: AbortSignal): P
       : record.archiveState !== "archived"
         ? "no saved copy yet (still running, failed, or not archived)"
         : null;
-    const file = record && !reason ? await stat(archivePath(id)).catch(() => null) : null;
-    if (record && file?.isFile()) videos.push({ record, path: archivePath(id) });
+    const size = record && !reason ? await store.size(archiveKey(id)).catch(() => null) : null;
+    if (record && size !== null) videos.push({ record, key: archiveKey(id), size });
     else missing.push(`${record ? resultFileName(record) : id}: ${reason ?? "the saved copy is gone"}`);
   }
   if (videos.length === 0) return { ok: false, detail: "None of the selected entries has a saved video." };
 
   const zip = new ZipFile();
-  for (const { record, path } of videos) zip.addFile(path, resultFileName(record), { compress: false });
+  for (const { record, key, size } of videos) {
+    // The folder's files are read by yazl itself, as they always were; a bucket's objects are opened only when
+    // yazl reaches the entry, so one object is read at a time.
+    if (store.kind === "local") {
+      zip.addFile(store.path(key), resultFileName(record), { compress: false });
+      continue;
+    }
+    zip.addReadStreamLazy(resultFileName(record), { compress: false, size }, (done) => {
+      store.read(key).then(
+        (body) =>
+          body
+            ? done(null, Readable.fromWeb(body as unknown as NodeWebStream<Uint8Array>))
+            : done(new Error("the saved copy is gone"), Readable.from([])),
+        (error: unknown) => done(error, Readable.from([])),
+      );
+    });
+  }
   if (missing.length > 0) {
     const text = `These selected entries are not in this ZIP:\n${missing.map((line) => `- ${line}\n`).join("")}`;
     zip.addBuffer(Buffer.from(text), "MISSING.txt");

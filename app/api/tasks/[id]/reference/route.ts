@@ -2,8 +2,8 @@ import { errorResponse } from "@/lib/server/http/api-response";
 import { apiRoute } from "@/lib/server/http/api-route";
 import { guard } from "@/lib/server/auth/guard";
 import { TASK_ID_PATTERN } from "@/lib/evolink/contract";
-import { referencePath } from "@/lib/server/tasks/archive";
-import { fromFile } from "@/lib/server/tasks/result-stream";
+import { referenceSlotKey } from "@/lib/server/tasks/archive";
+import { storage } from "@/lib/server/storage";
 import { findTask } from "@/lib/server/store/tasks";
 
 /** The reference video kept with a result (see archive-reference.ts), with Range so the compare view can seek. */
@@ -22,7 +22,7 @@ export const GET = apiRoute(
     });
     const kept =
       record.referenceState === "archived"
-        ? await fromFile(referencePath(id), request.headers.get("range"), headers)
+        ? await storage().serve(referenceSlotKey(id, "video"), { range: request.headers.get("range"), headers })
         : null;
     return kept ?? errorResponse("reference_not_kept", { detail: REFERENCE_DETAIL[record.referenceState] });
   },

@@ -3,13 +3,13 @@ import { apiRoute } from "@/lib/server/http/api-route";
 import { guard } from "@/lib/server/auth/guard";
 import { TASK_ID_PATTERN } from "@/lib/evolink/contract";
 import {
-  referenceSlotPath,
+  referenceSlotKey,
   referenceSlots,
-  referenceThumbnailPath,
+  referenceThumbnailKey,
   type ReferenceSlot,
 } from "@/lib/server/tasks/archive";
-import { kindOf } from "@/lib/server/tasks/archive-reference";
-import { fromFile } from "@/lib/server/tasks/result-stream";
+import { keptKindOf } from "@/lib/server/tasks/archive-reference";
+import { storage } from "@/lib/server/storage";
 import { findTask, type TaskRecord } from "@/lib/server/store/tasks";
 
 /**
@@ -30,14 +30,14 @@ export const GET = apiRoute(
       return errorResponse("reference_not_kept", { detail: "This entry has no reference by that name." });
     if (!isKept(record, known, thumbnail))
       return errorResponse("reference_not_kept", { detail: "This reference was not kept with the result." });
-    const file = thumbnail ? referenceThumbnailPath(id, known) : referenceSlotPath(id, known);
-    const type = thumbnail ? "image/jpeg" : await kindOf(file);
+    const key = thumbnail ? referenceThumbnailKey(id, known) : referenceSlotKey(id, known);
+    const type = thumbnail ? "image/jpeg" : await keptKindOf(key);
     const headers = new Headers({
       "Content-Type": type ?? "application/octet-stream",
       "Cache-Control": "private, max-age=3600",
       "X-Content-Type-Options": "nosniff",
     });
-    const kept = type ? await fromFile(file, request.headers.get("range"), headers) : null;
+    const kept = type ? await storage().serve(key, { range: request.headers.get("range"), headers }) : null;
     return (
       kept ??
       errorResponse("reference_not_kept", {
