@@ -3,6 +3,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql, type SqliteDatabase } from "kysely";
+import { createRequire } from "node:module";
 import type pg from "pg";
 import { MIGRATIONS } from "../../schema/migrations";
 import { POSTGRES_MIGRATIONS } from "../../schema/migrations-postgres";
@@ -131,9 +132,9 @@ export const MIGRATION_LOCK = 0x5354_5544_494f;
  * take a transaction-level advisory lock first: one migrates, the others wait for its commit, then find it done.
  */
 export async function openPostgres(url: string): Promise<OpenedStore> {
-  // Loaded only here: a studio on SQLite never loads the driver, and a static import of it (an ES module external)
-  // would make every module that reaches the store asynchronous, which Next then supports in the page's runtime.
-  const { default: driver } = await import("pg");
+  // Loaded only here, so a studio on SQLite never loads the driver; and required, not imported: its ES module entry
+  // would be an asynchronous module, and one anywhere makes Next ship async-module support to every page (+0.45 kB).
+  const driver = createRequire(import.meta.url)("pg") as typeof pg;
   const pool = new driver.Pool({
     connectionString: url,
     types: typeParsers(driver),
