@@ -8,7 +8,7 @@
  *   npm run bench -- --quick            small sizes, 2 repetitions, < 3 min: keeps the script from rotting
  *   options: --build auto|repo|isolated   which production build to serve (see lib/build.ts)
  *            --out <file.json>            where to write the JSON (default tests/.artifacts/bench/latest.json)
- *            --only a,b                   run only these scenarios: upload, download, fanin, completion, firstload, generations,
+ *            --only a,b                   run only these scenarios: upload, download, bucket, fanin, completion, firstload, generations,
  *                                         historybrowser, historyserver, workbench
  *            --keep                       keep the run folder (studio databases, archives, logs) under tests/.artifacts/bench
  *
@@ -41,11 +41,13 @@ import { historyBrowserScenario } from "./history-browser";
 import { historyServerScenario } from "./history-server";
 import { completionScenario, fanInScenario } from "./scenarios/polling";
 import { workbenchScenario } from "./workbench";
+import { objectStorageScenario } from "./object-storage";
 import { uploadScenario } from "./scenarios/upload";
 
 const SCENARIOS = [
   "upload",
   "download",
+  "bucket",
   "fanin",
   "completion",
   "firstload",
@@ -169,7 +171,7 @@ async function main(): Promise<number> {
 
   // Phase 1: big files. One simulator serving the reference video as every result; studio A archives
   // results, studio B cannot (ARCHIVE_DIR is a file), so it streams them from the upstream link.
-  if (only.has("upload") || only.has("download")) {
+  if (only.has("upload") || only.has("download") || only.has("bucket")) {
     let sim: Simulator | null = null;
     let archiving: Studio | null = null;
     let linking: Studio | null = null;
@@ -208,9 +210,12 @@ async function main(): Promise<number> {
         await run("download", `Download ${config.video.label} (upstream link)`, () =>
           downloadScenario(ctx, l, s, "upstream link", r),
         );
+      await run("bucket", `Object storage, ${config.video.label}`, () =>
+        objectStorageScenario(ctx, { appDir: build.appDir, simulator: s }),
+      );
     } catch (error) {
       log(`stack 1 failed: ${error instanceof Error ? error.message : String(error)}`);
-      for (const name of ["upload", "download"] as const)
+      for (const name of ["upload", "download", "bucket"] as const)
         if (only.has(name) && !sections.has(name)) sections.set(name, [errorRow(name, error)]);
     } finally {
       await stop(archiving, linking, reference, sim);
@@ -218,7 +223,7 @@ async function main(): Promise<number> {
   }
 
   // Phase 2: small results (the sample clips). Polling, completion, first-load JS, end-to-end generations.
-  const phase2 = SCENARIOS.filter((name) => name !== "upload" && name !== "download");
+  const phase2 = SCENARIOS.filter((name) => !["upload", "download", "bucket"].includes(name));
   if (phase2.some((name) => only.has(name))) {
     let sim: Simulator | null = null;
     let studio: Studio | null = null;
