@@ -43,9 +43,10 @@ function fileBody(handle: FileHandle, start: number, end: number): ReadableStrea
     {
       async pull(controller) {
         try {
+          // The handle closes before the stream does, so a reader that sees the end finds the file closed.
           if (position > end) {
-            controller.close();
             await close();
+            controller.close();
             return;
           }
           const wanted = Math.min(READ_BYTES, end + 1 - position);
@@ -54,8 +55,8 @@ function fileBody(handle: FileHandle, start: number, end: number): ReadableStrea
           position += bytesRead;
           controller.enqueue(buffer.subarray(0, bytesRead));
         } catch (error) {
-          controller.error(error);
           await close();
+          controller.error(error);
         }
       },
       cancel: close,
