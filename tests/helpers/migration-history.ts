@@ -64,7 +64,9 @@ function otherTables(db: Database.Database, ids: string[]): void {
        callback_token_hash) VALUES (?, ?, 'created', ?, '{}', ?, ?, ?)`,
   );
   ids.slice(0, 40).forEach((id, i) => submission.run(`key-${i}`, `hash-${i}`, id, now + i, now + i, `token-${i}`));
-  const upload = db.prepare("INSERT INTO uploads (file_url, kind, original_name, expires_at, created_at) VALUES (?, ?, ?, ?, ?)");
+  const upload = db.prepare(
+    "INSERT INTO uploads (file_url, kind, original_name, expires_at, created_at) VALUES (?, ?, ?, ?, ?)",
+  );
   for (let i = 0; i < 12; i++)
     upload.run(`https://files.example.com/u${i}`, i % 2 ? "image" : "video", `clip ${i}.mp4`, null, now + i);
   const element = db.prepare(
@@ -72,7 +74,16 @@ function otherTables(db: Database.Database, ids: string[]): void {
        extra_image_urls_json, state, element_id, created_at, updated_at) VALUES (?, ?, ?, ?, '', ?, '[]', 'ready', ?, ?, ?)`,
   );
   for (let i = 0; i < 5; i++)
-    element.run(`el-${i}`, `el-key-${i}`, `el-hash-${i}`, `Subject ${i}`, "https://e/f.png", `up-${i}`, now + i, now + i);
+    element.run(
+      `el-${i}`,
+      `el-key-${i}`,
+      `el-hash-${i}`,
+      `Subject ${i}`,
+      "https://e/f.png",
+      `up-${i}`,
+      now + i,
+      now + i,
+    );
   db.prepare("INSERT INTO session_keys (id, secret, password_salt, created_at) VALUES (1, ?, ?, ?)").run(
     Buffer.alloc(32, 7),
     Buffer.alloc(16, 9),

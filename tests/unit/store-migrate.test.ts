@@ -1,5 +1,5 @@
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
@@ -98,6 +98,25 @@ async function objectSizes(prefix: string): Promise<Map<string, number>> {
   return sizes;
 }
 
+/**
+ * The command as `npm run store:migrate --` runs it, on the seeded DATA_DIR and the test bucket's variables. Node
+ * itself with tsx's loader (the tsx command would run it in a child process, out of reach of a kill of its pid).
+ */
+function startCli(args: string[]): ChildProcessWithoutNullStreams {
+  const env = { ...saved, ...bucket.env(), DATA_DIR: history.dataDir, LOG_LEVEL: "silent" };
+  const argv = ["--conditions=react-server", "--import", "tsx", "lib/server/store/migrate-cli.ts", ...args];
+  return spawn(process.execPath, argv, { env });
+}
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = startCli(args);
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once("close", (code) => resolve({ code, stdout, stderr })));
+}
+
 /** The same reads through the studio's store: the SQLite file (no URL), or the PostgreSQL copy. */
 async function readThroughStore(databaseUrl: string | null) {
   await closeStore();
@@ -167,5 +186,100 @@ describe("store:migrate", () => {
     );
     const kept = await onTarget(target, (client) => client.query("SELECT request_json FROM tasks WHERE id = $1", [id]));
     expect(kept.rows[0].request_json).toBe('{"prompt":"changed"}');
+  }, 60_000);
+});
+
+describe("store:migrate, cut short", () => {
+  it("is finished by the next run after a kill -9 after its first batch, and the result is verified", async () => {
+    const url = await freshPostgresUrl();
+    const args = ["--to", url, "--storage", `s3://${bucket.bucket}/killed`, "--batch", "20"];
+    const child = startCli(args);
+    let out = "";
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        if (/^ {2}tasks: \d+ of \d+ read/m.test(out) && child.kill("SIGKILL")) resolve();
+      });
+      child.once("exit", (code) => reject(new Error(`the migration ended (${code}) before a batch of tasks:\n${out}`)));
+    });
+    await new Promise((resolve) => child.once("close", resolve));
+    const partial = await targetCounts(url);
+    expect(partial.tasks!).toBeGreaterThanOrEqual(20);
+    expect(partial.tasks! < TASKS || (await objectSizes("killed")).size < history.files).toBe(true);
+
+    const rerun = await runCli(args);
+    expect(rerun.stderr).not.toMatch(/Refusing to migrate|The migration stopped/);
+    expect(rerun.code).toBe(0);
+    const [, copied, there] = /tasks: (\d+) copied, (\d+) already there; verified 300 of 300/.exec(rerun.stdout) ?? [];
+    expect(Number(there)).toBe(partial.tasks);
+    expect(Number(copied) + Number(there)).toBe(TASKS);
+    expect(rerun.stdout).toMatch(/Done\. Verified\.\n$/);
+    expect(await targetCounts(url)).toEqual(sourceCounts());
+    expect((await objectSizes("killed")).size).toBe(history.files);
+  }, 120_000);
+});
+
+describe("store:migrate refuses, copying nothing", () => {
+  const tasksIn = (url: string) =>
+    onTarget(
+      url,
+      async (client) => (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks")).rows[0]!.n,
+    );
+
+  it("when the source is missing (and does not make one)", async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "studio-migrate-none-"));
+    await expect(migrate(planFor(await freshPostgresUrl(), null, { dataDir }))).rejects.toThrow(
+      `there is no SQLite history at ${dataDir}/studio.sqlite. Set DATA_DIR to the folder the studio keeps its data in`,
+    );
+    expect(existsSync(path.join(dataDir, "studio.sqlite"))).toBe(false);
+  });
+
+  it("when --to is not a postgres:// URL", async () => {
+    await expect(migrate(planFor("mysql://user:pass@localhost/studio", null))).rejects.toThrow(
+      "--to must be a postgres:// URL",
+    );
+  });
+
+  it("when a studio holds the data folder", async () => {
+    const studio = holdDataDir(history.dataDir);
+    try {
+      await expect(migrate(planFor(await freshPostgresUrl(), null))).rejects.toThrow(
+        `a studio is running on the data folder ${history.dataDir} (process ${process.pid} on ${os.hostname()}`,
+      );
+    } finally {
+      studio.release();
+    }
+  });
+
+  it("when the bucket cannot be reached or refuses the credentials", async () => {
+    const url = await freshPostgresUrl();
+    const unreachable = { ...bucketSettings("nowhere"), endpoint: "http://127.0.0.1:3899" };
+    await expect(migrate(planFor(url, null, { storage: unreachable }))).rejects.toThrow(
+      /the bucket of --storage cannot be used: the object storage could not be reached\. .*Nothing was copied\./,
+    );
+    const refusing = { ...bucketSettings("nowhere"), credentials: { accessKeyId: "WRONG", secretAccessKey: "WRONG" } };
+    await expect(migrate(planFor(url, null, { storage: refusing }))).rejects.toThrow(
+      "the object storage refused the studio's credentials",
+    );
+    expect(await tasksIn(url)).toBe(0);
+  }, 60_000);
+
+  it("when the target's schema is newer, naming it without its password (the command's exit code 2)", async () => {
+    const url = new URL(await freshPostgresUrl());
+    await onTarget(url.toString(), (client) =>
+      client.query(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL); " +
+          "INSERT INTO schema_migrations VALUES (99, 0)",
+      ),
+    );
+    url.password = "hunter2-secret";
+    const { code, stdout, stderr } = await runCli(["--to", url.toString()]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(
+      /^Refusing to migrate: .*:\*\*\*@127\.0\.0\.1.*\(its schema version 99 is newer than this studio knows/,
+    );
+    expect(`${stdout}${stderr}`).not.toContain("hunter2");
+    const tables = await onTarget(url.toString(), (client) => client.query("SELECT to_regclass('tasks') AS t"));
+    expect(tables.rows[0].t).toBeNull();
   }, 60_000);
 });

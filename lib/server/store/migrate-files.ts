@@ -1,6 +1,7 @@
 import "server-only";
 import { open, opendir, stat } from "node:fs/promises";
 import path from "node:path";
+import { paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { sniffMediaType } from "../../media/probe";
 import type { S3Storage } from "../storage/s3";
 
@@ -55,6 +56,19 @@ async function eachInParallel<T>(items: AsyncIterable<T>, work: (item: T) => Pro
   await Promise.all(Array.from({ length: PARALLEL }, worker));
 }
 
+/**
+ * The size of every object under the bucket's prefix, from its listing (a thousand a request, where asking for each
+ * object would cost one request per file): keys and sizes only.
+ */
+async function objectSizes(bucket: S3Storage): Promise<Map<string, number>> {
+  const sizes = new Map<string, number>();
+  const prefix = bucket.objectKey("");
+  const pages = paginateListObjectsV2({ client: bucket.client }, { Bucket: bucket.settings.bucket, Prefix: prefix });
+  for await (const page of pages)
+    for (const item of page.Contents ?? []) if (item.Key) sizes.set(item.Key.slice(prefix.length), item.Size ?? 0);
+  return sizes;
+}
+
 /** The type a kept file is stored with: by its name where the studio names it, else from its first bytes. */
 async function contentType(item: ArchivedFile): Promise<string> {
   if (item.key.endsWith(".mp4")) return "video/mp4";
@@ -79,8 +93,9 @@ export async function copyFiles(
   progress: (tally: FileTally) => void,
 ): Promise<FileTally> {
   const tally: FileTally = { copied: 0, replaced: 0, skipped: 0, bytes: 0 };
+  const sizes = await objectSizes(bucket);
   await eachInParallel(archivedFiles(folder), async (item) => {
-    const there = await bucket.size(item.key);
+    const there = sizes.get(item.key) ?? null;
     if (there === item.size) tally.skipped += 1;
     else {
       tally.bytes += await bucket.put(item.file, item.key, await contentType(item));
@@ -95,11 +110,12 @@ export async function copyFiles(
 /** Checks that every kept file has its object in the bucket, of the same size. */
 export async function checkFiles(folder: string, bucket: S3Storage): Promise<FileCheck> {
   const check: FileCheck = { files: 0, wrong: 0, examples: [] };
-  await eachInParallel(archivedFiles(folder), async (item) => {
+  const sizes = await objectSizes(bucket);
+  for await (const item of archivedFiles(folder)) {
     check.files += 1;
-    if ((await bucket.size(item.key)) === item.size) return;
+    if (sizes.get(item.key) === item.size) continue;
     check.wrong += 1;
     if (check.examples.length < EXAMPLES) check.examples.push(item.key);
-  });
+  }
   return check;
 }
