@@ -8,7 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/server/config";
 import { S3Storage } from "@/lib/server/storage/s3";
-import { closeStore } from "@/lib/server/store/connection";
+import { closeStore, openStore } from "@/lib/server/store/connection";
 import { holdDataDir } from "@/lib/server/store/data-lock";
 import { listElements } from "@/lib/server/store/elements";
 import { countTasks, historyFilter, pageTasks } from "@/lib/server/store/history";
@@ -186,6 +186,25 @@ describe("store:migrate", () => {
     );
     const kept = await onTarget(target, (client) => client.query("SELECT request_json FROM tasks WHERE id = $1", [id]));
     expect(kept.rows[0].request_json).toBe('{"prompt":"changed"}');
+  }, 60_000);
+});
+
+describe("store:migrate's verification", () => {
+  it("says NOT verified when a row could not be copied (another unique column clashed)", async () => {
+    const url = await freshPostgresUrl();
+    // The target's schema, made as the studio makes it, holding an element under the seeded one's key.
+    await (await openStore({ engine: "postgres", url })).close();
+    await onTarget(url, async (client) => {
+      await client.query(
+        `INSERT INTO elements (id, idempotency_key, request_hash, name, description, frontal_image_url,
+           extra_image_urls_json, state, created_at, updated_at) VALUES ('el-other', 'el-key-0', 'h', 'n', '', 'u', '[]',
+           'ready', 0, 0)`,
+      );
+    });
+    const { verified, lines } = await migrate(planFor(url, null));
+    expect(verified).toBe(false);
+    expect(lines).toContain("elements: 4 copied, 0 already there; NOT verified: 4 of 5 there, 1 missing");
+    expect(lines.at(-1)).toMatch(/^The copy is NOT verified/);
   }, 60_000);
 });
 
