@@ -26,6 +26,7 @@ function planFrom(argv: string[]): MigrationPlan {
     throw new MigrationRefused(`${(error as Error).message}. ${USAGE}`);
   }
   if (!values.to) throw new MigrationRefused(`--to is required: the PostgreSQL to copy into. ${USAGE}`);
+  // At most 2000: a batch of tasks is one insert, and PostgreSQL takes at most 65,535 parameters in a statement.
   const batchSize = Number(values.batch ?? 500);
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 2000)
     throw new MigrationRefused("--batch must be a whole number of rows from 1 to 2000 (default 500).");

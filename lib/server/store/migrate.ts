@@ -104,7 +104,8 @@ function bucketName({ storage }: MigrationPlan): string {
 }
 
 async function reachBucket(settings: NonNullable<MigrationPlan["storage"]>): Promise<S3Storage> {
-  const bucket = new S3Storage(settings, path.join(os.tmpdir(), "kling-studio-migrate"));
+  // Nothing is staged: files go to the bucket straight from the archive folder.
+  const bucket = new S3Storage(settings, os.tmpdir());
   try {
     await bucket.ready();
     return bucket;
