@@ -147,6 +147,10 @@ describe("store:migrate", () => {
     target = await freshPostgresUrl();
     const { verified, lines } = await migrate(planFor(target, "moved"));
     expect(verified).toBe(true);
+    // Read and written 64 rows at a time (planFor's batch): never the whole history at once.
+    expect(lines.filter((line) => line.startsWith("  tasks: "))).toEqual(
+      [64, 128, 192, 256, 300].map((n) => `  tasks: ${n} of ${TASKS} read, ${n} copied`),
+    );
     expect(lines).toContain(`tasks: ${TASKS} copied, 0 already there; verified ${TASKS} of ${TASKS}`);
     expect(lines.some((line) => line.startsWith(`files: ${history.files} copied, 0 skipped`))).toBe(true);
     expect(await targetCounts(target)).toEqual(sourceCounts());
