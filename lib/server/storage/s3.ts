@@ -77,20 +77,26 @@ export class S3Storage implements Storage {
 
   async keep(file: string, key: string, contentType: string): Promise<void> {
     try {
-      // One PUT of a known length streams the file straight to the socket: no part buffers (multipart uploads
-      // hold each part in memory), and S3's 5 GB single-PUT limit is far above any result or reference.
-      const { size } = await stat(file);
-      await this.client.send(
-        new PutObjectCommand({
-          ...this.object(key),
-          Body: createReadStream(file),
-          ContentLength: size,
-          ContentType: contentType,
-        }),
-      );
+      await this.put(file, key, contentType);
     } finally {
       await rm(file, { force: true });
     }
+  }
+
+  /** Copies a local file to `key`, leaving the file where it is; its size in bytes. */
+  async put(file: string, key: string, contentType: string): Promise<number> {
+    // One PUT of a known length streams the file straight to the socket: no part buffers (multipart uploads
+    // hold each part in memory), and S3's 5 GB single-PUT limit is far above any result or reference.
+    const { size } = await stat(file);
+    await this.client.send(
+      new PutObjectCommand({
+        ...this.object(key),
+        Body: createReadStream(file),
+        ContentLength: size,
+        ContentType: contentType,
+      }),
+    );
+    return size;
   }
 
   /** Size and age of an object, or null when there is none. */

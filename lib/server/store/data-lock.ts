@@ -7,6 +7,22 @@ import { dataDir } from "./connection";
 
 const globalForLock = globalThis as typeof globalThis & { __dataDirLock?: Database.Database };
 
+/** The data folder is held by another process (a studio, or a migration of it); the message names that process. */
+export class DataDirBusyError extends Error {
+  constructor(
+    readonly folder: string,
+    /** Who holds it, as " (process N on host, since …)", or empty when it did not say. */
+    readonly holder: string,
+  ) {
+    super(
+      `Another studio is already running on the data folder ${folder}${holder}. ` +
+        "Two studios on one folder would mark each other's generations as “Outcome unknown”. " +
+        "Stop the other one first, or give this one its own DATA_DIR.",
+    );
+    this.name = "DataDirBusyError";
+  }
+}
+
 /**
  * Takes this process's exclusive hold on the data folder, or throws a message naming the folder and
  * the other studio. The hold is a SQLite write lock on `studio.lock` kept for the life of the
@@ -15,6 +31,14 @@ const globalForLock = globalThis as typeof globalThis & { __dataDirLock?: Databa
  */
 export function lockDataDir(folder = dataDir()): void {
   if (globalForLock.__dataDirLock?.open) return;
+  globalForLock.__dataDirLock = holdDataDir(folder).lock;
+}
+
+/**
+ * The same hold, for a task that ends before the process does (store:migrate): released by `release()`.
+ * Throws DataDirBusyError while a studio holds the folder.
+ */
+export function holdDataDir(folder: string): { lock: Database.Database; release: () => void } {
   mkdirSync(folder, { recursive: true, mode: 0o700 });
   const file = path.join(folder, "studio.lock");
   const owner = `${file}.owner`;
@@ -30,17 +54,13 @@ export function lockDataDir(folder = dataDir()): void {
     lock.close();
     const code = (error as { code?: string }).code;
     if (code !== "SQLITE_BUSY" && code !== "SQLITE_LOCKED") throw error;
-    throw new Error(
-      `Another studio is already running on the data folder ${folder}${ownerText(owner)}. ` +
-        "Two studios on one folder would mark each other's generations as “Outcome unknown”. " +
-        "Stop the other one first, or give this one its own DATA_DIR.",
-    );
+    throw new DataDirBusyError(folder, ownerText(owner));
   }
   writeFileSync(owner, JSON.stringify({ pid: process.pid, host: os.hostname(), since: new Date().toISOString() }), {
     mode: 0o600,
   });
   chmodSync(owner, 0o600);
-  globalForLock.__dataDirLock = lock;
+  return { lock, release: () => lock.close() };
 }
 
 /** Who holds the folder, as the holder wrote it down (best effort: only for the message). */
