@@ -9,10 +9,11 @@ import { freshPostgresUrl } from "./store-engines";
 // What several instances on one database need from the settings: one session key set by the operator, and rate
 // budgets kept in PostgreSQL that every instance spends alike (with the in-memory limiter as insurance).
 const SHARED = "postgres://studio:pw@127.0.0.1:9/studio";
+const settings = (values: Record<string, string>) => loadConfig(values as NodeJS.ProcessEnv);
 
 describe("a shared database with a password", () => {
   it("requires SESSION_SECRET: the reason names both variables", () => {
-    const reason = sessionSecretReason(loadConfig({ DATABASE_URL: SHARED, APP_PASSWORD: "a long password" }));
+    const reason = sessionSecretReason(settings({ DATABASE_URL: SHARED, APP_PASSWORD: "a long password" }));
     expect(reason).toMatch(/APP_PASSWORD is set with DATABASE_URL but SESSION_SECRET is not/);
     expect(reason).toMatch(/the same on every instance/);
   });
@@ -22,7 +23,7 @@ describe("a shared database with a password", () => {
     ["no password", { DATABASE_URL: SHARED }],
     ["an explicit SESSION_SECRET", { DATABASE_URL: SHARED, APP_PASSWORD: "pw", SESSION_SECRET: "k".repeat(40) }],
   ])("is fine with %s", (_label, env) => {
-    expect(sessionSecretReason(loadConfig(env))).toBeNull();
+    expect(sessionSecretReason(settings(env))).toBeNull();
   });
 
   it("stops the start with that message before the database is even opened", async () => {
