@@ -78,6 +78,13 @@ export const ERROR_CATALOG = {
     false,
     404,
   ),
+  // POST /api/cron/advance (a platform scheduler): its bearer token is CRON_SECRET.
+  cron_secret_wrong: entry(
+    "This scheduler call's secret is not right.",
+    "Nothing was run. Send Authorization: Bearer followed by the studio's CRON_SECRET exactly.",
+    false,
+    401,
+  ),
   callback_task_mismatch: entry(
     "This callback names a different task than the one its link was made for.",
     "Nothing was changed. Send each task's callback to that task's own link.",

@@ -112,4 +112,15 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX elements_order ON elements (created_at, id);
   CREATE INDEX elements_state ON elements (state);
   `,
+  // Several instances on one database (issue #15): the poll slot (next_poll_at: no instance asks the upstream about a
+  // task again before it), and the lease (lease_owner, lease_until: which instance advances, that is polls and
+  // archives, the task until when). The shared rate-limit budgets live in rate_limits (PostgreSQL only).
+  // Its columns are rate-limiter-flexible's own (RateLimiterPostgres, made here so the studio's role needs no DDL
+  // at run time).
+  `
+  ALTER TABLE tasks ADD COLUMN next_poll_at BIGINT NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
+  ALTER TABLE tasks ADD COLUMN lease_until BIGINT NOT NULL DEFAULT 0;
+  CREATE TABLE rate_limits (key VARCHAR(255) PRIMARY KEY, points INTEGER NOT NULL DEFAULT 0, expire BIGINT);
+  `,
 ];

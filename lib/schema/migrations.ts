@@ -168,4 +168,12 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE tasks ADD COLUMN kept_references_json TEXT;
   `,
+  // Several instances on one database (issue #15): the poll slot (next_poll_at: no instance asks the upstream about a
+  // task again before it), and the lease (lease_owner, lease_until: which instance advances, that is polls and
+  // archives, the task until when). The shared rate-limit budgets live in rate_limits (PostgreSQL only).
+  `
+  ALTER TABLE tasks ADD COLUMN next_poll_at INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE tasks ADD COLUMN lease_owner TEXT;
+  ALTER TABLE tasks ADD COLUMN lease_until INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

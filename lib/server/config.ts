@@ -82,6 +82,10 @@ const ENV_SCHEMA = z.object({
   // A stalled upload holds ~1.4 MB and 5 file handles until its idle timeout: 64 bound that at ~90 MB and
   // 320 handles, and leave room for a team of a few dozen people uploading at the same moment.
   UPLOAD_MAX_CONCURRENT: wholeNumber(1, 10_000, "", "uploads").default(64),
+  // A platform scheduler's credential for POST /api/cron/advance; unset, the route answers as if it did not exist.
+  CRON_SECRET: optionalSecret,
+  // Off on platforms without long-running processes: the scheduler's calls to /api/cron/advance do the polling.
+  BACKGROUND_POLLER: z.preprocess(blankIsUnset, trimmed.pipe(z.enum(["on", "off"])).default("on")),
   APP_PASSWORD: optionalSecret,
   SESSION_SECRET: optionalSecret,
   ALLOW_PUBLIC_WITHOUT_PASSWORD: optionalText,
@@ -134,6 +138,10 @@ export interface StudioConfig {
   demo: boolean;
   /** How often the studio asks Evolink about a running task (POLL_INTERVAL_MS, or the mode's default). */
   pollIntervalMs: number;
+  /** Whether this process polls and archives on its own timer (BACKGROUND_POLLER, on by default). */
+  backgroundPoller: boolean;
+  /** CRON_SECRET: the bearer token POST /api/cron/advance requires; unset, the route is off. */
+  cronSecret: string | undefined;
   /** PUBLIC_BASE_URL normalised (no trailing slash), or null: polling alone finishes tasks. */
   publicBaseUrl: string | null;
   dataDir: string;
@@ -192,6 +200,8 @@ function toConfig(parsed: ParsedEnv): StudioConfig {
     },
     demo: !parsed.EVOLINK_API_KEY,
     pollIntervalMs: upstreamPollIntervalMs(parsed.POLL_INTERVAL_MS, !parsed.EVOLINK_API_KEY),
+    backgroundPoller: parsed.BACKGROUND_POLLER === "on",
+    cronSecret: parsed.CRON_SECRET,
     publicBaseUrl: parsed.PUBLIC_BASE_URL ? trimSlash(new URL(parsed.PUBLIC_BASE_URL).href) : null,
     dataDir,
     databaseUrl: parsed.DATABASE_URL ?? null,
@@ -265,6 +275,7 @@ export function configuredSecretValues(): string[] {
     process.env.EVOLINK_API_KEY?.trim(),
     process.env.APP_PASSWORD,
     process.env.SESSION_SECRET,
+    process.env.CRON_SECRET,
     databasePassword(process.env.DATABASE_URL),
     process.env.AWS_SECRET_ACCESS_KEY,
   ];

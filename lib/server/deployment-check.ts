@@ -27,3 +27,17 @@ export function unsafeBindingReason(
     `users, set ALLOW_PUBLIC_WITHOUT_PASSWORD=${PUBLIC_WITHOUT_PASSWORD_OPT_OUT}.`
   );
 }
+
+/**
+ * Refuses a shared database (DATABASE_URL) with APP_PASSWORD but no SESSION_SECRET: every instance must sign
+ * session cookies with the same key, and one the operator sets is the key that cannot differ between them.
+ * Returns the reason, or null when the setup is fine.
+ */
+export function sessionSecretReason(settings: StudioConfig = config()): string | null {
+  if (!settings.databaseUrl || !settings.auth.password || settings.auth.sessionSecret) return null;
+  return (
+    "Refusing to start: APP_PASSWORD is set with DATABASE_URL but SESSION_SECRET is not. Studio instances sharing " +
+    "one database must sign sessions with the same key: set SESSION_SECRET to a long random value (for example " +
+    "`openssl rand -base64 32`), the same on every instance."
+  );
+}

@@ -48,6 +48,7 @@ const SENSITIVE_KEYS = [
   "EVOLINK_API_KEY",
   "APP_PASSWORD",
   "SESSION_SECRET",
+  "CRON_SECRET",
 ];
 export const REDACTED_PATHS = SENSITIVE_KEYS.flatMap((key) =>
   ["", "*", "*.*", "*.*.*"].map((prefix) => `${prefix}${JSON.stringify([key])}`),

@@ -5,6 +5,7 @@ import { claimInstance } from "./instance";
 import { log, withLogContext } from "./log";
 import { edgeSettings, installHttpEdge } from "./http/edge";
 import { checkStorageAtStart } from "./storage/check";
+import { sessionSecretReason } from "./deployment-check";
 
 /**
  * Server start (Node runtime only): refuse unsafe setups with a clear message (a bad setting, a public
@@ -14,6 +15,8 @@ export async function startStudio(): Promise<void> {
   try {
     // Parsed first: a bad value stops the start with a message naming it.
     const settings = config();
+    const sessions = sessionSecretReason(settings);
+    if (sessions) throw new Error(sessions);
     claimInstance();
     installHttpEdge(edgeSettings(settings), refuseToStart);
     await startBackgroundWork();

@@ -13,7 +13,7 @@ import type { CallbackLogEntry } from "../../lib/simulator/log";
 
 export const REPO_ROOT = path.join(__dirname, "..", "..");
 export const ARTIFACTS_DIR = path.join(__dirname, "..", ".artifacts");
-const STACK_KEY = "sk-history-stack-5d1c0a9e7b3f";
+export const STACK_KEY = "sk-history-stack-5d1c0a9e7b3f";
 
 // E2E_PORT_SHIFT moves these too, so two checkouts' stacks never probe the same ports.
 const PORT_SHIFT = Number(process.env.E2E_PORT_SHIFT ?? 0);

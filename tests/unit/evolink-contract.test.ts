@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isTerminal, LIVE_STATUSES, phaseOf } from "@/lib/evolink/contract";
-import { insertTask, unfinishedTaskIds } from "@/lib/server/store/tasks";
+import { insertTask } from "@/lib/server/store/tasks";
+import { claimUnfinishedTasks } from "@/lib/server/store/leases";
 import { GENERATION_DEFAULTS } from "@/lib/generation/rules";
 
 const task = (id: string, upstreamStatus: string) =>
@@ -48,7 +49,7 @@ describe("task statuses", () => {
       failed: "task-unified-1700000000-fail0001",
     };
     for (const [status, id] of Object.entries(ids)) await task(id, status);
-    const polled = await unfinishedTaskIds();
+    const polled = await claimUnfinishedTasks();
     expect(polled).toEqual(expect.arrayContaining([ids.pending, ids.running]));
     for (const id of [ids.completed, ids.paused, ids.failed]) expect(polled).not.toContain(id);
     expect(Object.keys(LIVE_STATUSES).sort()).toEqual(["pending", "processing", "queued", "running"]);

@@ -3,7 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { GET as listTasks } from "@/app/api/tasks/route";
 import { matchingIds } from "@/lib/server/store/history";
 import { historyFilter } from "@/lib/server/store/history";
-import { unfinishedTaskIds, tasksAwaitingArchive, tasksAwaitingPosterRetry } from "@/lib/server/store/tasks";
+import { tasksAwaitingPosterRetry } from "@/lib/server/store/tasks";
+import { claimTasksAwaitingArchive, claimUnfinishedTasks } from "@/lib/server/store/leases";
 import type { HistoryPage } from "@/lib/tasks/view";
 import { seedHistory } from "../helpers/seed-history";
 import { rawSqlite } from "./store-engines";
@@ -63,8 +64,8 @@ describe("history queries use indexes", () => {
       await listTasks(new Request(`http://localhost/api/tasks${query}${sep}since=${first.since}`));
     }
     await matchingIds(historyFilter("completed", "", false), 501);
-    await unfinishedTaskIds();
-    await tasksAwaitingArchive(10);
+    await claimUnfinishedTasks();
+    await claimTasksAwaitingArchive(10);
     await tasksAwaitingPosterRetry(3);
 
     // Kysely writes lower-case keywords and quoted names: `from "tasks"`.

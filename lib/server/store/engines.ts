@@ -18,6 +18,8 @@ export interface OpenedStore {
   db: Kysely<StoreSchema>;
   /** The SQLite connection under Kysely (null on PostgreSQL): for pragmas and query plans in tests. */
   sqlite: Database.Database | null;
+  /** The PostgreSQL pool under Kysely (null on SQLite): the shared rate-limit budgets use it too. */
+  pgPool: pg.Pool | null;
   /** Closes the connections (Kysely's own destroy leaves a driver it never used open). */
   close(): Promise<void>;
 }
@@ -55,7 +57,7 @@ export function openSqlite(file: string): OpenedStore {
       await db.destroy();
       if (sqlite.open) sqlite.close();
     };
-    return { db, sqlite, close };
+    return { db, sqlite, pgPool: null, close };
   } catch (error) {
     raw?.close();
     throw new DatabaseStartupError(explainSqlite(file, error));
@@ -168,7 +170,7 @@ export async function openPostgres(url: string): Promise<OpenedStore> {
       await db.destroy();
       if (!pool.ended) await pool.end();
     };
-    return { db, sqlite: null, close };
+    return { db, sqlite: null, pgPool: pool, close };
   } catch (error) {
     await db.destroy().catch(() => undefined);
     throw new DatabaseStartupError(explainPostgres(url, error));

@@ -51,6 +51,11 @@ export interface StoreSchema {
     variant_count: number | null;
     reference_state: Generated<ReferenceState>;
     kept_references_json: string | null;
+    /** The poll slot: no instance asks the upstream about the task before this time (leases.ts). */
+    next_poll_at: Generated<number>;
+    /** The lease: which instance advances the task (polls it, archives it), and until when. */
+    lease_owner: Generated<string | null>;
+    lease_until: Generated<number>;
   };
   uploads: {
     file_url: string;

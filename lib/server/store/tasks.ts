@@ -3,7 +3,7 @@ import { LIVE_STATUSES } from "../../evolink/contract";
 import type { StudioErrorBody } from "../../errors";
 import type { GenerationRequest } from "../../generation/schema";
 import type { UsedElement } from "../../elements/view";
-import type { Selectable } from "kysely";
+import type { ExpressionBuilder, Selectable } from "kysely";
 import { inTransaction, query } from "./connection";
 import type { StoreSchema } from "./schema";
 
@@ -217,33 +217,25 @@ export function deleteTask(id: string): Promise<boolean> {
 // The statuses of a running task; any other is terminal, known or not (CONTRACT.md, "Task statuses").
 const LIVE_STATUS_LIST = Object.keys(LIVE_STATUSES);
 
-/** Tasks the background poller must keep moving: not finished upstream, and not failed here. */
-export async function unfinishedTaskIds(): Promise<string[]> {
-  const rows = await (
-    await query()
-  )
-    .selectFrom("tasks")
-    .select("id")
-    .where("status_group", "=", "running")
-    .where("upstream_status", "in", LIVE_STATUS_LIST)
-    .where("error_json", "is", null)
-    .execute();
-  return rows.map((row) => row.id);
+type TaskFilter = ExpressionBuilder<StoreSchema, "tasks">;
+
+/** Tasks the background poller must keep moving: not finished upstream, and not failed here (leases.ts claims them). */
+export function unfinished(eb: TaskFilter) {
+  return eb.and([
+    eb("status_group", "=", "running"),
+    eb("upstream_status", "in", LIVE_STATUS_LIST),
+    eb("error_json", "is", null),
+  ]);
 }
 
-/** Completed tasks whose result still needs copying into the archive. */
-export async function tasksAwaitingArchive(maxAttempts: number): Promise<TaskRecord[]> {
-  const rows = await (
-    await query()
-  )
-    .selectFrom("tasks")
-    .selectAll()
-    .where("archive_state", "in", ["none", "failed"])
-    .where("upstream_status", "=", "completed")
-    .where("result_url", "is not", null)
-    .where((eb) => eb.or([eb("archive_state", "=", "none"), eb("archive_attempts", "<", maxAttempts)]))
-    .execute();
-  return rows.map(fromRow);
+/** Completed tasks whose result still needs copying into the archive (leases.ts claims them). */
+export function awaitingArchive(eb: TaskFilter, maxAttempts: number) {
+  return eb.and([
+    eb("archive_state", "in", ["none", "failed"]),
+    eb("upstream_status", "=", "completed"),
+    eb("result_url", "is not", null),
+    eb.or([eb("archive_state", "=", "none"), eb("archive_attempts", "<", maxAttempts)]),
+  ]);
 }
 
 /** Archived tasks whose poster failed and may be tried again. */

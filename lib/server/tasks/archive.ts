@@ -14,6 +14,7 @@ import { log, withLogContext } from "../log";
 import { config } from "../config";
 import { describeStorageError, storage } from "../storage";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
+import { claimTaskLease, leaseMs, releaseTaskLease } from "../store/leases";
 
 const ARCHIVE_TIMEOUT_MS = 15 * 60_000;
 export const MAX_ARCHIVE_ATTEMPTS = 10;
@@ -95,7 +96,8 @@ const deleting = (globalForArchive.__archiveDeleting ??= new Set());
  * Copies a completed task's result into the archive before the upstream link dies: written to a
  * temporary name, checked to be whole (the announced size, or else a complete MP4), then renamed, so a
  * crash or a short read never leaves a truncated file that looks complete. One copy per task at a
- * time, and none while the task is being deleted.
+ * time, and none while the task is being deleted. Across instances the task's lease decides which one copies
+ * (leases.ts); a copy cut off by kill -9 lets its lease lapse and another instance copies again under the same key.
  */
 export function archiveTask(record: TaskRecord): Promise<void> {
   if (deleting.has(record.id)) return Promise.resolve();
@@ -104,10 +106,27 @@ export function archiveTask(record: TaskRecord): Promise<void> {
   const controller = new AbortController();
   // Started from a request or the poller alike, the copy logs as the archiver's own job.
   const done = withLogContext({ job: "archiver", taskId: record.id }, () =>
-    copyResult(record, controller.signal),
+    underLease(record.id, () => copyResult(record, controller.signal)),
   ).finally(() => archiving.delete(record.id));
   archiving.set(record.id, { done, controller });
   return done;
+}
+
+/** Runs `copy` only while this instance holds the task's lease, renewing it meanwhile and giving it back after. */
+async function underLease(taskId: string, copy: () => Promise<void>): Promise<void> {
+  if (!(await claimTaskLease(taskId))) return;
+  const renew = setInterval(() => {
+    claimTaskLease(taskId).catch((error: unknown) =>
+      log().warn({ err: error }, "renewing the archive's lease failed; trying again"),
+    );
+  }, leaseMs() / 3);
+  renew.unref();
+  try {
+    await copy();
+  } finally {
+    clearInterval(renew);
+    await releaseTaskLease(taskId).catch(() => undefined);
+  }
 }
 
 async function copyResult(record: TaskRecord, cancelled: AbortSignal): Promise<void> {

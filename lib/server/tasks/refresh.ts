@@ -12,10 +12,12 @@ import { scrubSecrets, scrubSecretsDeep } from "../scrub-secrets";
 import { findUploads } from "../store/uploads";
 import { existingElementIds } from "../store/elements";
 import { findTask, updateTask, type TaskRecord } from "../store/tasks";
+import { claimPollSlot, takePollSlot } from "../store/leases";
 import type { ReferenceInfo, TaskView } from "../../tasks/view";
 import { isTerminal, phaseOf } from "../../evolink/contract";
 
-// Concurrent refreshes of one task share a single upstream GET (browsers, tabs and the poller alike).
+// Concurrent refreshes of one task in this process share one poll-slot claim and one upstream GET (browsers, tabs
+// and the poller alike); across instances the slot in the database does the same (leases.ts).
 const globalForTasks = globalThis as typeof globalThis & {
   __refreshing?: Map<string, Promise<TaskRecord>>;
   __refreshedNowAt?: Map<string, number>;
@@ -32,8 +34,8 @@ export function onTaskCompleted(listener: (record: TaskRecord) => void): void {
 
 /**
  * Latest state of a task this studio created, or null for any other id (so the key cannot be used to
- * read arbitrary Evolink tasks). The upstream is asked at most once per poll interval per task;
- * finished tasks are answered from the store.
+ * read arbitrary Evolink tasks). The upstream is asked at most once per poll interval per task, by whichever
+ * instance claims the task's poll slot; the others, and finished tasks, are answered from the store.
  */
 export async function refreshTask(id: string): Promise<TaskView | null> {
   const record = await findTask(id);
@@ -47,7 +49,8 @@ export async function refreshTask(id: string): Promise<TaskView | null> {
  * task per poll interval: further calls within it (retried or replayed callbacks) take the ordinary
  * path, which joins a GET in flight or answers from the store. Still single-flight: a GET already in
  * flight may have left before the change, so once it lands the task is asked again only if it still
- * looks unfinished.
+ * looks unfinished. The refresh takes the task's poll slot whoever held it, so regular polls on every instance
+ * then wait a full interval: a callback adds at most one GET per interval to the cadence.
  */
 export async function refreshTaskNow(id: string): Promise<TaskView | null> {
   const record = await findTask(id);
@@ -63,7 +66,7 @@ export async function refreshTaskNow(id: string): Promise<TaskView | null> {
   const latest = await findTask(id);
   if (!latest) return null;
   if (finished(latest)) return toTaskView(latest);
-  return toTaskView(await sharedPoll(latest));
+  return toTaskView(await sharedPoll(latest, true));
 }
 
 /** Entries older than an interval no longer limit anything; dropping them keeps the map to recent tasks. */
@@ -72,13 +75,21 @@ function forgetStaleNowRefreshes(now: number): void {
   for (const [id, at] of refreshedNowAt) if (now - at >= interval) refreshedNowAt.delete(id);
 }
 
-function sharedPoll(record: TaskRecord): Promise<TaskRecord> {
+function sharedPoll(record: TaskRecord, force = false): Promise<TaskRecord> {
   let inFlight = refreshing.get(record.id);
   if (!inFlight) {
-    inFlight = pollUpstream(record).finally(() => refreshing.delete(record.id));
+    inFlight = pollIfClaimed(record, force).finally(() => refreshing.delete(record.id));
     refreshing.set(record.id, inFlight);
   }
   return inFlight;
+}
+
+/** Asks the upstream when this instance wins the task's poll slot (or takes it: `force`), else reads the stored row. */
+async function pollIfClaimed(record: TaskRecord, force: boolean): Promise<TaskRecord> {
+  const interval = config().pollIntervalMs;
+  if (force) await takePollSlot(record.id, interval);
+  else if (!(await claimPollSlot(record.id, interval))) return (await findTask(record.id)) ?? record;
+  return pollUpstream(record);
 }
 
 function finished(record: TaskRecord): boolean {
