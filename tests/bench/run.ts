@@ -8,7 +8,7 @@
  *   npm run bench -- --quick            small sizes, 2 repetitions, < 3 min: keeps the script from rotting
  *   options: --build auto|repo|isolated   which production build to serve (see lib/build.ts)
  *            --out <file.json>            where to write the JSON (default tests/.artifacts/bench/latest.json)
- *            --only a,b                   run only these scenarios: upload, download, bucket, fanin, completion, firstload, generations,
+ *            --only a,b                   run only these scenarios: upload, download, bucket, fanin, instances, completion, firstload, generations,
  *                                         historybrowser, historyserver, workbench
  *            --keep                       keep the run folder (studio databases, archives, logs) under tests/.artifacts/bench
  *
@@ -42,6 +42,7 @@ import { historyServerScenario } from "./history-server";
 import { completionScenario, fanInScenario } from "./scenarios/polling";
 import { workbenchScenario } from "./workbench";
 import { objectStorageScenario } from "./object-storage";
+import { instancesScenario } from "./instances";
 import { uploadScenario } from "./scenarios/upload";
 
 const SCENARIOS = [
@@ -49,6 +50,7 @@ const SCENARIOS = [
   "download",
   "bucket",
   "fanin",
+  "instances",
   "completion",
   "firstload",
   "generations",
@@ -245,6 +247,9 @@ async function main(): Promise<number> {
         return measured.rows;
       });
       await run("fanin", "Poll fan-in", () => fanInScenario(ctx, st, s));
+      await run("instances", "Two instances on one PostgreSQL", () =>
+        instancesScenario(ctx, { appDir: build.appDir, simulator: s }),
+      );
       await run("completion", "Completion latency", () => completionScenario(ctx, st, s));
       await run("generations", `${config.generations} concurrent generations`, () => generationsScenario(ctx, st, s));
       await run("historybrowser", "History in the browser", () =>

@@ -18,7 +18,7 @@ async function taskGets(sim: Simulator, id: string): Promise<{ count: number; at
   return { count: log.taskGets[id] ?? 0, at: (sentAt + performance.now()) / 2 };
 }
 
-interface FanInPhase {
+export interface FanInPhase {
   getsPerInterval: number;
   p50: number;
   p95: number;
@@ -27,10 +27,11 @@ interface FanInPhase {
   lastPhase: string;
 }
 
-async function fanInPhase(
+/** `url` may list several studios: the clients are dealt among them in turn. */
+export async function fanInPhase(
   ctx: BenchContext,
   sim: Simulator,
-  url: string,
+  url: string | readonly string[],
   headers: Record<string, string>,
   taskId: string,
   { okStatus = 200, seconds = ctx.config.fanInSeconds }: { okStatus?: number; seconds?: number } = {},
@@ -38,8 +39,9 @@ async function fanInPhase(
   const { pollIntervalMs: interval, fanInClients } = ctx.config;
   const fanInSeconds = seconds;
   let lastBody = "";
-  const pollers = Array.from({ length: fanInClients }, () =>
-    new Poller(url, interval, headers, (reply) => {
+  const urls = typeof url === "string" ? [url] : url;
+  const pollers = Array.from({ length: fanInClients }, (_, i) =>
+    new Poller(urls[i % urls.length]!, interval, headers, (reply) => {
       lastBody = reply.body.toString("utf8");
     }).start(Math.random() * interval),
   );
