@@ -1,4 +1,7 @@
-import { pairedRatios, summarize } from "../lib/stats";
+import { median, pairedRatios, summarize } from "../lib/stats";
+
+/** Through the studio, a transfer must reach this share of what a bare pass-through proxy reaches in the same run. */
+const OF_THE_PIPE = 0.95;
 import { judgeRow, type Row } from "../lib/table";
 
 /**
@@ -11,11 +14,20 @@ export function transferRows(input: {
   directRate: number[];
   growth: number[];
   throughputNote?: string;
-  /** The least studio/direct throughput ratio that passes (0.8 unless said). */
+  /**
+   * The least studio/direct throughput ratio that passes: 0.95× the bare pipe's ratio when it ran (the hop itself is
+   * the honest limit), else 0.8 unless said.
+   */
   ratioTarget?: number;
   reference?: { rate: number[]; note: string };
 }): { throughput: Row; rss: Row; yardstick: Row[] } {
-  const { scenario, proxyRate, directRate, growth, throughputNote, reference, ratioTarget = 0.8 } = input;
+  const { scenario, proxyRate, directRate, growth, throughputNote, reference } = input;
+  const pipeRatio = reference ? median(pairedRatios(reference.rate, directRate)) : null;
+  const ratioTarget = pipeRatio === null ? (input.ratioTarget ?? 0.8) : OF_THE_PIPE * pipeRatio;
+  const targetLabel =
+    pipeRatio === null
+      ? `ratio ≥ ${ratioTarget}×`
+      : `ratio ≥ ${OF_THE_PIPE} × the pipe's ${pipeRatio.toFixed(2)} = ${ratioTarget.toFixed(2)}×`;
   return {
     throughput: judgeRow({
       scenario,
@@ -25,7 +37,7 @@ export function transferRows(input: {
       proxy: summarize(proxyRate),
       direct: summarize(directRate),
       ratio: summarize(pairedRatios(proxyRate, directRate)),
-      targetLabel: `ratio ≥ ${ratioTarget}×`,
+      targetLabel,
       judge: { on: "ratio", stat: "median", target: { op: ">=", value: ratioTarget } },
       ...(throughputNote ? { note: throughputNote } : {}),
     }),
