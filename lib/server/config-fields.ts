@@ -41,3 +41,12 @@ export function safeProtocol(value: string): string {
     return "";
   }
 }
+
+/** The password inside a postgres:// URL, decoded, for the log's scrubber. */
+export function databasePassword(url: string | undefined): string | undefined {
+  try {
+    return url ? decodeURIComponent(new URL(url.trim()).password) || undefined : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -9,6 +9,7 @@ import { publicBaseUrlReason, trimSlash } from "./evolink/public-base-url";
 import { parseStorageUrl, type StorageSettings } from "./storage/settings";
 import {
   blankIsUnset,
+  databasePassword,
   httpBase,
   milliseconds,
   optionalSecret,
@@ -266,6 +267,11 @@ export function config(): StudioConfig {
   return cached.config;
 }
 
+/** This process's configuration with some variables replaced (a command's flags standing in for them). */
+export function configWith(overrides: Record<string, string>): StudioConfig {
+  return loadConfig({ ...process.env, ...overrides });
+}
+
 /**
  * The secret values as set, parsed or not: the logger scrubs them from every line, including the line
  * that says the configuration is invalid.
@@ -280,14 +286,6 @@ export function configuredSecretValues(): string[] {
     process.env.AWS_SECRET_ACCESS_KEY,
   ];
   return values.filter((secret): secret is string => Boolean(secret));
-}
-
-function databasePassword(url: string | undefined): string | undefined {
-  try {
-    return url ? decodeURIComponent(new URL(url.trim()).password) || undefined : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** LOG_LEVEL as parsed, or `info` while the configuration is invalid (so the refusal itself is logged). */

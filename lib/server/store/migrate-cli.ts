@@ -1,6 +1,6 @@
 import "server-only";
 import { parseArgs } from "node:util";
-import { config, ConfigError, loadConfig } from "../config";
+import { config, ConfigError, configWith } from "../config";
 import { parseStorageUrl } from "../storage/settings";
 import { DatabaseStartupError } from "./engines";
 import { migrateStore, MigrationRefused, type MigrationPlan } from "./migrate";
@@ -39,7 +39,7 @@ function bucketOf(value: string | undefined): MigrationPlan["storage"] {
   if (value === undefined) return null;
   if (typeof parseStorageUrl(value) === "string")
     throw new MigrationRefused(`--storage ${value} is not a bucket address: use s3://bucket or s3://bucket/prefix.`);
-  const settings = loadConfig({ ...process.env, STORAGE_URL: value }).storage;
+  const settings = configWith({ STORAGE_URL: value }).storage;
   return settings.kind === "s3" ? settings : null;
 }
 
