@@ -96,9 +96,10 @@ test("the draft comes back after a reload, references included, and Clear emptie
   await expect(page.getByTestId("video-reference").getByTestId("upload-done")).toBeVisible();
   await expect(page.getByTestId("image-reference").getByTestId("upload-done")).toBeVisible();
   const tag = uniqueTag("draft");
-  await prompt(page).fill(`<<<video_1>>> a lantern parade ${tag}`);
   await page.getByLabel("Quality").selectOption("1080p");
   await page.getByLabel("Duration").fill("7");
+  // The prompt last: the saved draft that holds its tag holds the settings chosen before it too.
+  await prompt(page).fill(`<<<video_1>>> a lantern parade ${tag}`);
   await expect.poll(() => storedPrompt(page)).toContain(tag);
 
   const uploads = countUploads(page);
