@@ -62,8 +62,10 @@ for (const colorScheme of ["light", "dark"] as const) {
     expect(deleteLooks.paddingLeft).toBe(8);
 
     await deleteButton.click();
-    const forGood = await looksOf(card.getByRole("button", { name: "Delete for good" }));
-    expect(isRed(forGood.background), `Delete for good background ${forGood.background}`).toBe(true);
+    const forGoodButton = card.getByRole("button", { name: "Delete for good" });
+    // Its colour fades in (the buttons' transition), so its resting look is awaited, not read at the first frame.
+    await expect.poll(async () => isRed((await looksOf(forGoodButton)).background)).toBe(true);
+    const forGood = await looksOf(forGoodButton);
     expect(forGood.paddingLeft).toBe(8);
     expect(forGood.fontSize).toBe(12);
     await card.getByRole("button", { name: "Keep" }).click();
