@@ -11,16 +11,21 @@ export const ENGINES = ["sqlite", "postgres"] as const;
 export type TestEngine = (typeof ENGINES)[number];
 
 /** A new, empty database in the run's PostgreSQL cluster (pg-global-setup.ts); its URL. */
-export async function freshPostgresUrl(): Promise<string> {
-  const admin = inject("pgUrl");
-  const name = `studio_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const client = new pg.Client(admin);
+/** One connection to `url` for `work`, closed afterwards. */
+export async function withPgClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client(url);
   await client.connect();
   try {
-    await client.query(`CREATE DATABASE ${name}`);
+    return await work(client);
   } finally {
     await client.end();
   }
+}
+
+export async function freshPostgresUrl(): Promise<string> {
+  const admin = inject("pgUrl");
+  const name = `studio_${process.pid}_${randomBytes(4).toString("hex")}`;
+  await withPgClient(admin, (client) => client.query(`CREATE DATABASE ${name}`));
   const url = new URL(admin);
   url.pathname = `/${name}`;
   return url.toString();

@@ -4,7 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "@/lib/server/config";
 import { S3Storage } from "@/lib/server/storage/s3";
@@ -15,7 +14,7 @@ import { countTasks, historyFilter, pageTasks } from "@/lib/server/store/history
 import { migrateStore, type MigrationPlan } from "@/lib/server/store/migrate";
 import { startBucket, type RunningBucket } from "../helpers/bucket";
 import { seedMigrationHistory, type MigrationHistory } from "../helpers/migration-history";
-import { freshPostgresUrl } from "./store-engines";
+import { freshPostgresUrl, withPgClient } from "./store-engines";
 
 // `npm run store:migrate`: a seeded SQLite history and its archive folder, copied into the unit run's PostgreSQL
 // and an s3rver bucket, then read back through the studio's own store.
@@ -55,18 +54,8 @@ async function migrate(plan: MigrationPlan): Promise<{ verified: boolean; lines:
   return { verified, lines };
 }
 
-async function onTarget<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 const targetCounts = (url: string) =>
-  onTarget(url, async (client) => {
+  withPgClient(url, async (client) => {
     const counts: Record<string, number> = {};
     for (const table of TABLES)
       counts[table] = (await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0]!.n;
@@ -182,13 +171,15 @@ describe("store:migrate", () => {
 
   it("refuses a target that holds other data under the same ids, and overwrites nothing", async () => {
     const id = history.ids[5]!;
-    await onTarget(target, (client) =>
+    await withPgClient(target, (client) =>
       client.query(`UPDATE tasks SET request_json = '{"prompt":"changed"}' WHERE id = $1`, [id]),
     );
     await expect(migrate(planFor(target, "moved"))).rejects.toThrow(
       new RegExp(`different data under the same ids: tasks: 1 \\(${id}\\)\\. Nothing was copied`),
     );
-    const kept = await onTarget(target, (client) => client.query("SELECT request_json FROM tasks WHERE id = $1", [id]));
+    const kept = await withPgClient(target, (client) =>
+      client.query("SELECT request_json FROM tasks WHERE id = $1", [id]),
+    );
     expect(kept.rows[0].request_json).toBe('{"prompt":"changed"}');
   }, 60_000);
 });
@@ -198,7 +189,7 @@ describe("store:migrate's verification", () => {
     const url = await freshPostgresUrl();
     // The target's schema, made as the studio makes it, holding an element under the seeded one's key.
     await (await openStore({ engine: "postgres", url })).close();
-    await onTarget(url, async (client) => {
+    await withPgClient(url, async (client) => {
       await client.query(
         `INSERT INTO elements (id, idempotency_key, request_hash, name, description, frontal_image_url,
            extra_image_urls_json, state, created_at, updated_at) VALUES ('el-other', 'el-key-0', 'h', 'n', '', 'u', '[]',
@@ -244,7 +235,7 @@ describe("store:migrate, cut short", () => {
 
 describe("store:migrate refuses, copying nothing", () => {
   const tasksIn = (url: string) =>
-    onTarget(
+    withPgClient(
       url,
       async (client) => (await client.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks")).rows[0]!.n,
     );
@@ -289,7 +280,7 @@ describe("store:migrate refuses, copying nothing", () => {
 
   it("when the target's schema is newer, naming it without its password (the command's exit code 2)", async () => {
     const url = new URL(await freshPostgresUrl());
-    await onTarget(url.toString(), (client) =>
+    await withPgClient(url.toString(), (client) =>
       client.query(
         "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL); " +
           "INSERT INTO schema_migrations VALUES (99, 0)",
@@ -302,7 +293,7 @@ describe("store:migrate refuses, copying nothing", () => {
       /^Refusing to migrate: .*:\*\*\*@127\.0\.0\.1.*\(its schema version 99 is newer than this studio knows/,
     );
     expect(`${stdout}${stderr}`).not.toContain("hunter2");
-    const tables = await onTarget(url.toString(), (client) => client.query("SELECT to_regclass('tasks') AS t"));
+    const tables = await withPgClient(url.toString(), (client) => client.query("SELECT to_regclass('tasks') AS t"));
     expect(tables.rows[0].t).toBeNull();
   }, 60_000);
 });

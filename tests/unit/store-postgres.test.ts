@@ -5,7 +5,7 @@ import { POSTGRES_MIGRATIONS } from "@/lib/schema/migrations-postgres";
 import { openStore, type Store } from "@/lib/server/store/connection";
 import { MIGRATION_LOCK } from "@/lib/server/store/engines";
 import { refusedStart } from "../helpers/startup-refusal";
-import { freshPostgresUrl } from "./store-engines";
+import { freshPostgresUrl, withPgClient } from "./store-engines";
 
 // What only PostgreSQL has: its migrations' ledger and lock, and its connection failing at start. Every store
 // feature itself runs on both engines in the store's suites (describe.each over ENGINES).
@@ -19,17 +19,8 @@ const open = async (url: string) => {
   return store;
 };
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client(url);
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 const versions = (url: string) =>
-  withClient(url, async (client) =>
+  withPgClient(url, async (client) =>
     (await client.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version")).rows.map(
       (row) => row.version,
     ),
@@ -65,7 +56,7 @@ describe("PostgreSQL migrations", () => {
     const url = await freshPostgresUrl();
     await (await open(url)).close();
     const future = POSTGRES_MIGRATIONS.length + 1;
-    await withClient(url, (client) => client.query("INSERT INTO schema_migrations VALUES ($1, 0)", [future]));
+    await withPgClient(url, (client) => client.query("INSERT INTO schema_migrations VALUES ($1, 0)", [future]));
     await expect(open(url)).rejects.toThrow(/schema version \d+ is newer than this studio knows .*upgrade the studio/);
     expect((await versions(url)).at(-1)).toBe(future);
   });
@@ -86,7 +77,7 @@ describe("PostgreSQL migrations", () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 700));
     expect(settled).toEqual([]);
-    const waiting = await withClient(url, async (client) =>
+    const waiting = await withPgClient(url, async (client) =>
       Number(
         (
           await client.query<{ n: string }>(
